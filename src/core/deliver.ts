@@ -1,0 +1,166 @@
+/**
+ * The send loop every vendor shares: per-attempt timeout, the caller's abort signal, retries with backoff,
+ * turning thrown fetch errors into outcomes, and redacting whatever goes back to the caller.
+ */
+import type { Answer, Failure, Outcome, ValidationIssue } from "./outcome.js";
+import type { CallOptions, LogEntry, ResolvedOptions } from "./options.js";
+import type { Redactor } from "./redact.js";
+import { retryDelayMs, sleep } from "./retry.js";
+
+/** One HTTP attempt: build a fresh request, send it with `signal`, map the answer. */
+export type Attempt<T> = (signal: AbortSignal) => Promise<Answer<T>>;
+
+/** Sends with retries. Never rejects: every way a send can end is an `Outcome`. */
+export async function deliver<T>(
+  options: ResolvedOptions,
+  redactor: Redactor,
+  call: CallOptions | undefined,
+  attempt: Attempt<T>,
+): Promise<Outcome<T>> {
+  const { vendor, retry } = options;
+  const timeoutMs = call?.timeoutMs ?? options.timeoutMs;
+  const log = (entry: Omit<LogEntry, "vendor">) => options.logger?.({ vendor, ...entry });
+
+  for (let attemptNumber = 1; ; attemptNumber++) {
+    if (call?.signal?.aborted) return aborted(options, attemptNumber - 1);
+    const started = Date.now();
+    log({ event: "attempt", attempt: attemptNumber });
+    const outcome = redactOutcome(
+      redactor,
+      await attemptOnce(options, attemptNumber, timeoutMs, call?.signal, attempt),
+    );
+    log({
+      event: "outcome",
+      attempt: attemptNumber,
+      kind: outcome.kind,
+      status: "status" in outcome ? outcome.status : undefined,
+      durationMs: Date.now() - started,
+      message: outcome.ok ? undefined : outcome.message,
+    });
+    if (outcome.ok || attemptNumber > retry.retries || !retry.shouldRetry(outcome)) return outcome;
+    const delayMs = retryDelayMs(retry, attemptNumber, outcome.kind === "rate_limited" ? outcome.retryAfter : undefined);
+    if (delayMs === undefined) return outcome;
+    log({ event: "retry", attempt: attemptNumber, kind: outcome.kind, delayMs });
+    // An abort during the wait ends the send; the failure before it proved nothing was sent.
+    if (!(await sleep(delayMs, call?.signal))) return aborted(options, attemptNumber);
+  }
+}
+
+async function attemptOnce<T>(
+  options: ResolvedOptions,
+  attempts: number,
+  timeoutMs: number,
+  callerSignal: AbortSignal | undefined,
+  attempt: Attempt<T>,
+): Promise<Outcome<T>> {
+  const { vendor } = options;
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException(`No answer within ${timeoutMs} ms`, "TimeoutError"));
+  }, timeoutMs);
+  const forwardAbort = () => controller.abort(callerSignal?.reason);
+  callerSignal?.addEventListener("abort", forwardAbort, { once: true });
+  try {
+    const answer = await attempt(controller.signal);
+    return ("ok" in answer
+      ? { ...answer, kind: "sent", vendor, attempts }
+      : { ...answer, ok: false, vendor, attempts }) as Outcome<T>;
+  } catch (error) {
+    const base = { ok: false as const, vendor, attempts };
+    if (timedOut) {
+      return {
+        ...base,
+        kind: "timeout",
+        timeoutMs,
+        retryable: false,
+        delivery: "unknown",
+        message: `No answer from ${vendor} within ${timeoutMs} ms; the email may have been sent`,
+      };
+    }
+    if (callerSignal?.aborted) {
+      return {
+        ...base,
+        kind: "aborted",
+        retryable: false,
+        delivery: "unknown",
+        message: `Aborted while the request to ${vendor} was in flight; the email may have been sent`,
+      };
+    }
+    const refused = isRefusedBeforeSending(error);
+    return {
+      ...base,
+      kind: "network",
+      cause: describeError(error),
+      retryable: refused,
+      delivery: refused ? "not_sent" : "unknown",
+      message: refused
+        ? `Could not connect to ${vendor}; nothing was sent`
+        : `The connection to ${vendor} failed; the email may have been sent`,
+    };
+  } finally {
+    clearTimeout(timer);
+    callerSignal?.removeEventListener("abort", forwardAbort);
+  }
+}
+
+/** The outcome for a send aborted before (another) attempt started. */
+function aborted<T>(options: ResolvedOptions, attempts: number): Outcome<T> {
+  return {
+    ok: false,
+    vendor: options.vendor,
+    attempts,
+    kind: "aborted",
+    retryable: false,
+    delivery: "not_sent",
+    message: "Aborted before the request was sent",
+  };
+}
+
+/** The validation outcome: nothing was sent. */
+export function invalid<T>(vendor: Outcome<T>["vendor"], issues: readonly ValidationIssue[]): Outcome<T> {
+  const detail = issues.map((issue) => `${issue.path || "(input)"}: ${issue.message}`).join("; ");
+  return {
+    ok: false,
+    vendor,
+    attempts: 0,
+    kind: "validation",
+    issues,
+    retryable: false,
+    delivery: "not_sent",
+    message: `Invalid input, nothing sent: ${detail}`,
+  };
+}
+
+/**
+ * Errors whose connection never opened, so no byte of the request reached the vendor. Runtimes spell this
+ * differently: undici puts `ECONNREFUSED` on `cause.code`, Bun uses `ConnectionRefused`, Deno and workerd
+ * say it in the message. DNS failures are included: no host, no send.
+ */
+function isRefusedBeforeSending(error: unknown): boolean {
+  const refused = /ECONNREFUSED|ConnectionRefused|connection refused|ENOTFOUND|EAI_AGAIN|dns error/i;
+  for (let current = error, depth = 0; current && depth < 4; depth++) {
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if ((typeof code === "string" && refused.test(code)) || (typeof message === "string" && refused.test(message))) {
+      return true;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** A plain, serialisable description of a thrown value, with the innermost cause's detail. */
+function describeError(error: unknown): { name: string; message: string } {
+  const { name, message, cause } = (error ?? {}) as { name?: unknown; message?: unknown; cause?: unknown };
+  const inner = cause && typeof cause === "object" ? (cause as { message?: unknown }).message : undefined;
+  return {
+    name: typeof name === "string" ? name : "Error",
+    message: [message, inner].filter((part) => typeof part === "string" && part).join(": ") || String(error),
+  };
+}
+
+function redactOutcome<T>(redactor: Redactor, outcome: Outcome<T>): Outcome<T> {
+  if (outcome.ok) return outcome;
+  return redactor.value(outcome as Failure) as Outcome<T>;
+}

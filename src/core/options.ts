@@ -1,0 +1,62 @@
+/**
+ * Options every vendor client takes, resolved once when the client is made.
+ */
+import type { Middleware } from "openapi-fetch";
+import type { VendorName } from "./outcome.js";
+import { resolveRetryPolicy, type ResolvedRetryPolicy, type RetryPolicy } from "./retry.js";
+
+/** A structured, credential-free log entry. */
+export interface LogEntry {
+  readonly vendor: VendorName;
+  readonly event: "attempt" | "retry" | "outcome";
+  readonly attempt: number;
+  readonly status?: number;
+  readonly kind?: string;
+  readonly delayMs?: number;
+  readonly durationMs?: number;
+  readonly message?: string;
+}
+
+export interface CommonClientOptions {
+  /** The vendor's API origin (and base path, if any). */
+  readonly baseUrl: string;
+  /** The `fetch` to send with; defaults to the global one, looked up at call time. */
+  readonly fetch?: (request: Request) => Promise<Response>;
+  /** Per-attempt timeout in ms, covering the request and reading its response. Default 15000. */
+  readonly timeoutMs?: number;
+  /** Retry policy; by default only failures that prove nothing was sent are retried. */
+  readonly retry?: RetryPolicy;
+  /**
+   * openapi-fetch middleware: observe or adjust each request and response. Middleware runs before
+   * credentials are attached, so it never sees a token, password or API key.
+   */
+  readonly middleware?: readonly Middleware[];
+  /** Receives a log entry per attempt, retry and outcome. Entries never contain credentials. */
+  readonly logger?: (entry: LogEntry) => void;
+}
+
+/** Options for one send. */
+export interface CallOptions {
+  /** Aborts the send, including a backoff wait or a wait for pacing. */
+  readonly signal?: AbortSignal;
+  /** Overrides the client's per-attempt timeout for this send. */
+  readonly timeoutMs?: number;
+}
+
+export interface ResolvedOptions {
+  readonly vendor: VendorName;
+  readonly timeoutMs: number;
+  readonly retry: ResolvedRetryPolicy;
+  readonly logger?: (entry: LogEntry) => void;
+}
+
+export const DEFAULT_TIMEOUT_MS = 15_000;
+
+export function resolveOptions(vendor: VendorName, options: CommonClientOptions): ResolvedOptions {
+  return {
+    vendor,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    retry: resolveRetryPolicy(options.retry),
+    logger: options.logger,
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * The one result type every txgate send returns. Sends never reject: every vendor answer, network failure,
+ * timeout and abort becomes a value of `Outcome`, so a `switch (outcome.kind)` is the whole error handling.
+ */
+
+/** The vendors txgate speaks to. */
+export type VendorName = "listmonk" | "acton" | "everlytic" | "expertsender";
+
+/**
+ * Whether an email may have gone out.
+ * - `not_sent`: the vendor certainly did not accept the message (validation, refused connection, 429, 503).
+ * - `unknown`: the request may have reached the vendor; retrying could send the email twice.
+ * - `partial`: the vendor accepted it for some recipients and refused it for others.
+ */
+export type Delivery = "not_sent" | "unknown" | "partial";
+
+/** The vendor accepted the message. `data` is the vendor's parsed response body. */
+export interface Sent<T> {
+  readonly ok: true;
+  readonly kind: "sent";
+  readonly vendor: VendorName;
+  readonly status: number;
+  readonly data: T;
+  /** How many HTTP attempts the send took (1 unless a retry happened). */
+  readonly attempts: number;
+}
+
+/** One field that broke one rule. `path` is a dot path into the input, e.g. `subscriber_emails.1`. */
+export interface ValidationIssue {
+  readonly path: string;
+  /** The rule's name: a valibot action type (`email`, `max_length`, ...) or a vendor rule (`listmonk_mode`, ...). */
+  readonly rule: string;
+  readonly message: string;
+}
+
+interface FailureBase {
+  readonly ok: false;
+  readonly vendor: VendorName;
+  /** A one-line, credential-free description, e.g. `400 template 9 not found`. */
+  readonly message: string;
+  /** Whether sending the same message again could succeed without risking a duplicate email. */
+  readonly retryable: boolean;
+  readonly delivery: Delivery;
+  readonly attempts: number;
+}
+
+/** What the vendor said, kept as it said it (with any credential removed). */
+interface VendorAnswer {
+  readonly status: number;
+  /** The vendor's own error code or name, where it gives one (`errorName`, `Code`, `reason`, ...). */
+  readonly vendorCode?: string;
+  readonly vendorMessage?: string;
+  /** The vendor's parsed error body. */
+  readonly details?: unknown;
+}
+
+/** The input broke a documented rule; nothing was sent. */
+export interface ValidationFailure extends FailureBase {
+  readonly kind: "validation";
+  readonly issues: readonly ValidationIssue[];
+  readonly delivery: "not_sent";
+  readonly retryable: false;
+}
+
+/** The vendor refused the credentials (or the account is suspended). */
+export interface AuthFailure extends FailureBase, VendorAnswer {
+  readonly kind: "auth";
+}
+
+/** The vendor asked us to slow down. `retryAfter` is in seconds when the vendor said. */
+export interface RateLimited extends FailureBase, VendorAnswer {
+  readonly kind: "rate_limited";
+  readonly retryAfter?: number;
+}
+
+/** The vendor understood the request and refused it (bad template, suppressed recipient, ...). */
+export interface Rejected extends FailureBase, VendorAnswer {
+  readonly kind: "rejected";
+  /** Recipients the vendor named as refused; with `delivery: "partial"` the others were accepted. */
+  readonly failedRecipients?: readonly string[];
+}
+
+/** The vendor failed on its side (5xx). */
+export interface VendorServerError extends FailureBase, VendorAnswer {
+  readonly kind: "server_error";
+}
+
+/** The request never got an HTTP answer. */
+export interface NetworkFailure extends FailureBase {
+  readonly kind: "network";
+  readonly cause: { readonly name: string; readonly message: string };
+}
+
+/** No answer within the timeout; the vendor may still have sent the email. */
+export interface TimeoutFailure extends FailureBase {
+  readonly kind: "timeout";
+  readonly timeoutMs: number;
+}
+
+/** The caller's `AbortSignal` fired. */
+export interface AbortedFailure extends FailureBase {
+  readonly kind: "aborted";
+}
+
+export type Failure =
+  | ValidationFailure
+  | AuthFailure
+  | RateLimited
+  | Rejected
+  | VendorServerError
+  | NetworkFailure
+  | TimeoutFailure
+  | AbortedFailure;
+
+export type FailureKind = Failure["kind"];
+
+/** The result of every send: `Sent<T>` or one of the `Failure` kinds. */
+export type Outcome<T> = Sent<T> | Failure;
+
+/** Every failure kind, for exhaustive handling (the worker maps each to an HTTP status). */
+export const failureKinds: readonly FailureKind[] = [
+  "validation",
+  "auth",
+  "rate_limited",
+  "rejected",
+  "server_error",
+  "network",
+  "timeout",
+  "aborted",
+];
+
+/**
+ * A vendor's answer, as mapped by its response mapper before the core adds `vendor` and `attempts`.
+ * `ok: true` answers become `Sent`.
+ */
+export type Answer<T> =
+  | { readonly ok: true; readonly status: number; readonly data: T }
+  | DistributiveOmit<Exclude<Failure, ValidationFailure>, "vendor" | "attempts" | "ok">;
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

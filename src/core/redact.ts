@@ -1,0 +1,41 @@
+/**
+ * Removes credentials from anything txgate hands back: outcome messages, vendor bodies, error causes, log entries.
+ * Each client registers its secrets (and the encodings they travel in, such as a Basic header's base64) once.
+ */
+export const REDACTED = "[redacted]";
+
+/** Secrets shorter than this are not searched for: replacing "a" everywhere would mangle every message. */
+const MIN_SECRET_LENGTH = 4;
+
+export class Redactor {
+  readonly #secrets = new Set<string>();
+
+  /** Registers secret values; empty and very short values are ignored. */
+  add(...secrets: readonly (string | undefined)[]): this {
+    for (const secret of secrets) {
+      if (secret && secret.length >= MIN_SECRET_LENGTH) this.#secrets.add(secret);
+    }
+    return this;
+  }
+
+  /** The text with every registered secret replaced by `[redacted]`. */
+  text(text: string): string {
+    let out = text;
+    for (const secret of this.#secrets) {
+      if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    }
+    return out;
+  }
+
+  /** A deep copy of a JSON-like value with every string redacted (keys included). */
+  value<T>(value: T): T {
+    if (typeof value === "string") return this.text(value) as T;
+    if (Array.isArray(value)) return value.map((item) => this.value(item)) as T;
+    if (value && typeof value === "object") {
+      const copy: Record<string, unknown> = {};
+      for (const [key, item] of Object.entries(value)) copy[this.text(key)] = this.value(item);
+      return copy as T;
+    }
+    return value;
+  }
+}

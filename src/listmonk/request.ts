@@ -1,0 +1,28 @@
+/**
+ * Our message to listmonk's wire format: JSON, or multipart with one `data` field and a `file` part per attachment.
+ */
+import { attachmentBlob, attachmentName, type Attachment } from "../core/attachment.js";
+import type { components } from "../../generated/listmonk.js";
+import type { ListmonkMessage } from "./schema.js";
+
+export type TxMessage = components["schemas"]["TxMessage"];
+
+/** The `/api/tx` JSON body: every field but `attachments`, which travel as `file` parts. */
+export function toTxMessage(message: ListmonkMessage): TxMessage {
+  const { attachments: _attachments, ...body } = message;
+  return body as TxMessage;
+}
+
+/** A body serializer for openapi-fetch: plain JSON, or multipart when there are attachments. */
+export function txBodySerializer(attachments: readonly Attachment[] | undefined) {
+  // Typed loosely because openapi-fetch types a serializer's input as the union of every content type's body.
+  return (body: unknown): string | FormData => {
+    if (!attachments?.length) return JSON.stringify(body);
+    const form = new FormData();
+    form.append("data", JSON.stringify(body));
+    for (const attachment of attachments) {
+      form.append("file", attachmentBlob(attachment), attachmentName(attachment));
+    }
+    return form;
+  };
+}
