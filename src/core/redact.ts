@@ -21,7 +21,8 @@ export class Redactor {
   /** The text with every registered secret replaced by `[redacted]`. */
   text(text: string): string {
     let out = text;
-    for (const secret of this.#secrets) {
+    // Longest first, so a secret that contains another (`user:token` holds `token`) goes whole.
+    for (const secret of [...this.#secrets].sort((a, b) => b.length - a.length)) {
       if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     }
     return out;

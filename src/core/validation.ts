@@ -19,9 +19,21 @@ export function toValidationIssues(issues: readonly v.BaseIssue<unknown>[]): Val
       out.push(...toValidationIssues(issue.issues));
       continue;
     }
-    out.push({ path: issuePath(issue), rule: issue.type, message: issue.message });
+    out.push({ path: issuePath(issue), rule: ruleName(issue), message: issue.message });
   }
   return out;
+}
+
+/**
+ * The rule an issue broke. valibot reports a missing key and an unknown key as issues of the object schema;
+ * callers want to read "required" and "unknown_field".
+ */
+function ruleName(issue: v.BaseIssue<unknown>): string {
+  if (issue.kind === "schema" && issue.type.endsWith("object")) {
+    if (issue.expected === "never") return "unknown_field";
+    if (issue.received === "undefined") return "required";
+  }
+  return issue.type;
 }
 
 /**
