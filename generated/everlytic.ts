@@ -25,7 +25,7 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description The whole request body. Required-when rules (on this object, because `options.template_id`, `body.html`, `headers.subject` and `headers.from.email` have only the root as common ancestor): when `options.template_id` is absent, `body.html`, `headers.subject` and `headers.from.email` are required ("Yes, if options.template_id is empty"). When `options.template_id` is given, `body.html` and `body.text` must NOT be sent: the page treats template and body as alternatives ("template_id: No, unless the body parameter is empty") and does not say which content wins when both are present, so txgate forbids the combination (it could send content the caller did not mean). `body.personalisation_fields`, `headers.subject` and `headers.from` remain allowed with a template. Unknown fields are rejected (additionalProperties false): txgate sends only the documented fields. */
+        /** @description The whole request body. Required-when rules (on this object, because `options.template_id`, `body.html`, `headers.subject` and `headers.from.email` have only the root as common ancestor): when `options.template_id` is absent, `body.html`, `headers.subject` and `headers.from.email` are required ("Yes, if options.template_id is empty"). With `options.template_id`, `body.html` and `body.text` are rejected. This is txgate's choice, not a vendor rule: the page makes html required only without a template, which alone would leave it optional with one, but it describes the template and the body as alternative sources of the content ("template_id: No, unless the body parameter is empty"; a stored template has its own content_html and content_text) and never says which is sent when both are given. Whichever Everlytic picks, one of the two contents the caller gave would be silently dropped, so the request is refused before sending and the caller chooses. `body.personalisation_fields` (tags fill the stored template too), `headers.subject`, `headers.from` and `headers.reply_to` stay allowed with a template: they are per-send header fields the page makes optional there, not alternative content. Unknown fields are rejected (additionalProperties false): txgate sends only the documented fields. */
         SendMailRequest: {
             body?: components["schemas"]["MailBody"];
             headers: components["schemas"]["MailHeaders"];
@@ -34,9 +34,9 @@ export interface components {
         };
         /** @description The content of the email when no template is used, plus personalisation tags. */
         MailBody: {
-            /** @description The HTML body. Required when `options.template_id` is absent; forbidden when it is present (see SendMailRequest). Tags such as `{{recipientName}}` are filled from personalisation_fields. Every attachment `content_id` must be referenced here as `cid:<content_id>` (x-txgate-rule content-id-referenced-in-html, on ContentId). */
+            /** @description The HTML body. Required when `options.template_id` is absent; rejected by txgate when it is present (see SendMailRequest). Tags such as `{{recipientName}}` are filled from personalisation_fields. Every attachment `content_id` must be referenced here as `cid:<content_id>` (x-txgate-rule content_id_in_html, on ContentId). */
             html?: string;
-            /** @description The plain-text body. Optional; forbidden together with `options.template_id`. */
+            /** @description The plain-text body. Optional; rejected by txgate together with `options.template_id` (see SendMailRequest). */
             text?: string;
             personalisation_fields?: components["schemas"]["PersonalisationFields"];
         };
@@ -49,7 +49,7 @@ export interface components {
         TagValues: {
             [key: string]: string;
         };
-        /** @description Per-recipient tags: an array of one-key objects, each key a recipient's email address and its value the tags for that recipient (`[{"joe@example.com": {"recipientName": "Joe"}}]`). The page's example puts `unique_fields` directly under `body`; its property table puts it under `body.personalisation_fields`. txgate follows the table (the example is read as a typo) and `body.unique_fields` is rejected. Each element holds exactly one address, as in every vendor example. Rule JSON Schema cannot express (x-txgate-rule unique-fields-keys-are-recipients): every key must equal, character for character, the `email` of a recipient in `headers.to`, `headers.cc` or `headers.bcc` of the same request, and no address may appear in two elements; otherwise a recipient could get an email with unfilled tags. */
+        /** @description Per-recipient tags: an array of one-key objects, each key a recipient's email address and its value the tags for that recipient (`[{"joe@example.com": {"recipientName": "Joe"}}]`). The page's example puts `unique_fields` directly under `body`; its property table puts it under `body.personalisation_fields`. txgate follows the table (the example is read as a typo) and `body.unique_fields` is rejected. Each element holds exactly one address, as in every vendor example. Rule JSON Schema cannot express (x-txgate-rule unique_fields_recipients): every key must equal, character for character, the `email` of a recipient in `headers.to`, `headers.cc` or `headers.bcc` of the same request, and no address may appear in two elements; otherwise a recipient could get an email with unfilled tags. */
         UniqueFields: {
             [key: string]: components["schemas"]["TagValues"];
         }[];
@@ -71,7 +71,7 @@ export interface components {
         };
         /**
          * Format: email
-         * @description A bare email address (no display name). No CR or LF. Length capped at 254 (the SMTP path limit; the page gives no length).
+         * @description A bare email address (no display name, no CR or LF): dot-atom local part @ a domain of at least two labels. The page names no syntax; `pattern` is the exact rule txgate's valibot schema checks (`format: email` stays as a hint for tools, and the pattern is at least as strict as common `email` format checkers). Quoted local parts, IP-literal and non-ASCII domains are not accepted. Length capped at 254 (the SMTP path limit; the page gives no length).
          */
         EmailAddress: string;
         /** @description Display name shown with an address. No CR or LF. */
@@ -96,7 +96,7 @@ export interface components {
         MailOptions: {
             /** @description Reports group emails by month by default; emails with this group name are aggregated under it instead. */
             group_name?: string;
-            /** @description ID of a published template created in the Transactional Email interface. When given, the template supplies the content; `body.html` and `body.text` must then be absent (see SendMailRequest). An empty string counts as "empty" on the vendor page and is rejected. */
+            /** @description ID of a published template created in the Transactional Email interface. When given, the template supplies the content; txgate then rejects `body.html` and `body.text` (see SendMailRequest). An empty string counts as "empty" on the vendor page and is rejected. */
             template_id?: string;
             /** @description Track opens of this email. */
             track_opens?: boolean;
@@ -135,7 +135,7 @@ export interface components {
         };
         /** @description Name of the attached file. No CR or LF. */
         AttachmentFilename: string;
-        /** @description Content ID of an embedded image. Rule JSON Schema cannot express (x-txgate-rule content-id-referenced-in-html): a matching reference `cid:<content_id>` must be found in `body.html` of the same request ("A matching ID must be found in the HTML"). With `options.template_id` the HTML is the stored template's and cannot be checked locally. */
+        /** @description Content ID of an embedded image. Rule JSON Schema cannot express (x-txgate-rule content_id_in_html): a matching reference `cid:<content_id>` must be found in `body.html` of the same request ("A matching ID must be found in the HTML"). With `options.template_id` the HTML is the stored template's and cannot be checked locally. */
         ContentId: string;
         /** @description 200 body. The property table calls the array `transaction`; the example (the wire) shows `transactions`, which is what this uses. */
         SendMailSuccess: {

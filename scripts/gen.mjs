@@ -3,6 +3,7 @@
 import { readdir, readFile, writeFile, mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import openapiTS, { astToString } from "openapi-typescript";
+import { parse } from "yaml";
 
 const root = new URL("../", import.meta.url);
 const check = process.argv.includes("--check");
@@ -17,14 +18,22 @@ for (const spec of specs) {
     defaultNonNullable: false,
   });
   const header = `// Generated from specs/${spec} by \`npm run gen\` (openapi-typescript). Do not edit by hand.\n\n`;
-  const source = header + astToString(ast);
-  const target = new URL(`generated/${vendor}.ts`, root);
-  const current = await readFile(target, "utf8").catch(() => "");
-  if (current === source) continue;
-  if (check) stale.push(fileURLToPath(target));
-  else {
-    await writeFile(target, source);
-    console.log(`wrote generated/${vendor}.ts`);
+  const yaml = await readFile(new URL(`specs/${spec}`, root), "utf8");
+  const outputs = {
+    [`${vendor}.ts`]: header + astToString(ast),
+    // The spec as JSON, for code that checks bodies against it at run time (the worker's sandbox vendors),
+    // where no YAML parser is bundled.
+    [`${vendor}.spec.json`]: JSON.stringify(parse(yaml), null, 1) + "\n",
+  };
+  for (const [name, source] of Object.entries(outputs)) {
+    const target = new URL(`generated/${name}`, root);
+    const current = await readFile(target, "utf8").catch(() => "");
+    if (current === source) continue;
+    if (check) stale.push(fileURLToPath(target));
+    else {
+      await writeFile(target, source);
+      console.log(`wrote generated/${name}`);
+    }
   }
 }
 if (stale.length) {
