@@ -44,6 +44,17 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
+         * Format: int32
+         * @description ID of a system transactional message (the `{id}` path parameter), a positive 32-bit integer.
+         */
+        TransactionalId: number;
+        /**
+         * @description Text that XML 1.0 can carry: any string without U+0000-U+0008, U+000B, U+000C, U+000E-U+001F, unpaired
+         *     surrogates (U+D800-U+DFFF not forming a pair), U+FFFE or U+FFFF (txgate's validation rule `xml_char`). The pattern is
+         *     matched with the Unicode flag, as JSON Schema patterns are, so a surrogate pair counts as one character.
+         */
+        XmlText: string;
+        /**
          * @description The `<ApiRequest>` root element. The vendor's examples always declare
          *     `xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"` and `xmlns:xs="http://www.w3.org/2001/XMLSchema"`
          *     on it; both are needed whenever a `Property/Value` carries `xsi:type="xs:..."`, and txgate always sends
@@ -65,7 +76,7 @@ export interface components {
              *     empty key and any whitespace (a stray space or newline from configuration would only earn a 403).
              * @example test_api_key1
              */
-            ApiKey: string;
+            ApiKey: components["schemas"]["XmlText"];
             Data: components["schemas"]["TransactionalData"];
         };
         /** @description The `<Data>` element. Element order inside it is not significant. */
@@ -111,25 +122,33 @@ export interface components {
              * @example patrick@example.com
              */
             Email?: string;
-            /** @description MD5 hash of the subscriber's email, as 32 lower-case hex digits. */
+            /**
+             * @description MD5 hash of the subscriber's email, as 32 lower-case hex digits. The page does not say how the
+             *     address is normalised before hashing; when txgate computes it from an `Email` it hashes the address
+             *     lower-cased, as UTF-8.
+             */
             EmailMd5?: string;
-            /** @description SHA-256 hash of the subscriber's email, as 64 lower-case hex digits. */
+            /**
+             * @description SHA-256 hash of the subscriber's email, as 64 lower-case hex digits. The page does not say how the
+             *     address is normalised before hashing; when txgate computes it from an `Email` it hashes the address
+             *     lower-cased, as UTF-8.
+             */
             EmailSha256?: string;
             /** @description Subscriber's first name. */
-            Firstname?: string;
+            Firstname?: components["schemas"]["XmlText"];
             /** @description Subscriber's last name. */
-            Lastname?: string;
+            Lastname?: components["schemas"]["XmlText"];
             /**
              * @description Full name, for when separate first and last names are not available; it is split against the
              *     template "Firstname Lastname".
              */
-            Name?: string;
+            Name?: components["schemas"]["XmlText"];
             /** @description Identifier of the subscriber's source (e.g. a particular web form). */
-            TrackingCode?: string;
+            TrackingCode?: components["schemas"]["XmlText"];
             /** @description Identifier/name of the traffic vendor the subscriber came from. */
-            Vendor?: string;
+            Vendor?: components["schemas"]["XmlText"];
             /** @description IP address of the subscriber (IPv4 or IPv6). */
-            Ip?: string | unknown | unknown;
+            Ip?: string & (unknown | unknown);
             /**
              * @description Wrapped array `<Properties><Property>...</Property>...</Properties>` of custom subscriber properties.
              *     (The page's table gives the type "string", but its note says it is a collection of `Property`
@@ -142,8 +161,8 @@ export interface components {
              *     message. No CR or LF (the value ends up in a mail header).
              * @example archive@example.com;audit@example.com
              */
-            Bcc?: string;
-        } | unknown | unknown | unknown | unknown;
+            Bcc?: components["schemas"]["XmlText"];
+        } & (unknown | unknown | unknown | unknown);
         /** @description One `<Snippet>`; its value is inserted where `*[tr_<Name>]*` tags are used. */
         Snippet: {
             /**
@@ -161,7 +180,7 @@ export interface components {
              *     section cannot contain `]]>`, so a serializer that uses CDATA must split there.
              * @example 2076
              */
-            Value: string;
+            Value: components["schemas"]["XmlText"];
         };
         /** @description One `<Attachment>` sent with the message. */
         Attachment: {
@@ -170,7 +189,7 @@ export interface components {
              *     (it ends up in a MIME header).
              * @example infosheet.pdf
              */
-            FileName: string;
+            FileName: components["schemas"]["XmlText"];
             /**
              * @description MIME type (`type/subtype`, RFC 6838 characters), e.g. `application/pdf`. Optional; the vendor uses
              *     `application/octet-stream` when it is omitted. Advisable to always give the right type.
@@ -209,7 +228,7 @@ export interface components {
              */
             "@_xsi:type": "xs:string" | "xs:int" | "xs:boolean" | "xs:decimal" | "xs:double" | "xs:date" | "xs:dateTime";
             /** @description Text content of `<Value>` (fast-xml-parser `textNodeName`). */
-            "#text": string;
+            "#text": components["schemas"]["XmlText"];
         } & ({
             /** @constant */
             "@_xsi:type": "xs:string";
@@ -315,7 +334,7 @@ export interface operations {
                  *     "integer").
                  * @example 123
                  */
-                id: number;
+                id: components["schemas"]["TransactionalId"];
             };
             cookie?: never;
         };

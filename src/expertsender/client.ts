@@ -1,0 +1,76 @@
+import * as v from "valibot";
+import { deliver, invalid } from "../core/deliver.js";
+import { createVendorHttpClient } from "../core/http-client.js";
+import { resolveOptions, type CallOptions } from "../core/options.js";
+import type { Outcome } from "../core/outcome.js";
+import { Redactor } from "../core/redact.js";
+import { responseBody } from "../core/response.js";
+import { toValidationIssues } from "../core/validation.js";
+import type { paths } from "../../generated/expertsender.js";
+import type { ExpertSenderOptions } from "./options.js";
+import { apiKeyAuthorizer, apiRequestXml, toApiRequest, type SystemTransactionalRequest } from "./request.js";
+import { mapExpertSenderResponse, type ExpertSenderSent } from "./response.js";
+import { ExpertSenderMessageSchema, XML_TEXT, type ExpertSenderMessage } from "./schema.js";
+
+/** An ExpertSender client; see `createExpertSenderClient`. */
+export interface ExpertSenderClient {
+  /**
+   * Sends a system transactional message to one subscriber through `POST /v2/Api/SystemTransactionals/{id}`.
+   * Never rejects: returns `Sent` (201) or a `Failure`. Bad input gets a `validation` outcome and nothing is sent.
+   */
+  send(message: ExpertSenderMessage, call?: CallOptions): Promise<Outcome<ExpertSenderSent>>;
+}
+
+/**
+ * Creates an ExpertSender API v2 client. Throws a `TypeError` (without quoting the key) when `baseUrl` is
+ * missing or `apiKey` is empty, holds whitespace or holds characters XML cannot carry.
+ *
+ * @example
+ * const expertsender = createExpertSenderClient({ baseUrl: "https://api.esv2.com", apiKey: env.EXPERTSENDER_API_KEY });
+ * const outcome = await expertsender.send({
+ *   transactionalId: 123,
+ *   Receiver: { Email: "patrick@example.com" },
+ *   Snippets: [{ Name: "helloMessage", Value: "<b>Hello Patrick!</b>" }],
+ * });
+ * if (!outcome.ok) console.error(outcome.kind, outcome.message);
+ */
+export function createExpertSenderClient(options: ExpertSenderOptions): ExpertSenderClient {
+  if (typeof options.baseUrl !== "string" || !options.baseUrl) {
+    throw new TypeError("ExpertSender needs baseUrl: your account's API host, e.g. https://api.esv2.com");
+  }
+  // The spec's ApiKey rule: a stray space or newline from configuration would only ever earn a 403.
+  const { apiKey } = options;
+  if (typeof apiKey !== "string" || !/^\S+$/.test(apiKey) || !XML_TEXT.test(apiKey)) {
+    throw new TypeError("ExpertSender apiKey must be a non-empty string without whitespace or control characters");
+  }
+  const resolved = resolveOptions("expertsender", options);
+  const { escapedKey, authorize } = apiKeyAuthorizer(apiKey);
+  // The key travels in the body, so a vendor or proxy echoing the body could quote it in either form.
+  const redactor = new Redactor().add(apiKey, escapedKey);
+  const http = createVendorHttpClient<paths>(options, authorize);
+
+  return {
+    async send(message, call) {
+      const parsed = v.safeParse(ExpertSenderMessageSchema, message);
+      if (!parsed.success) return invalid("expertsender", toValidationIssues(parsed.issues));
+      let body: SystemTransactionalRequest;
+      try {
+        body = await toApiRequest(parsed.output);
+      } catch (error) {
+        // Reading a File can fail (it changed on disk, the stream broke): nothing was sent.
+        return invalid("expertsender", [{ path: "Attachments", rule: "attachment_readable", message: `could not be read: ${String(error)}` }]);
+      }
+      return deliver<ExpertSenderSent>(resolved, redactor, call, async (signal) => {
+        const result = await http.POST("/v2/Api/SystemTransactionals/{id}", {
+          params: { path: { id: parsed.output.transactionalId } },
+          body,
+          bodySerializer: apiRequestXml,
+          headers: { "Content-Type": "text/xml; charset=utf-8" },
+          parseAs: "text",
+          signal,
+        });
+        return mapExpertSenderResponse(result.response.status, responseBody(result), result.response.headers);
+      });
+    },
+  };
+}
