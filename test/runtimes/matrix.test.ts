@@ -1,0 +1,65 @@
+/**
+ * The runtimes the library promises: the same smoke script (import each vendor entry, send to a local double,
+ * check the outcome) under Node, Bun and Deno, each installed from the npm registry. The workerd leg is
+ * test/worker/runtime-smoke.test.ts.
+ */
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startExpertSenderDouble, EXPERTSENDER_API_KEY, type ExpertSenderDouble } from "../expertsender/double.js";
+import { startListmonkDouble, LISTMONK_TOKEN, LISTMONK_USER, type ListmonkDouble } from "../listmonk/double.js";
+
+const run = promisify(execFile);
+const bin = (name: string) => fileURLToPath(new URL(`../../node_modules/.bin/${name}`, import.meta.url));
+const script = fileURLToPath(new URL("./smoke.mjs", import.meta.url));
+const entry = (vendor: string) => new URL(`../../dist/src/${vendor}/index.js`, import.meta.url).href;
+
+let listmonk: ListmonkDouble;
+let expertsender: ExpertSenderDouble;
+let cases: unknown[];
+
+beforeAll(async () => {
+  [listmonk, expertsender] = await Promise.all([startListmonkDouble(), startExpertSenderDouble()]);
+  cases = [
+    {
+      vendor: "listmonk",
+      entry: entry("listmonk"),
+      factory: "createListmonkClient",
+      options: { baseUrl: listmonk.url, username: LISTMONK_USER, token: LISTMONK_TOKEN },
+      message: { template_id: 2, subscriber_emails: ["ada@example.com"], data: { order: "1234" } },
+    },
+    {
+      vendor: "expertsender",
+      entry: entry("expertsender"),
+      factory: "createExpertSenderClient",
+      options: { baseUrl: expertsender.url, apiKey: EXPERTSENDER_API_KEY },
+      message: { transactionalId: 123, Receiver: { Email: "patrick@example.com" }, Snippets: [{ Name: "hello", Value: "<b>Hi</b>" }] },
+    },
+  ];
+});
+afterAll(async () => {
+  await Promise.all([listmonk.close(), expertsender.close()]);
+});
+
+const runtimes: [string, () => [string, string[]]][] = [
+  ["node", () => [bin("node"), [script, JSON.stringify(cases)]]],
+  ["bun", () => [bin("bun"), [script, JSON.stringify(cases)]]],
+  ["deno", () => [bin("deno"), ["run", "--quiet", "--allow-net=127.0.0.1", "--allow-read", "--allow-env", script, JSON.stringify(cases)]]],
+];
+
+describe("every vendor entry sends from every runtime", () => {
+  it.each(runtimes)("%s", async (runtime, command) => {
+    const before = { listmonk: listmonk.requests.length, expertsender: expertsender.requests.length };
+    const [file, args] = command();
+    const { stdout } = await run(file, args, { timeout: 60_000, env: { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" } });
+    const lines = stdout.trim().split("\n").map((line) => JSON.parse(line));
+    expect(lines).toEqual([
+      { runtime, vendor: "listmonk", ok: true, kind: "sent", status: 200 },
+      { runtime, vendor: "expertsender", ok: true, kind: "sent", status: 201 },
+    ]);
+    // The doubles saw exactly one request each from this runtime.
+    expect(listmonk.requests.length - before.listmonk).toBe(1);
+    expect(expertsender.requests.length - before.expertsender).toBe(1);
+  }, 90_000);
+});
