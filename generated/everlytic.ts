@@ -104,7 +104,7 @@ export interface components {
             track_links?: boolean;
             /**
              * Format: uri
-             * @description A valid web URL the contact is redirected to after unsubscribing.
+             * @description A valid web URL the contact is redirected to after unsubscribing. The page says no more; `pattern` is txgate's exact reading: http or https, a host name with a dot (a contact's browser must reach it, so no IP literals or single-label hosts), an optional port, then path, query and fragment in URI characters (RFC 3986; other characters percent-encoded).
              */
             unsubscribe_redirect_url?: string;
         };

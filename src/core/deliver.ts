@@ -23,12 +23,16 @@ export async function deliver<T>(
 
   for (let attemptNumber = 1; ; attemptNumber++) {
     if (call?.signal?.aborted) return aborted(options, attemptNumber - 1);
+    // Paced before the timeout starts: time spent queued is not time waiting for the vendor.
+    const releaseSlot = await options.pace?.(call?.signal);
+    if (releaseSlot === false) return aborted(options, attemptNumber - 1);
     const started = Date.now();
     log({ event: "attempt", attempt: attemptNumber });
     const outcome = redactOutcome(
       redactor,
       await attemptOnce(options, attemptNumber, timeoutMs, call?.signal, attempt),
     );
+    releaseSlot?.();
     log({
       event: "outcome",
       attempt: attemptNumber,
@@ -106,7 +110,7 @@ async function attemptOnce<T>(
 }
 
 /** The outcome for a send aborted before (another) attempt started. */
-function aborted<T>(options: ResolvedOptions, attempts: number): Outcome<T> {
+export function aborted<T>(options: ResolvedOptions, attempts: number): Outcome<T> {
   return {
     ok: false,
     vendor: options.vendor,
@@ -118,10 +122,13 @@ function aborted<T>(options: ResolvedOptions, attempts: number): Outcome<T> {
   };
 }
 
-/** The validation outcome: nothing was sent. */
-export function invalid<T>(vendor: Outcome<T>["vendor"], issues: readonly ValidationIssue[]): Outcome<T> {
+/**
+ * The validation outcome: nothing was sent. valibot's messages quote the input, so a credential pasted into a
+ * message field would come back in them: the outcome is redacted like every other.
+ */
+export function invalid<T>(vendor: Outcome<T>["vendor"], issues: readonly ValidationIssue[], redactor?: Redactor): Outcome<T> {
   const detail = issues.map((issue) => `${issue.path || "(input)"}: ${issue.message}`).join("; ");
-  return {
+  const outcome: Outcome<T> = {
     ok: false,
     vendor,
     attempts: 0,
@@ -131,6 +138,7 @@ export function invalid<T>(vendor: Outcome<T>["vendor"], issues: readonly Valida
     delivery: "not_sent",
     message: `Invalid input, nothing sent: ${detail}`,
   };
+  return redactor ? redactor.value(outcome) : outcome;
 }
 
 /**

@@ -48,6 +48,12 @@ export interface ResolvedOptions {
   readonly timeoutMs: number;
   readonly retry: ResolvedRetryPolicy;
   readonly logger?: (entry: LogEntry) => void;
+  /**
+   * Waits for a send slot before each attempt, for vendors that cap sends per second (see `core/pacing.ts`),
+   * and gives back the function that frees it once the attempt is answered. `false` when the caller's signal
+   * aborted the wait: the send then ends `aborted`, nothing sent.
+   */
+  readonly pace?: (signal: AbortSignal | undefined) => Promise<(() => void) | false>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 15_000;

@@ -16,7 +16,9 @@ export function toValidationIssues(issues: readonly v.BaseIssue<unknown>[]): Val
   for (const issue of issues) {
     // A union whose branches all failed: its branches' own issues say more than "invalid type".
     if (issue.issues?.length && issue.type === "union") {
-      out.push(...toValidationIssues(issue.issues));
+      // Branch issues' paths start at the union, so each gets the union's own path in front.
+      const branches = issue.issues.map((branch) => ({ ...branch, path: [...(issue.path ?? []), ...(branch.path ?? [])] }));
+      out.push(...toValidationIssues(branches as typeof issue.issues));
       continue;
     }
     out.push({ path: issuePath(issue), rule: ruleName(issue), message: issue.message });
@@ -69,3 +71,12 @@ export function named<A extends { readonly type: string }>(name: string, action:
 
 /** No CR or LF: a string that reaches a mail header must not be able to start a new header. */
 export const noLineBreaks = named("no_line_breaks", v.regex<string, string>(/^[^\r\n]*$/, "must not contain CR or LF"));
+
+/**
+ * valibot's object and record schemas accept arrays (an array is an object); JSON Schema's `type: object` does
+ * not. `plainObject(schema)` refuses anything but a non-array object first, as rule `object`.
+ */
+export function plainObject<S extends v.GenericSchema>(schema: S) {
+  const isPlainObject = (value: unknown) => typeof value === "object" && value !== null && !Array.isArray(value);
+  return v.pipe(named("object", v.custom<v.InferInput<S>>(isPlainObject, "must be an object")), schema);
+}

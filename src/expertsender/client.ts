@@ -52,13 +52,13 @@ export function createExpertSenderClient(options: ExpertSenderOptions): ExpertSe
   return {
     async send(message, call) {
       const parsed = v.safeParse(ExpertSenderMessageSchema, message);
-      if (!parsed.success) return invalid("expertsender", toValidationIssues(parsed.issues));
+      if (!parsed.success) return invalid("expertsender", toValidationIssues(parsed.issues), redactor);
       let body: SystemTransactionalRequest;
       try {
         body = await toApiRequest(parsed.output);
       } catch (error) {
         // Reading a File can fail (it changed on disk, the stream broke): nothing was sent.
-        return invalid("expertsender", [{ path: "Attachments", rule: "attachment_readable", message: `could not be read: ${String(error)}` }]);
+        return invalid("expertsender", [{ path: "Attachments", rule: "attachment_readable", message: `could not be read: ${String(error)}` }], redactor);
       }
       return deliver<ExpertSenderSent>(resolved, redactor, call, async (signal) => {
         const result = await http.POST("/v2/Api/SystemTransactionals/{id}", {

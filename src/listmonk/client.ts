@@ -41,7 +41,7 @@ export function createListmonkClient(options: ListmonkOptions): ListmonkClient {
   return {
     async send(message, call) {
       const parsed = v.safeParse(ListmonkMessageSchema, message);
-      if (!parsed.success) return invalid("listmonk", toValidationIssues(parsed.issues));
+      if (!parsed.success) return invalid("listmonk", toValidationIssues(parsed.issues), redactor);
       const body = toTxMessage(parsed.output);
       const recipientCount =
         body.subscriber_emails?.length ?? body.subscriber_ids?.length ?? 1;

@@ -3,7 +3,7 @@
  */
 import * as v from "valibot";
 import { isAttachmentContent } from "../core/attachment.js";
-import { named, noLineBreaks, rule } from "../core/validation.js";
+import { named, noLineBreaks, plainObject, rule } from "../core/validation.js";
 
 /**
  * A bare address, as listmonk's `SanitizeEmail` accepts: `Name <a@example.com>` is refused with `Invalid email.`
@@ -29,7 +29,7 @@ const fields = v.strictObject({
   from_email: v.optional(v.pipe(v.string(), v.maxLength(998), noLineBreaks)),
   subject: v.optional(v.pipe(v.string(), v.maxLength(998), noLineBreaks)),
   altbody: v.optional(v.string()),
-  data: v.optional(v.record(v.string(), v.unknown())),
+  data: v.optional(plainObject(v.record(v.string(), v.unknown()))),
   headers: v.optional(v.array(v.record(HeaderName, v.pipe(v.string(), noLineBreaks)))),
   messenger: v.optional(v.pipe(v.string(), v.minLength(1))),
   content_type: v.optional(v.picklist(["html", "markdown", "plain"])),

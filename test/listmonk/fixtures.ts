@@ -26,7 +26,8 @@ export const invalidListmonkMessages: [string, unknown, string[]][] = [
   ["LF in from_email", { ...ok, from_email: "a@example.com\nBcc: evil@example.com" }, ["from_email no_line_breaks"]],
   ["unknown content type", { ...ok, content_type: "rtf" }, ["content_type picklist"]],
   ["an unknown field", { ...ok, bcc: ["evil@example.com"] }, ["bcc unknown_field"]],
-  ["data not an object", { ...ok, data: "x" }, ["data record"]],
+  ["data not an object", { ...ok, data: "x" }, ["data object"]],
+  ["data an array", { ...ok, data: [1, 2] }, ["data object"]],
   ["attachment without a name", { ...ok, attachments: [{ content: new Uint8Array([1]) }] }, ["attachments.0.filename attachment_filename"]],
   ["attachment content a path", { ...ok, attachments: [{ content: "/etc/passwd", filename: "x" }] }, ["attachments.0.content custom"]],
 ];

@@ -1,0 +1,68 @@
+import * as v from "valibot";
+import { textToBase64 } from "../core/base64.js";
+import { deliver, invalid } from "../core/deliver.js";
+import { createVendorHttpClient, withHeader } from "../core/http-client.js";
+import { resolveOptions, type CallOptions } from "../core/options.js";
+import type { Outcome, ValidationIssue } from "../core/outcome.js";
+import { Redactor } from "../core/redact.js";
+import { responseBody } from "../core/response.js";
+import { toValidationIssues } from "../core/validation.js";
+import type { paths } from "../../generated/everlytic.js";
+import { EVERLYTIC_BASE_URL, type EverlyticOptions } from "./options.js";
+import { toSendMailRequest, type SendMailRequest } from "./request.js";
+import { mapEverlyticResponse, type SendMailSuccess } from "./response.js";
+import { EverlyticMessageSchema, recipientsOf, type EverlyticMessage } from "./schema.js";
+
+/** An Everlytic client; see `createEverlyticClient`. */
+export interface EverlyticClient {
+  /**
+   * Sends one transactional email through `POST /transactional/email/v1/mail`. Never rejects: returns `Sent`
+   * (with one transaction id per recipient) or a `Failure`. Bad input gets a `validation` outcome and nothing is sent.
+   */
+  send(message: EverlyticMessage, call?: CallOptions): Promise<Outcome<SendMailSuccess>>;
+}
+
+/**
+ * Creates an Everlytic Transactional Email client (HTTP Basic: your username and API key).
+ *
+ * @example
+ * const everlytic = createEverlyticClient({ username: "acme", apiKey: env.EVERLYTIC_API_KEY });
+ * const outcome = await everlytic.send({
+ *   body: { html: "<h1>Your order has shipped</h1>" },
+ *   headers: { subject: "Shipped", from: { email: "shop@example.com" }, to: [{ email: "joe@example.com", name: "Joe" }] },
+ * });
+ * if (outcome.ok) console.log(outcome.data.transactions.map((t) => t.id));
+ * else console.error(outcome.kind, outcome.message);
+ */
+export function createEverlyticClient(options: EverlyticOptions): EverlyticClient {
+  const common = { ...options, baseUrl: options.baseUrl ?? EVERLYTIC_BASE_URL };
+  const resolved = resolveOptions("everlytic", common);
+  const pair = `${options.username}:${options.apiKey}`;
+  const credentials = textToBase64(pair);
+  const redactor = new Redactor().add(options.apiKey, pair, credentials);
+  const http = createVendorHttpClient<paths>(common, (request) => withHeader(request, "Authorization", `Basic ${credentials}`));
+
+  // valibot's messages quote the input, and a key pasted into the wrong field must not come back.
+  const refuse = (issues: ValidationIssue[]) => invalid<SendMailSuccess>("everlytic", issues, redactor);
+
+  return {
+    async send(message, call) {
+      const parsed = v.safeParse(EverlyticMessageSchema, message);
+      if (!parsed.success) return refuse(toValidationIssues(parsed.issues));
+      let body: SendMailRequest;
+      try {
+        body = await toSendMailRequest(parsed.output);
+      } catch (error) {
+        // A Blob can fail to read (a File changed on disk): still an outcome, and still nothing sent.
+        return refuse([{ path: "attachments.data", rule: "attachment_content", message: `could not be read: ${String(error)}` }]);
+      }
+      // Serialised once: a retry resends the same text instead of stringifying megabytes of base64 again.
+      const json = JSON.stringify(body);
+      const recipients = recipientsOf(parsed.output);
+      return deliver<SendMailSuccess>(resolved, redactor, call, async (signal) => {
+        const result = await http.POST("/transactional/email/v1/mail", { body, bodySerializer: () => json, parseAs: "text", signal });
+        return mapEverlyticResponse(result.response.status, responseBody(result), result.response.headers, recipients);
+      });
+    },
+  };
+}

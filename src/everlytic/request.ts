@@ -1,0 +1,26 @@
+/**
+ * Our message to Everlytic's wire body. The message already has the wire's shape; only attachments given as
+ * Web-type `content` change, into `{filename, data}` with base64 data.
+ */
+import { attachmentBase64, attachmentName } from "../core/attachment.js";
+import type { components } from "../../generated/everlytic.js";
+import type { EverlyticMessage } from "./schema.js";
+
+export type SendMailRequest = components["schemas"]["SendMailRequest"];
+
+/**
+ * The `/transactional/email/v1/mail` body for a validated message. Bytes are encoded straight from the
+ * caller's buffer (a `Uint8Array` or `ArrayBuffer` is not copied; a `Blob` is read once).
+ */
+export async function toSendMailRequest(message: EverlyticMessage): Promise<SendMailRequest> {
+  const files = message.attachments?.data;
+  if (!files?.some((file) => file.content !== undefined)) return message as SendMailRequest;
+  const data = await Promise.all(
+    files.map(async ({ content, ...file }) =>
+      content === undefined
+        ? file
+        : { ...file, filename: attachmentName({ content, filename: file.filename }), data: await attachmentBase64({ content }) },
+    ),
+  );
+  return { ...message, attachments: { ...message.attachments, data } } as SendMailRequest;
+}
