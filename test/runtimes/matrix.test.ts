@@ -7,6 +7,8 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEverlyticDouble, EVERLYTIC_API_KEY, EVERLYTIC_USER, type EverlyticDouble } from "../everlytic/double.js";
+import { htmlExample } from "../everlytic/fixtures.js";
 import { startExpertSenderDouble, EXPERTSENDER_API_KEY, type ExpertSenderDouble } from "../expertsender/double.js";
 import { startListmonkDouble, LISTMONK_TOKEN, LISTMONK_USER, type ListmonkDouble } from "../listmonk/double.js";
 
@@ -16,11 +18,12 @@ const script = fileURLToPath(new URL("./smoke.mjs", import.meta.url));
 const entry = (vendor: string) => new URL(`../../dist/src/${vendor}/index.js`, import.meta.url).href;
 
 let listmonk: ListmonkDouble;
+let everlytic: EverlyticDouble;
 let expertsender: ExpertSenderDouble;
 let cases: unknown[];
 
 beforeAll(async () => {
-  [listmonk, expertsender] = await Promise.all([startListmonkDouble(), startExpertSenderDouble()]);
+  [listmonk, everlytic, expertsender] = await Promise.all([startListmonkDouble(), startEverlyticDouble(), startExpertSenderDouble()]);
   cases = [
     {
       vendor: "listmonk",
@@ -28,6 +31,13 @@ beforeAll(async () => {
       factory: "createListmonkClient",
       options: { baseUrl: listmonk.url, username: LISTMONK_USER, token: LISTMONK_TOKEN },
       message: { template_id: 2, subscriber_emails: ["ada@example.com"], data: { order: "1234" } },
+    },
+    {
+      vendor: "everlytic",
+      entry: entry("everlytic"),
+      factory: "createEverlyticClient",
+      options: { baseUrl: everlytic.url, username: EVERLYTIC_USER, apiKey: EVERLYTIC_API_KEY },
+      message: htmlExample,
     },
     {
       vendor: "expertsender",
@@ -39,7 +49,7 @@ beforeAll(async () => {
   ];
 });
 afterAll(async () => {
-  await Promise.all([listmonk.close(), expertsender.close()]);
+  await Promise.all([listmonk.close(), everlytic.close(), expertsender.close()]);
 });
 
 const runtimes: [string, () => [string, string[]]][] = [
@@ -50,16 +60,17 @@ const runtimes: [string, () => [string, string[]]][] = [
 
 describe("every vendor entry sends from every runtime", () => {
   it.each(runtimes)("%s", async (runtime, command) => {
-    const before = { listmonk: listmonk.requests.length, expertsender: expertsender.requests.length };
+    const doubles = [listmonk, everlytic, expertsender];
+    const before = doubles.map((double) => double.requests.length);
     const [file, args] = command();
     const { stdout } = await run(file, args, { timeout: 60_000, env: { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" } });
     const lines = stdout.trim().split("\n").map((line) => JSON.parse(line));
     expect(lines).toEqual([
       { runtime, vendor: "listmonk", ok: true, kind: "sent", status: 200 },
+      { runtime, vendor: "everlytic", ok: true, kind: "sent", status: 200 },
       { runtime, vendor: "expertsender", ok: true, kind: "sent", status: 201 },
     ]);
-    // The doubles saw exactly one request each from this runtime.
-    expect(listmonk.requests.length - before.listmonk).toBe(1);
-    expect(expertsender.requests.length - before.expertsender).toBe(1);
+    // Each double saw exactly one request from this runtime.
+    expect(doubles.map((double, i) => double.requests.length - before[i]!)).toEqual([1, 1, 1]);
   }, 90_000);
 });
