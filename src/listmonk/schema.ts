@@ -30,7 +30,7 @@ const fields = v.strictObject({
   subject: v.optional(v.pipe(v.string(), v.maxLength(998), noLineBreaks)),
   altbody: v.optional(v.string()),
   data: v.optional(plainObject(v.record(v.string(), v.unknown()))),
-  headers: v.optional(v.array(v.record(HeaderName, v.pipe(v.string(), noLineBreaks)))),
+  headers: v.optional(v.array(plainObject(v.record(HeaderName, v.pipe(v.string(), noLineBreaks))))),
   messenger: v.optional(v.pipe(v.string(), v.minLength(1))),
   content_type: v.optional(v.picklist(["html", "markdown", "plain"])),
   /** Files sent as multipart `file` parts. Not a listmonk JSON field: txgate moves them to the form. */

@@ -20,6 +20,7 @@ export const invalidListmonkMessages: [string, unknown, string[]][] = [
   ["unknown mode", { ...ok, subscriber_mode: "broadcast" }, ["subscriber_mode picklist"]],
   ["empty recipient list", { subscriber_emails: [], template_id: 2 }, ["subscriber_emails min_length"]],
   ["headers as an object", { ...ok, headers: { "X-A": "b" } }, ["headers array"]],
+  ["a header given as an array", { ...ok, headers: [["X-A", "b"]] }, ["headers.0 object"]],
   ["CRLF in a header value", { ...ok, headers: [{ "X-A": "b\r\nBcc: evil@example.com" }] }, ["headers.0.X-A no_line_breaks"]],
   ["LF in a header name", { ...ok, headers: [{ "X-A\nBcc": "b" }] }, ["headers.0.X-A\nBcc header_name"]],
   ["CR in the subject", { ...ok, subject: "Hi\rBcc: evil@example.com" }, ["subject no_line_breaks"]],
