@@ -2,6 +2,8 @@
 // Figures are reported, not asserted: a budget is a goal to design toward, never a reason to drop a rule.
 import { measureSizes } from "./sizes.mjs";
 import { measureSendCpu } from "./send-cpu.mjs";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 
 console.log("Entry sizes (esbuild, minified ESM, browser/workerd conditions):");
 for (const row of await measureSizes()) {
@@ -16,3 +18,9 @@ for (const row of await measureSizes()) {
 console.log("\nCPU per listmonk send against a local server (same run, same request):");
 const cpu = await measureSendCpu();
 console.log(`  bare fetch ${cpu.bareFetchCpuMicros} µs, txgate ${cpu.txgateCpuMicros} µs, added ${cpu.addedCpuMicros} µs per send (${cpu.sends} sends; wall ${cpu.bareFetchWallMs} vs ${cpu.txgateWallMs} ms)`);
+
+console.log("\nAct-On pacing, 10 s against the local double at the default 20 sends/s per account:");
+const pacing = JSON.parse(
+  execFileSync(process.execPath, ["--experimental-strip-types", "--no-warnings", fileURLToPath(new URL("./acton-pacing.ts", import.meta.url))], { encoding: "utf8" }).trim().split("\n").at(-1),
+);
+console.log(`  ${JSON.stringify(pacing)}`);

@@ -179,7 +179,9 @@ export interface components {
          * EteSuccess
          * @description 200 body. The endpoint reference names the message "Successfully Accepted"; Act-On's API export
          *     shows "Email Sent Successfully". Do not match on the message text. A non-empty
-         *     suppressedRecipients lists addresses that were not sent to.
+         *     suppressedRecipients lists addresses that were not sent to (for instance a suppressed CC address);
+         *     txgate reports such an answer as a rejection of those addresses with `delivery: "partial"` (or
+         *     `"not_sent"` when the list covers every recipient), never as a plain success.
          */
         EteSuccess: {
             /** @example true */
@@ -354,13 +356,13 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description Your Act-On Account ID.
+                 * @description Your Act-On Account ID. Not `.` or `..`, which URL parsing would remove from the path.
                  * @example 1234567
                  */
                 accountId: string;
                 /**
                  * @description ID of an email template saved with "Make this Template available in API calls" (shown on the
-                 *     template's General tab).
+                 *     template's General tab). Not `.` or `..`, which URL parsing would remove from the path.
                  * @example t-0099
                  */
                 templateId: string;

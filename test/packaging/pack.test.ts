@@ -33,7 +33,7 @@ describe("the package", () => {
 
   it("ships the JavaScript and the declarations of every entry", () => {
     const entries = Object.entries(pkg.exports as Record<string, { types: string; default: string }>);
-    expect(entries.map(([name]) => name)).toEqual(expect.arrayContaining(["./listmonk", "./everlytic", "./expertsender"]));
+    expect(entries.map(([name]) => name)).toEqual(expect.arrayContaining(["./listmonk", "./acton", "./everlytic", "./expertsender"]));
     for (const [, target] of entries) {
       expect(files).toContain(target.default.replace(/^\.\//, ""));
       expect(files).toContain(target.types.replace(/^\.\//, ""));
@@ -41,7 +41,7 @@ describe("the package", () => {
   });
 
   it("ships the generated types the declarations import, and the specs they come from", () => {
-    for (const vendor of ["listmonk", "everlytic", "expertsender"]) {
+    for (const vendor of ["listmonk", "acton", "everlytic", "expertsender"]) {
       expect(files).toContain(`dist/generated/${vendor}.d.ts`);
       expect(files).toContain(`specs/${vendor}.yaml`);
     }

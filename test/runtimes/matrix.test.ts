@@ -7,6 +7,8 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startActOnDouble, ACTON_ACCOUNT, ACTON_CREDENTIALS, type ActOnDouble } from "../acton/double.js";
+import { minimal as actonMessage } from "../acton/fixtures.js";
 import { startEverlyticDouble, EVERLYTIC_API_KEY, EVERLYTIC_USER, type EverlyticDouble } from "../everlytic/double.js";
 import { htmlExample } from "../everlytic/fixtures.js";
 import { startExpertSenderDouble, EXPERTSENDER_API_KEY, type ExpertSenderDouble } from "../expertsender/double.js";
@@ -18,12 +20,18 @@ const script = fileURLToPath(new URL("./smoke.mjs", import.meta.url));
 const entry = (vendor: string) => new URL(`../../dist/src/${vendor}/index.js`, import.meta.url).href;
 
 let listmonk: ListmonkDouble;
+let acton: ActOnDouble;
 let everlytic: EverlyticDouble;
 let expertsender: ExpertSenderDouble;
 let cases: unknown[];
 
 beforeAll(async () => {
-  [listmonk, everlytic, expertsender] = await Promise.all([startListmonkDouble(), startEverlyticDouble(), startExpertSenderDouble()]);
+  [listmonk, acton, everlytic, expertsender] = await Promise.all([
+    startListmonkDouble(),
+    startActOnDouble(),
+    startEverlyticDouble(),
+    startExpertSenderDouble(),
+  ]);
   cases = [
     {
       vendor: "listmonk",
@@ -31,6 +39,13 @@ beforeAll(async () => {
       factory: "createListmonkClient",
       options: { baseUrl: listmonk.url, username: LISTMONK_USER, token: LISTMONK_TOKEN },
       message: { template_id: 2, subscriber_emails: ["ada@example.com"], data: { order: "1234" } },
+    },
+    {
+      vendor: "acton",
+      entry: entry("acton"),
+      factory: "createActOnClient",
+      options: { baseUrl: acton.url, accountId: ACTON_ACCOUNT, credentials: ACTON_CREDENTIALS },
+      message: actonMessage,
     },
     {
       vendor: "everlytic",
@@ -49,7 +64,7 @@ beforeAll(async () => {
   ];
 });
 afterAll(async () => {
-  await Promise.all([listmonk.close(), everlytic.close(), expertsender.close()]);
+  await Promise.all([listmonk.close(), acton.close(), everlytic.close(), expertsender.close()]);
 });
 
 const runtimes: [string, () => [string, string[]]][] = [
@@ -60,17 +75,18 @@ const runtimes: [string, () => [string, string[]]][] = [
 
 describe("every vendor entry sends from every runtime", () => {
   it.each(runtimes)("%s", async (runtime, command) => {
-    const doubles = [listmonk, everlytic, expertsender];
+    const doubles = [listmonk, acton, everlytic, expertsender];
     const before = doubles.map((double) => double.requests.length);
     const [file, args] = command();
     const { stdout } = await run(file, args, { timeout: 60_000, env: { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" } });
     const lines = stdout.trim().split("\n").map((line) => JSON.parse(line));
     expect(lines).toEqual([
       { runtime, vendor: "listmonk", ok: true, kind: "sent", status: 200 },
+      { runtime, vendor: "acton", ok: true, kind: "sent", status: 200 },
       { runtime, vendor: "everlytic", ok: true, kind: "sent", status: 200 },
       { runtime, vendor: "expertsender", ok: true, kind: "sent", status: 201 },
     ]);
-    // Each double saw exactly one request from this runtime.
-    expect(doubles.map((double, i) => double.requests.length - before[i]!)).toEqual([1, 1, 1]);
+    // Each double saw the send from this runtime (Act-On also a token request first).
+    expect(doubles.map((double, i) => double.requests.length - before[i]!)).toEqual([1, 2, 1, 1]);
   }, 90_000);
 });

@@ -1,0 +1,146 @@
+// `npm run bench:worker`: load on the local worker (wrangler dev, sandbox mode). 5,000 sends at concurrency 64
+// through the worker's trusted route (POST /v1/send/listmonk: caller key, rate limit, body cap, the listmonk
+// client, the sandbox), against 5,000 calls of the same sandbox vendor directly over HTTP
+// (POST /sandbox/listmonk/api/tx). Reports errors (goal 0) and the latency the worker adds at p50 and p99.
+// Only 127.0.0.1 is contacted; the request count is fixed and the run ends by itself.
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const WARMUP = 200;
+/** Also measured one at a time, where latency is the request's own, not time spent queued behind 63 others. */
+const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 300);
+const REQUEST_TIMEOUT_MS = 30_000;
+const root = fileURLToPath(new URL("../", import.meta.url));
+const callerKey = `bench-${crypto.randomUUID()}`;
+const message = JSON.stringify({ template_id: 2, subscriber_emails: ["ada@example.com"], data: { order: "1234", items: 3 } });
+// The sandbox's own listmonk credentials (worker/sandbox/listmonk.ts): not secrets.
+const sandboxAuth = `Basic ${btoa("sandbox:sandbox-listmonk-token")}`;
+
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const wrangler = spawn(
+  fileURLToPath(new URL("node_modules/.bin/wrangler", `file://${root}`)),
+  [
+    "dev",
+    "--ip", "127.0.0.1",
+    "--port", String(port),
+    "--show-interactive-dev-session=false",
+    "--var", `CALLER_KEYS:${JSON.stringify([{ id: "bench", key: callerKey, vendors: ["listmonk"] }])}`,
+  ],
+  { cwd: root, detached: true, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" } },
+);
+let wranglerErrors = "";
+wrangler.stderr.on("data", (chunk) => (wranglerErrors = (wranglerErrors + chunk).slice(-4000)));
+const stop = () => {
+  try {
+    process.kill(-wrangler.pid, "SIGTERM");
+  } catch {
+    // Already gone.
+  }
+};
+process.on("exit", stop);
+
+try {
+  await waitUntilReady();
+  // The outbox answers only in sandbox mode: a .dev.vars with real vendor credentials must not get 5,000 sends.
+  const outbox = await fetch(`${base}/sandbox/messages`);
+  if (outbox.status !== 200) throw new Error("the local worker is not in sandbox mode (vendor credentials in .dev.vars?); refusing to load it");
+
+  const direct = () =>
+    fetch(`${base}/sandbox/listmonk/api/tx`, { method: "POST", headers: { "content-type": "application/json", authorization: sandboxAuth }, body: message, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  const viaWorker = () =>
+    fetch(`${base}/v1/send/listmonk`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${callerKey}` }, body: message, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+
+  await run(direct, WARMUP, CONCURRENCY);
+  await run(viaWorker, WARMUP, CONCURRENCY);
+  const baseline = await run(direct, REQUESTS, CONCURRENCY);
+  const worker = await run(viaWorker, REQUESTS, CONCURRENCY);
+  const baselineAlone = await run(direct, SEQUENTIAL, 1);
+  const workerAlone = await run(viaWorker, SEQUENTIAL, 1);
+
+  console.log(`Worker load (wrangler dev on 127.0.0.1, sandbox mode): ${REQUESTS} requests each, concurrency ${CONCURRENCY}`);
+  for (const [name, result] of [["sandbox directly  ", baseline], ["through the worker", worker]]) {
+    console.log(
+      `  ${name}  errors ${result.errors}  p50 ${ms(result.p50)}  p90 ${ms(result.p90)}  p99 ${ms(result.p99)}  max ${ms(result.max)}  ${Math.round(result.throughput)} req/s`,
+    );
+  }
+  console.log(`  added by the worker: p50 ${ms(worker.p50 - baseline.p50)}, p99 ${ms(worker.p99 - baseline.p99)}`);
+  console.log(
+    `One at a time (${SEQUENTIAL} each): sandbox p50 ${ms(baselineAlone.p50)} p99 ${ms(baselineAlone.p99)}; worker p50 ${ms(workerAlone.p50)} p99 ${ms(workerAlone.p99)}; ` +
+      `added p50 ${ms(workerAlone.p50 - baselineAlone.p50)}, p99 ${ms(workerAlone.p99 - baselineAlone.p99)}; errors ${baselineAlone.errors + workerAlone.errors}`,
+  );
+  const allErrors = worker.errors + baseline.errors + baselineAlone.errors + workerAlone.errors;
+  if (allErrors) {
+    console.log(`  first errors: ${[...baseline.samples, ...worker.samples, ...baselineAlone.samples, ...workerAlone.samples].slice(0, 5).join("; ")}`);
+    process.exitCode = 1;
+  }
+} catch (error) {
+  console.error(`bench failed: ${error.message}\n${wranglerErrors}`);
+  process.exitCode = 1;
+} finally {
+  stop();
+}
+
+/** `count` calls of `send`, `concurrency` at a time; latency percentiles in ms. A non-200 is an error. */
+async function run(send, count, concurrency) {
+  const latencies = [];
+  const samples = [];
+  let errors = 0;
+  let next = 0;
+  const started = performance.now();
+  const lane = async () => {
+    while (next < count) {
+      next++;
+      const start = performance.now();
+      try {
+        const response = await send();
+        const body = await response.text();
+        if (response.status !== 200) {
+          errors++;
+          if (samples.length < 5) samples.push(`${response.status} ${body.slice(0, 120)}`);
+        }
+      } catch (error) {
+        errors++;
+        if (samples.length < 5) samples.push(String(error));
+      }
+      latencies.push(performance.now() - start);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  const elapsed = performance.now() - started;
+  latencies.sort((a, b) => a - b);
+  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+  return { errors, samples, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: latencies.at(-1), throughput: (count / elapsed) * 1000 };
+}
+
+async function waitUntilReady() {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (wrangler.exitCode !== null) throw new Error(`wrangler dev exited (${wrangler.exitCode})`);
+    try {
+      if ((await fetch(`${base}/`, { signal: AbortSignal.timeout(1000) })).ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error("wrangler dev did not start within 60 s");
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+function ms(value) {
+  return `${value.toFixed(1)} ms`;
+}

@@ -1,0 +1,141 @@
+import * as v from "valibot";
+import { aborted, deliver, invalid } from "../core/deliver.js";
+import { createVendorHttpClient, withHeader, type Authorize } from "../core/http-client.js";
+import { resolveOptions, type CallOptions, type ResolvedOptions } from "../core/options.js";
+import type { Outcome } from "../core/outcome.js";
+import { createPacer, type Pacer } from "../core/pacing.js";
+import { Redactor } from "../core/redact.js";
+import { responseBody } from "../core/response.js";
+import { toValidationIssues } from "../core/validation.js";
+import type { paths } from "../../generated/acton.js";
+import { ACTON_BASE_URL, type ActOnOptions } from "./options.js";
+import { formBody, maskedTokenForm, toEteRequest, tokenForm, withSecrets, type Grant } from "./request.js";
+import { isRefusedToken, mapEteResponse, mapTokenResponse, type EteSuccess, type TokenResponse } from "./response.js";
+import { ActOnMessageSchema, PathSegment, type ActOnMessage } from "./schema.js";
+import { createTokenSession, memoryTokenStore } from "./tokens.js";
+
+/**
+ * An Act-On Event-Triggered Email client; see `createActOnClient`.
+ *
+ * @example
+ * const outcome = await acton.send(message, { signal: request.signal, timeoutMs: 10_000 });
+ */
+export interface ActOnClient {
+  /**
+   * Sends one Event-Triggered Email (`POST /ete/v1/email/{accountId}/{templateId}`), paced to the account's
+   * rate. Never rejects: returns `Sent` or a `Failure`; bad input gets a `validation` outcome, nothing sent.
+   */
+  send(message: ActOnMessage, call?: CallOptions): Promise<Outcome<EteSuccess>>;
+}
+
+/** Shared by every client in this isolate, so per-request clients still log in once and share one queue. */
+const defaultTokenStore = memoryTokenStore();
+const pacersByRate = new Map<number, Pacer>();
+
+/**
+ * Creates an Act-On Event-Triggered Email client. It logs in once, keeps and refreshes the OAuth tokens, and
+ * paces sends to 20 per second per account. Throws only when `accountId`, `credentials` or `ratePerSecond` are
+ * unusable.
+ *
+ * @example
+ * const acton = createActOnClient({
+ *   accountId: "1234567",
+ *   credentials: { username: "ops@example.com", password: env.ACTON_PASSWORD, clientId: env.ACTON_CLIENT_ID, clientSecret: env.ACTON_CLIENT_SECRET },
+ * });
+ * const outcome = await acton.send({
+ *   templateId: "t-0099",
+ *   envelope: { toAddress: "jane.doe@example.com" },
+ *   content: { personalizationDataMap: { orderNumber: "3423423-234234" } },
+ *   metadata: { transactional: true, externalId: "3423423-234234" },
+ *   actions: { trackOpens: false, trackClicks: false },
+ * });
+ * if (!outcome.ok) console.error(outcome.kind, outcome.message);
+ */
+export function createActOnClient(options: ActOnOptions): ActOnClient {
+  const { accountId, credentials } = options;
+  const baseUrl = options.baseUrl ?? ACTON_BASE_URL;
+  const rate = options.ratePerSecond ?? 20;
+  if (!v.is(PathSegment, accountId) || !Number.isInteger(rate) || rate < 1) {
+    throw new TypeError("createActOnClient: accountId must be an account ID and ratePerSecond a whole number ≥ 1");
+  }
+  const { username, password, clientId, clientSecret } = credentials ?? {};
+  if (![username, password, clientId, clientSecret].every((field) => typeof field === "string" && field)) {
+    throw new TypeError("createActOnClient: credentials need username, password, clientId and clientSecret");
+  }
+  // The password also travels form-encoded; an echo of the request body would show it that way.
+  const redactor = new Redactor().add(
+    password,
+    clientSecret,
+    encodeURIComponent(password),
+    new URLSearchParams({ password }).toString().slice("password=".length),
+  );
+
+  let pacer = pacersByRate.get(rate);
+  if (!pacer) pacersByRate.set(rate, (pacer = createPacer({ limit: rate })));
+  const paceKey = `${baseUrl} ${accountId}`;
+  const common = { ...options, baseUrl };
+  const resolved = resolveOptions("acton", common);
+  const paced: ResolvedOptions = { ...resolved, pace: (signal) => pacer.acquire(paceKey, signal) };
+  // Token requests are neither retried (a refresh token works once, logins are rationed) nor logged as sends.
+  const once: ResolvedOptions = { ...resolved, retry: { ...resolved.retry, retries: 0 }, logger: undefined };
+
+  // Credentials differ per request (a token per send, a form per grant), so each request gets its own `fetch`,
+  // which openapi-fetch calls after every middleware: hooks never see them.
+  const http = createVendorHttpClient<paths>(common, (request) => request);
+  const sendWith =
+    (authorize: Authorize) =>
+    async (request: Request): Promise<Response> =>
+      (options.fetch ?? globalThis.fetch)(await authorize(request));
+
+  // No caller's signal: the request may be shared by many sends, each of which can stop waiting on its own.
+  const requestToken = (grant: Grant, timeoutMs: number | undefined) =>
+    deliver<TokenResponse>(once, redactor, { timeoutMs }, async (signal) => {
+      const form = tokenForm(grant, credentials);
+      const result = await http.POST("/token", {
+        body: maskedTokenForm(form),
+        bodySerializer: formBody,
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        parseAs: "text",
+        signal,
+        fetch: sendWith(withSecrets(form)),
+      });
+      return mapTokenResponse(result.response.status, responseBody(result), result.response.headers);
+    });
+
+  const tokens = createTokenSession({
+    store: options.tokenStore ?? defaultTokenStore,
+    key: `${baseUrl} ${clientId} ${username}`,
+    maxPasswordGrantsPerHour: options.maxPasswordGrantsPerHour ?? 5,
+    requestToken,
+    onSecret: (...secrets) => redactor.add(...secrets),
+  });
+
+  return {
+    async send(message, call) {
+      const parsed = v.safeParse(ActOnMessageSchema, message);
+      if (!parsed.success) return invalid("acton", toValidationIssues(parsed.issues), redactor);
+      const { templateId, body } = toEteRequest(parsed.output);
+      const recipients = [body.envelope.toAddress, ...(body.envelope.ccAddressList ?? [])];
+      let attempts = 0;
+      // A refused token gets one refresh and one more try; a second refusal is the answer.
+      for (let pass = 1; ; pass++) {
+        const token = await tokens.accessToken(call);
+        if (token === undefined) return aborted(resolved, attempts);
+        if (typeof token !== "string") return { ...redactor.value(token), attempts };
+        const outcome = await deliver<EteSuccess>(paced, redactor, call, async (signal) => {
+          const result = await http.POST("/ete/v1/email/{accountId}/{templateId}", {
+            params: { path: { accountId, templateId } },
+            body,
+            parseAs: "text",
+            signal,
+            fetch: sendWith((request) => withHeader(request, "Authorization", `Bearer ${token}`)),
+          });
+          return mapEteResponse(result.response.status, responseBody(result), result.response.headers, recipients);
+        });
+        attempts += outcome.attempts;
+        if (pass > 1 || !isRefusedToken(outcome)) return { ...outcome, attempts };
+        tokens.refuse(token);
+      }
+    },
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * Our message to Act-On's wire format. The ETE body is the message minus `templateId`, which goes in the path.
+ * Token requests are form-encoded; middleware sees them with every secret `[redacted]`, and the secrets are put
+ * in only when the request leaves, after every middleware ran.
+ */
+import type { Authorize } from "../core/http-client.js";
+import { REDACTED } from "../core/redact.js";
+import type { components } from "../../generated/acton.js";
+import type { ActOnCredentials } from "./options.js";
+import type { ActOnMessage } from "./schema.js";
+
+export type EteEmailRequest = components["schemas"]["EteEmailRequest"];
+export type TokenRequest = components["schemas"]["TokenRequest"];
+
+/** The path's template ID and the bare EmailDetails body. */
+export function toEteRequest({ templateId, ...body }: ActOnMessage): { templateId: string; body: EteEmailRequest } {
+  return { templateId, body };
+}
+
+/** A login with the user's password, or the next token pair for a (single-use) refresh token. */
+export type Grant = { readonly grant_type: "password" } | { readonly grant_type: "refresh_token"; readonly refresh_token: string };
+
+const SECRET_FIELDS = ["password", "refresh_token", "client_secret"] as const;
+
+/** The `POST /token` form for `grant`, secrets included. */
+export function tokenForm(grant: Grant, credentials: ActOnCredentials): TokenRequest {
+  const client = { client_id: credentials.clientId, client_secret: credentials.clientSecret };
+  return grant.grant_type === "password"
+    ? { grant_type: "password", username: credentials.username, password: credentials.password, ...client }
+    : { grant_type: "refresh_token", refresh_token: grant.refresh_token, ...client };
+}
+
+/** The form as openapi-fetch and middleware get it: every secret `[redacted]`. */
+export function maskedTokenForm(form: TokenRequest): TokenRequest {
+  const masked: Record<string, string> = { ...form };
+  for (const name of SECRET_FIELDS) if (name in masked) masked[name] = REDACTED;
+  return masked as TokenRequest;
+}
+
+/** openapi-fetch body serializer for `application/x-www-form-urlencoded`. */
+export const formBody = (form: TokenRequest): string => new URLSearchParams(form as Record<string, string>).toString();
+
+/** Puts `form`'s secrets into the outgoing token request, keeping any other change middleware made. */
+export const withSecrets =
+  (form: TokenRequest): Authorize =>
+  async (request) => {
+    const body = new URLSearchParams(await request.text());
+    for (const name of SECRET_FIELDS) if (body.has(name)) body.set(name, (form as Record<string, string>)[name]!);
+    return new Request(request, { body });
+  };

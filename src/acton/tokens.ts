@@ -1,0 +1,228 @@
+/**
+ * The OAuth token lifecycle Act-On asks for: log in (password grant) once, keep the tokens, refresh a little
+ * before the access token expires, store the new pair every time (a refresh token works once), and never log
+ * in more than 5 times an hour.
+ */
+import type { CallOptions } from "../core/options.js";
+import type { Failure, Outcome } from "../core/outcome.js";
+import type { Grant } from "./request.js";
+import { isRefusedGrant, type TokenResponse } from "./response.js";
+
+/**
+ * An access token and the refresh token that replaces it.
+ *
+ * @example
+ * const tokens: ActOnTokens = { accessToken: "…", refreshToken: "…", expiresAt: Date.now() + 3_600_000 };
+ */
+export interface ActOnTokens {
+  readonly accessToken: string;
+  /** Works once: a refresh answers with a new pair, which replaces this one. */
+  readonly refreshToken: string;
+  /** When the access token expires, in ms since the epoch. */
+  readonly expiresAt: number;
+}
+
+/**
+ * What a token store keeps per Act-On user.
+ *
+ * @example
+ * const record: ActOnTokenRecord = { tokens, passwordGrantsAt: [Date.now()] };
+ */
+export interface ActOnTokenRecord {
+  readonly tokens?: ActOnTokens;
+  /** When the password grants of the last hour were made (ms since the epoch), so the limit holds store-wide. */
+  readonly passwordGrantsAt: readonly number[];
+}
+
+/**
+ * Where tokens live between sends, keyed per base URL, client ID and username. Within one isolate the client
+ * makes sure a single refresh is in flight per store and key, however many sends wait on it. Across isolates
+ * that is the store's job: a store shared through KV can let two isolates refresh with the same single-use
+ * refresh token (the loser falls back to a password grant); a Durable Object that serialises `get`/`set` per
+ * key cannot.
+ *
+ * @example
+ * const kvTokenStore = (kv: KVNamespace): ActOnTokenStore => ({
+ *   get: (key) => kv.get(key, "json"),
+ *   set: (key, record) => kv.put(key, JSON.stringify(record)),
+ * });
+ */
+export interface ActOnTokenStore {
+  get(key: string): Promise<ActOnTokenRecord | undefined | null>;
+  set(key: string, record: ActOnTokenRecord): Promise<void>;
+}
+
+/**
+ * A token store in this isolate's memory.
+ *
+ * @example
+ * const client = createActOnClient({ accountId, credentials, tokenStore: memoryTokenStore() });
+ */
+export function memoryTokenStore(): ActOnTokenStore {
+  const records = new Map<string, ActOnTokenRecord>();
+  return {
+    get: async (key) => records.get(key),
+    set: async (key, record) => void records.set(key, record),
+  };
+}
+
+const HOUR_MS = 3_600_000;
+/** Refresh this long before the access token expires, so a send queued behind the pacer still holds a valid one. */
+const REFRESH_EARLY_MS = 60_000;
+
+/** What every client of one store and key shares in this isolate. */
+interface Shared {
+  tokens?: ActOnTokens;
+  /** The access token Act-On last refused: never handed out again. */
+  refused?: string;
+  renewal?: Promise<string | Failure>;
+}
+const sharedByStore = new WeakMap<ActOnTokenStore, Map<string, Shared>>();
+
+export interface TokenSessionOptions {
+  readonly store: ActOnTokenStore;
+  readonly key: string;
+  readonly maxPasswordGrantsPerHour: number;
+  /** One `POST /token` with the given timeout; never rejects. */
+  readonly requestToken: (grant: Grant, timeoutMs: number | undefined) => Promise<Outcome<TokenResponse>>;
+  /** Called with every token before it is used, so the client can redact it. */
+  readonly onSecret: (...secrets: string[]) => void;
+}
+
+export interface TokenSession {
+  /**
+   * A valid access token, a failure saying why there is none, or `undefined` when the caller's signal aborted
+   * the wait. A login or refresh this call starts uses its `timeoutMs`; calls that join it keep their signal.
+   */
+  accessToken(call?: CallOptions): Promise<string | Failure | undefined>;
+  /** Act-On refused `token` (401): the next `accessToken()` gets a new one. */
+  refuse(token: string): void;
+}
+
+export function createTokenSession(options: TokenSessionOptions): TokenSession {
+  const { store, key, requestToken, onSecret } = options;
+  let byKey = sharedByStore.get(store);
+  if (!byKey) sharedByStore.set(store, (byKey = new Map()));
+  let shared = byKey.get(key);
+  if (!shared) byKey.set(key, (shared = {}));
+  const state = shared;
+
+  /** `tokens` if they may be used for a send now, else `undefined`. */
+  const usable = (tokens: ActOnTokens | undefined): ActOnTokens | undefined =>
+    tokens && tokens.accessToken !== state.refused && Date.now() < tokens.expiresAt - REFRESH_EARLY_MS ? tokens : undefined;
+
+  const use = (tokens: ActOnTokens): string => {
+    onSecret(tokens.accessToken, tokens.refreshToken);
+    state.tokens = tokens;
+    return tokens.accessToken;
+  };
+
+  async function keep(record: ActOnTokenRecord, answer: TokenResponse): Promise<string> {
+    const tokens = {
+      accessToken: answer.access_token,
+      refreshToken: answer.refresh_token,
+      expiresAt: Date.now() + (answer.expires_in ?? 3600) * 1000,
+    };
+    // Used from memory even if the store fails to keep it: the previous refresh token is spent either way.
+    const accessToken = use(tokens);
+    await store.set(key, { ...record, tokens });
+    return accessToken;
+  }
+
+  async function renew(timeoutMs: number | undefined): Promise<string | Failure> {
+    let record: ActOnTokenRecord = (await store.get(key)) ?? { passwordGrantsAt: [] };
+    let stored = usable(record.tokens);
+    if (stored) return use(stored);
+    const refreshToken = record.tokens?.refreshToken;
+    if (refreshToken) {
+      onSecret(refreshToken);
+      const refreshed = await requestToken({ grant_type: "refresh_token", refresh_token: refreshToken }, timeoutMs);
+      if (refreshed.ok) return keep(record, refreshed.data);
+      if (!isRefusedGrant(refreshed)) return noToken(refreshed);
+      // Another holder of this store may have spent the refresh token and stored the next pair meanwhile.
+      record = (await store.get(key)) ?? record;
+      stored = usable(record.tokens);
+      if (stored) return use(stored);
+    }
+    const now = Date.now();
+    const passwordGrantsAt = record.passwordGrantsAt.filter((at) => at > now - HOUR_MS);
+    if (passwordGrantsAt.length >= options.maxPasswordGrantsPerHour) {
+      const oldest = passwordGrantsAt[0];
+      return {
+        ok: false,
+        vendor: "acton",
+        attempts: 0,
+        kind: "auth",
+        status: 0,
+        retryable: false,
+        delivery: "not_sent",
+        message: `No Act-On access token, nothing sent: ${passwordGrantsAt.length} password grants in the last hour (the limit)${
+          oldest === undefined ? "" : `; the next is allowed at ${new Date(oldest + HOUR_MS).toISOString()}`
+        }`,
+      };
+    }
+    // Counted before the call: a grant whose answer is lost still counts at Act-On.
+    record = { passwordGrantsAt: [...passwordGrantsAt, now] };
+    await store.set(key, record);
+    const granted = await requestToken({ grant_type: "password" }, timeoutMs);
+    return granted.ok ? keep(record, granted.data) : noToken(granted);
+  }
+
+  return {
+    async accessToken(call) {
+      const cached = usable(state.tokens);
+      if (cached) return cached.accessToken;
+      state.renewal ??= renew(call?.timeoutMs)
+        .catch(storeFailure)
+        .finally(() => {
+          state.renewal = undefined;
+        });
+      return untilAborted(state.renewal, call?.signal);
+    },
+    refuse(token) {
+      state.refused = token;
+    },
+  };
+}
+
+/** A failed token request, as the send's outcome: the email was never attempted. */
+function noToken(outcome: Outcome<TokenResponse>): Failure {
+  const failure = outcome as Failure;
+  const reason = "status" in failure ? failure.message : failure.kind === "network" ? failure.cause.message : failure.kind;
+  return {
+    ...failure,
+    attempts: 0,
+    retryable: failure.kind !== "auth",
+    delivery: "not_sent",
+    message: `No Act-On access token, nothing sent: ${reason}`,
+  } as Failure;
+}
+
+/** The token store threw (a KV outage, say). */
+function storeFailure(error: unknown): Failure {
+  const { name, message } = error instanceof Error ? error : { name: "Error", message: String(error) };
+  return {
+    ok: false,
+    vendor: "acton",
+    attempts: 0,
+    kind: "network",
+    cause: { name, message },
+    retryable: true,
+    delivery: "not_sent",
+    message: `The Act-On token store failed, nothing sent: ${message}`,
+  };
+}
+
+/** `promise`'s value, or `undefined` as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T | undefined> {
+  if (!signal) return promise;
+  return new Promise((resolve) => {
+    const onAbort = () => resolve(undefined);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    void promise.then((value) => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(value);
+    });
+  });
+}

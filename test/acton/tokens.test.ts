@@ -1,0 +1,224 @@
+/**
+ * The OAuth token lifecycle: one login, tokens kept and refreshed before they expire, single-use refresh tokens
+ * replaced on every refresh, one refresh however many sends wait, one refresh and one retry on a refused token,
+ * and never more than 5 logins an hour.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { createActOnClient, memoryTokenStore, type ActOnOptions, type ActOnTokenRecord, type ActOnTokenStore } from "../../src/acton/index.js";
+import { minimal } from "./fixtures.js";
+import { ACTON_ACCOUNT, ACTON_CREDENTIALS, startActOnDouble, type ActOnDouble } from "./double.js";
+
+let acton: ActOnDouble;
+beforeAll(async () => {
+  acton = await startActOnDouble();
+});
+afterEach(() => {
+  vi.useRealTimers();
+  acton.requests.length = 0;
+  acton.tokenCalls.length = 0;
+  acton.delivered.length = 0;
+  // Each test logs in afresh, as a new hour would.
+  acton.passwordGrants.length = 0;
+});
+afterAll(async () => {
+  expect(acton.specViolations).toEqual([]);
+  expect(acton.limitViolations).toEqual([]);
+  await acton.close();
+});
+
+/** A client with its own token store, so each test starts logged out. */
+const client = (options: Partial<ActOnOptions> = {}) =>
+  createActOnClient({ baseUrl: acton.url, accountId: ACTON_ACCOUNT, credentials: ACTON_CREDENTIALS, tokenStore: memoryTokenStore(), ...options });
+const grants = () => acton.tokenCalls.map((call) => call.grant);
+const HOUR = 3_600_000;
+
+/** A fetch that answers ETE requests with `answers` (in order) and passes everything else to the double. */
+const refusingEte = (...answers: Response[]) => async (request: Request) =>
+  request.url.includes("/ete/") && answers.length ? answers.shift()! : fetch(request);
+
+describe("password grant once, then the cached token", () => {
+  it("logs in on the first send and reuses the token for the next ones", async () => {
+    const acton1 = client();
+    for (let n = 0; n < 3; n++) expect((await acton1.send(minimal)).ok).toBe(true);
+    expect(grants()).toEqual(["password"]);
+    const bearers = new Set(acton.requests.filter((r) => r.path.startsWith("/ete/")).map((r) => r.headers.authorization));
+    expect(bearers.size).toBe(1);
+  });
+
+  it("sends the password grant form-encoded with every documented field", async () => {
+    await client().send(minimal);
+    const login = acton.requests.find((r) => r.path === "/token")!;
+    expect(login.headers["content-type"]).toBe("application/x-www-form-urlencoded");
+    expect(acton.tokenCalls[0]!.form).toEqual({
+      grant_type: "password",
+      username: ACTON_CREDENTIALS.username,
+      password: ACTON_CREDENTIALS.password,
+      client_id: ACTON_CREDENTIALS.clientId,
+      client_secret: ACTON_CREDENTIALS.clientSecret,
+    });
+  });
+
+  it("shares tokens between clients of one store: a client per request still logs in once", async () => {
+    const tokenStore = memoryTokenStore();
+    for (let n = 0; n < 3; n++) expect((await client({ tokenStore }).send(minimal)).ok).toBe(true);
+    expect(grants()).toEqual(["password"]);
+  });
+
+  it("uses tokens another isolate put in a shared store, without logging in", async () => {
+    const tokenStore = memoryTokenStore();
+    await client({ tokenStore }).send(minimal);
+    const stored = await tokenStore.get(`${acton.url} ${ACTON_CREDENTIALS.clientId} ${ACTON_CREDENTIALS.username}`);
+    const otherIsolate: ActOnTokenStore = { get: async () => stored, set: async () => {} };
+    acton.tokenCalls.length = 0;
+    expect((await client({ tokenStore: otherIsolate }).send(minimal)).ok).toBe(true);
+    expect(grants()).toEqual([]);
+  });
+});
+
+describe("refresh before expiry, storing the new pair", () => {
+  it("refreshes a minute before the access token expires and stores both new tokens", async () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    const records: ActOnTokenRecord[] = [];
+    const memory = memoryTokenStore();
+    const tokenStore: ActOnTokenStore = { get: memory.get, set: async (key, record) => void records.push(record) ?? memory.set(key, record) };
+    const acton1 = client({ tokenStore });
+    await acton1.send(minimal);
+    vi.setSystemTime(Date.now() + HOUR - 61_000);
+    await acton1.send(minimal);
+    expect(grants()).toEqual(["password"]);
+    vi.setSystemTime(Date.now() + 2_000);
+    await acton1.send(minimal);
+    expect(grants()).toEqual(["password", "refresh_token"]);
+    const [, login, refreshed] = records;
+    expect(acton.tokenCalls[1]!.form.refresh_token).toBe(login!.tokens!.refreshToken);
+    expect(refreshed!.tokens!.refreshToken).not.toBe(login!.tokens!.refreshToken);
+    expect(refreshed!.tokens!.accessToken).not.toBe(login!.tokens!.accessToken);
+    expect(refreshed!.tokens!.expiresAt).toBe(Date.now() + HOUR);
+
+    // The stored (new) refresh token is the one the next refresh uses; the old one is spent.
+    vi.setSystemTime(Date.now() + HOUR);
+    expect((await acton1.send(minimal)).ok).toBe(true);
+    expect(grants()).toEqual(["password", "refresh_token", "refresh_token"]);
+    expect(acton.tokenCalls[2]!.form.refresh_token).toBe(refreshed!.tokens!.refreshToken);
+  });
+
+  it("makes a single refresh however many sends wait on it", async () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    const tokenStore = memoryTokenStore();
+    await client({ tokenStore }).send(minimal);
+    vi.setSystemTime(Date.now() + HOUR);
+    const clients = [client({ tokenStore }), client({ tokenStore })];
+    const outcomes = await Promise.all(Array.from({ length: 20 }, (_, n) => clients[n % 2]!.send(minimal)));
+    expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
+    expect(grants()).toEqual(["password", "refresh_token"]);
+  });
+
+  it("falls back to one password grant when Act-On refuses the refresh token", async () => {
+    const tokenStore = memoryTokenStore();
+    const key = `${acton.url} ${ACTON_CREDENTIALS.clientId} ${ACTON_CREDENTIALS.username}`;
+    await tokenStore.set(key, { tokens: { accessToken: "expired-access", refreshToken: "spent-refresh", expiresAt: Date.now() - 1 }, passwordGrantsAt: [] });
+    expect((await client({ tokenStore }).send(minimal)).ok).toBe(true);
+    expect(grants()).toEqual(["refresh_token", "password"]);
+    expect((await tokenStore.get(key))!.passwordGrantsAt).toHaveLength(1);
+  });
+});
+
+describe("a 401 on send: one refresh, one retry", () => {
+  it("the gateway refuses a revoked token: refresh, then the send succeeds", async () => {
+    const acton1 = client();
+    await acton1.send(minimal);
+    acton.revokeAccessTokens();
+    const outcome = await acton1.send(minimal);
+    expect(outcome).toMatchObject({ ok: true, attempts: 2 });
+    expect(grants()).toEqual(["password", "refresh_token"]);
+  });
+
+  it("the ETE service's Unauthorized Request: refresh, then retry", async () => {
+    const fetch = refusingEte(Response.json({ message: "Unauthorized Request" }, { status: 401 }));
+    expect(await client({ fetch }).send(minimal)).toMatchObject({ ok: true, attempts: 2 });
+    expect(grants()).toEqual(["password", "refresh_token"]);
+  });
+
+  it("refused again after the refresh: the second 401 is the answer, no loop", async () => {
+    const refused = () => Response.json({ httpCode: "401", httpMessage: "Unauthorized", moreInformation: "" }, { status: 401 });
+    const fetch = refusingEte(refused(), refused(), refused());
+    const outcome = await client({ fetch }).send(minimal);
+    expect(outcome).toMatchObject({ kind: "auth", status: 401, vendorMessage: "Unauthorized", attempts: 2, delivery: "not_sent" });
+    expect(grants()).toEqual(["password", "refresh_token"]);
+  });
+});
+
+describe("password grants are rationed: 5 an hour, never a loop", () => {
+  it("a wrong password is an auth failure with Act-On's words", async () => {
+    const outcome = await client({ credentials: { ...ACTON_CREDENTIALS, password: "wrong-password" } }).send(minimal);
+    expect(outcome).toMatchObject({
+      kind: "auth",
+      status: 403,
+      vendorCode: "invalid_grant",
+      vendorMessage: "Wrong email or password.",
+      delivery: "not_sent",
+      retryable: false,
+      attempts: 0,
+      message: "No Act-On access token, nothing sent: 403 invalid_grant: Wrong email or password.",
+    });
+  });
+
+  it("after 5 logins in an hour, sends fail without calling Act-On, across clients of one store", async () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    const tokenStore = memoryTokenStore();
+    const wrong = { tokenStore, credentials: { ...ACTON_CREDENTIALS, password: "wrong-password" } };
+    const outcomes = [];
+    for (let n = 0; n < 8; n++) outcomes.push(await client(wrong).send(minimal));
+    expect(grants()).toEqual(Array(5).fill("password"));
+    expect(outcomes.slice(5)).toMatchObject(Array(3).fill({ kind: "auth", status: 0, attempts: 0, delivery: "not_sent", retryable: false }));
+    expect(outcomes[7]!.ok ? "" : outcomes[7]!.message).toMatch(/5 password grants in the last hour \(the limit\); the next is allowed at /);
+
+    // An hour after the first login, one more is allowed.
+    vi.setSystemTime(Date.now() + HOUR);
+    await client({ tokenStore }).send(minimal);
+    expect(grants()).toHaveLength(6);
+    expect(acton.limitViolations).toEqual([]);
+  });
+
+  it("a lower maxPasswordGrantsPerHour is respected, 0 included", async () => {
+    const options = { tokenStore: memoryTokenStore(), maxPasswordGrantsPerHour: 1, credentials: { ...ACTON_CREDENTIALS, password: "wrong-password" } };
+    await client(options).send(minimal);
+    await client(options).send(minimal);
+    expect(grants()).toEqual(["password"]);
+    const never = await client({ maxPasswordGrantsPerHour: 0 }).send(minimal);
+    expect(never).toMatchObject({ kind: "auth", status: 0, message: "No Act-On access token, nothing sent: 0 password grants in the last hour (the limit)" });
+    expect(grants()).toEqual(["password"]);
+  });
+});
+
+describe("token errors", () => {
+  it("401 access_denied: wrong client ID or secret", async () => {
+    const outcome = await client({ credentials: { ...ACTON_CREDENTIALS, clientSecret: "wrong-secret" } }).send(minimal);
+    expect(outcome).toMatchObject({ kind: "auth", status: 401, vendorCode: "access_denied", vendorMessage: "Unauthorized", retryable: false });
+  });
+
+  it("the token endpoint unavailable: not sent, retryable, not retried by the client", async () => {
+    acton.answerNext({ status: 503, body: "Service Unavailable" });
+    const outcome = await client().send(minimal);
+    expect(outcome).toMatchObject({ kind: "server_error", status: 503, delivery: "not_sent", retryable: true, attempts: 0 });
+    expect(outcome.ok ? "" : outcome.message).toMatch(/^No Act-On access token, nothing sent: 503/);
+    expect(acton.requests).toHaveLength(1);
+  });
+
+  it("a failing token store: not sent, with the store's error", async () => {
+    const tokenStore: ActOnTokenStore = { get: async () => Promise.reject(new Error("KV unavailable")), set: async () => {} };
+    const outcome = await client({ tokenStore }).send(minimal);
+    expect(outcome).toMatchObject({ kind: "network", delivery: "not_sent", retryable: true, cause: { message: "KV unavailable" } });
+    expect(acton.requests).toHaveLength(0);
+  });
+
+  it("an abort while waiting for a login ends the send, nothing sent", async () => {
+    let release!: () => void;
+    const tokenStore: ActOnTokenStore = { get: () => new Promise((resolve) => (release = () => resolve(undefined))), set: async () => {} };
+    const controller = new AbortController();
+    const pending = client({ tokenStore }).send(minimal, { signal: controller.signal });
+    controller.abort();
+    expect(await pending).toMatchObject({ kind: "aborted", delivery: "not_sent", attempts: 0 });
+    release();
+  });
+});
