@@ -1,18 +1,18 @@
 import * as v from "valibot";
-import { aborted, deliver, invalid } from "../core/deliver.js";
-import { createVendorHttpClient, withHeader, type Authorize } from "../core/http-client.js";
-import { resolveOptions, type CallOptions, type ResolvedOptions } from "../core/options.js";
-import type { Outcome } from "../core/outcome.js";
-import { createPacer, type Pacer } from "../core/pacing.js";
-import { Redactor } from "../core/redact.js";
-import { responseBody } from "../core/response.js";
-import { toValidationIssues } from "../core/validation.js";
-import type { paths } from "../../generated/acton.js";
-import { ACTON_BASE_URL, type ActOnOptions } from "./options.js";
-import { formBody, maskedTokenForm, toEteRequest, tokenForm, withSecrets, type Grant } from "./request.js";
-import { isRefusedToken, mapEteResponse, mapTokenResponse, type EteSuccess, type TokenResponse } from "./response.js";
-import { ActOnMessageSchema, PathSegment, type ActOnMessage } from "./schema.js";
-import { createTokenSession, memoryTokenStore } from "./tokens.js";
+import { aborted, deliver, invalid } from "../core/deliver.ts";
+import { createVendorHttpClient, withHeader, type Authorize } from "../core/http-client.ts";
+import { resolveOptions, type CallOptions, type ResolvedOptions } from "../core/options.ts";
+import type { Outcome } from "../core/outcome.ts";
+import { createPacer, type Pacer } from "../core/pacing.ts";
+import { Redactor } from "../core/redact.ts";
+import { responseBody } from "../core/response.ts";
+import { toValidationIssues } from "../core/validation.ts";
+import type { paths } from "../../generated/acton.ts";
+import { ACTON_BASE_URL, type ActOnOptions } from "./options.ts";
+import { formBody, maskedTokenForm, toEteRequest, tokenForm, withSecrets, type Grant } from "./request.ts";
+import { isRefusedToken, mapEteResponse, mapTokenResponse, type EteSuccess, type TokenResponse } from "./response.ts";
+import { ActOnMessageSchema, PathSegment, type ActOnMessage } from "./schema.ts";
+import { createTokenSession, memoryTokenStore } from "./tokens.ts";
 
 /**
  * An Act-On Event-Triggered Email client; see `createActOnClient`.

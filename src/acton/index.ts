@@ -2,9 +2,9 @@
  * `txgate/acton`: send Act-On Event-Triggered Email (`POST /ete/v1/email/{accountId}/{templateId}`) from any
  * runtime with `fetch`, with the OAuth token lifecycle and Act-On's 20-per-second pacing handled.
  */
-export { createActOnClient, type ActOnClient } from "./client.js";
-export { ACTON_BASE_URL, ACTON_EU_BASE_URL, ACTON_LEGACY_BASE_URL, type ActOnCredentials, type ActOnOptions } from "./options.js";
-export { ActOnMessageSchema, type ActOnMessage } from "./schema.js";
-export { memoryTokenStore, type ActOnTokenRecord, type ActOnTokenStore, type ActOnTokens } from "./tokens.js";
-export type { EteSuccess } from "./response.js";
-export type * from "../core/public.js";
+export { createActOnClient, type ActOnClient } from "./client.ts";
+export { ACTON_BASE_URL, ACTON_EU_BASE_URL, ACTON_LEGACY_BASE_URL, type ActOnCredentials, type ActOnOptions } from "./options.ts";
+export { ActOnMessageSchema, type ActOnMessage } from "./schema.ts";
+export { memoryTokenStore, type ActOnTokenRecord, type ActOnTokenStore, type ActOnTokens } from "./tokens.ts";
+export type { EteSuccess } from "./response.ts";
+export type * from "../core/public.ts";

@@ -1,5 +1,5 @@
-import type { CommonClientOptions } from "../core/options.js";
-import type { ActOnTokenStore } from "./tokens.js";
+import type { CommonClientOptions } from "../core/options.ts";
+import type { ActOnTokenStore } from "./tokens.ts";
 
 /** Act-On's API gateway, the default `baseUrl`. @example createActOnClient({ baseUrl: ACTON_BASE_URL, accountId, credentials }) */
 export const ACTON_BASE_URL = "https://api.actonsoftware.com";

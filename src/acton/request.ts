@@ -3,11 +3,11 @@
  * Token requests are form-encoded; middleware sees them with every secret `[redacted]`, and the secrets are put
  * in only when the request leaves, after every middleware ran.
  */
-import type { Authorize } from "../core/http-client.js";
-import { REDACTED } from "../core/redact.js";
-import type { components } from "../../generated/acton.js";
-import type { ActOnCredentials } from "./options.js";
-import type { ActOnMessage } from "./schema.js";
+import type { Authorize } from "../core/http-client.ts";
+import { REDACTED } from "../core/redact.ts";
+import type { components } from "../../generated/acton.ts";
+import type { ActOnCredentials } from "./options.ts";
+import type { ActOnMessage } from "./schema.ts";
 
 export type EteEmailRequest = components["schemas"]["EteEmailRequest"];
 export type TokenRequest = components["schemas"]["TokenRequest"];

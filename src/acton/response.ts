@@ -3,9 +3,9 @@
  * the API gateway's `{httpCode, httpMessage, moreInformation}` and the token endpoint's `{error,
  * error_description}`. Suppressed recipients come back as a list, in a 400 (nothing sent) or a 200.
  */
-import type { Answer, Outcome } from "../core/outcome.js";
-import { defaultFailure, messageOf, type VendorSaid } from "../core/response.js";
-import type { components } from "../../generated/acton.js";
+import type { Answer, Outcome } from "../core/outcome.ts";
+import { defaultFailure, messageOf, type VendorSaid } from "../core/response.ts";
+import type { components } from "../../generated/acton.ts";
 
 /**
  * Act-On's answer to an accepted send: `{success, message, suppressedRecipients}`.

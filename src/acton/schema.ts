@@ -4,7 +4,7 @@
  * `transactional`, `externalId`, `trackOpens` and `trackClicks` must be given, never defaulted.
  */
 import * as v from "valibot";
-import { named, noLineBreaks, plainObject } from "../core/validation.js";
+import { named, noLineBreaks, plainObject } from "../core/validation.ts";
 
 /** One bare address. valibot's `rfcEmail` is the same expression as Ajv's `format: email`, so both agree. */
 const Address = v.pipe(v.string(), v.rfcEmail());

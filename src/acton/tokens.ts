@@ -3,10 +3,10 @@
  * before the access token expires, store the new pair every time (a refresh token works once), and never log
  * in more than 5 times an hour.
  */
-import type { CallOptions } from "../core/options.js";
-import type { Failure, Outcome } from "../core/outcome.js";
-import type { Grant } from "./request.js";
-import { isRefusedGrant, type TokenResponse } from "./response.js";
+import type { CallOptions } from "../core/options.ts";
+import type { Failure, Outcome } from "../core/outcome.ts";
+import type { Grant } from "./request.ts";
+import { isRefusedGrant, type TokenResponse } from "./response.ts";
 
 /**
  * An access token and the refresh token that replaces it.

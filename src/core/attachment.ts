@@ -2,7 +2,7 @@
  * Attachments from Web types only (`Blob`, `File`, `Uint8Array`, `ArrayBuffer`), so the same code runs on
  * Workers, Deno, Bun, browsers and Node.
  */
-import { bytesToBase64 } from "./base64.js";
+import { bytesToBase64 } from "./base64.ts";
 
 /** What a caller can pass as an attachment's content. */
 export type AttachmentContent = Blob | Uint8Array | ArrayBuffer;

@@ -2,10 +2,10 @@
  * The send loop every vendor shares: per-attempt timeout, the caller's abort signal, retries with backoff,
  * turning thrown fetch errors into outcomes, and redacting whatever goes back to the caller.
  */
-import type { Answer, Failure, Outcome, ValidationIssue } from "./outcome.js";
-import type { CallOptions, LogEntry, ResolvedOptions } from "./options.js";
-import type { Redactor } from "./redact.js";
-import { retryDelayMs, sleep } from "./retry.js";
+import type { Answer, Failure, Outcome, ValidationIssue } from "./outcome.ts";
+import type { CallOptions, LogEntry, ResolvedOptions } from "./options.ts";
+import type { Redactor } from "./redact.ts";
+import { retryDelayMs, sleep } from "./retry.ts";
 
 /** One HTTP attempt: build a fresh request, send it with `signal`, map the answer. */
 export type Attempt<T> = (signal: AbortSignal) => Promise<Answer<T>>;

@@ -3,7 +3,7 @@
  * openapi-fetch, which runs after every middleware: hooks see the request as it will be sent, minus secrets.
  */
 import createClient, { type Client, type ClientOptions } from "openapi-fetch";
-import type { CommonClientOptions } from "./options.js";
+import type { CommonClientOptions } from "./options.ts";
 
 /** Adds credentials to an outgoing request, as late as possible. */
 export type Authorize = (request: Request) => Request | Promise<Request>;

@@ -2,8 +2,8 @@
  * Options every vendor client takes, resolved once when the client is made.
  */
 import type { Middleware } from "openapi-fetch";
-import type { VendorName } from "./outcome.js";
-import { resolveRetryPolicy, type ResolvedRetryPolicy, type RetryPolicy } from "./retry.js";
+import type { VendorName } from "./outcome.ts";
+import { resolveRetryPolicy, type ResolvedRetryPolicy, type RetryPolicy } from "./retry.ts";
 
 /** A structured, credential-free log entry. */
 export interface LogEntry {

@@ -8,7 +8,7 @@
  * promise belongs to the request that made it, and a queue driven by another request stalls when it ends.
  * The price: a waiter that aborts does not wake those behind it early; they start when their own timers fire.
  */
-import { sleep } from "./retry.js";
+import { sleep } from "./retry.ts";
 
 export interface PacerOptions {
   /** Sends per key within any window. */

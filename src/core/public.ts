@@ -15,7 +15,7 @@ export type {
   ValidationIssue,
   VendorName,
   VendorServerError,
-} from "./outcome.js";
-export type { Attachment, AttachmentContent } from "./attachment.js";
-export type { CallOptions, CommonClientOptions, LogEntry } from "./options.js";
-export type { RetryPolicy } from "./retry.js";
+} from "./outcome.ts";
+export type { Attachment, AttachmentContent } from "./attachment.ts";
+export type { CallOptions, CommonClientOptions, LogEntry } from "./options.ts";
+export type { RetryPolicy } from "./retry.ts";

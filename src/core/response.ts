@@ -2,8 +2,8 @@
  * What every vendor's response mapper starts from: the body as parsed as it can be, and the status classes
  * whose meaning does not depend on the vendor.
  */
-import type { Answer } from "./outcome.js";
-import { parseRetryAfter } from "./retry.js";
+import type { Answer } from "./outcome.ts";
+import { parseRetryAfter } from "./retry.ts";
 
 /** The result of an openapi-fetch call made with `parseAs: "text"`. */
 export interface TextResult {

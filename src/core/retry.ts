@@ -3,7 +3,7 @@
  * connection, 429, 503): a retry after a timeout or a 500 could deliver the same email twice, and none of
  * the four vendors offers an idempotency key to prevent that.
  */
-import type { Failure } from "./outcome.js";
+import type { Failure } from "./outcome.ts";
 
 export interface RetryPolicy {
   /** Retries after the first attempt. Default 2; 0 turns retrying off. */

@@ -3,7 +3,7 @@
  * failure says which rule broke (`listmonk_mode`, `everlytic_unique_fields`, ...), not just "check".
  */
 import * as v from "valibot";
-import type { ValidationIssue } from "./outcome.js";
+import type { ValidationIssue } from "./outcome.ts";
 
 /** `a.b.0.c` from a valibot issue path; the root is `""`. */
 function issuePath(issue: v.BaseIssue<unknown>): string {

@@ -1,17 +1,17 @@
 import * as v from "valibot";
-import { textToBase64 } from "../core/base64.js";
-import { deliver, invalid } from "../core/deliver.js";
-import { createVendorHttpClient, withHeader } from "../core/http-client.js";
-import { resolveOptions, type CallOptions } from "../core/options.js";
-import type { Outcome, ValidationIssue } from "../core/outcome.js";
-import { Redactor } from "../core/redact.js";
-import { responseBody } from "../core/response.js";
-import { toValidationIssues } from "../core/validation.js";
-import type { paths } from "../../generated/everlytic.js";
-import { EVERLYTIC_BASE_URL, type EverlyticOptions } from "./options.js";
-import { toSendMailRequest, type SendMailRequest } from "./request.js";
-import { mapEverlyticResponse, type SendMailSuccess } from "./response.js";
-import { EverlyticMessageSchema, recipientsOf, type EverlyticMessage } from "./schema.js";
+import { textToBase64 } from "../core/base64.ts";
+import { deliver, invalid } from "../core/deliver.ts";
+import { createVendorHttpClient, withHeader } from "../core/http-client.ts";
+import { resolveOptions, type CallOptions } from "../core/options.ts";
+import type { Outcome, ValidationIssue } from "../core/outcome.ts";
+import { Redactor } from "../core/redact.ts";
+import { responseBody } from "../core/response.ts";
+import { toValidationIssues } from "../core/validation.ts";
+import type { paths } from "../../generated/everlytic.ts";
+import { EVERLYTIC_BASE_URL, type EverlyticOptions } from "./options.ts";
+import { toSendMailRequest, type SendMailRequest } from "./request.ts";
+import { mapEverlyticResponse, type SendMailSuccess } from "./response.ts";
+import { EverlyticMessageSchema, recipientsOf, type EverlyticMessage } from "./schema.ts";
 
 /** An Everlytic client; see `createEverlyticClient`. */
 export interface EverlyticClient {

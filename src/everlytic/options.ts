@@ -1,4 +1,4 @@
-import type { CommonClientOptions } from "../core/options.js";
+import type { CommonClientOptions } from "../core/options.ts";
 
 /**
  * Everlytic's API host, the only one its v1 transactional API documents.

@@ -2,9 +2,9 @@
  * Our message to Everlytic's wire body. The message already has the wire's shape; only attachments given as
  * Web-type `content` change, into `{filename, data}` with base64 data.
  */
-import { attachmentBase64, attachmentName } from "../core/attachment.js";
-import type { components } from "../../generated/everlytic.js";
-import type { EverlyticMessage } from "./schema.js";
+import { attachmentBase64, attachmentName } from "../core/attachment.ts";
+import type { components } from "../../generated/everlytic.ts";
+import type { EverlyticMessage } from "./schema.ts";
 
 export type SendMailRequest = components["schemas"]["SendMailRequest"];
 

@@ -3,10 +3,10 @@
  * the `reason` of its errors says more than the status (the page lists reasons without their status codes),
  * so reasons are read first and the status decides the rest.
  */
-import type { Answer } from "../core/outcome.js";
-import { defaultFailure, messageOf } from "../core/response.js";
-import { parseRetryAfter } from "../core/retry.js";
-import type { components } from "../../generated/everlytic.js";
+import type { Answer } from "../core/outcome.ts";
+import { defaultFailure, messageOf } from "../core/response.ts";
+import { parseRetryAfter } from "../core/retry.ts";
+import type { components } from "../../generated/everlytic.ts";
 
 /** The 200 body: one transaction id per recipient (to, cc and bcc). Ids look like UUIDs but are not strictly hex. */
 export type SendMailSuccess = components["schemas"]["SendMailSuccess"];

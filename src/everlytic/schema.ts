@@ -4,8 +4,8 @@
  * Each pattern here is the one in specs/everlytic.yaml, character for character (the agreement test compares them).
  */
 import * as v from "valibot";
-import { isAttachmentContent, type AttachmentContent } from "../core/attachment.js";
-import { named, noLineBreaks, plainObject, rule } from "../core/validation.js";
+import { isAttachmentContent, type AttachmentContent } from "../core/attachment.ts";
+import { named, noLineBreaks, plainObject, rule } from "../core/validation.ts";
 
 /** `EmailAddress.pattern`: a dot-atom local part @ a domain of two or more labels. */
 export const EMAIL_ADDRESS =

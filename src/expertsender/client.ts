@@ -1,16 +1,16 @@
 import * as v from "valibot";
-import { deliver, invalid } from "../core/deliver.js";
-import { createVendorHttpClient } from "../core/http-client.js";
-import { resolveOptions, type CallOptions } from "../core/options.js";
-import type { Outcome } from "../core/outcome.js";
-import { Redactor } from "../core/redact.js";
-import { responseBody } from "../core/response.js";
-import { toValidationIssues } from "../core/validation.js";
-import type { paths } from "../../generated/expertsender.js";
-import type { ExpertSenderOptions } from "./options.js";
-import { apiKeyAuthorizer, apiRequestXml, toApiRequest, type SystemTransactionalRequest } from "./request.js";
-import { mapExpertSenderResponse, type ExpertSenderSent } from "./response.js";
-import { ExpertSenderMessageSchema, XML_TEXT, type ExpertSenderMessage } from "./schema.js";
+import { deliver, invalid } from "../core/deliver.ts";
+import { createVendorHttpClient } from "../core/http-client.ts";
+import { resolveOptions, type CallOptions } from "../core/options.ts";
+import type { Outcome } from "../core/outcome.ts";
+import { Redactor } from "../core/redact.ts";
+import { responseBody } from "../core/response.ts";
+import { toValidationIssues } from "../core/validation.ts";
+import type { paths } from "../../generated/expertsender.ts";
+import type { ExpertSenderOptions } from "./options.ts";
+import { apiKeyAuthorizer, apiRequestXml, toApiRequest, type SystemTransactionalRequest } from "./request.ts";
+import { mapExpertSenderResponse, type ExpertSenderSent } from "./response.ts";
+import { ExpertSenderMessageSchema, XML_TEXT, type ExpertSenderMessage } from "./schema.ts";
 
 /** An ExpertSender client; see `createExpertSenderClient`. */
 export interface ExpertSenderClient {

@@ -1,4 +1,4 @@
-import type { CommonClientOptions } from "../core/options.js";
+import type { CommonClientOptions } from "../core/options.ts";
 
 /**
  * The documented ExpertSender API v2 hosts. Each account lives on one of them: use the one shown in your

@@ -6,10 +6,10 @@
 import { md5 } from "@noble/hashes/legacy.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { XMLBuilder, type XmlBuilderOptions } from "fast-xml-parser";
-import { attachmentBase64 } from "../core/attachment.js";
-import { REDACTED } from "../core/redact.js";
-import type { components } from "../../generated/expertsender.js";
-import { attachmentFileName, MIME_TYPE, propertyType, type ValidExpertSenderMessage } from "./schema.js";
+import { attachmentBase64 } from "../core/attachment.ts";
+import { REDACTED } from "../core/redact.ts";
+import type { components } from "../../generated/expertsender.ts";
+import { attachmentFileName, MIME_TYPE, propertyType, type ValidExpertSenderMessage } from "./schema.ts";
 
 export type SystemTransactionalRequest = components["schemas"]["SystemTransactionalRequest"];
 type PropertyValue = components["schemas"]["PropertyValue"];

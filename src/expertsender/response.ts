@@ -4,9 +4,9 @@
  * whatever a proxy in front answers (an HTML page), which still gives an outcome with an excerpt.
  */
 import { XMLParser } from "fast-xml-parser";
-import type { Answer } from "../core/outcome.js";
-import { defaultFailure } from "../core/response.js";
-import type { components } from "../../generated/expertsender.js";
+import type { Answer } from "../core/outcome.ts";
+import { defaultFailure } from "../core/response.ts";
+import type { components } from "../../generated/expertsender.ts";
 
 type Schemas = components["schemas"];
 type ApiResponse = Partial<Schemas["GuidResponse"] & Schemas["ErrorResponse"]>;

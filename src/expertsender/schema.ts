@@ -3,8 +3,8 @@
  * string ends up in an XML document, so every one must be text XML 1.0 can carry.
  */
 import * as v from "valibot";
-import { attachmentName, isAttachmentContent, type AttachmentContent } from "../core/attachment.js";
-import { named, noLineBreaks, rule } from "../core/validation.js";
+import { attachmentName, isAttachmentContent, type AttachmentContent } from "../core/attachment.ts";
+import { named, noLineBreaks, rule } from "../core/validation.ts";
 
 /**
  * XML 1.0 has no way to carry these, not even as character references: C0 controls other than tab, LF and CR,

@@ -1,17 +1,17 @@
 import * as v from "valibot";
-import { textToBase64 } from "../core/base64.js";
-import { deliver, invalid } from "../core/deliver.js";
-import { createVendorHttpClient, withHeader } from "../core/http-client.js";
-import { resolveOptions, type CallOptions } from "../core/options.js";
-import type { Outcome } from "../core/outcome.js";
-import { Redactor } from "../core/redact.js";
-import { responseBody } from "../core/response.js";
-import { toValidationIssues } from "../core/validation.js";
-import type { paths } from "../../generated/listmonk.js";
-import type { ListmonkOptions } from "./options.js";
-import { toTxMessage, txBodySerializer } from "./request.js";
-import { mapListmonkResponse, type TxQueued } from "./response.js";
-import { ListmonkMessageSchema, type ListmonkMessage } from "./schema.js";
+import { textToBase64 } from "../core/base64.ts";
+import { deliver, invalid } from "../core/deliver.ts";
+import { createVendorHttpClient, withHeader } from "../core/http-client.ts";
+import { resolveOptions, type CallOptions } from "../core/options.ts";
+import type { Outcome } from "../core/outcome.ts";
+import { Redactor } from "../core/redact.ts";
+import { responseBody } from "../core/response.ts";
+import { toValidationIssues } from "../core/validation.ts";
+import type { paths } from "../../generated/listmonk.ts";
+import type { ListmonkOptions } from "./options.ts";
+import { toTxMessage, txBodySerializer } from "./request.ts";
+import { mapListmonkResponse, type TxQueued } from "./response.ts";
+import { ListmonkMessageSchema, type ListmonkMessage } from "./schema.ts";
 
 /** A listmonk client; see `createListmonkClient`. */
 export interface ListmonkClient {

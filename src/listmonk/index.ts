@@ -1,8 +1,8 @@
 /**
  * `txgate/listmonk`: send listmonk transactional messages (`POST /api/tx`) from any runtime with `fetch`.
  */
-export { createListmonkClient, type ListmonkClient } from "./client.js";
-export type { ListmonkAuthScheme, ListmonkOptions } from "./options.js";
-export { ListmonkMessageSchema, type ListmonkMessage } from "./schema.js";
-export type { TxQueued } from "./response.js";
-export type * from "../core/public.js";
+export { createListmonkClient, type ListmonkClient } from "./client.ts";
+export type { ListmonkAuthScheme, ListmonkOptions } from "./options.ts";
+export { ListmonkMessageSchema, type ListmonkMessage } from "./schema.ts";
+export type { TxQueued } from "./response.ts";
+export type * from "../core/public.ts";

@@ -1,4 +1,4 @@
-import type { CommonClientOptions } from "../core/options.js";
+import type { CommonClientOptions } from "../core/options.ts";
 
 /** How to present listmonk API credentials. */
 export type ListmonkAuthScheme = "basic" | "token";

@@ -1,9 +1,9 @@
 /**
  * Our message to listmonk's wire format: JSON, or multipart with one `data` field and a `file` part per attachment.
  */
-import { attachmentBlob, attachmentName, type Attachment } from "../core/attachment.js";
-import type { components } from "../../generated/listmonk.js";
-import type { ListmonkMessage } from "./schema.js";
+import { attachmentBlob, attachmentName, type Attachment } from "../core/attachment.ts";
+import type { components } from "../../generated/listmonk.ts";
+import type { ListmonkMessage } from "./schema.ts";
 
 export type TxMessage = components["schemas"]["TxMessage"];
 

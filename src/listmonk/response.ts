@@ -2,9 +2,9 @@
  * listmonk's answers to typed outcomes. listmonk answers every auth failure with 403 (never 401), and reports
  * recipients that are not subscribers in a 400 after queuing the others.
  */
-import type { Answer } from "../core/outcome.js";
-import { defaultFailure, messageOf } from "../core/response.js";
-import type { components } from "../../generated/listmonk.js";
+import type { Answer } from "../core/outcome.ts";
+import { defaultFailure, messageOf } from "../core/response.ts";
+import type { components } from "../../generated/listmonk.ts";
 
 export type TxQueued = components["schemas"]["TxQueued"];
 

@@ -2,8 +2,8 @@
  * listmonk's own rules for `POST /api/tx` (cmd/tx.go, validateTxMessage), checked before anything is sent.
  */
 import * as v from "valibot";
-import { isAttachmentContent } from "../core/attachment.js";
-import { named, noLineBreaks, plainObject, rule } from "../core/validation.js";
+import { isAttachmentContent } from "../core/attachment.ts";
+import { named, noLineBreaks, plainObject, rule } from "../core/validation.ts";
 
 /**
  * A bare address, as listmonk's `SanitizeEmail` accepts: `Name <a@example.com>` is refused with `Invalid email.`
