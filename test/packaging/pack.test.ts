@@ -4,6 +4,7 @@
  */
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { EVERLYTIC_API_KEY } from "../everlytic/double.js";
@@ -58,4 +59,21 @@ describe("the package", () => {
     const shipped = files.map((path) => readFileSync(new URL(path, root), "utf8")).join("\n");
     for (const secret of [LISTMONK_TOKEN, EVERLYTIC_API_KEY, EXPERTSENDER_API_KEY]) expect(shipped).not.toContain(secret);
   });
+
+  it("publishes to JSR with the same entries, as TypeScript source", async () => {
+    const jsr = JSON.parse(readFileSync(new URL("jsr.json", root), "utf8"));
+    expect(Object.keys(jsr.exports)).toEqual(Object.keys(pkg.exports));
+    expect(jsr.version).toBe(pkg.version);
+    // A dry run checks every exported module resolves and type-checks the way JSR will. Slow types are allowed:
+    // the exported valibot schemas have inferred types (see README, "Deno and JSR").
+    const { stdout, stderr } = await promisify(execFile)(
+      fileURLToPath(new URL("node_modules/.bin/deno", root)),
+      ["publish", "--dry-run", "--allow-dirty", "--allow-slow-types"],
+      { cwd: root, env: { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" } },
+    );
+    const report = stdout + stderr;
+    expect(report).toContain("Dry run complete");
+    for (const vendor of ["listmonk", "acton", "everlytic", "expertsender"]) expect(report).toContain(`generated/${vendor}.ts`);
+    expect(report).not.toMatch(/\/test\/|\/worker\//);
+  }, 120_000);
 });
