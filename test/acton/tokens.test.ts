@@ -80,7 +80,13 @@ describe("refresh before expiry, storing the new pair", () => {
     vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
     const records: ActOnTokenRecord[] = [];
     const memory = memoryTokenStore();
-    const tokenStore: ActOnTokenStore = { get: memory.get, set: async (key, record) => void records.push(record) ?? memory.set(key, record) };
+    const tokenStore: ActOnTokenStore = {
+      get: memory.get,
+      set: async (key, record) => {
+        records.push(record);
+        await memory.set(key, record);
+      },
+    };
     const acton1 = client({ tokenStore });
     await acton1.send(minimal);
     vi.setSystemTime(Date.now() + HOUR - 61_000);

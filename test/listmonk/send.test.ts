@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createListmonkClient, type ListmonkOptions } from "../../src/listmonk/index.js";
+import { createListmonkClient, type ListmonkMessage, type ListmonkOptions } from "../../src/listmonk/index.js";
 import { LISTMONK_TOKEN, LISTMONK_USER, startListmonkDouble, type ListmonkDouble } from "./double.js";
 
 let listmonk: ListmonkDouble;
@@ -51,9 +51,9 @@ describe("POST /api/tx with JSON", () => {
   });
 
   it("passes every documented field through unchanged", async () => {
-    const message = {
+    const message: ListmonkMessage = {
       subscriber_emails: ["ada@example.com"],
-      subscriber_mode: "default" as const,
+      subscriber_mode: "default",
       template_id: 2,
       from_email: "Shop <shop@example.com>",
       subject: "Your order",
@@ -61,7 +61,7 @@ describe("POST /api/tx with JSON", () => {
       data: { nested: { deep: [1, "two"] } },
       headers: [{ "X-Campaign": "autumn" }, { "Reply-To": "help@example.com" }],
       messenger: "email",
-      content_type: "markdown" as const,
+      content_type: "markdown",
     };
     expect((await client().send(message)).ok).toBe(true);
     expect(JSON.parse(listmonk.requests[0]!.text)).toEqual(message);

@@ -91,6 +91,6 @@ export async function recordedFormData(request: RecordedRequest): Promise<FormDa
   return new Request("http://double.invalid/", {
     method: "POST",
     headers: { "content-type": request.headers["content-type"] ?? "" },
-    body: request.body,
+    body: new Uint8Array(request.body),
   }).formData();
 }

@@ -1,0 +1,92 @@
+/**
+ * The browser's client for the worker's named actions. It carries no vendor code and no credential: the page
+ * names an action and supplies its variables; the worker decides everything else.
+ */
+import type { GenericSchema, InferInput } from "valibot";
+import type { Delivery } from "../core/public.ts";
+import type { Problem, ProblemKind } from "./problem.ts";
+
+/** The shape of a worker's `actions` (see worker/actions.ts): only the variables' schemas matter here. */
+export type ActionsShape = { readonly [name: string]: { readonly variables: GenericSchema } };
+
+/** What a page sends for one action. */
+export interface ActionInput<Variables> {
+  readonly variables: Variables;
+  /** Needed only when the action's allow-list has several addresses. */
+  readonly recipient?: string;
+  /** The Turnstile token of an anonymous form (`turnstile.getResponse()`). */
+  readonly turnstileToken?: string;
+  /** The signed-in user's JWT, for actions that send to the user's own address. */
+  readonly idToken?: string;
+  readonly signal?: AbortSignal;
+}
+
+/** The worker accepted the action and the vendor accepted the email. */
+export interface ActionSent {
+  readonly ok: true;
+  readonly kind: "sent";
+}
+
+/**
+ * The action failed. `kind` is the worker gate's or the library's outcome kind; `delivery` says whether the
+ * email may have gone out, `retryable` whether trying again is safe.
+ */
+export interface ActionFailed extends Omit<Problem, "kind"> {
+  readonly ok: false;
+  readonly kind: ProblemKind | "network" | "aborted";
+}
+
+export type ActionOutcome = ActionSent | ActionFailed;
+
+export interface BrowserClientOptions {
+  /** The worker's actions URL, e.g. `https://mail.example.com/v1/actions`. */
+  readonly endpoint: string;
+  /** The `fetch` to use; the page's own by default. */
+  readonly fetch?: typeof fetch;
+}
+
+/** A client whose `send` accepts only the actions of `A`, each with its own variables' type. */
+export interface BrowserClient<A extends ActionsShape> {
+  send<N extends keyof A & string>(action: N, input: ActionInput<InferInput<A[N]["variables"]>>): Promise<ActionOutcome>;
+}
+
+/**
+ * Creates the browser client. Pass your worker's actions type so a wrong action or variable fails to compile.
+ *
+ * @example
+ * import type { Actions } from "../worker/actions";
+ * const mail = createBrowserClient<Actions>({ endpoint: "/v1/actions" });
+ * const outcome = await mail.send("contact-form", { variables: { name, replyTo, message }, recipient: "support@example.com", turnstileToken });
+ * if (!outcome.ok) show(outcome.detail, outcome.issues);
+ */
+export function createBrowserClient<A extends ActionsShape>(options: BrowserClientOptions): BrowserClient<A> {
+  return {
+    async send(action, { variables, recipient, turnstileToken, idToken, signal }) {
+      const headers: Record<string, string> = { "content-type": "application/json" };
+      if (turnstileToken) headers["x-turnstile-token"] = turnstileToken;
+      if (idToken) headers.authorization = `Bearer ${idToken}`;
+      let response: Response;
+      try {
+        response = await (options.fetch ?? fetch)(options.endpoint, {
+          method: "POST",
+          headers,
+          body: JSON.stringify({ action, variables, recipient }),
+          signal,
+        });
+      } catch (error) {
+        // The request may have reached the worker before the connection failed or the page gave up.
+        const aborted = signal?.aborted === true;
+        return failed(aborted ? "aborted" : "network", 0, aborted ? "aborted" : String(error), "unknown");
+      }
+      const body = (await response.json().catch(() => undefined)) as { ok?: unknown; kind?: unknown } | undefined;
+      if (response.ok && body?.ok === true) return { ok: true, kind: "sent" };
+      if (typeof body?.kind === "string") return { ...(body as Problem), ok: false };
+      // Not the worker's own answer (a proxy's error page): it may or may not have sent.
+      return failed("internal", response.status, `unexpected ${response.status} answer`, "unknown");
+    },
+  };
+}
+
+function failed(kind: ActionFailed["kind"], status: number, detail: string, delivery: Delivery): ActionFailed {
+  return { ok: false, kind, status, detail, delivery, retryable: false, type: `urn:txgate:problem:${kind}`, title: detail };
+}
