@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const WARMUP = 200;
+const ROUNDS = 5;
 /** Also measured one at a time, where latency is the request's own, not time spent queued behind 63 others. */
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 300);
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -56,8 +57,16 @@ try {
 
   await run(direct, WARMUP, CONCURRENCY);
   await run(viaWorker, WARMUP, CONCURRENCY);
-  const baseline = await run(direct, REQUESTS, CONCURRENCY);
-  const worker = await run(viaWorker, REQUESTS, CONCURRENCY);
+  // In alternating rounds, so both sides see the same machine: a GC pause or a busy core lands on both.
+  const baselineRounds = [];
+  const workerRounds = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const size = Math.floor(REQUESTS / ROUNDS) + (round < REQUESTS % ROUNDS ? 1 : 0);
+    baselineRounds.push(await run(direct, size, CONCURRENCY));
+    workerRounds.push(await run(viaWorker, size, CONCURRENCY));
+  }
+  const baseline = merge(baselineRounds);
+  const worker = merge(workerRounds);
   const baselineAlone = await run(direct, SEQUENTIAL, 1);
   const workerAlone = await run(viaWorker, SEQUENTIAL, 1);
 
@@ -82,6 +91,22 @@ try {
   process.exitCode = 1;
 } finally {
   stop();
+}
+
+/** The rounds of one side as one result. */
+function merge(parts) {
+  const latencies = parts.flatMap((part) => part.latencies).sort((a, b) => a - b);
+  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+  const elapsed = parts.reduce((sum, part) => sum + part.elapsed, 0);
+  return {
+    errors: parts.reduce((sum, part) => sum + part.errors, 0),
+    samples: parts.flatMap((part) => part.samples),
+    p50: at(0.5),
+    p90: at(0.9),
+    p99: at(0.99),
+    max: latencies.at(-1),
+    throughput: (latencies.length / elapsed) * 1000,
+  };
 }
 
 /** `count` calls of `send`, `concurrency` at a time; latency percentiles in ms. A non-200 is an error. */
@@ -113,7 +138,7 @@ async function run(send, count, concurrency) {
   const elapsed = performance.now() - started;
   latencies.sort((a, b) => a - b);
   const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-  return { errors, samples, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: latencies.at(-1), throughput: (count / elapsed) * 1000 };
+  return { errors, samples, latencies, elapsed, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: latencies.at(-1), throughput: (count / elapsed) * 1000 };
 }
 
 async function waitUntilReady() {

@@ -1,6 +1,9 @@
 // Generates generated/<vendor>.ts from specs/<vendor>.yaml with openapi-typescript.
 // `node scripts/gen.mjs --check` writes nothing and fails when generated/ differs from what the specs produce.
-import { readdir, readFile, writeFile, mkdir } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { readdir, readFile, writeFile, mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import openapiTS, { astToString } from "openapi-typescript";
 import { parse } from "yaml";
@@ -36,6 +39,31 @@ for (const spec of specs) {
     }
   }
 }
+// The Workers runtime types for the worker's own tsconfig (worker/tsconfig.json), from wrangler.toml's
+// compatibility date (`wrangler types` without the Env part, which the worker declares itself in worker/env.ts).
+{
+  const scratch = await mkdtemp(join(tmpdir(), "txgate-types-"));
+  const out = join(scratch, "runtime.d.ts");
+  execFileSync(fileURLToPath(new URL("node_modules/.bin/wrangler", root)), ["types", "--include-env=false", out], {
+    cwd: fileURLToPath(root),
+    stdio: "ignore",
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+  });
+  const source = await readFile(out, "utf8");
+  await rm(scratch, { recursive: true, force: true });
+  // In a folder of its own, so the library's build (generated/*.ts) never sees these globals.
+  await mkdir(new URL("generated/workers/", root), { recursive: true });
+  const target = new URL("generated/workers/runtime.d.ts", root);
+  const current = await readFile(target, "utf8").catch(() => "");
+  if (current !== source) {
+    if (check) stale.push(fileURLToPath(target));
+    else {
+      await writeFile(target, source);
+      console.log("wrote generated/workers/runtime.d.ts");
+    }
+  }
+}
+
 if (stale.length) {
   console.error(`generated/ is stale; run \`npm run gen\` and commit:\n  ${stale.join("\n  ")}`);
   process.exit(1);

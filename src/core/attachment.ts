@@ -33,7 +33,8 @@ export function attachmentBlob(attachment: Attachment): Blob {
   const { content } = attachment;
   return content instanceof Blob
     ? content
-    : new Blob([content as BlobPart], { type: attachmentType(attachment) });
+    : // Typed as an ArrayBuffer because the DOM and Workers lib types disagree on which views a Blob takes.
+      new Blob([content as ArrayBuffer], { type: attachmentType(attachment) });
 }
 
 /** The content as base64 (for JSON and XML bodies). */

@@ -1,0 +1,265 @@
+/**
+ * The abuse suite: requests an attacker (or a careless caller) would send, each of which must be refused with
+ * a problem+json answer of the expected kind, and none of which may reach a vendor (the sandbox outbox stays
+ * empty). The count of cases tried and refused is printed at the end.
+ */
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { CALLER_KEY_BILLING, CALLER_KEY_NEWSLETTER, ORIGIN } from "./support/bindings.ts";
+import {
+  base64url,
+  browserHeaders,
+  browserSend,
+  callerSend,
+  fakeSiteverify,
+  fetchWithEnv,
+  fetchWorker,
+  LOCAL,
+  passToken,
+  signJwt,
+  uniqueIp,
+  uniqueSubject,
+  type Answer,
+} from "./support/harness.ts";
+
+interface AbuseCase {
+  readonly name: string;
+  readonly status: number;
+  readonly kind: string;
+  readonly send: () => Promise<Answer>;
+}
+
+const orderShipped = { action: "order-shipped", variables: { orderNumber: "A-1234" } };
+const contactForm = { action: "contact-form", recipient: "support@example.com", variables: { name: "Joe", replyTo: "joe@example.com", message: "Hi" } };
+const withJwt = async (body: unknown, claims: Record<string, unknown> = {}) => browserSend(body, { jwt: await signJwt(claims) });
+const listmonkMessage = { template_id: 2, subscriber_emails: ["ada@example.com"] };
+
+/** A JWT with `header` and `claims`, signed correctly, then altered by `tamper`. */
+async function alteredJwt(tamper: (parts: string[]) => string[]): Promise<string> {
+  return tamper((await signJwt()).split(".")).join(".");
+}
+const json = (value: unknown) => base64url(new TextEncoder().encode(JSON.stringify(value)));
+
+const cases: AbuseCase[] = [
+  // Origins and CORS.
+  { name: "foreign origin", status: 403, kind: "forbidden_origin", send: () => browserSend(orderShipped, { origin: "https://evil.example" }) },
+  { name: "no Origin header", status: 403, kind: "forbidden_origin", send: () => browserSend(orderShipped, { origin: null }) },
+  { name: "origin that only starts like an allowed one", status: 403, kind: "forbidden_origin", send: () => browserSend(orderShipped, { origin: "https://shop.example.evil.com" }) },
+  { name: "allowed host over http", status: 403, kind: "forbidden_origin", send: () => browserSend(orderShipped, { origin: "http://shop.example" }) },
+  { name: "allowed host on another port", status: 403, kind: "forbidden_origin", send: () => browserSend(orderShipped, { origin: "https://shop.example:8443" }) },
+  { name: "opaque origin (null)", status: 403, kind: "forbidden_origin", send: () => browserSend(orderShipped, { origin: "null" }) },
+  {
+    name: "preflight from a foreign origin",
+    status: 403,
+    kind: "forbidden_origin",
+    send: () => fetchWorker("/v1/actions", { method: "OPTIONS", headers: { origin: "https://evil.example", "access-control-request-method": "POST" } }),
+  },
+  {
+    name: "preflight for PUT",
+    status: 405,
+    kind: "method_not_allowed",
+    send: () => fetchWorker("/v1/actions", { method: "OPTIONS", headers: { origin: ORIGIN, "access-control-request-method": "PUT" } }),
+  },
+  {
+    name: "preflight asking for an extra header",
+    status: 403,
+    kind: "forbidden_origin",
+    send: () =>
+      fetchWorker("/v1/actions", { method: "OPTIONS", headers: { origin: ORIGIN, "access-control-request-method": "POST", "access-control-request-headers": "content-type, x-vendor" } }),
+  },
+
+  // Browser authentication: JWT.
+  { name: "signed-in action without a token", status: 401, kind: "unauthenticated", send: () => browserSend(orderShipped) },
+  { name: "JWT with a forged signature", status: 401, kind: "unauthenticated", send: async () => browserSend(orderShipped, { jwt: await alteredJwt(([h, p, s]) => [h!, json({ ...JSON.parse(atob(p!.replace(/-/g, "+").replace(/_/g, "/"))), email: "victim@example.com" }), s!]) }) },
+  { name: "JWT with alg none", status: 401, kind: "unauthenticated", send: async () => browserSend(orderShipped, { jwt: await alteredJwt(([, p]) => [json({ alg: "none", typ: "JWT" }), p!, ""]) }) },
+  { name: "JWT with alg HS256", status: 401, kind: "unauthenticated", send: async () => browserSend(orderShipped, { jwt: await alteredJwt(([, p, s]) => [json({ alg: "HS256", typ: "JWT", kid: "rsa-1" }), p!, s!]) }) },
+  { name: "expired JWT", status: 401, kind: "unauthenticated", send: () => withJwt(orderShipped, { exp: Math.floor(Date.now() / 1000) - 120 }) },
+  { name: "JWT from another issuer", status: 401, kind: "unauthenticated", send: () => withJwt(orderShipped, { iss: "https://evil.example/" }) },
+  { name: "JWT for another audience", status: 401, kind: "unauthenticated", send: () => withJwt(orderShipped, { aud: "another-app" }) },
+  { name: "JWT not valid yet", status: 401, kind: "unauthenticated", send: () => withJwt(orderShipped, { nbf: Math.floor(Date.now() / 1000) + 3600 }) },
+  { name: "JWT signed by an unknown key", status: 401, kind: "unauthenticated", send: async () => browserSend(orderShipped, { jwt: await signJwt({}, { kid: "stolen-key" }) }) },
+  { name: "JWT without exp", status: 401, kind: "unauthenticated", send: () => withJwt(orderShipped, { exp: undefined }) },
+  { name: "caller key used as a browser token", status: 401, kind: "unauthenticated", send: () => browserSend(orderShipped, { jwt: CALLER_KEY_BILLING }) },
+
+  // Browser authentication: Turnstile.
+  { name: "anonymous form without a Turnstile token", status: 401, kind: "unauthenticated", send: () => browserSend(contactForm) },
+  { name: "invalid Turnstile token", status: 401, kind: "unauthenticated", send: () => browserSend(contactForm, { turnstile: "made-up-token" }) },
+  { name: "expired Turnstile token", status: 401, kind: "unauthenticated", send: () => browserSend(contactForm, { turnstile: `expired-${crypto.randomUUID()}` }) },
+  {
+    name: "replayed Turnstile token",
+    status: 401,
+    kind: "unauthenticated",
+    send: async () => {
+      const token = passToken();
+      const first = await browserSend(contactForm, { turnstile: token });
+      expect(first.status).toBe(200);
+      await fetchWorker(`${LOCAL}/sandbox/messages`, { method: "DELETE" });
+      return browserSend(contactForm, { turnstile: token });
+    },
+  },
+  { name: "Turnstile token solved on another site", status: 401, kind: "unauthenticated", send: () => browserSend(contactForm, { turnstile: `foreign-${crypto.randomUUID()}` }) },
+  { name: "Turnstile unreachable (fails closed)", status: 503, kind: "verification_unavailable", send: () => browserSend(contactForm, { turnstile: `down-${crypto.randomUUID()}` }) },
+  { name: "Cloudflare's dummy token on a deployed worker", status: 401, kind: "unauthenticated", send: () => browserSend(contactForm, { turnstile: "XXXX.DUMMY.TOKEN.XXXX" }) },
+
+  // Recipients.
+  { name: "self-only action to someone else", status: 403, kind: "forbidden_recipient", send: () => withJwt({ ...orderShipped, recipient: "victim@example.com" }) },
+  { name: "self-only action with an unverified email", status: 403, kind: "forbidden_recipient", send: () => withJwt(orderShipped, { email_verified: false }) },
+  { name: "self-only action with no email claim", status: 403, kind: "forbidden_recipient", send: () => withJwt(orderShipped, { email: undefined }) },
+  { name: "allow-listed action to an address off the list", status: 403, kind: "forbidden_recipient", send: () => browserSend({ ...contactForm, recipient: "victim@example.com" }, { turnstile: passToken() }) },
+  { name: "allow-listed action to two addresses", status: 422, kind: "validation", send: () => browserSend({ ...contactForm, recipient: ["support@example.com", "victim@example.com"] }, { turnstile: passToken() }) },
+
+  // Actions and their fields.
+  { name: "unknown action", status: 400, kind: "unknown_action", send: () => withJwt({ action: "send-anything", variables: {} }) },
+  { name: "action named like an object property", status: 400, kind: "unknown_action", send: () => withJwt({ action: "__proto__", variables: {} }) },
+  { name: "action named like an inherited method", status: 400, kind: "unknown_action", send: () => withJwt({ action: "toString", variables: {} }) },
+  ...["from", "cc", "bcc", "headers", "html", "template", "vendor", "attachments", "subject"].map(
+    (field): AbuseCase => ({ name: `extra field ${field}`, status: 422, kind: "validation", send: () => withJwt({ ...orderShipped, [field]: field === "cc" ? ["x@evil.example"] : "x" }) }),
+  ),
+  { name: "extra variable", status: 422, kind: "validation", send: () => withJwt({ action: "order-shipped", variables: { orderNumber: "A-1", subject: "Free money" } }) },
+  { name: "attachment by URL as a variable", status: 422, kind: "validation", send: () => withJwt({ action: "order-shipped", variables: { orderNumber: "A-1", attachment: { path: "https://evil.example/x.exe" } } }) },
+  { name: "variable of the wrong type", status: 422, kind: "validation", send: () => withJwt({ action: "order-shipped", variables: { orderNumber: 1234 } }) },
+  { name: "raw HTML in a variable", status: 422, kind: "validation", send: () => withJwt({ action: "order-shipped", variables: { orderNumber: "A-1", carrier: "<a href='https://evil.example'>track</a>" } }) },
+  { name: "script in a multi-line variable", status: 422, kind: "validation", send: () => browserSend({ ...contactForm, variables: { ...contactForm.variables, message: "hi\n<script>alert(1)</script>" } }, { turnstile: passToken() }) },
+  { name: "HTML comment in a variable", status: 422, kind: "validation", send: () => withJwt({ action: "welcome", variables: { firstName: "<!-- x -->Pat" } }) },
+  { name: "CRLF in a variable", status: 422, kind: "validation", send: () => withJwt({ action: "welcome", variables: { firstName: "Pat\r\nBcc: victim@example.com" } }) },
+  { name: "LF alone in a variable", status: 422, kind: "validation", send: () => withJwt({ action: "welcome", variables: { firstName: "Pat\nBcc: victim@example.com" } }) },
+  { name: "CRLF in a one-line variable of a form", status: 422, kind: "validation", send: () => browserSend({ ...contactForm, variables: { ...contactForm.variables, name: "Joe\r\nBcc: x@evil.example" } }, { turnstile: passToken() }) },
+  { name: "CRLF in the recipient", status: 403, kind: "forbidden_recipient", send: () => browserSend({ ...contactForm, recipient: "support@example.com\r\nBcc: x@evil.example" }, { turnstile: passToken() }) },
+  { name: "header value over 998 characters", status: 422, kind: "validation", send: () => withJwt({ action: "welcome", variables: { firstName: "P".repeat(1200) } }) },
+  { name: "NUL in a variable", status: 422, kind: "validation", send: () => withJwt({ action: "welcome", variables: { firstName: "Pat\u0000" } }) },
+
+  // Bodies.
+  { name: "oversized body (Content-Length)", status: 413, kind: "payload_too_large", send: async () => withJwt({ action: "welcome", variables: { firstName: "x".repeat(20_000) } }) },
+  {
+    name: "oversized body (streamed, no Content-Length)",
+    status: 413,
+    kind: "payload_too_large",
+    send: async () => {
+      const chunk = new TextEncoder().encode(`{"action":"welcome","variables":{"firstName":"${"x".repeat(10_000)}`);
+      const body = new ReadableStream({
+        start(controller) {
+          controller.enqueue(chunk);
+          controller.enqueue(chunk);
+          controller.close();
+        },
+      });
+      return fetchWorker("/v1/actions", { method: "POST", headers: browserHeaders({ jwt: await signJwt() }), body, duplex: "half" } as RequestInit);
+    },
+  },
+  { name: "body as text/plain (no preflight)", status: 415, kind: "unsupported_media_type", send: async () => browserSend(orderShipped, { jwt: await signJwt(), headers: { "content-type": "text/plain" } }) },
+  { name: "body as a form", status: 415, kind: "unsupported_media_type", send: () => browserSend("action=order-shipped", { headers: { "content-type": "application/x-www-form-urlencoded" } }) },
+  { name: "body that is not JSON", status: 422, kind: "validation", send: () => browserSend("{action: order-shipped") },
+  { name: "body that is a JSON array", status: 422, kind: "validation", send: () => browserSend([orderShipped]) },
+
+  // Methods and routes.
+  { name: "GET on the browser route", status: 405, kind: "method_not_allowed", send: () => fetchWorker("/v1/actions", { headers: { origin: ORIGIN } }) },
+  { name: "PUT on the browser route", status: 405, kind: "method_not_allowed", send: () => browserSend(orderShipped, { method: "PUT" }) },
+  { name: "GET on a send route", status: 405, kind: "method_not_allowed", send: () => fetchWorker("/v1/send/listmonk", { headers: { authorization: `Bearer ${CALLER_KEY_BILLING}` } }) },
+  { name: "unknown route", status: 404, kind: "not_found", send: () => fetchWorker("/v1/relay", { method: "POST" }) },
+
+  // Rate limits.
+  {
+    name: "too many requests from one signed-in user",
+    status: 429,
+    kind: "rate_limited",
+    send: async () => {
+      const sub = uniqueSubject();
+      // Refused sends count too: the limit is on requests, so the variables here are invalid on purpose.
+      for (let n = 0; n < 20; n++) {
+        const answer = await withJwt({ action: "welcome", variables: {} }, { sub });
+        expect(answer.status).toBe(422);
+      }
+      return withJwt({ action: "welcome", variables: { firstName: "Pat" } }, { sub });
+    },
+  },
+  {
+    name: "too many anonymous requests from one IP",
+    status: 429,
+    kind: "rate_limited",
+    send: async () => {
+      const ip = uniqueIp();
+      for (let n = 0; n < 20; n++) await browserSend(contactForm, { ip, turnstile: "made-up-token" });
+      return browserSend(contactForm, { ip, turnstile: passToken() });
+    },
+  },
+  {
+    name: "too many requests from one caller key",
+    status: 429,
+    kind: "rate_limited",
+    send: () =>
+      fetchWithEnv({ CALLER_RATE_LIMIT: { limit: async () => ({ success: false }) } as never }, "/v1/send/listmonk", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${CALLER_KEY_BILLING}` },
+        body: JSON.stringify(listmonkMessage),
+      }),
+  },
+
+  // Trusted callers.
+  { name: "send route without a caller key", status: 401, kind: "unauthenticated", send: () => callerSend("listmonk", listmonkMessage, undefined) },
+  { name: "send route with a wrong caller key", status: 401, kind: "unauthenticated", send: () => callerSend("listmonk", listmonkMessage, `${CALLER_KEY_BILLING.slice(0, -1)}0`) },
+  { name: "send route with the key as Basic credentials", status: 401, kind: "unauthenticated", send: () => callerSend("listmonk", listmonkMessage, undefined, { authorization: `Basic ${btoa(`billing:${CALLER_KEY_BILLING}`)}` }) },
+  { name: "send route with a user's JWT", status: 401, kind: "unauthenticated", send: async () => callerSend("listmonk", listmonkMessage, await signJwt()) },
+  { name: "send route called from a page (caller key in a browser)", status: 403, kind: "forbidden_origin", send: () => callerSend("listmonk", listmonkMessage, CALLER_KEY_BILLING, { origin: ORIGIN }) },
+  { name: "caller key used for a vendor it may not use", status: 403, kind: "forbidden_vendor", send: () => callerSend("everlytic", { headers: { to: [{ email: "a@example.com" }] }, options: { template_id: "t" } }, CALLER_KEY_NEWSLETTER) },
+  { name: "unknown vendor", status: 404, kind: "not_found", send: () => callerSend("sendgrid", listmonkMessage, CALLER_KEY_BILLING) },
+  { name: "CRLF in a header field from a trusted caller", status: 422, kind: "validation", send: () => callerSend("listmonk", { ...listmonkMessage, subject: "Hi\r\nBcc: victim@example.com" }, CALLER_KEY_BILLING) },
+  { name: "invalid base64 attachment", status: 422, kind: "validation", send: () => callerSend("listmonk", { ...listmonkMessage, attachments: [{ filename: "a.txt", contentBase64: "not base64!" }] }, CALLER_KEY_BILLING) },
+  {
+    name: "oversized body from a trusted caller",
+    status: 413,
+    kind: "payload_too_large",
+    send: () =>
+      fetchWithEnv({ CALLER_MAX_BODY_BYTES: "1000" }, "/v1/send/listmonk", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${CALLER_KEY_BILLING}` },
+        body: JSON.stringify({ ...listmonkMessage, data: { padding: "x".repeat(2000) } }),
+      }),
+  },
+
+  // The sandbox and its local-development shortcuts, where they must not exist.
+  { name: "outbox page on a deployed host", status: 404, kind: "not_found", send: () => fetchWorker("/sandbox") },
+  { name: "sandbox vendor API on a deployed host", status: 404, kind: "not_found", send: () => fetchWorker("/sandbox/listmonk/api/tx", { method: "POST" }) },
+  { name: "outbox page on localhost in live mode", status: 404, kind: "not_found", send: () => fetchWithEnv({ LISTMONK_URL: "https://lists.shop.example", LISTMONK_USERNAME: "txgate", LISTMONK_TOKEN: "lm_live_token_4b8e2c6a9d1f" }, `${LOCAL}/sandbox`) },
+  {
+    name: "dummy Turnstile token without a secret on a deployed host",
+    status: 503,
+    kind: "not_configured",
+    send: () => fetchWithEnv({ TURNSTILE_SECRET: undefined }, "/v1/actions", { method: "POST", headers: browserHeaders({ turnstile: "XXXX.DUMMY.TOKEN.XXXX" }), body: JSON.stringify(contactForm) }),
+  },
+  {
+    name: "dummy Turnstile token without a secret on localhost in live mode",
+    status: 503,
+    kind: "not_configured",
+    send: () =>
+      fetchWithEnv(
+        { TURNSTILE_SECRET: undefined, EVERLYTIC_USERNAME: "shop", EVERLYTIC_API_KEY: "ev_live_key_7c3a9e5b1d2f" },
+        `${LOCAL}/v1/actions`,
+        { method: "POST", headers: browserHeaders({ turnstile: "XXXX.DUMMY.TOKEN.XXXX" }), body: JSON.stringify(contactForm) },
+      ),
+  },
+];
+
+let tried = 0;
+let refused = 0;
+
+beforeEach(async () => {
+  fakeSiteverify();
+  await fetchWorker(`${LOCAL}/sandbox/messages`, { method: "DELETE" });
+});
+afterEach(() => vi.restoreAllMocks());
+afterAll(() => {
+  console.info(`abuse suite: ${tried} cases tried, ${refused} refused`);
+  expect(refused).toBe(cases.length);
+});
+
+describe("every abuse case is refused before any vendor is called", () => {
+  it.each(cases)("$name", async ({ send, status, kind }) => {
+    tried++;
+    const answer = await send();
+    expect({ status: answer.status, kind: answer.body?.kind }).toEqual({ status, kind });
+    expect(answer.headers.get("content-type")).toBe("application/problem+json");
+    expect(answer.body).toMatchObject({ type: `urn:txgate:problem:${kind}`, status, retryable: expect.any(Boolean), delivery: "not_sent" });
+    const outbox = (await fetchWorker(`${LOCAL}/sandbox/messages`)).body.messages;
+    expect(outbox).toEqual([]);
+    refused++;
+  });
+});

@@ -1,0 +1,33 @@
+/**
+ * Type-level tests of the browser client, checked by `tsc -p worker` (part of `npm test`): the
+ * worker's own actions type makes a wrong action name or variable a compile error.
+ */
+import { createBrowserClient, type ActionOutcome } from "../../src/browser/index.ts";
+import type { Actions } from "../../worker/actions.ts";
+
+const mail = createBrowserClient<Actions>({ endpoint: "/v1/actions" });
+
+export async function typeChecks(): Promise<ActionOutcome[]> {
+  return [
+    await mail.send("contact-form", {
+      variables: { name: "Ada", replyTo: "ada@example.com", message: "Hello" },
+      recipient: "support@example.com",
+      turnstileToken: "token",
+    }),
+    await mail.send("order-shipped", { variables: { orderNumber: "A-1001" }, idToken: "jwt" }),
+    // @ts-expect-error: no such action
+    await mail.send("delete-account", { variables: {} }),
+    // @ts-expect-error: a variable of another action
+    await mail.send("order-shipped", { variables: { orderNumber: "A-1", name: "Ada" } }),
+    // @ts-expect-error: a required variable is missing
+    await mail.send("contact-form", { variables: { name: "Ada", replyTo: "ada@example.com" } }),
+    // @ts-expect-error: a variable of the wrong type
+    await mail.send("welcome", { variables: { firstName: 42 } }),
+  ];
+}
+
+export function narrowsOnOk(outcome: ActionOutcome): string {
+  if (outcome.ok) return outcome.kind;
+  // Failures carry the worker's problem: kind, detail, retryable, delivery, issues.
+  return `${outcome.kind} ${outcome.detail} ${outcome.retryable} ${outcome.delivery} ${outcome.issues?.length ?? 0}`;
+}

@@ -1,0 +1,87 @@
+/** The policy machinery and this deployment's actions (worker/actions.ts). */
+import * as v from "valibot";
+import { describe, expect, it } from "vitest";
+import { ActOnMessageSchema } from "../../src/acton/index.ts";
+import { EverlyticMessageSchema } from "../../src/everlytic/index.ts";
+import { ExpertSenderMessageSchema } from "../../src/expertsender/index.ts";
+import { ListmonkMessageSchema } from "../../src/listmonk/index.ts";
+import { actions } from "../../worker/actions.ts";
+import { defineActions, line, parseActionCall, resolveRecipient } from "../../worker/policy.ts";
+import { Refusal } from "../../worker/problem.ts";
+import { listmonkTemplate } from "../../worker/templates.ts";
+
+const kindOf = (run: () => unknown) => {
+  try {
+    run();
+    return "passed";
+  } catch (error) {
+    return (error as Refusal).problem.kind;
+  }
+};
+
+describe("defineActions", () => {
+  const send = listmonkTemplate({ templateId: 1, from: "a@example.com" });
+  it("refuses names that are not lower-case words joined by hyphens", () => {
+    expect(() => defineActions({ "Order Shipped": { auth: "jwt", recipient: { kind: "self" }, variables: v.strictObject({}), send } })).toThrow(TypeError);
+  });
+  it("refuses an empty allow-list", () => {
+    expect(() => defineActions({ form: { auth: "turnstile", recipient: { kind: "allow", addresses: [] }, variables: v.strictObject({}), send } })).toThrow(TypeError);
+  });
+  it("refuses a self recipient for an anonymous action (a compile error too)", () => {
+    // @ts-expect-error `self` needs a signed-in user
+    expect(() => defineActions({ form: { auth: "turnstile", recipient: { kind: "self" }, variables: v.strictObject({}), send } })).toThrow(TypeError);
+  });
+});
+
+describe("recipient rules", () => {
+  const user = { subject: "u1", email: "Ada@Example.com" };
+  it("self: the verified email, whatever the case the browser wrote it in", () => {
+    expect(resolveRecipient({ kind: "self" }, undefined, user)).toBe("Ada@Example.com");
+    expect(resolveRecipient({ kind: "self" }, "ada@example.com", user)).toBe("Ada@Example.com");
+    expect(kindOf(() => resolveRecipient({ kind: "self" }, "eve@example.com", user))).toBe("forbidden_recipient");
+    expect(kindOf(() => resolveRecipient({ kind: "self" }, undefined, { subject: "u2" }))).toBe("forbidden_recipient");
+  });
+  it("allow: an address on the list, in the list's spelling; the only one when there is one", () => {
+    const rule = { kind: "allow", addresses: ["support@example.com", "sales@example.com"] } as const;
+    expect(resolveRecipient(rule, "SALES@example.com", undefined)).toBe("sales@example.com");
+    expect(kindOf(() => resolveRecipient(rule, undefined, undefined))).toBe("validation");
+    expect(resolveRecipient({ kind: "allow", addresses: ["support@example.com"] }, undefined, undefined)).toBe("support@example.com");
+    expect(kindOf(() => resolveRecipient(rule, "support@example.com.evil.example", undefined))).toBe("forbidden_recipient");
+  });
+});
+
+describe("request bodies", () => {
+  it("name a known action and nothing more", () => {
+    expect(parseActionCall({ action: "welcome", variables: { firstName: "Pat" } }, actions).name).toBe("welcome");
+    expect(kindOf(() => parseActionCall({ action: "hasOwnProperty" }, actions))).toBe("unknown_action");
+    expect(kindOf(() => parseActionCall({ action: "welcome", replyTo: "x" }, actions))).toBe("validation");
+    expect(kindOf(() => parseActionCall(null, actions))).toBe("validation");
+  });
+  it("line() is one line within its length", () => {
+    expect(v.is(line(5), "abcde")).toBe(true);
+    expect(v.is(line(5), "abcdef")).toBe(false);
+    expect(v.is(line(5), "a\nb")).toBe(false);
+    expect(v.is(line(5), "")).toBe(false);
+  });
+});
+
+describe("every example action builds a message its vendor's client accepts", () => {
+  const schemas = { listmonk: ListmonkMessageSchema, acton: ActOnMessageSchema, everlytic: EverlyticMessageSchema, expertsender: ExpertSenderMessageSchema };
+  const samples: Record<keyof typeof actions, Record<string, unknown>> = {
+    "order-shipped": { orderNumber: "A-1", carrier: "DHL", trackingUrl: "https://track.example/A-1" },
+    "contact-form": { name: "Joe", replyTo: "joe@example.com", message: "Hello\nthere" },
+    "password-changed": { name: "Grace", changedAt: "2026-11-23T05:00:00Z" },
+    welcome: { firstName: "Pat" },
+  };
+  it.each(Object.keys(actions) as (keyof typeof actions)[])("%s", (name) => {
+    const action = actions[name];
+    const variables = v.parse(action.variables, samples[name]);
+    const message = action.send.build({ recipient: "someone@example.com", variables });
+    const result = v.safeParse(schemas[action.send.vendor], message);
+    expect(result.issues ?? []).toEqual([]);
+  });
+  it("Act-On messages get a fresh externalId each time, so Act-On can tell two sends apart", () => {
+    const build = () => actions["password-changed"].send.build({ recipient: "a@example.com", variables: samples["password-changed"] }) as { metadata: { externalId: string } };
+    expect(build().metadata.externalId).not.toBe(build().metadata.externalId);
+  });
+});

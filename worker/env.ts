@@ -1,0 +1,267 @@
+/**
+ * The worker's environment: its bindings, and its settings parsed and checked once per isolate. Secrets come
+ * only from here (`wrangler secret put` in a deployment, `.dev.vars` locally); nothing else reads `env`.
+ */
+import { Redactor } from "../src/core/redact.ts";
+import type { VendorName } from "../src/core/public.ts";
+import { Refusal } from "./problem.ts";
+
+/** The Workers Rate Limiting binding, as much of it as the worker uses. */
+export interface RateLimiter {
+  limit(options: { key: string }): Promise<{ success: boolean }>;
+}
+
+/** Bindings (wrangler.toml) and settings ([vars] and secrets); every setting is optional text. */
+export interface Env {
+  readonly BROWSER_RATE_LIMIT: RateLimiter;
+  readonly CALLER_RATE_LIMIT: RateLimiter;
+  /** Exact origins allowed to call the browser route, separated by commas or spaces. */
+  readonly ALLOWED_ORIGINS?: string;
+  /** Secret. JSON `[{ "id": "billing", "key": "…", "vendors": ["listmonk"] }]`; several keys for rotation. */
+  readonly CALLER_KEYS?: string;
+  readonly JWT_ISSUER?: string;
+  readonly JWT_AUDIENCE?: string;
+  readonly JWT_JWKS_URL?: string;
+  /** An inline JWKS (`{"keys": [...]}`), instead of `JWT_JWKS_URL`. */
+  readonly JWT_JWKS?: string;
+  /** Secret. Without it, Turnstile actions are refused (outside local sandbox mode). */
+  readonly TURNSTILE_SECRET?: string;
+  readonly TURNSTILE_VERIFY_URL?: string;
+  readonly BROWSER_MAX_BODY_BYTES?: string;
+  readonly CALLER_MAX_BODY_BYTES?: string;
+  readonly LISTMONK_URL?: string;
+  readonly LISTMONK_USERNAME?: string;
+  readonly LISTMONK_TOKEN?: string;
+  readonly LISTMONK_AUTH_SCHEME?: string;
+  readonly ACTON_BASE_URL?: string;
+  readonly ACTON_ACCOUNT_ID?: string;
+  readonly ACTON_USERNAME?: string;
+  readonly ACTON_PASSWORD?: string;
+  readonly ACTON_CLIENT_ID?: string;
+  readonly ACTON_CLIENT_SECRET?: string;
+  readonly EVERLYTIC_BASE_URL?: string;
+  readonly EVERLYTIC_USERNAME?: string;
+  readonly EVERLYTIC_API_KEY?: string;
+  readonly EXPERTSENDER_BASE_URL?: string;
+  readonly EXPERTSENDER_API_KEY?: string;
+}
+
+/** One trusted caller's key and the vendors it may send through. */
+export interface CallerKey {
+  readonly id: string;
+  readonly key: string;
+  readonly vendors: readonly VendorName[];
+}
+
+export interface JwtConfig {
+  readonly issuer: string;
+  readonly audience: string;
+  readonly jwksUrl?: string;
+  readonly jwks?: { keys: JsonWebKey[] };
+}
+
+/** Each vendor's settings, as the vendor factories take them. */
+export interface VendorSettings {
+  listmonk?: { baseUrl: string; username: string; token: string; authScheme?: "basic" | "token" };
+  acton?: { baseUrl?: string; accountId: string; credentials: { username: string; password: string; clientId: string; clientSecret: string } };
+  everlytic?: { baseUrl?: string; username: string; apiKey: string };
+  expertsender?: { baseUrl: string; apiKey: string };
+}
+
+export interface Config {
+  readonly origins: ReadonlySet<string>;
+  /** `undefined` when no caller keys are configured: the trusted route then refuses everything. */
+  readonly callerKeys?: readonly CallerKey[];
+  readonly jwt?: JwtConfig;
+  readonly turnstile: { readonly secret?: string; readonly verifyUrl: string };
+  readonly maxBodyBytes: { readonly browser: number; readonly caller: number };
+  readonly vendors: VendorSettings;
+  /**
+   * `sandbox` when no vendor has credentials: every vendor is the built-in sandbox. `live` as soon as one has:
+   * then a vendor without credentials is refused, never silently sandboxed, and no local-dev shortcut applies.
+   */
+  readonly mode: "sandbox" | "live";
+  /** Knows every secret value, for scrubbing log lines and problem details. */
+  readonly redactor: Redactor;
+}
+
+export const TURNSTILE_SITEVERIFY_URL = "https://challenges.cloudflare.com/turnstile/v0/siteverify";
+const VENDORS: readonly VendorName[] = ["listmonk", "acton", "everlytic", "expertsender"];
+const parsed = new WeakMap<Env, Config>();
+
+/**
+ * The configuration for `env`, parsed on first use in this isolate. A malformed setting refuses every request
+ * with a `misconfigured` problem that names the setting (never its value): failing closed beats running half set up.
+ *
+ * @example
+ * const config = loadConfig(env);
+ */
+export function loadConfig(env: Env): Config {
+  let config = parsed.get(env);
+  if (!config) parsed.set(env, (config = parseConfig(env)));
+  return config;
+}
+
+export function parseConfig(env: Env): Config {
+  const wrong: string[] = [];
+  const text = (name: keyof Env): string | undefined => {
+    const value = env[name];
+    return typeof value === "string" && value.trim() ? value.trim() : undefined;
+  };
+
+  const origins = new Set((text("ALLOWED_ORIGINS") ?? "").split(/[\s,]+/).filter(Boolean));
+  for (const origin of origins) if (!isOrigin(origin)) wrong.push(`ALLOWED_ORIGINS (${origin} is not an origin)`);
+
+  const callerKeys = text("CALLER_KEYS") === undefined ? undefined : parseCallerKeys(env.CALLER_KEYS!, wrong);
+
+  let jwt: JwtConfig | undefined;
+  const jwtSettings = (["JWT_ISSUER", "JWT_AUDIENCE", "JWT_JWKS_URL", "JWT_JWKS"] as const).filter((name) => text(name));
+  if (jwtSettings.length) {
+    const jwksText = text("JWT_JWKS");
+    let jwks: { keys: JsonWebKey[] } | undefined;
+    if (jwksText) {
+      try {
+        jwks = JSON.parse(jwksText);
+        if (!Array.isArray(jwks?.keys)) throw new Error();
+      } catch {
+        wrong.push("JWT_JWKS (not a JWKS document)");
+      }
+    }
+    const jwksUrl = text("JWT_JWKS_URL");
+    if (jwksUrl && !/^https?:\/\//.test(jwksUrl)) wrong.push("JWT_JWKS_URL (not a URL)");
+    const issuer = text("JWT_ISSUER");
+    const audience = text("JWT_AUDIENCE");
+    if (!issuer || !audience || !(jwksUrl || jwks)) wrong.push("JWT_* (JWT_ISSUER, JWT_AUDIENCE and JWT_JWKS_URL or JWT_JWKS go together)");
+    else jwt = { issuer, audience, jwksUrl, jwks };
+  }
+
+  const maxBody = (name: "BROWSER_MAX_BODY_BYTES" | "CALLER_MAX_BODY_BYTES", fallback: number) => {
+    const value = text(name);
+    if (value === undefined) return fallback;
+    const bytes = Number(value);
+    if (!Number.isInteger(bytes) || bytes < 1) wrong.push(name);
+    return bytes;
+  };
+
+  const maxBodyBytes = { browser: maxBody("BROWSER_MAX_BODY_BYTES", 16 * 1024), caller: maxBody("CALLER_MAX_BODY_BYTES", 10 * 1024 * 1024) };
+  const vendors = parseVendors(text, wrong);
+  if (!env.BROWSER_RATE_LIMIT?.limit) wrong.push("BROWSER_RATE_LIMIT (rate limiting binding missing)");
+  if (!env.CALLER_RATE_LIMIT?.limit) wrong.push("CALLER_RATE_LIMIT (rate limiting binding missing)");
+
+  const turnstileSecret = text("TURNSTILE_SECRET");
+  const redactor = new Redactor().add(
+    env.CALLER_KEYS,
+    ...(callerKeys ?? []).map((caller) => caller.key),
+    turnstileSecret,
+    text("LISTMONK_TOKEN"),
+    text("ACTON_PASSWORD"),
+    text("ACTON_CLIENT_SECRET"),
+    text("EVERLYTIC_API_KEY"),
+    text("EXPERTSENDER_API_KEY"),
+  );
+  if (wrong.length) throw new Refusal("misconfigured", `fix these settings: ${wrong.join("; ")}`);
+  return {
+    origins,
+    callerKeys,
+    jwt,
+    turnstile: { secret: turnstileSecret, verifyUrl: text("TURNSTILE_VERIFY_URL") ?? TURNSTILE_SITEVERIFY_URL },
+    maxBodyBytes,
+    vendors,
+    mode: VENDORS.some((vendor) => vendors[vendor]) ? "live" : "sandbox",
+    redactor,
+  };
+}
+
+/** A bare origin: scheme, host and port, nothing else (an allow-list entry with a path would never match). */
+function isOrigin(value: string): boolean {
+  try {
+    return new URL(value).origin === value;
+  } catch {
+    return false;
+  }
+}
+
+function parseCallerKeys(raw: string, wrong: string[]): CallerKey[] {
+  let list: unknown;
+  try {
+    list = JSON.parse(raw);
+  } catch {
+    wrong.push("CALLER_KEYS (not JSON)");
+    return [];
+  }
+  const ids = new Set<string>();
+  const keys: CallerKey[] = [];
+  for (const [index, entry] of (Array.isArray(list) ? list : [undefined]).entries()) {
+    const { id, key, vendors } = (entry ?? {}) as Record<string, unknown>;
+    const ok =
+      typeof id === "string" &&
+      /^[\w.-]{1,64}$/.test(id) &&
+      !ids.has(id) &&
+      typeof key === "string" &&
+      // Long enough to be unguessable; the rate limit is no substitute for entropy.
+      key.length >= 32 &&
+      Array.isArray(vendors) &&
+      vendors.every((vendor) => VENDORS.includes(vendor));
+    if (!ok) {
+      wrong.push(`CALLER_KEYS[${index}] (needs a unique id, a key of 32+ characters and vendors from ${VENDORS.join(", ")})`);
+      continue;
+    }
+    ids.add(id);
+    keys.push({ id, key, vendors });
+  }
+  return keys;
+}
+
+/** A vendor is configured when any of its settings is; then all its required settings must be there. */
+function parseVendors(text: (name: keyof Env) => string | undefined, wrong: string[]): VendorSettings {
+  const group = <const N extends keyof Env>(vendor: VendorName, required: readonly N[], optional: readonly (keyof Env)[]) => {
+    const present = [...required, ...optional].filter((name) => text(name) !== undefined);
+    if (!present.length) return undefined;
+    const missing = required.filter((name) => text(name) === undefined);
+    if (missing.length) {
+      wrong.push(`${vendor} is partly configured: ${missing.join(", ")} missing`);
+      return undefined;
+    }
+    return Object.fromEntries(required.map((name) => [name, text(name)!])) as Record<N, string>;
+  };
+  const vendors: VendorSettings = {};
+
+  const listmonk = group("listmonk", ["LISTMONK_URL", "LISTMONK_USERNAME", "LISTMONK_TOKEN"], ["LISTMONK_AUTH_SCHEME"]);
+  const scheme = text("LISTMONK_AUTH_SCHEME");
+  if (scheme !== undefined && scheme !== "basic" && scheme !== "token") wrong.push("LISTMONK_AUTH_SCHEME (basic or token)");
+  if (listmonk) {
+    vendors.listmonk = {
+      baseUrl: listmonk.LISTMONK_URL,
+      username: listmonk.LISTMONK_USERNAME,
+      token: listmonk.LISTMONK_TOKEN,
+      ...(scheme === "token" || scheme === "basic" ? { authScheme: scheme } : {}),
+    };
+  }
+
+  const acton = group("acton", ["ACTON_ACCOUNT_ID", "ACTON_USERNAME", "ACTON_PASSWORD", "ACTON_CLIENT_ID", "ACTON_CLIENT_SECRET"], ["ACTON_BASE_URL"]);
+  if (acton) {
+    vendors.acton = {
+      ...(text("ACTON_BASE_URL") ? { baseUrl: text("ACTON_BASE_URL") } : {}),
+      accountId: acton.ACTON_ACCOUNT_ID,
+      credentials: {
+        username: acton.ACTON_USERNAME,
+        password: acton.ACTON_PASSWORD,
+        clientId: acton.ACTON_CLIENT_ID,
+        clientSecret: acton.ACTON_CLIENT_SECRET,
+      },
+    };
+  }
+
+  const everlytic = group("everlytic", ["EVERLYTIC_USERNAME", "EVERLYTIC_API_KEY"], ["EVERLYTIC_BASE_URL"]);
+  if (everlytic) {
+    vendors.everlytic = {
+      ...(text("EVERLYTIC_BASE_URL") ? { baseUrl: text("EVERLYTIC_BASE_URL") } : {}),
+      username: everlytic.EVERLYTIC_USERNAME,
+      apiKey: everlytic.EVERLYTIC_API_KEY,
+    };
+  }
+
+  const expertsender = group("expertsender", ["EXPERTSENDER_BASE_URL", "EXPERTSENDER_API_KEY"], []);
+  if (expertsender) vendors.expertsender = { baseUrl: expertsender.EXPERTSENDER_BASE_URL, apiKey: expertsender.EXPERTSENDER_API_KEY };
+  return vendors;
+}

@@ -1,0 +1,51 @@
+/**
+ * Trusted callers (other Workers, Deno or Bun services) authenticate with `Authorization: Bearer <caller key>`.
+ * Keys are compared in constant time, and each key may use only the vendors listed for it.
+ */
+import type { VendorName } from "../../src/core/public.ts";
+import type { CallerKey } from "../env.ts";
+import { Refusal } from "../problem.ts";
+
+const CHALLENGE = { "www-authenticate": 'Bearer realm="txgate"' };
+
+/**
+ * The caller whose key the request presents; an `unauthenticated` refusal otherwise. Every configured key is
+ * compared, whichever matches, so the time taken says nothing about which key (or how much of one) was right.
+ *
+ * @example
+ * const caller = await authenticateCaller(request, config.callerKeys);
+ */
+export async function authenticateCaller(request: Request, keys: readonly CallerKey[] | undefined): Promise<CallerKey> {
+  if (!keys?.length) throw new Refusal("not_configured", "no caller keys are configured (CALLER_KEYS)");
+  const presented = /^Bearer ([\x21-\x7e]{1,512})$/.exec(request.headers.get("authorization") ?? "")?.[1];
+  if (presented === undefined) throw new Refusal("unauthenticated", "send Authorization: Bearer <caller key>", { headers: CHALLENGE });
+  const presentedDigest = await sha256(presented);
+  let match: CallerKey | undefined;
+  for (const caller of keys) {
+    // Digests have one length, which timingSafeEqual needs, whatever the keys' lengths.
+    if (timingSafeEqual(presentedDigest, await sha256(caller.key)) && !match) match = caller;
+  }
+  if (!match) throw new Refusal("unauthenticated", "unknown caller key", { headers: CHALLENGE });
+  return match;
+}
+
+/**
+ * Refuses a vendor the caller's key is not allowed to use.
+ *
+ * @example
+ * requireVendorAllowed(caller, "listmonk");
+ */
+export function requireVendorAllowed(caller: CallerKey, vendor: VendorName): void {
+  if (!caller.vendors.includes(vendor)) {
+    throw new Refusal("forbidden_vendor", `caller key ${caller.id} may not send through ${vendor}`);
+  }
+}
+
+async function sha256(text: string): Promise<ArrayBuffer> {
+  return crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+}
+
+/** workerd's constant-time comparison (`crypto.subtle.timingSafeEqual`), for two buffers of one length. */
+function timingSafeEqual(a: ArrayBuffer, b: ArrayBuffer): boolean {
+  return (crypto.subtle as SubtleCrypto & { timingSafeEqual(a: ArrayBuffer, b: ArrayBuffer): boolean }).timingSafeEqual(a, b);
+}

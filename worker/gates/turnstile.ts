@@ -1,0 +1,101 @@
+/**
+ * Anonymous forms prove a human with Cloudflare Turnstile, verified server-side with siteverify. It fails
+ * closed: no secret, an unreachable or unreadable siteverify, or anything but `success: true` is a refusal.
+ * A token works once: this isolate remembers the tokens it verified, and siteverify itself answers
+ * `timeout-or-duplicate` to a token another isolate already spent.
+ */
+import { Refusal } from "../problem.ts";
+
+/** The token Cloudflare's test sitekeys hand out; accepted only by the local sandbox stand-in. */
+export const TURNSTILE_DUMMY_TOKEN = "XXXX.DUMMY.TOKEN.XXXX";
+/** Turnstile's own limit on a response token. */
+const MAX_TOKEN_LENGTH = 2048;
+/** A token is valid for 300 s; remembering it that long makes every replay a refusal. */
+const TOKEN_LIFETIME_MS = 300_000;
+const SITEVERIFY_TIMEOUT_MS = 5_000;
+
+export interface TurnstileCheck {
+  /** The widget's secret key; without one every token is refused, unless `localStandIn`. */
+  readonly secret?: string;
+  readonly verifyUrl: string;
+  readonly remoteIp?: string;
+  /** Host names a token may have been solved on (those of the allowed origins); empty means any. */
+  readonly hostnames: ReadonlySet<string>;
+  /**
+   * Local development without a secret and without network: the worker answers for siteverify, accepting
+   * Cloudflare's dummy token only, the way the "always passes" test secret does. Set only in sandbox mode on a
+   * loopback host (see worker/index.ts), so never in a deployment with real vendor credentials.
+   */
+  readonly localStandIn?: boolean;
+  readonly fetch?: (request: Request) => Promise<Response>;
+}
+
+const spent = new Map<string, number>();
+
+/**
+ * Verifies the Turnstile token of one request; a refusal unless siteverify says it is fresh, unused and ours.
+ *
+ * @example
+ * await verifyTurnstile(request.headers.get("x-turnstile-token"), { secret: env.TURNSTILE_SECRET, verifyUrl, hostnames });
+ */
+export async function verifyTurnstile(token: string | null | undefined, check: TurnstileCheck): Promise<void> {
+  if (!token) throw new Refusal("unauthenticated", "send the Turnstile token in X-Turnstile-Token");
+  if (token.length > MAX_TOKEN_LENGTH) throw new Refusal("unauthenticated", "the Turnstile token is too long");
+  if (!check.secret) {
+    if (check.localStandIn && token === TURNSTILE_DUMMY_TOKEN) return;
+    throw new Refusal("not_configured", "Turnstile is not configured on this worker (TURNSTILE_SECRET)");
+  }
+  forgetExpired();
+  // Marked before asking siteverify, so two concurrent uses of one token cannot both pass.
+  if (spent.has(token)) throw new Refusal("unauthenticated", "the Turnstile token was already used");
+  spent.set(token, Date.now() + TOKEN_LIFETIME_MS);
+
+  const form = new URLSearchParams({ secret: check.secret, response: token, idempotency_key: crypto.randomUUID() });
+  if (check.remoteIp && check.remoteIp !== "unknown") form.set("remoteip", check.remoteIp);
+  // One retry, with the same idempotency key, so a lost answer is not mistaken for a spent token.
+  const verdict = (await siteverify(form, check)) ?? (await siteverify(form, check));
+  if (!verdict) throw new Refusal("verification_unavailable", "Turnstile could not be verified; try again");
+
+  if (verdict.success !== true) {
+    const codes = Array.isArray(verdict["error-codes"]) ? verdict["error-codes"].map(String) : [];
+    if (codes.some((code) => code.includes("secret"))) {
+      throw new Refusal("verification_unavailable", "siteverify refused this worker's Turnstile secret");
+    }
+    throw new Refusal(
+      "unauthenticated",
+      codes.includes("timeout-or-duplicate") ? "the Turnstile token has expired or was already used" : "the Turnstile token is not valid",
+    );
+  }
+  if (check.hostnames.size && typeof verdict.hostname === "string" && !check.hostnames.has(verdict.hostname)) {
+    throw new Refusal("unauthenticated", "the Turnstile token was solved on another site");
+  }
+}
+
+interface SiteverifyAnswer {
+  success?: unknown;
+  hostname?: unknown;
+  "error-codes"?: unknown;
+}
+
+/** siteverify's verdict, or `undefined` when it could not be had (network, timeout, 5xx, not JSON). */
+async function siteverify(form: URLSearchParams, check: TurnstileCheck): Promise<SiteverifyAnswer | undefined> {
+  try {
+    const response = await (check.fetch ?? fetch)(
+      new Request(check.verifyUrl, { method: "POST", body: form, signal: AbortSignal.timeout(SITEVERIFY_TIMEOUT_MS) }),
+    );
+    if (response.status >= 500) return undefined;
+    const answer = (await response.json()) as SiteverifyAnswer;
+    return answer && typeof answer === "object" ? answer : undefined;
+  } catch {
+    // Whatever went wrong, it is not a yes.
+    return undefined;
+  }
+}
+
+function forgetExpired(): void {
+  const now = Date.now();
+  for (const [token, expiresAt] of spent) {
+    if (expiresAt > now) break;
+    spent.delete(token);
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * `GET /sandbox`: the messages the sandbox vendors received, newest first. Everything shown came from a caller,
+ * so every value is escaped; an HTML body is shown rendered, but inside a sandboxed `<iframe srcdoc>` (no
+ * scripts, no same-origin access) under a page CSP that lets nothing load.
+ */
+import type { RecordedMessage } from "../sandbox/outbox.ts";
+
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/**
+ * The outbox page for `messages`.
+ *
+ * @example
+ * return outboxPage(outbox.list());
+ */
+export function outboxPage(messages: readonly RecordedMessage[]): Response {
+  const body = messages.length
+    ? messages.map(messageCard).join("\n")
+    : `<p class="empty">No messages yet. Send one with <code>POST /v1/actions</code> or <code>POST /v1/send/&lt;vendor&gt;</code>.</p>`;
+  const html = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>txgate sandbox outbox</title>
+<style>
+  body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; color: #1d1d1f; }
+  header p { color: #555; }
+  article { border: 1px solid #d0d0d5; border-radius: 8px; padding: 1rem 1.25rem; margin: 1rem 0; }
+  article.refused { border-color: #d33; background: #fff6f6; }
+  h2 { font-size: 1rem; margin: 0 0 .5rem; }
+  .badge { display: inline-block; border-radius: 4px; padding: 0 .4rem; font-size: .8rem; background: #e8e8ed; margin-right: .4rem; }
+  .refused .badge.status { background: #f5c6c6; }
+  dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: .5rem 0; }
+  dt { color: #555; }
+  dd { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+  table { border-collapse: collapse; margin: .5rem 0; }
+  td, th { border: 1px solid #e0e0e5; padding: .2rem .5rem; text-align: left; vertical-align: top; white-space: pre-wrap; overflow-wrap: anywhere; }
+  iframe { width: 100%; min-height: 12rem; border: 1px solid #e0e0e5; border-radius: 4px; background: #fff; }
+  .empty { color: #555; }
+</style>
+</head>
+<body>
+<header>
+  <h1>Sandbox outbox</h1>
+  <p>No vendor credentials are configured, so every send goes to txgate's built-in sandbox, which checks each request
+  against the vendor's spec and answers as the vendor documents. ${messages.length} message(s) in this worker's memory.
+  <a href="/sandbox">Refresh</a> · <a href="/sandbox/messages">JSON</a></p>
+</header>
+<main>
+${body}
+</main>
+</body>
+</html>`;
+  return new Response(html, {
+    headers: {
+      "content-type": "text/html; charset=utf-8",
+      "content-security-policy": CSP,
+      "x-content-type-options": "nosniff",
+      "cache-control": "no-store",
+    },
+  });
+}
+
+function messageCard(message: RecordedMessage): string {
+  const rows: [string, string | undefined][] = [
+    ["Template", message.template === undefined ? undefined : String(message.template)],
+    ["From", message.from],
+    ["To", message.to.join(", ")],
+    ["Cc", message.cc?.length ? message.cc.join(", ") : undefined],
+    ["Bcc", message.bcc?.length ? message.bcc.join(", ") : undefined],
+    ["Subject", message.subject],
+    ["Refused", message.refusal],
+    ["Spec", message.specViolations.length ? message.specViolations.join("\n") : undefined],
+  ];
+  const data = Object.entries(message.data ?? {});
+  const attachments = message.attachments ?? [];
+  return `<article class="${message.accepted ? "accepted" : "refused"}">
+  <h2><span class="badge">${escape(message.vendor)}</span><span class="badge status">${message.status}</span>${escape(message.at)}</h2>
+  <dl>${rows
+    .filter(([, value]) => value !== undefined && value !== "")
+    .map(([name, value]) => `<dt>${name}</dt><dd>${escape(value!)}</dd>`)
+    .join("")}</dl>
+  ${data.length ? `<table><thead><tr><th>Variable</th><th>Value</th></tr></thead><tbody>${data.map(([name, value]) => `<tr><td>${escape(name)}</td><td>${escape(typeof value === "string" ? value : JSON.stringify(value))}</td></tr>`).join("")}</tbody></table>` : ""}
+  ${attachments.length ? `<p>Attachments: ${attachments.map((file) => escape(`${file.name}${file.type ? ` (${file.type})` : ""}${file.bytes === undefined ? "" : `, ${file.bytes} bytes`}${file.path ? ` from ${file.path}` : ""}`)).join("; ")}</p>` : ""}
+  ${message.html === undefined ? "" : `<iframe sandbox title="HTML body" srcdoc="${escape(message.html)}"></iframe>`}
+  ${message.text === undefined ? "" : `<dl><dt>Text</dt><dd>${escape(message.text)}</dd></dl>`}
+</article>`;
+}
+
+/** Text for HTML content and double-quoted attributes alike. */
+export function escape(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}

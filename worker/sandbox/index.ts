@@ -1,0 +1,42 @@
+/**
+ * The built-in sandbox: one fake of each vendor's HTTP API, all recording into one outbox. The worker's clients
+ * reach them through an injected `fetch` (no network); the same handlers are mounted at
+ * `/sandbox/<vendor>/…` so they can be called over HTTP (the load benchmark's baseline).
+ */
+import type { VendorName } from "../../src/core/public.ts";
+import { actonSandbox } from "./acton.ts";
+import { everlyticSandbox } from "./everlytic.ts";
+import { expertsenderSandbox } from "./expertsender.ts";
+import type { SandboxVendor } from "./http.ts";
+import { listmonkSandbox } from "./listmonk.ts";
+import { outbox } from "./outbox.ts";
+
+/** Where the sandbox clients send: any origin works, since the request never leaves the isolate. */
+export const SANDBOX_BASE_URL = "https://sandbox.txgate.invalid";
+
+/** The sandbox vendors of this isolate, sharing its outbox. */
+export const sandboxVendors: Record<VendorName, SandboxVendor> = {
+  listmonk: listmonkSandbox(outbox),
+  acton: actonSandbox(outbox),
+  everlytic: everlyticSandbox(outbox),
+  expertsender: expertsenderSandbox(outbox),
+};
+
+/**
+ * Serves `/sandbox/<vendor>/<vendor path>` with that vendor's sandbox, as if `<vendor path>` had been
+ * requested from the vendor.
+ *
+ * @example
+ * // POST /sandbox/listmonk/api/tx → the listmonk sandbox's POST /api/tx
+ * return serveSandboxApi(request, "listmonk", "/api/tx");
+ */
+export async function serveSandboxApi(request: Request, vendor: VendorName, path: string): Promise<Response> {
+  const url = new URL(request.url);
+  return sandboxVendors[vendor](new Request(`${SANDBOX_BASE_URL}${path}${url.search}`, request));
+}
+
+export { outbox } from "./outbox.ts";
+export { ACTON_SANDBOX } from "./acton.ts";
+export { EVERLYTIC_SANDBOX } from "./everlytic.ts";
+export { EXPERTSENDER_SANDBOX } from "./expertsender.ts";
+export { LISTMONK_SANDBOX } from "./listmonk.ts";
