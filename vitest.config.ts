@@ -41,6 +41,7 @@ export default defineConfig({
           name: "worker",
           include: ["test/worker/**/*.test.ts"],
           setupFiles: ["test/worker/support/secret-scan.ts"],
+          globalSetup: ["test/support/vendor-doubles-setup.ts"],
         },
       },
     ],
