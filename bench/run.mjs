@@ -1,4 +1,5 @@
-// `npm run bench`: entry sizes against their budgets, then client CPU per send against a bare fetch.
+// `npm run bench`: entry sizes against their budgets, client CPU per send against a bare fetch, Act-On pacing,
+// and the worker under load.
 // Figures are reported, not asserted: a budget is a goal to design toward, never a reason to drop a rule.
 import { measureSizes } from "./sizes.mjs";
 import { measureSendCpu } from "./send-cpu.mjs";
@@ -24,3 +25,6 @@ const pacing = JSON.parse(
   execFileSync(process.execPath, ["--experimental-strip-types", "--no-warnings", fileURLToPath(new URL("./acton-pacing.ts", import.meta.url))], { encoding: "utf8" }).trim().split("\n").at(-1),
 );
 console.log(`  ${JSON.stringify(pacing)}`);
+
+console.log("\nWorker load (wrangler dev, sandbox mode; also `npm run bench:worker`):");
+execFileSync(process.execPath, [fileURLToPath(new URL("./worker-load.mjs", import.meta.url))], { stdio: "inherit" });
