@@ -62,13 +62,8 @@ export function createActOnClient(options: ActOnOptions): ActOnClient {
   if (![username, password, clientId, clientSecret].every((field) => typeof field === "string" && field)) {
     throw new TypeError("createActOnClient: credentials need username, password, clientId and clientSecret");
   }
-  // The password also travels form-encoded; an echo of the request body would show it that way.
-  const redactor = new Redactor().add(
-    password,
-    clientSecret,
-    encodeURIComponent(password),
-    new URLSearchParams({ password }).toString().slice("password=".length),
-  );
+  // Every secret also travels form-encoded in a token request; an echo of that body would show it that way.
+  const redactor = new Redactor().add(...asSent(password), ...asSent(clientSecret));
 
   let pacer = pacersByRate.get(rate);
   if (!pacer) pacersByRate.set(rate, (pacer = createPacer({ limit: rate })));
@@ -107,7 +102,7 @@ export function createActOnClient(options: ActOnOptions): ActOnClient {
     key: `${baseUrl} ${clientId} ${username}`,
     maxPasswordGrantsPerHour: options.maxPasswordGrantsPerHour ?? 5,
     requestToken,
-    onSecret: (...secrets) => redactor.add(...secrets),
+    onSecret: (...secrets) => redactor.add(...secrets.flatMap(asSent)),
   });
 
   return {
@@ -138,4 +133,9 @@ export function createActOnClient(options: ActOnOptions): ActOnClient {
       }
     },
   };
+}
+
+/** A secret as it may appear in an echo: raw, percent-encoded, and form-encoded (a space as `+`). */
+function asSent(secret: string): string[] {
+  return [secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice("s=".length)];
 }

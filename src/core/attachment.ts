@@ -28,13 +28,16 @@ export function attachmentType(attachment: Attachment): string {
   return typeof content.type === "string" && content.type ? content.type : "application/octet-stream";
 }
 
-/** The content as a `Blob` (for multipart bodies); bytes are wrapped, not copied. */
+/**
+ * The content as a `Blob` (for multipart bodies), typed `attachmentType(attachment)`; bytes are wrapped, not
+ * copied. A multipart part takes its type from the Blob, so an explicit `contentType` must go onto it.
+ */
 export function attachmentBlob(attachment: Attachment): Blob {
   const { content } = attachment;
-  return content instanceof Blob
-    ? content
-    : // Typed as an ArrayBuffer because the DOM and Workers lib types disagree on which views a Blob takes.
-      new Blob([content as ArrayBuffer], { type: attachmentType(attachment) });
+  const type = attachmentType(attachment);
+  if (content instanceof Blob) return content.type === type ? content : content.slice(0, content.size, type);
+  // Typed as an ArrayBuffer because the DOM and Workers lib types disagree on which views a Blob takes.
+  return new Blob([content as ArrayBuffer], { type });
 }
 
 /** The content as base64 (for JSON and XML bodies). */

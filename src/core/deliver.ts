@@ -19,20 +19,32 @@ export async function deliver<T>(
 ): Promise<Outcome<T>> {
   const { vendor, retry } = options;
   const timeoutMs = call?.timeoutMs ?? options.timeoutMs;
-  const log = (entry: Omit<LogEntry, "vendor">) => options.logger?.({ vendor, ...entry });
+  const log = (entry: Omit<LogEntry, "vendor">) => {
+    try {
+      options.logger?.({ vendor, ...entry });
+    } catch {
+      // The caller's logger failing must neither reject the send nor strand its pacing slot.
+    }
+  };
 
   for (let attemptNumber = 1; ; attemptNumber++) {
     if (call?.signal?.aborted) return aborted(options, attemptNumber - 1);
     // Paced before the timeout starts: time spent queued is not time waiting for the vendor.
     const releaseSlot = await options.pace?.(call?.signal);
     if (releaseSlot === false) return aborted(options, attemptNumber - 1);
+    // The signal may have fired in the same turn the slot was granted, before the attempt could listen for it.
+    if (call?.signal?.aborted) {
+      releaseSlot?.();
+      return aborted(options, attemptNumber - 1);
+    }
     const started = Date.now();
     log({ event: "attempt", attempt: attemptNumber });
-    const outcome = redactOutcome(
-      redactor,
-      await attemptOnce(options, attemptNumber, timeoutMs, call?.signal, attempt),
-    );
-    releaseSlot?.();
+    let outcome: Outcome<T>;
+    try {
+      outcome = redactOutcome(redactor, await attemptOnce(options, attemptNumber, timeoutMs, call?.signal, attempt));
+    } finally {
+      releaseSlot?.();
+    }
     log({
       event: "outcome",
       attempt: attemptNumber,
@@ -41,12 +53,23 @@ export async function deliver<T>(
       durationMs: Date.now() - started,
       message: outcome.ok ? undefined : outcome.message,
     });
-    if (outcome.ok || attemptNumber > retry.retries || !retry.shouldRetry(outcome)) return outcome;
-    const delayMs = retryDelayMs(retry, attemptNumber, outcome.kind === "rate_limited" ? outcome.retryAfter : undefined);
+    if (outcome.ok || attemptNumber > retry.retries || !shouldRetry(retry, outcome)) return outcome;
+    // A 503 may say when to come back as well as a 429 (RFC 9110 §10.2.3).
+    const retryAfter = outcome.kind === "rate_limited" || outcome.kind === "server_error" ? outcome.retryAfter : undefined;
+    const delayMs = retryDelayMs(retry, attemptNumber, retryAfter);
     if (delayMs === undefined) return outcome;
     log({ event: "retry", attempt: attemptNumber, kind: outcome.kind, delayMs });
     // An abort during the wait ends the send; the failure before it proved nothing was sent.
     if (!(await sleep(delayMs, call?.signal))) return aborted(options, attemptNumber);
+  }
+}
+
+/** The caller's `shouldRetry`; one that throws means "do not retry", so the send still ends in its outcome. */
+function shouldRetry(retry: ResolvedOptions["retry"], failure: Failure): boolean {
+  try {
+    return retry.shouldRetry(failure);
+  } catch {
+    return false;
   }
 }
 

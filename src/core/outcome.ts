@@ -80,9 +80,10 @@ export interface Rejected extends FailureBase, VendorAnswer {
   readonly failedRecipients?: readonly string[];
 }
 
-/** The vendor failed on its side (5xx). */
+/** The vendor failed on its side (5xx). A 503's `Retry-After`, in seconds, is kept in `retryAfter`. */
 export interface VendorServerError extends FailureBase, VendorAnswer {
   readonly kind: "server_error";
+  readonly retryAfter?: number;
 }
 
 /** The request never got an HTTP answer. */

@@ -54,7 +54,10 @@ export function defaultFailure(status: number, said: VendorSaid, headers?: Heade
       delivery: "not_sent",
     };
   }
-  if (status === 503) return { ...base, kind: "server_error", retryable: true, delivery: "not_sent" };
+  if (status === 503) {
+    const retryAfter = parseRetryAfter(headers?.get("retry-after") ?? null);
+    return { ...base, kind: "server_error", retryable: true, delivery: "not_sent", ...(retryAfter === undefined ? {} : { retryAfter }) };
+  }
   if (status >= 500 || (status >= 200 && status < 300)) {
     return { ...base, kind: "server_error", retryable: false, delivery: "unknown" };
   }

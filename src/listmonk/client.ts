@@ -31,8 +31,17 @@ export interface ListmonkClient {
  * if (!outcome.ok) console.error(outcome.kind, outcome.message);
  */
 export function createListmonkClient(options: ListmonkOptions): ListmonkClient {
+  const { username, token } = options;
+  // A token read from a file with its newline would otherwise fail every send, and `Headers` would quote it in
+  // the error that middleware's `onError` and the outcome's cause receive. Nothing here quotes it.
+  const header = options.authScheme === "token" ? /^[!-~]+$/ : /^[^\0-\x1F\x7F]+$/;
+  if (typeof username !== "string" || typeof token !== "string" || !header.test(username) || !/^[!-~]+$/.test(token)) {
+    throw new TypeError(
+      "createListmonkClient: username and token must be non-empty, the token printable ASCII without spaces, and with authScheme \"token\" the username too",
+    );
+  }
   const resolved = resolveOptions("listmonk", options);
-  const pair = `${options.username}:${options.token}`;
+  const pair = `${username}:${token}`;
   const authorization =
     options.authScheme === "token" ? `token ${pair}` : `Basic ${textToBase64(pair)}`;
   const redactor = new Redactor().add(options.token, pair, authorization, textToBase64(pair));

@@ -13,6 +13,19 @@ const SubscriberId = v.pipe(v.number(), v.integer(), v.minValue(1));
 /** A header field name: printable ASCII without spaces or a colon (RFC 5322). */
 const HeaderName = v.pipe(v.string(), named("header_name", v.regex(/^[!-9;-~]+$/, "must be a header name (printable ASCII, no colon or space)")));
 
+/**
+ * `data` goes out through `JSON.stringify`, which throws on a BigInt or a cycle. Caught here, that is a
+ * validation outcome; caught in the send, it would read as a network failure that may have sent the email.
+ */
+function isJson(value: unknown): boolean {
+  try {
+    JSON.stringify(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const Attachment = v.strictObject({
   content: v.custom<Blob | Uint8Array | ArrayBuffer>(isAttachmentContent, "must be a Blob, File, Uint8Array or ArrayBuffer"),
   filename: v.optional(v.pipe(v.string(), v.minLength(1), noLineBreaks)),
@@ -29,7 +42,7 @@ const fields = v.strictObject({
   from_email: v.optional(v.pipe(v.string(), v.maxLength(998), noLineBreaks)),
   subject: v.optional(v.pipe(v.string(), v.maxLength(998), noLineBreaks)),
   altbody: v.optional(v.string()),
-  data: v.optional(plainObject(v.record(v.string(), v.unknown()))),
+  data: v.optional(v.pipe(plainObject(v.record(v.string(), v.unknown())), named("json", v.check<Record<string, unknown>, string>(isJson, "must be JSON (no BigInt, no cycles)")))),
   headers: v.optional(v.array(plainObject(v.record(HeaderName, v.pipe(v.string(), noLineBreaks))))),
   messenger: v.optional(v.pipe(v.string(), v.minLength(1))),
   content_type: v.optional(v.picklist(["html", "markdown", "plain"])),

@@ -76,3 +76,18 @@ describe("abortable while queued", () => {
     expect(acton.arrivals).toHaveLength(20);
   });
 });
+
+describe("a logger that throws", () => {
+  it("does not reject the send, nor keep its slot from the sends after it", async () => {
+    const noisy = client({
+      ratePerSecond: 1,
+      logger: () => {
+        throw new Error("log sink down");
+      },
+    });
+    await expect(noisy.send(toAddress(1))).resolves.toMatchObject({ ok: true });
+    // The slot frees a second after the answer; a stranded one would hold this send for ever.
+    await expect(noisy.send(toAddress(2))).resolves.toMatchObject({ ok: true });
+    expect(acton.arrivals).toHaveLength(2);
+  });
+});

@@ -75,6 +75,14 @@ describe("credentials never leave the client", () => {
     expect(JSON.stringify(outcome)).toContain("password=[redacted]");
   });
 
+  it("removes a client secret, form-encoded as it travelled, from a token answer that echoes the form", async () => {
+    const credentials = { ...ACTON_CREDENTIALS, clientSecret: "cl/ient+secret=7d1e" };
+    const outcome = await record(client({ credentials, fetch: echoing(401) }).send(minimal));
+    expect(outcome).toMatchObject({ kind: "auth", status: 401 });
+    expect(JSON.stringify(outcome)).toContain("client_secret=[redacted]");
+    expect(JSON.stringify(outcome)).not.toContain(new URLSearchParams({ s: credentials.clientSecret }).toString().slice(2));
+  });
+
   it("removes the refresh token from a failed refresh's echo", async () => {
     const tokenStore = memoryTokenStore();
     const key = `${acton.url} ${ACTON_CREDENTIALS.clientId} ${ACTON_CREDENTIALS.username}`;

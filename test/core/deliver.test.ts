@@ -61,6 +61,21 @@ describe("retries on answers that prove nothing was sent", () => {
     expect(calls[1]! - calls[0]!).toBe(5_000);
   });
 
+  it("retries a 503 after the Retry-After seconds the vendor asked for, and keeps them on the outcome", async () => {
+    vi.useFakeTimers();
+    const { fetch, calls } = scriptedFetch(() => answer(503, { "retry-after": "4" }), queued);
+    const pending = client({ fetch, retry: { random: () => 0 } }).send(message);
+    await vi.runAllTimersAsync();
+    expect(await pending).toMatchObject({ ok: true, attempts: 2 });
+    expect(calls[1]! - calls[0]!).toBe(4_000);
+    const unavailable = scriptedFetch(() => answer(503, { "retry-after": "4" }));
+    expect(await client({ fetch: unavailable.fetch, retry: { retries: 0 } }).send(message)).toMatchObject({
+      kind: "server_error",
+      retryAfter: 4,
+      delivery: "not_sent",
+    });
+  });
+
   it("backs off exponentially with jitter on 503, capped at maxDelayMs", async () => {
     vi.useFakeTimers();
     const { fetch, calls } = scriptedFetch(() => answer(503), () => answer(503), () => answer(503), () => answer(503), queued);
@@ -111,6 +126,43 @@ describe("retries on answers that prove nothing was sent", () => {
     const { fetch } = scriptedFetch(() => answer(500), queued);
     const outcome = await client({ fetch, retry: { baseDelayMs: 1, shouldRetry: (failure) => failure.kind === "server_error" } }).send(message);
     expect(outcome).toMatchObject({ ok: true, attempts: 2 });
+  });
+});
+
+describe("Retry-After that is neither seconds nor an HTTP date", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it.each(["1.5", "-1", "0x10", "7 days"])("ignores %j: the retry waits the backoff, not zero", async (header) => {
+    vi.useFakeTimers();
+    const { fetch, calls } = scriptedFetch(() => answer(429, { "retry-after": header }), queued);
+    const pending = client({ fetch, retry: { baseDelayMs: 400, random: () => 0.5 } }).send(message);
+    await vi.runAllTimersAsync();
+    expect(await pending).toMatchObject({ ok: true, attempts: 2 });
+    expect(calls[1]! - calls[0]!).toBe(300);
+  });
+});
+
+describe("callbacks the caller supplies", () => {
+  it("a logger that throws neither rejects the send nor changes its outcome", async () => {
+    const { fetch } = scriptedFetch(() => answer(503), queued);
+    const logger = vi.fn(() => {
+      throw new Error("log sink down");
+    });
+    const outcome = await client({ fetch, logger, retry: { baseDelayMs: 1 } }).send(message);
+    expect(outcome).toMatchObject({ ok: true, attempts: 2 });
+    expect(logger).toHaveBeenCalled();
+  });
+
+  it("a shouldRetry that throws ends the send with the failure it was asked about", async () => {
+    const { fetch } = scriptedFetch(() => answer(503), queued);
+    const shouldRetry = () => {
+      throw new Error("bug in policy");
+    };
+    const outcome = await client({ fetch, retry: { baseDelayMs: 1, shouldRetry } }).send(message);
+    expect(outcome).toMatchObject({ ok: false, kind: "server_error", status: 503, attempts: 1 });
+    expect(fetch).toHaveBeenCalledTimes(1);
   });
 });
 

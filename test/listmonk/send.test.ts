@@ -94,6 +94,21 @@ describe("attachments as multipart/form-data", () => {
       ["raw.bin", "application/octet-stream", [0, 1, 2, 254, 255]],
     ]);
   });
+
+  it("gives a File or Blob part the contentType asked for, and keeps the file's name", async () => {
+    const untyped = new File(["%PDF"], "invoice.pdf");
+    const csv = new Blob(["a,b\n"], { type: "text/plain" });
+    const outcome = await client().send({
+      subscriber_emails: ["ada@example.com"],
+      template_id: 4,
+      attachments: [{ content: untyped, contentType: "application/pdf" }, { content: csv, filename: "rows.csv", contentType: "text/csv" }],
+    });
+    expect(outcome.ok).toBe(true);
+    expect(listmonk.queued[0]!.files.map((f) => [f.name, f.type])).toEqual([
+      ["invoice.pdf", "application/pdf"],
+      ["rows.csv", "text/csv"],
+    ]);
+  });
 });
 
 describe("listmonk's error answers", () => {
