@@ -9,6 +9,7 @@
  *   GET     /sandbox              sandbox mode, on a loopback host only: the outbox page
  *   GET     /sandbox/messages     … the outbox as JSON (DELETE clears it)
  *   *       /sandbox/{vendor}/…   … each sandbox vendor's own HTTP API
+ *   GET     /demo                 … a contact form sent with the browser client (and /demo/*.js, its scripts)
  */
 import type { Outcome } from "../src/core/public.ts";
 import { actions } from "./actions.ts";
@@ -23,6 +24,7 @@ import { preflight, refuseBrowsers, requireAllowedOrigin, withCors } from "./gat
 import { clientIp, limitRate } from "./gates/rate-limit.ts";
 import { verifyTurnstile } from "./gates/turnstile.ts";
 import { RequestLog } from "./log.ts";
+import { serveDemo } from "./pages/demo.ts";
 import { outboxPage } from "./pages/outbox.ts";
 import { parseActionCall, parseVariables, resolveRecipient, type Action } from "./policy.ts";
 import { outcomeProblem, problemResponse, Refusal, type Audience } from "./problem.ts";
@@ -51,6 +53,7 @@ async function route(request: Request, env: Env, config: Config, log: RequestLog
   const send = /^\/v1\/send\/([^/]+)$/.exec(pathname);
   if (send) return callerSend(request, env, config, log, send[1]!);
   if (pathname === "/sandbox" || pathname.startsWith("/sandbox/")) return sandbox(request, config, pathname);
+  if (pathname === "/demo" || pathname.startsWith("/demo/")) return demo(request, config, pathname);
   if (pathname === "/") {
     allowMethods(request, ["GET"]);
     return new Response("txgate: POST /v1/actions (browsers), POST /v1/send/{vendor} (servers)\n", { headers: { "content-type": "text/plain; charset=utf-8" } });
@@ -126,6 +129,13 @@ async function sandbox(request: Request, config: Config, pathname: string): Prom
   const api = /^\/sandbox\/([a-z]+)(\/.*)$/.exec(pathname);
   if (api && isVendorName(api[1]!)) return serveSandboxApi(request, api[1], api[2]!);
   throw new Refusal("not_found", "no such sandbox route");
+}
+
+/** The demo page and its scripts: like the sandbox, only in sandbox mode and only on a loopback host. */
+function demo(request: Request, config: Config, pathname: string): Response {
+  if (!isLocalSandbox(request, config)) throw new Refusal("not_found", "no such route");
+  allowMethods(request, ["GET"]);
+  return serveDemo(pathname);
 }
 
 /**
