@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { TxgateConfigError } from "../core/credentials.ts";
 import { aborted, deliver, invalid } from "../core/deliver.ts";
 import { createVendorHttpClient, withHeader, type Authorize } from "../core/http-client.ts";
 import { resolveOptions, type CallOptions, type ResolvedOptions } from "../core/options.ts";
@@ -56,11 +57,11 @@ export function createActOnClient(options: ActOnOptions): ActOnClient {
   const baseUrl = options.baseUrl ?? ACTON_BASE_URL;
   const rate = options.ratePerSecond ?? 20;
   if (!v.is(PathSegment, accountId) || !Number.isInteger(rate) || rate < 1) {
-    throw new TypeError("createActOnClient: accountId must be an account ID and ratePerSecond a whole number ≥ 1");
+    throw new TxgateConfigError("createActOnClient: accountId must be an account ID and ratePerSecond a whole number ≥ 1");
   }
   const { username, password, clientId, clientSecret } = credentials ?? {};
   if (![username, password, clientId, clientSecret].every((field) => typeof field === "string" && field)) {
-    throw new TypeError("createActOnClient: credentials need username, password, clientId and clientSecret");
+    throw new TxgateConfigError("createActOnClient: credentials need username, password, clientId and clientSecret");
   }
   // Every secret also travels form-encoded in a token request; an echo of that body would show it that way.
   const redactor = new Redactor().add(...asSent(password), ...asSent(clientSecret));

@@ -1,5 +1,6 @@
 import * as v from "valibot";
-import { textToBase64 } from "../core/base64.ts";
+import { unreadableAttachment } from "../core/attachment.ts";
+import { basicAuthorization, HEADER_TEXT, requireCredentials } from "../core/credentials.ts";
 import { deliver, invalid } from "../core/deliver.ts";
 import { createVendorHttpClient, withHeader } from "../core/http-client.ts";
 import { resolveOptions, type CallOptions } from "../core/options.ts";
@@ -35,12 +36,12 @@ export interface EverlyticClient {
  * else console.error(outcome.kind, outcome.message);
  */
 export function createEverlyticClient(options: EverlyticOptions): EverlyticClient {
+  requireCredentials("createEverlyticClient", { username: [options.username, HEADER_TEXT], apiKey: [options.apiKey, HEADER_TEXT] });
   const common = { ...options, baseUrl: options.baseUrl ?? EVERLYTIC_BASE_URL };
   const resolved = resolveOptions("everlytic", common);
-  const pair = `${options.username}:${options.apiKey}`;
-  const credentials = textToBase64(pair);
-  const redactor = new Redactor().add(options.apiKey, pair, credentials);
-  const http = createVendorHttpClient<paths>(common, (request) => withHeader(request, "Authorization", `Basic ${credentials}`));
+  const basic = basicAuthorization(options.username, options.apiKey);
+  const redactor = new Redactor().add(...basic.secrets);
+  const http = createVendorHttpClient<paths>(common, (request) => withHeader(request, "Authorization", basic.header));
 
   // valibot's messages quote the input, and a key pasted into the wrong field must not come back.
   const refuse = (issues: ValidationIssue[]) => invalid<SendMailSuccess>("everlytic", issues, redactor);
@@ -54,7 +55,7 @@ export function createEverlyticClient(options: EverlyticOptions): EverlyticClien
         body = await toSendMailRequest(parsed.output);
       } catch (error) {
         // A Blob can fail to read (a File changed on disk): still an outcome, and still nothing sent.
-        return refuse([{ path: "attachments.data", rule: "attachment_content", message: `could not be read: ${String(error)}` }]);
+        return refuse([unreadableAttachment("attachments.data", error)]);
       }
       // Serialised once: a retry resends the same text instead of stringifying megabytes of base64 again.
       const json = JSON.stringify(body);

@@ -6,4 +6,5 @@ export { createEverlyticClient, type EverlyticClient } from "./client.ts";
 export { EVERLYTIC_BASE_URL, type EverlyticOptions } from "./options.ts";
 export { EverlyticMessageSchema, type EverlyticMessage } from "./schema.ts";
 export type { SendMailSuccess } from "./response.ts";
+export { TxgateConfigError } from "../core/credentials.ts";
 export type * from "../core/public.ts";

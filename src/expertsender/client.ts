@@ -1,4 +1,6 @@
 import * as v from "valibot";
+import { unreadableAttachment } from "../core/attachment.ts";
+import { TxgateConfigError } from "../core/credentials.ts";
 import { deliver, invalid } from "../core/deliver.ts";
 import { createVendorHttpClient } from "../core/http-client.ts";
 import { resolveOptions, type CallOptions } from "../core/options.ts";
@@ -22,7 +24,7 @@ export interface ExpertSenderClient {
 }
 
 /**
- * Creates an ExpertSender API v2 client. Throws a `TypeError` (without quoting the key) when `baseUrl` is
+ * Creates an ExpertSender API v2 client. Throws a `TxgateConfigError` (a `TypeError`, without quoting the key) when `baseUrl` is
  * missing or `apiKey` is empty, holds whitespace or holds characters XML cannot carry.
  *
  * @example
@@ -36,12 +38,12 @@ export interface ExpertSenderClient {
  */
 export function createExpertSenderClient(options: ExpertSenderOptions): ExpertSenderClient {
   if (typeof options.baseUrl !== "string" || !options.baseUrl) {
-    throw new TypeError("ExpertSender needs baseUrl: your account's API host, e.g. https://api.esv2.com");
+    throw new TxgateConfigError("ExpertSender needs baseUrl: your account's API host, e.g. https://api.esv2.com");
   }
   // The spec's ApiKey rule: a stray space or newline from configuration would only ever earn a 403.
   const { apiKey } = options;
   if (typeof apiKey !== "string" || !/^\S+$/.test(apiKey) || !XML_TEXT.test(apiKey)) {
-    throw new TypeError("ExpertSender apiKey must be a non-empty string without whitespace or control characters");
+    throw new TxgateConfigError("ExpertSender apiKey must be a non-empty string without whitespace or control characters");
   }
   const resolved = resolveOptions("expertsender", options);
   const { escapedKey, authorize } = apiKeyAuthorizer(apiKey);
@@ -58,7 +60,7 @@ export function createExpertSenderClient(options: ExpertSenderOptions): ExpertSe
         body = await toApiRequest(parsed.output);
       } catch (error) {
         // Reading a File can fail (it changed on disk, the stream broke): nothing was sent.
-        return invalid("expertsender", [{ path: "Attachments", rule: "attachment_readable", message: `could not be read: ${String(error)}` }], redactor);
+        return invalid("expertsender", [unreadableAttachment("Attachments", error)], redactor);
       }
       return deliver<ExpertSenderSent>(resolved, redactor, call, async (signal) => {
         const result = await http.POST("/v2/Api/SystemTransactionals/{id}", {

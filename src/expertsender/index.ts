@@ -6,4 +6,5 @@ export { createExpertSenderClient, type ExpertSenderClient } from "./client.ts";
 export { EXPERTSENDER_HOSTS, type ExpertSenderHost, type ExpertSenderOptions } from "./options.ts";
 export { ExpertSenderMessageSchema, type ExpertSenderMessage, type PropertyType } from "./schema.ts";
 export type { ExpertSenderSent } from "./response.ts";
+export { TxgateConfigError } from "../core/credentials.ts";
 export type * from "../core/public.ts";

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { textToBase64 } from "../core/base64.ts";
+import { basicAuthorization, HEADER_TEXT, HEADER_TOKEN, requireCredentials } from "../core/credentials.ts";
 import { deliver, invalid } from "../core/deliver.ts";
 import { createVendorHttpClient, withHeader } from "../core/http-client.ts";
 import { resolveOptions, type CallOptions } from "../core/options.ts";
@@ -32,19 +32,13 @@ export interface ListmonkClient {
  */
 export function createListmonkClient(options: ListmonkOptions): ListmonkClient {
   const { username, token } = options;
-  // A token read from a file with its newline would otherwise fail every send, and `Headers` would quote it in
-  // the error that middleware's `onError` and the outcome's cause receive. Nothing here quotes it.
-  const header = options.authScheme === "token" ? /^[!-~]+$/ : /^[^\0-\x1F\x7F]+$/;
-  if (typeof username !== "string" || typeof token !== "string" || !header.test(username) || !/^[!-~]+$/.test(token)) {
-    throw new TypeError(
-      "createListmonkClient: username and token must be non-empty, the token printable ASCII without spaces, and with authScheme \"token\" the username too",
-    );
-  }
+  // Basic credentials travel base64-encoded; the token scheme puts both values in the header as they are.
+  const raw = options.authScheme === "token" ? HEADER_TOKEN : HEADER_TEXT;
+  requireCredentials("createListmonkClient", { username: [username, raw], token: [token, raw] });
   const resolved = resolveOptions("listmonk", options);
-  const pair = `${username}:${token}`;
-  const authorization =
-    options.authScheme === "token" ? `token ${pair}` : `Basic ${textToBase64(pair)}`;
-  const redactor = new Redactor().add(options.token, pair, authorization, textToBase64(pair));
+  const basic = basicAuthorization(username, token);
+  const authorization = options.authScheme === "token" ? `token ${username}:${token}` : basic.header;
+  const redactor = new Redactor().add(...basic.secrets, authorization);
   const http = createVendorHttpClient<paths>(options, (request) => withHeader(request, "Authorization", authorization));
 
   return {

@@ -5,4 +5,5 @@ export { createListmonkClient, type ListmonkClient } from "./client.ts";
 export type { ListmonkAuthScheme, ListmonkOptions } from "./options.ts";
 export { ListmonkMessageSchema, type ListmonkMessage } from "./schema.ts";
 export type { TxQueued } from "./response.ts";
+export { TxgateConfigError } from "../core/credentials.ts";
 export type * from "../core/public.ts";

@@ -101,7 +101,7 @@ describe("Web-type attachments are sent as base64 data", () => {
       }
     }
     const outcome = await send(withFiles([{ filename: "gone.pdf", content: new UnreadableBlob(["%PDF"]) }]));
-    expect(outcome).toMatchObject({ kind: "validation", issues: [{ path: "attachments.data", rule: "attachment_content" }], delivery: "not_sent" });
+    expect(outcome).toMatchObject({ kind: "validation", issues: [{ path: "attachments.data", rule: "attachment_readable" }], delivery: "not_sent" });
     expect(outcome.ok ? "" : outcome.message).toContain("The file changed on disk");
     expect(everlytic.requests).toHaveLength(0);
   });

@@ -1,0 +1,31 @@
+/**
+ * Credentials as they travel: checked once when a client is made (a value no HTTP header can carry would fail
+ * every send, and `Headers` would quote it in the error), and encoded with every form they take registered for
+ * redaction.
+ */
+import { textToBase64 } from "./base64.ts";
+
+/** A client was created with options it cannot work with. The message names the option, never its value. */
+export class TxgateConfigError extends TypeError {
+  override name = "TxgateConfigError";
+}
+
+/** Printable ASCII without spaces: what a token may hold in a header. */
+export const HEADER_TOKEN = /^[!-~]+$/;
+/** Any text without control characters: what a user name may hold inside Basic credentials. */
+export const HEADER_TEXT = /^[^\0-\x1F\x7F]+$/;
+
+/** Throws `TxgateConfigError` unless every named value is a string matching its pattern. */
+export function requireCredentials(client: string, checks: Record<string, [unknown, RegExp]>): void {
+  const bad = Object.entries(checks).filter(([, [value, pattern]]) => typeof value !== "string" || !pattern.test(value));
+  if (bad.length) {
+    throw new TxgateConfigError(`${client}: ${bad.map(([name]) => name).join(", ")} missing or not usable in an HTTP header`);
+  }
+}
+
+/** `Authorization: Basic …` for `username:secret`, and every spelling of the secret to redact. */
+export function basicAuthorization(username: string, secret: string): { header: string; secrets: string[] } {
+  const pair = `${username}:${secret}`;
+  const encoded = textToBase64(pair);
+  return { header: `Basic ${encoded}`, secrets: [secret, pair, encoded] };
+}

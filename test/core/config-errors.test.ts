@@ -1,0 +1,37 @@
+/**
+ * One rule for every client: options it cannot work with throw `TxgateConfigError` when the client is made
+ * (never later, inside a send), and the message names the option without quoting its value.
+ */
+import { describe, expect, it } from "vitest";
+import { createActOnClient, TxgateConfigError } from "../../src/acton/index.js";
+import { createEverlyticClient } from "../../src/everlytic/index.js";
+import { createExpertSenderClient } from "../../src/expertsender/index.js";
+import { createListmonkClient } from "../../src/listmonk/index.js";
+
+const secret = "s3cret\nvalue";
+
+const cases: [string, () => unknown][] = [
+  ["listmonk", () => createListmonkClient({ baseUrl: "http://lists.test", username: "api", token: secret })],
+  ["listmonk, token scheme", () => createListmonkClient({ baseUrl: "http://lists.test", username: "api user", token: "tok", authScheme: "token" })],
+  ["Everlytic", () => createEverlyticClient({ username: "acme", apiKey: secret })],
+  ["ExpertSender", () => createExpertSenderClient({ baseUrl: "https://api.esv2.com", apiKey: secret })],
+  [
+    "Act-On",
+    () => createActOnClient({ accountId: "1", credentials: { username: "u", password: secret, clientId: "", clientSecret: "c" } } as never),
+  ],
+];
+
+describe("a client made with unusable options", () => {
+  it.each(cases)("%s throws TxgateConfigError without quoting the value", (_, create) => {
+    let thrown: unknown;
+    try {
+      create();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(TxgateConfigError);
+    expect(thrown).toBeInstanceOf(TypeError);
+    expect((thrown as Error).name).toBe("TxgateConfigError");
+    expect((thrown as Error).message).not.toContain("s3cret");
+  });
+});
