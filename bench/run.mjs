@@ -13,7 +13,7 @@ for (const row of await measureSizes()) {
     .map(([name, bytes]) => `${name} ${bytes}`)
     .join(", ");
   const verdict = row.budget === undefined ? "" : row.gzip <= row.budget ? ` (budget ${row.budget}: within)` : ` (budget ${row.budget}: OVER by ${row.gzip - row.budget})`;
-  console.log(`  ${row.entry.padEnd(13)} ${String(row.gzip).padStart(6)} B gzip${verdict}; minified bytes by source: ${libraries}`);
+  console.log(`  ${row.entry.padEnd(13)} ${String(row.gzip).padStart(6)} B gzip${verdict}; txgate's own code alone ${row.ownGzip} B gzip; minified bytes by source: ${libraries}`);
 }
 
 console.log("\nCPU per listmonk send against a local server (same run, same request):");
