@@ -7,8 +7,8 @@
 import type { VendorName } from "../../src/core/public.ts";
 import type { Outbox } from "./outbox.ts";
 import { base64Size, type SandboxVendor } from "./http.ts";
-import { parseApiRequest } from "./expertsender-xml.ts";
-import { specViolations } from "./spec-check.ts";
+import { parseApiRequest, type SpecDocument } from "./expertsender-xml.ts";
+import { specDocument, specViolations } from "./spec-check.ts";
 
 /** The API key the sandbox accepts; the worker's own sandbox client uses it. Not a secret. */
 export const EXPERTSENDER_SANDBOX = { apiKey: "sandbox-expertsender-key" };
@@ -36,7 +36,7 @@ export function expertsenderSandbox(outbox: Outbox): SandboxVendor {
     if (!/^(text|application)\/xml\s*(;|$)/i.test(request.headers.get("content-type") ?? "")) return error(400, "Request body must be XML.");
     let model: Record<string, any>;
     try {
-      model = parseApiRequest(await request.text());
+      ({ model } = parseApiRequest(await request.text(), specDocument("expertsender") as SpecDocument));
     } catch {
       return error(400, "Invalid XML.");
     }
