@@ -19,9 +19,13 @@ export const actions = defineActions({
     }),
     send: listmonkTemplate({ templateId: 2, from: "Example Shop <shop@example.com>" }),
   },
-  /** The anonymous contact form: Turnstile-checked, to one of the site's own inboxes, through Everlytic. */
+  /**
+   * The anonymous contact form: Turnstile-checked, to one of the site's own inboxes, through Everlytic. The
+   * page renders its widget with `data-action="contact"`; a token solved on another form is refused.
+   */
   "contact-form": {
     auth: "turnstile",
+    turnstileAction: "contact",
     recipient: { kind: "allow", addresses: ["support@example.com", "sales@example.com"] },
     variables: v.strictObject({
       name: line(100),

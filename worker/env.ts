@@ -4,6 +4,7 @@
  */
 import { Redactor } from "../src/core/redact.ts";
 import type { VendorName } from "../src/core/public.ts";
+import { CALLER_KEY_SYNTAX } from "./gates/caller-key.ts";
 import { Refusal } from "./problem.ts";
 
 /** The Workers Rate Limiting binding, as much of it as the worker uses. */
@@ -24,6 +25,11 @@ export interface Env {
   readonly JWT_JWKS_URL?: string;
   /** An inline JWKS (`{"keys": [...]}`), instead of `JWT_JWKS_URL`. */
   readonly JWT_JWKS?: string;
+  /**
+   * `"true"` accepts a token's `email` without an `email_verified` claim, for identity providers that issue
+   * verified addresses only. Otherwise (the default) only `email_verified: true` makes the address usable.
+   */
+  readonly JWT_TRUST_UNVERIFIED_EMAIL?: string;
   /** Secret. Without it, Turnstile actions are refused (outside local sandbox mode). */
   readonly TURNSTILE_SECRET?: string;
   readonly TURNSTILE_VERIFY_URL?: string;
@@ -58,6 +64,11 @@ export interface JwtConfig {
   readonly audience: string;
   readonly jwksUrl?: string;
   readonly jwks?: { keys: JsonWebKey[] };
+  /**
+   * Also accept `email` when the token carries no `email_verified` claim (JWT_TRUST_UNVERIFIED_EMAIL); a claim
+   * that is there and not `true` still leaves the user without an address.
+   */
+  readonly trustUnverifiedEmail?: boolean;
 }
 
 /** Each vendor's settings, as the vendor factories take them. */
@@ -91,7 +102,9 @@ const parsed = new WeakMap<Env, Config>();
 
 /**
  * The configuration for `env`, parsed on first use in this isolate. A malformed setting refuses every request
- * with a `misconfigured` problem that names the setting (never its value): failing closed beats running half set up.
+ * with a `misconfigured` problem: failing closed beats running half set up. The problem says only that the
+ * configuration is invalid (browsers and callers have no business learning the settings); the request's log
+ * line names each bad setting, never a secret's value.
  *
  * @example
  * const config = loadConfig(env);
@@ -115,6 +128,8 @@ export function parseConfig(env: Env): Config {
   const callerKeys = text("CALLER_KEYS") === undefined ? undefined : parseCallerKeys(env.CALLER_KEYS!, wrong);
 
   let jwt: JwtConfig | undefined;
+  const trustUnverifiedEmail = text("JWT_TRUST_UNVERIFIED_EMAIL");
+  if (trustUnverifiedEmail !== undefined && trustUnverifiedEmail !== "true" && trustUnverifiedEmail !== "false") wrong.push("JWT_TRUST_UNVERIFIED_EMAIL (true or false)");
   const jwtSettings = (["JWT_ISSUER", "JWT_AUDIENCE", "JWT_JWKS_URL", "JWT_JWKS"] as const).filter((name) => text(name));
   if (jwtSettings.length) {
     const jwksText = text("JWT_JWKS");
@@ -132,7 +147,7 @@ export function parseConfig(env: Env): Config {
     const issuer = text("JWT_ISSUER");
     const audience = text("JWT_AUDIENCE");
     if (!issuer || !audience || !(jwksUrl || jwks)) wrong.push("JWT_* (JWT_ISSUER, JWT_AUDIENCE and JWT_JWKS_URL or JWT_JWKS go together)");
-    else jwt = { issuer, audience, jwksUrl, jwks };
+    else jwt = { issuer, audience, jwksUrl, jwks, trustUnverifiedEmail: trustUnverifiedEmail === "true" };
   }
 
   const maxBody = (name: "BROWSER_MAX_BODY_BYTES" | "CALLER_MAX_BODY_BYTES", fallback: number) => {
@@ -159,7 +174,9 @@ export function parseConfig(env: Env): Config {
     text("EVERLYTIC_API_KEY"),
     text("EXPERTSENDER_API_KEY"),
   );
-  if (wrong.length) throw new Refusal("misconfigured", `fix these settings: ${wrong.join("; ")}`);
+  if (wrong.length) {
+    throw new Refusal("misconfigured", "the worker's configuration is invalid", { log: { error: redactor.text(`fix these settings: ${wrong.join("; ")}`) } });
+  }
   return {
     origins,
     callerKeys,
@@ -198,12 +215,14 @@ function parseCallerKeys(raw: string, wrong: string[]): CallerKey[] {
       /^[\w.-]{1,64}$/.test(id) &&
       !ids.has(id) &&
       typeof key === "string" &&
-      // Long enough to be unguessable; the rate limit is no substitute for entropy.
+      // Long enough to be unguessable (the rate limit is no substitute for entropy), and made of the characters a
+      // caller can present in `Authorization: Bearer`: a key outside them could never authenticate.
       key.length >= 32 &&
+      CALLER_KEY_SYNTAX.test(key) &&
       Array.isArray(vendors) &&
       vendors.every((vendor) => VENDORS.includes(vendor));
     if (!ok) {
-      wrong.push(`CALLER_KEYS[${index}] (needs a unique id, a key of 32+ characters and vendors from ${VENDORS.join(", ")})`);
+      wrong.push(`CALLER_KEYS[${index}] (needs a unique id, a key of 32 to 512 printable ASCII characters without spaces, and vendors from ${VENDORS.join(", ")})`);
       continue;
     }
     ids.add(id);

@@ -21,7 +21,7 @@ import { checkHeaderText } from "./gates/header-text.ts";
 import { bearerToken, verifyJwt, type VerifiedUser } from "./gates/jwt.ts";
 import { refuseMarkup } from "./gates/markup.ts";
 import { preflight, refuseBrowsers, requireAllowedOrigin, withCors } from "./gates/origin-cors.ts";
-import { clientIp, limitRate } from "./gates/rate-limit.ts";
+import { clientIp, ipRateKey, limitRate } from "./gates/rate-limit.ts";
 import { verifyTurnstile } from "./gates/turnstile.ts";
 import { RequestLog } from "./log.ts";
 import { serveDemo } from "./pages/demo.ts";
@@ -88,12 +88,13 @@ async function authenticateBrowser(request: Request, env: Env, config: Config, a
     return user;
   }
   const ip = clientIp(request);
-  await limitRate(env.BROWSER_RATE_LIMIT, `ip:${ip}`);
+  await limitRate(env.BROWSER_RATE_LIMIT, ipRateKey(ip));
   await verifyTurnstile(request.headers.get("x-turnstile-token"), {
     secret: config.turnstile.secret,
     verifyUrl: config.turnstile.verifyUrl,
     remoteIp: ip,
     hostnames: new Set([...config.origins].map((origin) => new URL(origin).hostname)),
+    action: action.turnstileAction,
     localStandIn: isLocalSandbox(request, config),
   });
   return undefined;
@@ -170,7 +171,7 @@ async function answer(log: RequestLog, handle: () => Promise<Response>): Promise
     return await handle();
   } catch (error) {
     if (error instanceof Refusal) {
-      log.set({ kind: error.problem.kind });
+      log.set({ kind: error.problem.kind, ...error.log });
       return problemResponse(error.problem, error.headers);
     }
     const { name, message } = error instanceof Error ? error : { name: "Error", message: String(error) };

@@ -49,11 +49,22 @@ interface ActionBase<S extends VariablesSchema> {
  * const action: Action = { auth: "turnstile", recipient: { kind: "allow", addresses: ["support@example.com"] }, variables: v.strictObject({}), send };
  */
 export type Action<S extends VariablesSchema = VariablesSchema> =
-  | (ActionBase<S> & { readonly auth: "jwt"; readonly recipient: RecipientRule })
-  | (ActionBase<S> & { readonly auth: "turnstile"; readonly recipient: AllowListRecipient });
+  | (ActionBase<S> & { readonly auth: "jwt"; readonly recipient: RecipientRule; readonly turnstileAction?: never })
+  | (ActionBase<S> & {
+      readonly auth: "turnstile";
+      readonly recipient: AllowListRecipient;
+      /**
+       * The `action` the page's Turnstile widget is rendered with (`data-action="contact"`): siteverify must then
+       * report that action, so a token solved on another form with the same sitekey is refused. Up to 32
+       * letters, digits, `_` and `-`, as Turnstile allows.
+       */
+      readonly turnstileAction?: string;
+    });
 
 /** Action names are URL- and log-safe: lower-case words joined by hyphens. */
 const ACTION_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+/** What Turnstile accepts as a widget's `action`. */
+const TURNSTILE_ACTION = /^[A-Za-z0-9_-]{1,32}$/;
 
 /**
  * Declares a deployment's actions, checking at load what types cannot: names, and non-empty allow-lists.
@@ -69,6 +80,10 @@ export function defineActions<const A extends { readonly [name: string]: Action<
     if (action.recipient.kind === "allow" && !action.recipient.addresses.length) throw new TypeError(`action ${name} allows no recipient`);
     // The types say so too; this is for actions written in plain JavaScript or cast.
     if (action.auth !== "jwt" && (action.recipient as RecipientRule).kind === "self") throw new TypeError(`action ${name}: a self recipient needs auth "jwt"`);
+    const turnstileAction = (action as { turnstileAction?: unknown }).turnstileAction;
+    if (turnstileAction !== undefined && (action.auth !== "turnstile" || typeof turnstileAction !== "string" || !TURNSTILE_ACTION.test(turnstileAction))) {
+      throw new TypeError(`action ${name}: turnstileAction must be up to 32 letters, digits, _ or -, on an action with auth "turnstile"`);
+    }
   }
   return actions;
 }
@@ -89,7 +104,7 @@ export type ActionRequest<A extends Record<string, Action<VariablesSchema>>, N e
     }
   : never;
 
-/** A request body that named a known action; variables not yet checked. */
+/** A request body that named a known action; variables an object, not yet checked. */
 export interface ActionCall {
   readonly name: string;
   readonly action: Action;
@@ -101,7 +116,7 @@ const BODY_FIELDS = new Set(["action", "variables", "recipient"]);
 
 /**
  * The action a browser request names. Refuses unknown fields (the browser cannot add a `from`, `cc`, `html`
- * or `template` beside the three it may send) and unknown actions.
+ * or `template` beside the three it may send), unknown actions, and `variables` that are not an object.
  *
  * @example
  * const call = parseActionCall(body, actions);
@@ -120,6 +135,9 @@ export function parseActionCall(body: unknown, actions: Readonly<Record<string, 
   const { action: name, variables = {}, recipient } = fields;
   if (typeof name !== "string" || !Object.hasOwn(actions, name)) {
     throw new Refusal("unknown_action", typeof name === "string" ? `no action is named ${JSON.stringify(name.slice(0, 64))}` : "name an action");
+  }
+  if (!variables || typeof variables !== "object" || Array.isArray(variables)) {
+    throw new Refusal("validation", "variables must be a JSON object", { issues: [{ path: "variables", rule: "object", message: "must be an object of the action's variables" }] });
   }
   if (recipient !== undefined && (typeof recipient !== "string" || recipient.length > 254)) {
     throw new Refusal("validation", "recipient must be an email address", { issues: [{ path: "recipient", rule: "email", message: "must be an email address" }] });

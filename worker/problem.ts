@@ -62,8 +62,14 @@ const OUTCOME_TITLE: Record<FailureKind, string> = {
 export class Refusal extends Error {
   readonly problem: Problem;
   readonly headers: Record<string, string>;
+  /** Fields for the request's log line only (what an operator needs and the client must not see); never a secret. */
+  readonly log: Record<string, unknown>;
 
-  constructor(kind: GateKind, detail: string, extra: { issues?: readonly ValidationIssue[]; headers?: Record<string, string>; retryAfter?: number } = {}) {
+  constructor(
+    kind: GateKind,
+    detail: string,
+    extra: { issues?: readonly ValidationIssue[]; headers?: Record<string, string>; retryAfter?: number; log?: Record<string, unknown> } = {},
+  ) {
     super(detail);
     const gate = GATES[kind];
     this.problem = {
@@ -78,6 +84,7 @@ export class Refusal extends Error {
       ...(extra.retryAfter === undefined ? {} : { retryAfter: extra.retryAfter }),
     };
     this.headers = extra.headers ?? {};
+    this.log = extra.log ?? {};
   }
 }
 

@@ -97,12 +97,17 @@ const cases: AbuseCase[] = [
     },
   },
   { name: "Turnstile token solved on another site", status: 401, kind: "unauthenticated", send: () => browserSend(contactForm, { turnstile: `foreign-${crypto.randomUUID()}` }) },
+  { name: "Turnstile verdict that names no host", status: 401, kind: "unauthenticated", send: () => browserSend(contactForm, { turnstile: `nohost-${crypto.randomUUID()}` }) },
+  { name: "Turnstile token solved on another form (widget action)", status: 401, kind: "unauthenticated", send: () => browserSend(contactForm, { turnstile: `otherform-${crypto.randomUUID()}` }) },
   { name: "Turnstile unreachable (fails closed)", status: 503, kind: "verification_unavailable", send: () => browserSend(contactForm, { turnstile: `down-${crypto.randomUUID()}` }) },
   { name: "Cloudflare's dummy token on a deployed worker", status: 401, kind: "unauthenticated", send: () => browserSend(contactForm, { turnstile: "XXXX.DUMMY.TOKEN.XXXX" }) },
 
   // Recipients.
   { name: "self-only action to someone else", status: 403, kind: "forbidden_recipient", send: () => withJwt({ ...orderShipped, recipient: "victim@example.com" }) },
   { name: "self-only action with an unverified email", status: 403, kind: "forbidden_recipient", send: () => withJwt(orderShipped, { email_verified: false }) },
+  { name: "self-only action with no email_verified claim", status: 403, kind: "forbidden_recipient", send: () => withJwt(orderShipped, { email_verified: undefined }) },
+  { name: 'self-only action with email_verified "False"', status: 403, kind: "forbidden_recipient", send: () => withJwt(orderShipped, { email_verified: "False" }) },
+  { name: "self-only action with email_verified 0", status: 403, kind: "forbidden_recipient", send: () => withJwt(orderShipped, { email_verified: 0 }) },
   { name: "self-only action with no email claim", status: 403, kind: "forbidden_recipient", send: () => withJwt(orderShipped, { email: undefined }) },
   { name: "allow-listed action to an address off the list", status: 403, kind: "forbidden_recipient", send: () => browserSend({ ...contactForm, recipient: "victim@example.com" }, { turnstile: passToken() }) },
   { name: "allow-listed action to two addresses", status: 422, kind: "validation", send: () => browserSend({ ...contactForm, recipient: ["support@example.com", "victim@example.com"] }, { turnstile: passToken() }) },
@@ -126,6 +131,13 @@ const cases: AbuseCase[] = [
   { name: "CRLF in the recipient", status: 403, kind: "forbidden_recipient", send: () => browserSend({ ...contactForm, recipient: "support@example.com\r\nBcc: x@evil.example" }, { turnstile: passToken() }) },
   { name: "header value over 998 characters", status: 422, kind: "validation", send: () => withJwt({ action: "welcome", variables: { firstName: "P".repeat(1200) } }) },
   { name: "NUL in a variable", status: 422, kind: "validation", send: () => withJwt({ action: "welcome", variables: { firstName: "Pat\u0000" } }) },
+  { name: "C1 control (NEL) in a variable", status: 422, kind: "validation", send: () => withJwt({ action: "welcome", variables: { firstName: "Pat\u0085Bcc: victim@example.com" } }) },
+  { name: "Unicode line separator in a variable", status: 422, kind: "validation", send: () => withJwt({ action: "welcome", variables: { firstName: "Pat\u2028Bcc: victim@example.com" } }) },
+  { name: "right-to-left override in a variable", status: 422, kind: "validation", send: () => withJwt({ action: "welcome", variables: { firstName: "Pat \u202egnp.exe" } }) },
+  { name: "bidi isolate in a multi-line variable", status: 422, kind: "validation", send: () => browserSend({ ...contactForm, variables: { ...contactForm.variables, message: "Hi\n\u2067x\u2069" } }, { turnstile: passToken() }) },
+  { name: "variables nested 7,000 levels deep (14 KB)", status: 422, kind: "validation", send: () => withJwt(`{"action":"welcome","variables":{"firstName":${"[".repeat(7000)}${"]".repeat(7000)}}}`) },
+  { name: "variables that are an array nested 7,000 levels deep", status: 422, kind: "validation", send: () => withJwt(`{"action":"welcome","variables":${"[".repeat(7000)}${"]".repeat(7000)}}`) },
+  { name: "variables that are a string", status: 422, kind: "validation", send: () => withJwt({ action: "welcome", variables: "Pat" }) },
 
   // Bodies.
   { name: "oversized body (Content-Length)", status: 413, kind: "payload_too_large", send: async () => withJwt({ action: "welcome", variables: { firstName: "x".repeat(20_000) } }) },
@@ -179,6 +191,17 @@ const cases: AbuseCase[] = [
       const ip = uniqueIp();
       for (let n = 0; n < 20; n++) await browserSend(contactForm, { ip, turnstile: "made-up-token" });
       return browserSend(contactForm, { ip, turnstile: passToken() });
+    },
+  },
+  {
+    name: "too many anonymous requests from one IPv6 /64, each from another address in it",
+    status: 429,
+    kind: "rate_limited",
+    send: async () => {
+      const group = () => ((Math.random() * 0xffff) | 0).toString(16);
+      const prefix = `2001:db8:${group()}:${group()}`;
+      for (let n = 0; n < 20; n++) await browserSend(contactForm, { ip: `${prefix}:${n.toString(16)}::${n + 1}`, turnstile: "made-up-token" });
+      return browserSend(contactForm, { ip: `${prefix.toUpperCase()}:FFFF:FFFF:FFFF:FFFF`, turnstile: passToken() });
     },
   },
   {

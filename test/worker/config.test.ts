@@ -1,7 +1,13 @@
-/** The worker's settings are checked once; a bad one refuses every request, naming the setting and never its value. */
+/**
+ * The worker's settings are checked once; a bad one refuses every request with a generic `misconfigured`
+ * problem, and the request's log line (for the operator only) names the setting, never a secret's value.
+ */
 import { describe, expect, it } from "vitest";
 import { CALLER_KEY_BILLING } from "./support/bindings.ts";
-import { fetchWithEnv } from "./support/harness.ts";
+import { browserHeaders, fetchWithEnv } from "./support/harness.ts";
+import { journal } from "./support/secret-scan.ts";
+
+const GENERIC = "the worker's configuration is invalid";
 
 const send = (overrides: Record<string, string | undefined>) =>
   fetchWithEnv(overrides, "/v1/send/listmonk", {
@@ -10,25 +16,61 @@ const send = (overrides: Record<string, string | undefined>) =>
     body: JSON.stringify({ template_id: 2, subscriber_emails: ["ada@example.com"] }),
   });
 
+/** The answer to a request made under `overrides`, with the log line the worker wrote for it. */
+async function withLogLine(request: () => Promise<Awaited<ReturnType<typeof send>>>) {
+  const start = journal.length;
+  const answer = await request();
+  const lines = journal.slice(start).filter((entry) => entry.source === "console.log");
+  expect(lines).toHaveLength(1);
+  return { answer, logText: lines[0]!.text, line: JSON.parse(lines[0]!.text) as Record<string, unknown> };
+}
+
+const callerKeys = (key: string) => JSON.stringify([{ id: "a", key, vendors: ["listmonk"] }]);
+
 describe("a misconfigured worker fails closed", () => {
   it.each([
     ["CALLER_KEYS that is not JSON", { CALLER_KEYS: `{${CALLER_KEY_BILLING}` }, "CALLER_KEYS (not JSON)"],
-    ["a caller key too short to be safe", { CALLER_KEYS: JSON.stringify([{ id: "a", key: "short-but-secret", vendors: ["listmonk"] }]) }, "CALLER_KEYS[0]"],
+    ["a caller key too short to be safe", { CALLER_KEYS: callerKeys("short-but-secret") }, "CALLER_KEYS[0]"],
+    ["a caller key with a space (never presentable as a Bearer token)", { CALLER_KEYS: callerKeys("secret with spaces 0123456789abcdef") }, "CALLER_KEYS[0]"],
+    ["a caller key with non-ASCII characters", { CALLER_KEYS: callerKeys("sécret-0123456789abcdef0123456789abcdef") }, "CALLER_KEYS[0]"],
+    ["a caller key over 512 characters", { CALLER_KEYS: callerKeys("k".repeat(513)) }, "CALLER_KEYS[0]"],
     ["a caller key for an unknown vendor", { CALLER_KEYS: JSON.stringify([{ id: "a", key: CALLER_KEY_BILLING, vendors: ["sendgrid"] }]) }, "CALLER_KEYS[0]"],
     ["two caller keys with one id", { CALLER_KEYS: JSON.stringify([{ id: "a", key: CALLER_KEY_BILLING, vendors: [] }, { id: "a", key: `${CALLER_KEY_BILLING}x`, vendors: [] }]) }, "CALLER_KEYS[1]"],
-    ["an origin with a path", { ALLOWED_ORIGINS: "https://shop.example/app" }, "ALLOWED_ORIGINS"],
+    ["an origin with a path", { ALLOWED_ORIGINS: "https://shop.example/app" }, "ALLOWED_ORIGINS (https://shop.example/app is not an origin)"],
     ["a vendor half configured", { LISTMONK_TOKEN: "lm_live_token_4b8e2c6a9d1f" }, "listmonk is partly configured: LISTMONK_URL, LISTMONK_USERNAME missing"],
     ["JWT settings without keys", { JWT_JWKS: undefined }, "JWT_*"],
+    ["JWT_TRUST_UNVERIFIED_EMAIL that is not true or false", { JWT_TRUST_UNVERIFIED_EMAIL: "yes" }, "JWT_TRUST_UNVERIFIED_EMAIL (true or false)"],
     ["a body cap that is not a number", { BROWSER_MAX_BODY_BYTES: "16k" }, "BROWSER_MAX_BODY_BYTES"],
-  ])("%s", async (_name, overrides, setting) => {
-    const answer = await send(overrides);
+  ])("%s: a generic problem, the setting named in the log line only", async (_name, overrides, setting) => {
+    const { answer, line } = await withLogLine(() => send(overrides));
     expect(answer.status).toBe(500);
-    expect(answer.body).toMatchObject({ kind: "misconfigured", delivery: "not_sent" });
-    expect(answer.body.detail).toContain(setting);
+    expect(answer.body).toMatchObject({ kind: "misconfigured", detail: GENERIC, delivery: "not_sent" });
+    expect(answer.text).not.toContain(setting);
+    expect(line).toMatchObject({ kind: "misconfigured", status: 500 });
+    expect(line.error).toContain(setting);
   });
 
-  it("never quotes the value of a bad secret", async () => {
-    const answer = await send({ CALLER_KEYS: JSON.stringify([{ id: "a", key: "short-but-secret", vendors: ["listmonk"] }]) });
+  it("an anonymous browser learns nothing of the settings (no names, no quoted origin)", async () => {
+    const { answer, line } = await withLogLine(() =>
+      fetchWithEnv({ ALLOWED_ORIGINS: "https://shop.example https://internal-admin.shop.example/path" }, "/v1/actions", {
+        method: "POST",
+        headers: browserHeaders(),
+        body: JSON.stringify({ action: "welcome", variables: { firstName: "Pat" } }),
+      }),
+    );
+    expect(answer.body).toMatchObject({ kind: "misconfigured", detail: GENERIC });
+    expect(answer.text).not.toMatch(/ALLOWED_ORIGINS|internal-admin|fix these settings/);
+    expect(line.error).toContain("ALLOWED_ORIGINS (https://internal-admin.shop.example/path is not an origin)");
+  });
+
+  it("never quotes the value of a bad secret, in the answer or the log line", async () => {
+    const { answer, logText } = await withLogLine(() => send({ CALLER_KEYS: callerKeys("short-but-secret") }));
     expect(answer.text).not.toContain("short-but-secret");
+    expect(logText).toContain("CALLER_KEYS[0]");
+    expect(logText).not.toContain("short-but-secret");
+  });
+
+  it("accepts JWT_TRUST_UNVERIFIED_EMAIL true or false", async () => {
+    for (const value of ["true", "false"]) expect((await send({ JWT_TRUST_UNVERIFIED_EMAIL: value })).status).toBe(200);
   });
 });

@@ -27,6 +27,13 @@ describe("defineActions", () => {
   it("refuses an empty allow-list", () => {
     expect(() => defineActions({ form: { auth: "turnstile", recipient: { kind: "allow", addresses: [] }, variables: v.strictObject({}), send } })).toThrow(TypeError);
   });
+  it("refuses a turnstileAction Turnstile would not accept, or on a signed-in action", () => {
+    const form = { auth: "turnstile", recipient: { kind: "allow", addresses: ["a@example.com"] }, variables: v.strictObject({}), send } as const;
+    expect(() => defineActions({ form: { ...form, turnstileAction: "contact_form-2" } })).not.toThrow();
+    for (const turnstileAction of ["", "contact form", "x".repeat(33), "café"]) expect(() => defineActions({ form: { ...form, turnstileAction } })).toThrow(TypeError);
+    // @ts-expect-error only anonymous (Turnstile) actions have a widget
+    expect(() => defineActions({ a: { auth: "jwt", recipient: { kind: "self" }, variables: v.strictObject({}), send, turnstileAction: "contact" } })).toThrow(TypeError);
+  });
   it("refuses a self recipient for an anonymous action (a compile error too)", () => {
     // @ts-expect-error `self` needs a signed-in user
     expect(() => defineActions({ form: { auth: "turnstile", recipient: { kind: "self" }, variables: v.strictObject({}), send } })).toThrow(TypeError);
@@ -56,6 +63,24 @@ describe("request bodies", () => {
     expect(kindOf(() => parseActionCall({ action: "hasOwnProperty" }, actions))).toBe("unknown_action");
     expect(kindOf(() => parseActionCall({ action: "welcome", replyTo: "x" }, actions))).toBe("validation");
     expect(kindOf(() => parseActionCall(null, actions))).toBe("validation");
+  });
+  it.each([
+    ["an array", [[[["x"]]]]],
+    ["a string", "Pat"],
+    ["a number", 7],
+    ["null", null],
+    ["true", true],
+  ])("refuse variables that are %s (422), before any gate walks them", (_name, variables) => {
+    let problem: Refusal["problem"] | undefined;
+    try {
+      parseActionCall({ action: "welcome", variables }, actions);
+    } catch (error) {
+      problem = (error as Refusal).problem;
+    }
+    expect(problem).toMatchObject({ kind: "validation", status: 422, issues: [{ path: "variables", rule: "object" }] });
+  });
+  it("take missing variables as none", () => {
+    expect(parseActionCall({ action: "welcome" }, actions).variables).toEqual({});
   });
   it("line() is one line within its length", () => {
     expect(v.is(line(5), "abcde")).toBe(true);

@@ -7,6 +7,11 @@ import type { CallerKey } from "../env.ts";
 import { Refusal } from "../problem.ts";
 
 const CHALLENGE = { "www-authenticate": 'Bearer realm="txgate"' };
+/**
+ * What a caller key can be: printable ASCII without spaces, at most 512 characters. Keys are presented in
+ * `Authorization: Bearer <key>`, and only these are read there; CALLER_KEYS refuses any other key (env.ts).
+ */
+export const CALLER_KEY_SYNTAX = /^[\x21-\x7e]{1,512}$/;
 
 /**
  * The caller whose key the request presents; an `unauthenticated` refusal otherwise. Every configured key is
@@ -17,8 +22,8 @@ const CHALLENGE = { "www-authenticate": 'Bearer realm="txgate"' };
  */
 export async function authenticateCaller(request: Request, keys: readonly CallerKey[] | undefined): Promise<CallerKey> {
   if (!keys?.length) throw new Refusal("not_configured", "no caller keys are configured (CALLER_KEYS)");
-  const presented = /^Bearer ([\x21-\x7e]{1,512})$/.exec(request.headers.get("authorization") ?? "")?.[1];
-  if (presented === undefined) throw new Refusal("unauthenticated", "send Authorization: Bearer <caller key>", { headers: CHALLENGE });
+  const presented = /^Bearer (.+)$/.exec(request.headers.get("authorization") ?? "")?.[1];
+  if (presented === undefined || !CALLER_KEY_SYNTAX.test(presented)) throw new Refusal("unauthenticated", "send Authorization: Bearer <caller key>", { headers: CHALLENGE });
   const presentedDigest = await sha256(presented);
   let match: CallerKey | undefined;
   for (const caller of keys) {

@@ -5,18 +5,27 @@
  */
 import type { ValidationIssue } from "../../src/core/public.ts";
 import { Refusal } from "../problem.ts";
+import { walkStrings } from "./walk.ts";
 
 /** RFC 5322's line limit, without the CRLF. */
 export const HEADER_TEXT_MAX_LENGTH = 998;
-/** CR, LF and every other C0 control but tab, which no header value may carry. */
-const HEADER_BREAKERS = /[\0-\x08\n-\x1f\x7f]/;
-/** In multi-line text only line breaks and tabs are allowed among the controls. */
-const TEXT_CONTROLS = /[\0-\x08\v\f\x0e-\x1f\x7f]/;
+/**
+ * What no header-bound string may hold: CR, LF and every other C0 control but tab; DEL and the C1 controls
+ * (U+0085 NEL among them); the Unicode line and paragraph separators (U+2028, U+2029); and the bidirectional
+ * embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), which make a name or subject read
+ * differently from what it is.
+ */
+const HEADER_BREAKERS = /[\0-\x08\n-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+/**
+ * Multi-line text may break lines (LF, CR, CRLF, and U+2028/U+2029) and hold tabs; the other controls and the
+ * bidirectional formatting characters are refused there too.
+ */
+const TEXT_CONTROLS = /[\0-\x08\v\f\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
 
 /**
- * Refuses (422, one issue per string) any header-bound string with a CR, LF or control character or over 998
- * characters. Strings at or under a `multiline` path (`variables.message`) may hold line breaks, but no other
- * control characters.
+ * Refuses (422, one issue per string) any header-bound string with a line break, a control or bidirectional
+ * formatting character, or over 998 characters. Strings at or under a `multiline` path (`variables.message`)
+ * may hold line breaks, but none of the others. Values nested deeper than `MAX_NESTING` are refused too.
  *
  * @example
  * checkHeaderText({ recipient, variables }, { multiline: ["variables.message"] });
@@ -24,24 +33,19 @@ const TEXT_CONTROLS = /[\0-\x08\v\f\x0e-\x1f\x7f]/;
 export function checkHeaderText(fields: Record<string, unknown>, options: { multiline?: readonly string[] } = {}): void {
   const issues: ValidationIssue[] = [];
   const multiline = new Set(options.multiline ?? []);
-  const visit = (value: unknown, path: string, inText: boolean) => {
-    if (typeof value === "string") {
+  walkStrings(
+    fields,
+    false,
+    (path, inText) => inText || multiline.has(path),
+    (value, path, inText) => {
       if (inText) {
-        if (TEXT_CONTROLS.test(value)) issues.push({ path, rule: "no_control_characters", message: "must not contain control characters" });
+        if (TEXT_CONTROLS.test(value)) issues.push({ path, rule: "no_control_characters", message: "must not contain control or bidirectional formatting characters" });
       } else if (HEADER_BREAKERS.test(value)) {
-        issues.push({ path, rule: "no_line_breaks", message: "must not contain CR, LF or control characters" });
+        issues.push({ path, rule: "no_line_breaks", message: "must not contain line breaks, control or bidirectional formatting characters" });
       } else if (value.length > HEADER_TEXT_MAX_LENGTH) {
         issues.push({ path, rule: "max_length", message: `must be at most ${HEADER_TEXT_MAX_LENGTH} characters` });
       }
-      return;
-    }
-    if (value && typeof value === "object") {
-      for (const [key, item] of Object.entries(value)) {
-        const itemPath = path ? `${path}.${key}` : key;
-        visit(item, itemPath, inText || multiline.has(itemPath));
-      }
-    }
-  };
-  visit(fields, "", false);
+    },
+  );
   if (issues.length) throw new Refusal("validation", "a value would break a mail header", { issues });
 }

@@ -1,7 +1,8 @@
 /**
  * Signed-in users: a JWT from the site's identity provider, verified with Web Crypto against the provider's
  * JWKS (fetched from a URL and cached, or given inline). RS256 and ES256 only; `exp`, `nbf`, `iss` and `aud`
- * are checked, and the user's address is the `email` claim, which must not be marked unverified.
+ * are checked, and the user's address is the `email` claim, which the token must mark `email_verified: true`
+ * (unless the deployment trusts its provider's addresses without that claim: `JWT_TRUST_UNVERIFIED_EMAIL`).
  */
 import type { JwtConfig } from "../env.ts";
 import { Refusal } from "../problem.ts";
@@ -10,7 +11,7 @@ import { Refusal } from "../problem.ts";
 export interface VerifiedUser {
   /** The `sub` claim: the rate-limit key. */
   readonly subject: string;
-  /** The `email` claim, when present and not marked unverified. */
+  /** The `email` claim, when the token marks it verified (`email_verified: true`). */
   readonly email?: string;
 }
 
@@ -33,7 +34,12 @@ const MAX_TOKEN_LENGTH = 8192;
 const JWKS_TTL_MS = 10 * 60_000;
 /** A token with an unknown `kid` may mean the provider rotated keys, but may not make us fetch more often than this. */
 const JWKS_REFETCH_MS = 30_000;
+/** After a failed fetch, the next is tried no sooner than this (meanwhile, tokens needing the keys get a 503). */
+const JWKS_RETRY_MS = 5_000;
 const JWKS_TIMEOUT_MS = 5_000;
+/** A provider's JWKS is a few keys; an answer larger than this is not one (and is not read to the end). */
+const JWKS_MAX_BYTES = 64 * 1024;
+const JWKS_MAX_KEYS = 64;
 
 const CHALLENGE = { "www-authenticate": 'Bearer realm="txgate"' };
 const refuse = (detail: string) => new Refusal("unauthenticated", detail, { headers: CHALLENGE });
@@ -65,7 +71,8 @@ export async function verifyJwt(token: string | undefined, config: JwtConfig | u
   const header = decodeJson(headerPart) as { alg?: unknown; kid?: unknown; crit?: unknown };
   const claims = decodeJson(payloadPart) as Record<string, unknown>;
   if (!header || !claims) throw refuse("the token's header or claims are not JSON");
-  if (typeof header.alg !== "string" || !(header.alg in ALGORITHMS)) throw refuse("the token's alg must be RS256 or ES256");
+  // Own properties only: `in` would also accept inherited names ("constructor", "__proto__", "toString").
+  if (typeof header.alg !== "string" || !Object.hasOwn(ALGORITHMS, header.alg)) throw refuse("the token's alg must be RS256 or ES256");
   if (header.crit !== undefined) throw refuse("the token names critical extensions this worker does not know");
   const alg = header.alg as Algorithm;
   const kid = typeof header.kid === "string" ? header.kid : undefined;
@@ -86,15 +93,25 @@ export async function verifyJwt(token: string | undefined, config: JwtConfig | u
   if (iss !== config.issuer) throw refuse("the token is from another issuer");
   if (!(aud === config.audience || (Array.isArray(aud) && aud.includes(config.audience)))) throw refuse("the token is for another audience");
   if (typeof sub !== "string" || !sub) throw refuse("the token has no sub claim");
-  const verifiedEmail = typeof email === "string" && emailVerified !== false && emailVerified !== "false" ? email : undefined;
+  // Only an explicit `true` verifies the address ("true", 1 or a missing claim do not), unless the deployment
+  // says its provider issues verified addresses only; an explicit non-true claim is never trusted.
+  const verified = emailVerified === true || (config.trustUnverifiedEmail === true && emailVerified === undefined);
+  const verifiedEmail = typeof email === "string" && email && verified ? email : undefined;
   return { subject: sub, ...(verifiedEmail ? { email: verifiedEmail } : {}) };
 }
 
-interface CachedJwks {
-  keys: JsonWebKey[];
+interface JwksState {
+  /** The last key set fetched, and when; none until a fetch succeeds. */
+  keys?: JsonWebKey[];
   fetchedAt: number;
+  /** When the last fetch started (recorded before awaiting it, so concurrent requests see it). */
+  attemptedAt: number;
+  /** Whether that last fetch failed. */
+  failed: boolean;
+  /** The fetch under way, which every request needing the keys meanwhile waits for. */
+  inFlight?: Promise<JsonWebKey[]>;
 }
-const jwksByUrl = new Map<string, CachedJwks>();
+const jwksByUrl = new Map<string, JwksState>();
 const importedKeys = new Map<string, Promise<CryptoKey>>();
 
 /** The key that should have signed the token: matched by `kid` (if any), key type and `alg`. */
@@ -110,16 +127,7 @@ async function signingKey(config: JwtConfig, alg: Algorithm, kid: string | undef
       );
     });
   let jwk = config.jwks ? pick(config.jwks.keys) : undefined;
-  if (!jwk && config.jwksUrl) {
-    const cached = jwksByUrl.get(config.jwksUrl);
-    const now = Date.now();
-    jwk = cached && now - cached.fetchedAt < JWKS_TTL_MS ? pick(cached.keys) : undefined;
-    if (!jwk && (!cached || now - cached.fetchedAt >= JWKS_REFETCH_MS)) {
-      const keys = await fetchJwks(config.jwksUrl, options);
-      jwksByUrl.set(config.jwksUrl, { keys, fetchedAt: now });
-      jwk = pick(keys);
-    }
-  }
+  if (!jwk && config.jwksUrl) jwk = await keyFromUrl(config.jwksUrl, pick, options);
   if (!jwk) throw refuse("no key of the identity provider matches the token");
   const cacheKey = `${alg} ${JSON.stringify(jwk)}`;
   let key = importedKeys.get(cacheKey);
@@ -136,18 +144,77 @@ async function signingKey(config: JwtConfig, alg: Algorithm, kid: string | undef
   }
 }
 
+/**
+ * The key `pick` finds among the provider's keys at `url`: from the cached set while it is fresh, else from a
+ * fetch. One fetch per URL at a time (concurrent requests share it), and none sooner than `JWKS_REFETCH_MS`
+ * after the last one started (`JWKS_RETRY_MS` after a failed one): the start is recorded before the fetch is
+ * awaited, so no number of tokens with unknown `kid`s, concurrent or not, makes this worker hammer the provider.
+ */
+async function keyFromUrl(url: string, pick: (keys: readonly JsonWebKey[]) => JsonWebKey | undefined, options: JwtVerifyOptions): Promise<JsonWebKey | undefined> {
+  const now = Date.now();
+  let state = jwksByUrl.get(url);
+  const fresh = state?.keys && now - state.fetchedAt < JWKS_TTL_MS ? state.keys : undefined;
+  const cached = fresh && pick(fresh);
+  if (cached) return cached;
+  if (state?.inFlight) return pick(await state.inFlight);
+  if (state && now - state.attemptedAt < (state.failed ? JWKS_RETRY_MS : JWKS_REFETCH_MS)) {
+    if (state.failed) throw jwksUnavailable();
+    return undefined;
+  }
+  if (!state) jwksByUrl.set(url, (state = { fetchedAt: 0, attemptedAt: now, failed: false }));
+  const current = state;
+  current.attemptedAt = now;
+  const fetching = fetchJwks(url, options);
+  current.inFlight = fetching;
+  try {
+    const keys = await fetching;
+    Object.assign(current, { keys, fetchedAt: now, failed: false });
+    return pick(keys);
+  } catch (error) {
+    current.failed = true;
+    throw error;
+  } finally {
+    delete current.inFlight;
+  }
+}
+
+const jwksUnavailable = () => new Refusal("verification_unavailable", "the identity provider's keys could not be fetched");
+
 async function fetchJwks(url: string, options: JwtVerifyOptions): Promise<JsonWebKey[]> {
-  const unavailable = () => new Refusal("verification_unavailable", "the identity provider's keys could not be fetched");
   try {
     const response = await (options.fetch ?? fetch)(new Request(url, { headers: { accept: "application/json" }, signal: AbortSignal.timeout(JWKS_TIMEOUT_MS) }));
-    if (!response.ok) throw unavailable();
-    const jwks = (await response.json()) as { keys?: unknown };
-    if (!Array.isArray(jwks.keys)) throw unavailable();
-    return jwks.keys as JsonWebKey[];
+    if (!response.ok) throw jwksUnavailable();
+    const jwks = JSON.parse(await readCapped(response, JWKS_MAX_BYTES)) as { keys?: unknown } | null;
+    if (!jwks || !Array.isArray(jwks.keys) || jwks.keys.length > JWKS_MAX_KEYS) throw jwksUnavailable();
+    return jwks.keys.filter((key): key is JsonWebKey => Boolean(key) && typeof key === "object");
   } catch (error) {
     if (error instanceof Refusal) throw error;
-    throw unavailable();
+    throw jwksUnavailable();
   }
+}
+
+/** The response body as text; throws once it is over `maxBytes` (declared or counted), without reading on. */
+async function readCapped(response: Response, maxBytes: number): Promise<string> {
+  if (Number(response.headers.get("content-length") ?? 0) > maxBytes) {
+    await response.body?.cancel();
+    throw new RangeError("JWKS too large");
+  }
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = "";
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw new RangeError("JWKS too large");
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
 }
 
 function decodeBytes(part: string): Uint8Array | undefined {

@@ -4,25 +4,26 @@
  */
 import type { ValidationIssue } from "../../src/core/public.ts";
 import { Refusal } from "../problem.ts";
+import { walkStrings } from "./walk.ts";
 
 /** The start of a tag, end tag, comment, doctype or processing instruction. `a < b` and `<3` stay allowed. */
 const MARKUP = /<[A-Za-z!/?]/;
 
 /**
- * Refuses (422) any string in `fields` that holds markup.
+ * Refuses (422) any string in `fields` that holds markup (and, like the header check, values nested too deep).
  *
  * @example
  * refuseMarkup({ variables });
  */
 export function refuseMarkup(fields: Record<string, unknown>): void {
   const issues: ValidationIssue[] = [];
-  const visit = (value: unknown, path: string) => {
-    if (typeof value === "string") {
+  walkStrings(
+    fields,
+    undefined,
+    () => undefined,
+    (value, path) => {
       if (MARKUP.test(value)) issues.push({ path, rule: "no_markup", message: "must be plain text, not HTML" });
-    } else if (value && typeof value === "object") {
-      for (const [key, item] of Object.entries(value)) visit(item, path ? `${path}.${key}` : key);
-    }
-  };
-  visit(fields, "");
+    },
+  );
   if (issues.length) throw new Refusal("validation", "variables must be plain text", { issues });
 }

@@ -1,6 +1,7 @@
 /**
  * Anonymous forms prove a human with Cloudflare Turnstile, verified server-side with siteverify. It fails
- * closed: no secret, an unreachable or unreadable siteverify, or anything but `success: true` is a refusal.
+ * closed: no secret, an unreachable or unreadable siteverify, or anything but `success: true` is a refusal, and so
+ * is a token siteverify does not say was solved on one of our hosts (or, when the action names one, for its form).
  * A token works once: this isolate remembers the tokens it verified, and siteverify itself answers
  * `timeout-or-duplicate` to a token another isolate already spent.
  */
@@ -19,12 +20,19 @@ export interface TurnstileCheck {
   readonly secret?: string;
   readonly verifyUrl: string;
   readonly remoteIp?: string;
-  /** Host names a token may have been solved on (those of the allowed origins); empty means any. */
+  /**
+   * Host names a token may have been solved on (those of the allowed origins); empty means any. Either way
+   * siteverify must name the host: a verdict without one is refused.
+   */
   readonly hostnames: ReadonlySet<string>;
+  /** The widget `action` the token must have been solved for (the policy's `turnstileAction`); any when not given. */
+  readonly action?: string;
   /**
    * Local development without a secret and without network: the worker answers for siteverify, accepting
-   * Cloudflare's dummy token only, the way the "always passes" test secret does. Set only in sandbox mode on a
-   * loopback host (see worker/index.ts), so never in a deployment with real vendor credentials.
+   * Cloudflare's dummy token only, the way the "always passes" test secret does, as solved on an allowed host
+   * for the expected action; its verdict then goes through the same hostname and action checks as a real one.
+   * Set only in sandbox mode on a loopback host (see worker/index.ts), so never in a deployment with real
+   * vendor credentials.
    */
   readonly localStandIn?: boolean;
   readonly fetch?: (request: Request) => Promise<Response>;
@@ -42,7 +50,7 @@ export async function verifyTurnstile(token: string | null | undefined, check: T
   if (!token) throw new Refusal("unauthenticated", "send the Turnstile token in X-Turnstile-Token");
   if (token.length > MAX_TOKEN_LENGTH) throw new Refusal("unauthenticated", "the Turnstile token is too long");
   if (!check.secret) {
-    if (check.localStandIn && token === TURNSTILE_DUMMY_TOKEN) return;
+    if (check.localStandIn && token === TURNSTILE_DUMMY_TOKEN) return requireOurs(standInVerdict(check), check);
     throw new Refusal("not_configured", "Turnstile is not configured on this worker (TURNSTILE_SECRET)");
   }
   forgetExpired();
@@ -66,15 +74,33 @@ export async function verifyTurnstile(token: string | null | undefined, check: T
       codes.includes("timeout-or-duplicate") ? "the Turnstile token has expired or was already used" : "the Turnstile token is not valid",
     );
   }
-  if (check.hostnames.size && typeof verdict.hostname === "string" && !check.hostnames.has(verdict.hostname)) {
-    throw new Refusal("unauthenticated", "the Turnstile token was solved on another site");
-  }
+  requireOurs(verdict, check);
 }
 
 interface SiteverifyAnswer {
   success?: unknown;
   hostname?: unknown;
+  action?: unknown;
   "error-codes"?: unknown;
+}
+
+/** Refuses a successful verdict for a token solved elsewhere: on a host not ours (or none named), or for another form. */
+function requireOurs(verdict: SiteverifyAnswer, check: TurnstileCheck): void {
+  if (typeof verdict.hostname !== "string" || (check.hostnames.size > 0 && !check.hostnames.has(verdict.hostname))) {
+    throw new Refusal("unauthenticated", "the Turnstile token was solved on another site");
+  }
+  if (check.action !== undefined && verdict.action !== check.action) {
+    throw new Refusal("unauthenticated", "the Turnstile token was solved for another form");
+  }
+}
+
+/**
+ * The local stand-in's answer for Cloudflare's dummy token: what siteverify says of a token solved in a widget on
+ * the local page (an allowed host) rendered with the action this request expects.
+ */
+function standInVerdict(check: TurnstileCheck): SiteverifyAnswer {
+  const [hostname = "localhost"] = check.hostnames;
+  return { success: true, hostname, ...(check.action === undefined ? {} : { action: check.action }) };
 }
 
 /** siteverify's verdict, or `undefined` when it could not be had (network, timeout, 5xx, not JSON). */

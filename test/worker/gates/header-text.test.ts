@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkHeaderText, HEADER_TEXT_MAX_LENGTH } from "../../../worker/gates/header-text.ts";
+import { MAX_NESTING } from "../../../worker/gates/walk.ts";
 import { Refusal } from "../../../worker/problem.ts";
 
 const issuesOf = (fields: Record<string, unknown>, multiline: string[] = []) => {
@@ -21,8 +22,21 @@ describe("strings that can reach a header", () => {
     ["CR", "Ada\rBcc: x@evil.example"],
     ["NUL", "Ada\u0000"],
     ["DEL", "Ada\u007f"],
+    ["a C1 control (U+0080)", "Ada\u0080"],
+    ["NEL (U+0085)", "Ada\u0085Bcc: x@evil.example"],
+    ["a C1 control (U+009F)", "Ada\u009f"],
+    ["the line separator U+2028", "Ada\u2028Bcc: x@evil.example"],
+    ["the paragraph separator U+2029", "Ada\u2029Bcc: x@evil.example"],
+    ["a right-to-left override (U+202E)", "Invoice \u202efdp.exe"],
+    ["a left-to-right embedding (U+202A)", "Ada\u202a"],
+    ["a right-to-left isolate (U+2067)", "Ada\u2067x\u2069"],
+    ["a first-strong isolate (U+2068)", "Ada\u2068"],
+    ["a left-to-right isolate (U+2066)", "Ada\u2066"],
   ])("refuse %s", (_name, value) => {
     expect(issuesOf({ variables: { name: value } })).toEqual(["variables.name no_line_breaks"]);
+  });
+  it("keep accepting text beside those ranges (Latin-1 letters, other scripts, emoji, a no-break space)", () => {
+    expect(issuesOf({ variables: { a: "Zoë Ångström", b: "\u00a0¡Hola!", c: "עברית العربية", d: "日本語 🙂", e: "a\u2027b\u202fc\u206ad" } })).toEqual([]);
   });
   it("refuse a value over the line limit", () => {
     expect(issuesOf({ recipient: "x".repeat(HEADER_TEXT_MAX_LENGTH + 1) })).toEqual(["recipient max_length"]);
@@ -37,7 +51,41 @@ describe("multi-line variables", () => {
     expect(issuesOf({ variables: { message: "Hello,\r\nthanks" } }, ["variables.message"])).toEqual([]);
     expect(issuesOf({ variables: { message: "Hello\u0007" } }, ["variables.message"])).toEqual(["variables.message no_control_characters"]);
   });
+  it("refuse DEL, C1 controls and bidirectional formatting characters too, but may break lines with U+2028/U+2029", () => {
+    for (const value of ["a\u007fb", "a\u0085b", "a\u009bb", "a\u202eb", "a\u2066b", "a\u2069b"]) {
+      expect(issuesOf({ variables: { message: value } }, ["variables.message"])).toEqual(["variables.message no_control_characters"]);
+    }
+    expect(issuesOf({ variables: { message: "one\ttwo\r\nthree\nfour\u2028five\u2029six" } }, ["variables.message"])).toEqual([]);
+  });
+  it("are exempt by their own path, not by a key that only starts with it", () => {
+    expect(issuesOf({ variables: { "message.x": "a\nb" } }, ["variables.message"])).toEqual(["variables.message.x no_line_breaks"]);
+  });
   it("do not exempt their neighbours", () => {
     expect(issuesOf({ variables: { message: "a\nb", name: "c\nd" } }, ["variables.message"])).toEqual(["variables.name no_line_breaks"]);
+  });
+});
+
+describe("nesting", () => {
+  const nested = (levels: number, leaf: unknown = "x"): unknown => {
+    let value = leaf;
+    for (let n = 0; n < levels; n++) value = n % 2 ? [value] : { a: value };
+    return value;
+  };
+  it(`walks values nested up to ${MAX_NESTING} levels (variables itself is the first)`, () => {
+    expect(issuesOf({ variables: nested(MAX_NESTING, "b\n") })).toEqual([expect.stringMatching(/ no_line_breaks$/)]);
+  });
+  it("refuses deeper values with a validation problem, without walking them", () => {
+    const thrown = (() => {
+      try {
+        checkHeaderText({ variables: nested(MAX_NESTING + 1) });
+      } catch (error) {
+        return error as Refusal;
+      }
+    })();
+    expect(thrown).toBeInstanceOf(Refusal);
+    expect(thrown!.problem).toMatchObject({ kind: "validation", status: 422, issues: [{ rule: "max_depth" }] });
+  });
+  it("refuses 100,000 levels as a validation problem, not a stack overflow", () => {
+    expect(issuesOf({ variables: nested(100_000) })).toEqual([expect.stringMatching(/ max_depth$/)]);
   });
 });

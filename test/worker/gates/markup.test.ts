@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { refuseMarkup } from "../../../worker/gates/markup.ts";
+import { Refusal } from "../../../worker/problem.ts";
 
 describe("browser variables are plain text", () => {
   it.each([
@@ -17,5 +18,22 @@ describe("browser variables are plain text", () => {
 
   it.each(["a < b", "I <3 it", "5 > 4", "x <= y", "Tom & Jerry", "<"])("accepts %j", (value) => {
     expect(() => refuseMarkup({ variables: { value } })).not.toThrow();
+  });
+});
+
+describe("nesting", () => {
+  it("refuses variables nested 7,000 levels deep as a validation problem, not a stack overflow", () => {
+    const variables = JSON.parse(`${'{"a":'.repeat(7000)}"<b>x</b>"${"}".repeat(7000)}`);
+    let thrown: unknown;
+    try {
+      refuseMarkup({ variables });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(Refusal);
+    expect((thrown as Refusal).problem).toMatchObject({ kind: "validation", issues: [{ rule: "max_depth" }] });
+  });
+  it("still finds markup a few levels down", () => {
+    expect(() => refuseMarkup({ variables: { list: [{ text: "<i>x</i>" }] } })).toThrow("plain text");
   });
 });

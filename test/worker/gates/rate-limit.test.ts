@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Env } from "../../../worker/env.ts";
-import { clientIp, limitRate } from "../../../worker/gates/rate-limit.ts";
+import { clientIp, ipRateKey, limitRate } from "../../../worker/gates/rate-limit.ts";
 import { Refusal } from "../../../worker/problem.ts";
 
 const limiter = (env as unknown as Env).BROWSER_RATE_LIMIT;
@@ -24,5 +24,32 @@ describe("the Workers Rate Limiting binding", () => {
   it("keys anonymous browsers by Cloudflare's client IP, and IP-less requests together", () => {
     expect(clientIp(new Request("https://x.test", { headers: { "cf-connecting-ip": "203.0.113.9" } }))).toBe("203.0.113.9");
     expect(clientIp(new Request("https://x.test"))).toBe("unknown");
+  });
+
+  it("keys an IPv4 address as it is", () => {
+    expect(ipRateKey("203.0.113.9")).toBe("ip:203.0.113.9");
+    expect(ipRateKey("unknown")).toBe("ip:unknown");
+  });
+
+  it("keys an IPv6 address by its /64, however it is written", () => {
+    const key = "ip:2001:0db8:0a0b:0c0d::/64";
+    for (const address of [
+      "2001:db8:a0b:c0d::1",
+      "2001:DB8:A0B:C0D:FFFF:FFFF:FFFF:FFFF",
+      "2001:0db8:0a0b:0c0d:0000:0000:0000:0000",
+      "2001:db8:a0b:c0d:1:2:3:4",
+      "2001:db8:a0b:c0d::192.0.2.1",
+    ]) {
+      expect(ipRateKey(address)).toBe(key);
+    }
+    expect(ipRateKey("2001:db8:a0b:c0e::1")).toBe("ip:2001:0db8:0a0b:0c0e::/64");
+    expect(ipRateKey("2001:db8::1")).toBe("ip:2001:0db8:0000:0000::/64");
+    expect(ipRateKey("::1")).toBe("ip:0000:0000:0000:0000::/64");
+  });
+
+  it("keys an IPv4-mapped IPv6 address as its IPv4 address, and anything malformed as it is", () => {
+    expect(ipRateKey("::ffff:203.0.113.9")).toBe("ip:203.0.113.9");
+    expect(ipRateKey("::FFFF:cb00:7109")).toBe("ip:203.0.113.9");
+    for (const bad of ["2001:db8::1::2", "2001:db8:1:2:3:4:5:6:7", "2001:db8:gggg::1", "::ffff:300.1.1.1"]) expect(ipRateKey(bad)).toBe(`ip:${bad}`);
   });
 });

@@ -40,6 +40,29 @@ describe("siteverify decides", () => {
   it("refuses a token solved on another site", async () => {
     expect(await refusal(verifyTurnstile(token(), check(siteverify({ success: true, hostname: "evil.example" }).fetch)))).toMatchObject({ kind: "unauthenticated" });
   });
+  it.each([
+    ["no hostname", { success: true }],
+    ["a null hostname", { success: true, hostname: null }],
+    ["a hostname that is not a string", { success: true, hostname: ["shop.example"] }],
+  ])("refuses a verdict with %s: where the token was solved must be said, and ours", async (_name, verdict) => {
+    expect(await refusal(verifyTurnstile(token(), check(siteverify(verdict).fetch)))).toMatchObject({ kind: "unauthenticated", detail: "the Turnstile token was solved on another site" });
+    expect(await refusal(verifyTurnstile(token(), check(siteverify(verdict).fetch, { hostnames: new Set() })))).toMatchObject({ kind: "unauthenticated" });
+  });
+});
+
+describe("the widget's action, when the policy names one", () => {
+  it("must be the one siteverify reports", async () => {
+    await expect(verifyTurnstile(token(), check(siteverify({ success: true, hostname: "shop.example", action: "contact" }).fetch, { action: "contact" }))).resolves.toBeUndefined();
+    for (const verdict of [{ action: "newsletter" }, {}, { action: null }, { action: "Contact" }]) {
+      expect(await refusal(verifyTurnstile(token(), check(siteverify({ success: true, hostname: "shop.example", ...verdict }).fetch, { action: "contact" })))).toMatchObject({
+        kind: "unauthenticated",
+        detail: "the Turnstile token was solved for another form",
+      });
+    }
+  });
+  it("is not asked for when the policy names none", async () => {
+    await expect(verifyTurnstile(token(), check(siteverify({ success: true, hostname: "shop.example", action: "anything" }).fetch))).resolves.toBeUndefined();
+  });
 });
 
 describe("a token works once", () => {
@@ -89,6 +112,12 @@ describe("the local stand-in (sandbox mode on a loopback host, no secret)", () =
     const fetch = vi.fn();
     await verifyTurnstile(TURNSTILE_DUMMY_TOKEN, check(fetch, { secret: undefined, localStandIn: true }));
     expect(await refusal(verifyTurnstile("XXXX.OTHER.TOKEN.XXXX", check(fetch, { secret: undefined, localStandIn: true })))).toMatchObject({ kind: "not_configured" });
+    expect(fetch).not.toHaveBeenCalled();
+  });
+  it("answers as siteverify would for the page's own widget, through the same checks: any expected action passes", async () => {
+    const fetch = vi.fn();
+    await verifyTurnstile(TURNSTILE_DUMMY_TOKEN, check(fetch, { secret: undefined, localStandIn: true, action: "contact", hostnames: new Set(["localhost", "127.0.0.1"]) }));
+    await verifyTurnstile(TURNSTILE_DUMMY_TOKEN, check(fetch, { secret: undefined, localStandIn: true, hostnames: new Set() }));
     expect(fetch).not.toHaveBeenCalled();
   });
   it("is ignored once a secret is set: the dummy token then goes to siteverify like any other", async () => {

@@ -138,9 +138,10 @@ export interface SiteverifyCall {
 
 /**
  * Replaces Cloudflare's siteverify with a fake that behaves like it: tokens `pass-*` succeed once (for host
- * shop.example), a second use or a token `expired-*` answers `timeout-or-duplicate`, `foreign-*` succeeds for
- * another host, `down-*` answers 502, anything else `invalid-input-response`; a wrong secret
- * `invalid-input-secret`. Every other fetch goes through. Undo with `vi.restoreAllMocks()`.
+ * shop.example and the contact form's widget action `contact`), a second use or a token `expired-*` answers
+ * `timeout-or-duplicate`, `foreign-*` succeeds for another host, `otherform-*` for another widget action,
+ * `nohost-*` without naming a host, `down-*` answers 502, anything else `invalid-input-response`; a wrong
+ * secret `invalid-input-secret`. Every other fetch goes through. Undo with `vi.restoreAllMocks()`.
  */
 export function fakeSiteverify(): SiteverifyCall[] {
   const calls: SiteverifyCall[] = [];
@@ -153,8 +154,8 @@ export function fakeSiteverify(): SiteverifyCall[] {
     const call = { secret: form.get("secret"), response: form.get("response"), idempotencyKey: form.get("idempotency_key"), remoteIp: form.get("remoteip") };
     calls.push(call);
     const token = call.response ?? "";
-    const verdict = (success: boolean, codes: string[] = [], hostname = "shop.example") =>
-      Response.json({ success, "error-codes": codes, ...(success ? { hostname, challenge_ts: new Date().toISOString() } : {}) });
+    const verdict = (success: boolean, codes: string[] = [], hostname: string | null = "shop.example", action = "contact") =>
+      Response.json({ success, "error-codes": codes, ...(success ? { ...(hostname === null ? {} : { hostname }), action, challenge_ts: new Date().toISOString() } : {}) });
     if (call.secret !== TURNSTILE_SECRET) return verdict(false, ["invalid-input-secret"]);
     if (token.startsWith("down-")) return new Response("Bad Gateway", { status: 502 });
     if (token.startsWith("expired-")) return verdict(false, ["timeout-or-duplicate"]);
@@ -162,6 +163,8 @@ export function fakeSiteverify(): SiteverifyCall[] {
     used.add(token);
     if (token.startsWith("pass-")) return verdict(true);
     if (token.startsWith("foreign-")) return verdict(true, [], "attacker.example");
+    if (token.startsWith("otherform-")) return verdict(true, [], "shop.example", "newsletter");
+    if (token.startsWith("nohost-")) return verdict(true, [], null);
     return verdict(false, ["invalid-input-response"]);
   });
   return calls;

@@ -1,0 +1,47 @@
+/**
+ * The walk the text gates (header-text.ts, markup.ts) make over a browser's fields: every string, depth first
+ * in document order, with an explicit stack rather than recursion, so no nesting can overflow the call stack.
+ * Browser variables are a template's data, a few levels deep at most: a value nested deeper than
+ * `MAX_NESTING` levels is refused (422) without being walked.
+ */
+import { Refusal } from "../problem.ts";
+
+/** How many levels of objects and arrays a browser's fields may nest (`variables` itself is level 1). */
+export const MAX_NESTING = 16;
+
+/**
+ * Calls `visit` for each string under `fields` with its dotted path (`variables.items.0`) and a flag that
+ * `flag(path, parentFlag)` derives along the way (`initial` at the top). A `validation` refusal when an
+ * object or array sits deeper than `MAX_NESTING` levels.
+ *
+ * @example
+ * walkStrings({ variables }, false, (path, inText) => inText || multiline.has(path), (value, path, inText) => check(value));
+ */
+export function walkStrings<F>(
+  fields: Record<string, unknown>,
+  initial: F,
+  flag: (path: string, parent: F) => F,
+  visit: (value: string, path: string, flag: F) => void,
+): void {
+  const stack: { value: unknown; path: string; depth: number; flag: F }[] = [{ value: fields, path: "", depth: 0, flag: initial }];
+  while (stack.length) {
+    const { value, path, depth, flag: current } = stack.pop()!;
+    if (typeof value === "string") {
+      visit(value, path, current);
+      continue;
+    }
+    if (!value || typeof value !== "object") continue;
+    if (depth > MAX_NESTING) {
+      throw new Refusal("validation", `values may nest at most ${MAX_NESTING} levels deep`, {
+        issues: [{ path: path.slice(0, 200), rule: "max_depth", message: `must not nest more than ${MAX_NESTING} levels deep` }],
+      });
+    }
+    const entries = Object.entries(value);
+    // Pushed last to first, so they come off the stack in document order.
+    for (let index = entries.length - 1; index >= 0; index--) {
+      const [key, item] = entries[index]!;
+      const itemPath = path ? `${path}.${key}` : key;
+      stack.push({ value: item, path: itemPath, depth: depth + 1, flag: flag(itemPath, current) });
+    }
+  }
+}
