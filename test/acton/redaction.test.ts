@@ -4,24 +4,14 @@
  * Middleware sees the token request with every secret `[redacted]` and the send without its Authorization.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Middleware } from "openapi-fetch";
-import { createActOnClient, memoryTokenStore, type ActOnOptions, type LogEntry, type Outcome } from "../../src/acton/index.js";
+import { watchForSecrets } from "../support/secret-watch.js";
+import { createActOnClient, memoryTokenStore, type ActOnOptions } from "../../src/acton/index.js";
 import { minimal } from "./fixtures.js";
 import { ACTON_ACCOUNT, ACTON_CREDENTIALS, startActOnDouble, type ActOnDouble } from "./double.js";
 
 let acton: ActOnDouble;
-const seen: unknown[] = [];
-const logs: LogEntry[] = [];
-const hookViews: string[] = [];
-
-const spy: Middleware = {
-  async onRequest({ request }) {
-    hookViews.push(`${request.method} ${request.url} ${JSON.stringify([...request.headers])} ${await request.clone().text()}`);
-  },
-  async onResponse({ request, response }) {
-    hookViews.push(`${JSON.stringify([...request.headers])} ${response.status}`);
-  },
-};
+const watch = watchForSecrets();
+const { record, seen, logs, hookViews } = watch;
 
 const client = (options: Partial<ActOnOptions> = {}) =>
   createActOnClient({
@@ -29,17 +19,11 @@ const client = (options: Partial<ActOnOptions> = {}) =>
     accountId: ACTON_ACCOUNT,
     credentials: ACTON_CREDENTIALS,
     tokenStore: memoryTokenStore(),
-    middleware: [spy],
-    logger: (entry) => logs.push(entry),
+    middleware: [watch.middleware],
+    logger: watch.logger,
     retry: { baseDelayMs: 1 },
     ...options,
   });
-
-async function record(outcome: Promise<Outcome<unknown>>): Promise<Outcome<unknown>> {
-  const settled = await outcome;
-  seen.push(settled);
-  return settled;
-}
 
 /** Echoes whatever secret the request carried back in an error, as a careless server might. */
 const echoing = (status: number) => async (request: Request) => {

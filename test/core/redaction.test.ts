@@ -3,44 +3,27 @@
  * request, or a log entry. Every scenario's output is collected and searched for every form of the secret.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Middleware } from "openapi-fetch";
-import { createListmonkClient, type LogEntry, type Outcome } from "../../src/listmonk/index.js";
+import { watchForSecrets } from "../support/secret-watch.js";
+import { createListmonkClient } from "../../src/listmonk/index.js";
 import { startListmonkDouble, LISTMONK_TOKEN, LISTMONK_USER, type ListmonkDouble } from "../listmonk/double.js";
 
 const secretForms = [LISTMONK_TOKEN, `${LISTMONK_USER}:${LISTMONK_TOKEN}`, btoa(`${LISTMONK_USER}:${LISTMONK_TOKEN}`)];
 const message = { subscriber_emails: ["ada@example.com"], template_id: 2 };
 
 let listmonk: ListmonkDouble;
-const seen: unknown[] = [];
-const logs: LogEntry[] = [];
-const hookViews: string[] = [];
-
-/** Records what a user's middleware can see of each request and response. */
-const spy: Middleware = {
-  async onRequest({ request }) {
-    hookViews.push(`${request.method} ${request.url} ${JSON.stringify([...request.headers])} ${await request.clone().text()}`);
-  },
-  async onResponse({ request, response }) {
-    hookViews.push(`${JSON.stringify([...request.headers])} ${response.status}`);
-  },
-};
+const watch = watchForSecrets();
+const { record, seen, logs, hookViews } = watch;
 
 const client = (overrides: { baseUrl?: string; fetch?: (request: Request) => Promise<Response>; authScheme?: "basic" | "token" } = {}) =>
   createListmonkClient({
     baseUrl: listmonk.url,
     username: LISTMONK_USER,
     token: LISTMONK_TOKEN,
-    middleware: [spy],
-    logger: (entry) => logs.push(entry),
+    middleware: [watch.middleware],
+    logger: watch.logger,
     retry: { baseDelayMs: 1 },
     ...overrides,
   });
-
-async function record(outcome: Promise<Outcome<unknown>>): Promise<Outcome<unknown>> {
-  const settled = await outcome;
-  seen.push(settled);
-  return settled;
-}
 
 beforeAll(async () => {
   listmonk = await startListmonkDouble();

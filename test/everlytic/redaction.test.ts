@@ -2,9 +2,9 @@
  * The Everlytic API key never reaches the caller: not in an outcome, a message, a cause, a middleware's view
  * of the request, or a log entry. Every scenario's output is collected and searched for every form of it.
  */
-import type { Middleware } from "openapi-fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEverlyticClient, type EverlyticOptions, type LogEntry, type Outcome } from "../../src/everlytic/index.js";
+import { watchForSecrets } from "../support/secret-watch.js";
+import { createEverlyticClient, type EverlyticOptions, type Outcome } from "../../src/everlytic/index.js";
 import { EVERLYTIC_API_KEY, EVERLYTIC_USER, everlyticError, startEverlyticDouble, type EverlyticDouble } from "./double.js";
 import { minimal } from "./fixtures.js";
 
@@ -12,36 +12,19 @@ const pair = `${EVERLYTIC_USER}:${EVERLYTIC_API_KEY}`;
 const secretForms = [EVERLYTIC_API_KEY, pair, btoa(pair)];
 
 let everlytic: EverlyticDouble;
-const seen: unknown[] = [];
-const logs: LogEntry[] = [];
-const hookViews: string[] = [];
-
-/** Records what a user's middleware can see of each request and response. */
-const spy: Middleware = {
-  async onRequest({ request }) {
-    hookViews.push(`${request.method} ${request.url} ${JSON.stringify([...request.headers])} ${await request.clone().text()}`);
-  },
-  async onResponse({ request, response }) {
-    hookViews.push(`${JSON.stringify([...request.headers])} ${response.status}`);
-  },
-};
+const watch = watchForSecrets();
+const { record, seen, logs, hookViews } = watch;
 
 const client = (overrides: Partial<EverlyticOptions> = {}) =>
   createEverlyticClient({
     baseUrl: everlytic.url,
     username: EVERLYTIC_USER,
     apiKey: EVERLYTIC_API_KEY,
-    middleware: [spy],
-    logger: (entry) => logs.push(entry),
+    middleware: [watch.middleware],
+    logger: watch.logger,
     retry: { baseDelayMs: 1 },
     ...overrides,
   });
-
-async function record(outcome: Promise<Outcome<unknown>>): Promise<Outcome<unknown>> {
-  const settled = await outcome;
-  seen.push(settled);
-  return settled;
-}
 
 beforeAll(async () => {
   everlytic = await startEverlyticDouble();
