@@ -1,13 +1,14 @@
 import * as v from "valibot";
 import { TxgateConfigError } from "../core/credentials.ts";
 import { aborted, deliver, invalid } from "../core/deliver.ts";
-import { createVendorHttpClient, withHeader, type Authorize } from "../core/http-client.ts";
+import { createVendorHttpClient, withHeader } from "../core/http-client.ts";
 import { resolveOptions, type CallOptions, type ResolvedOptions } from "../core/options.ts";
 import type { Outcome } from "../core/outcome.ts";
 import { createPacer, type Pacer } from "../core/pacing.ts";
+import { withIdempotency } from "../core/idempotency.ts";
 import { Redactor } from "../core/redact.ts";
 import { responseBody } from "../core/response.ts";
-import { toValidationIssues } from "../core/validation.ts";
+import { validateInput } from "../core/validation.ts";
 import type { paths } from "../../generated/acton.ts";
 import { ACTON_BASE_URL, type ActOnOptions } from "./options.ts";
 import { formBody, maskedTokenForm, toEteRequest, tokenForm, withSecrets, type Grant } from "./request.ts";
@@ -32,6 +33,9 @@ export interface ActOnClient {
 /** Shared by every client in this isolate, so per-request clients still log in once and share one queue. */
 const defaultTokenStore = memoryTokenStore();
 const pacersByRate = new Map<number, Pacer>();
+/** Act-On's general API limit, which covers `/token`. */
+const TOKEN_CALLS_PER_SECOND = 5;
+const defaultTokenPacer = createPacer({ limit: TOKEN_CALLS_PER_SECOND });
 
 /**
  * Creates an Act-On Event-Triggered Email client. It logs in once, keeps and refreshes the OAuth tokens, and
@@ -66,50 +70,53 @@ export function createActOnClient(options: ActOnOptions): ActOnClient {
   // Every secret also travels form-encoded in a token request; an echo of that body would show it that way.
   const redactor = new Redactor().add(...asSent(password), ...asSent(clientSecret));
 
-  let pacer = pacersByRate.get(rate);
+  let pacer = options.pacer ?? pacersByRate.get(rate);
   if (!pacer) pacersByRate.set(rate, (pacer = createPacer({ limit: rate })));
+  const tokenPacer = options.tokenPacer ?? defaultTokenPacer;
   const paceKey = `${baseUrl} ${accountId}`;
   const common = { ...options, baseUrl };
   const resolved = resolveOptions("acton", common);
   const paced: ResolvedOptions = { ...resolved, pace: (signal) => pacer.acquire(paceKey, signal) };
+  const tokenKey = `${baseUrl} ${clientId} ${username}`;
   // Token requests are neither retried (a refresh token works once, logins are rationed) nor logged as sends.
-  const once: ResolvedOptions = { ...resolved, retry: { ...resolved.retry, retries: 0 }, logger: undefined };
+  const once: ResolvedOptions = {
+    ...resolved,
+    retry: { ...resolved.retry, retries: 0 },
+    logger: undefined,
+    pace: (signal) => tokenPacer.acquire(tokenKey, signal),
+  };
 
-  // Credentials differ per request (a token per send, a form per grant), so each request gets its own `fetch`,
-  // which openapi-fetch calls after every middleware: hooks never see them.
-  const http = createVendorHttpClient<paths>(common, (request) => request);
-  const sendWith =
-    (authorize: Authorize) =>
-    async (request: Request): Promise<Response> =>
-      (options.fetch ?? globalThis.fetch)(await authorize(request));
+  // Credentials differ per request (a token per send, a form per grant), so each request is authorized on its
+  // own, after every middleware: hooks never see them.
+  const http = createVendorHttpClient<paths>(common, () => {});
 
   // No caller's signal: the request may be shared by many sends, each of which can stop waiting on its own.
   const requestToken = (grant: Grant, timeoutMs: number | undefined) =>
     deliver<TokenResponse>(once, redactor, { timeoutMs }, async (signal) => {
       const form = tokenForm(grant, credentials);
-      const result = await http.POST("/token", {
+      const result = await http.authorizedBy(withSecrets(form)).POST("/token", {
         body: maskedTokenForm(form),
         bodySerializer: formBody,
         headers: { "Content-Type": "application/x-www-form-urlencoded" },
         parseAs: "text",
         signal,
-        fetch: sendWith(withSecrets(form)),
       });
       return mapTokenResponse(result.response.status, responseBody(result), result.response.headers);
     });
 
   const tokens = createTokenSession({
     store: options.tokenStore ?? defaultTokenStore,
-    key: `${baseUrl} ${clientId} ${username}`,
+    key: tokenKey,
     maxPasswordGrantsPerHour: options.maxPasswordGrantsPerHour ?? 5,
     requestToken,
     onSecret: (...secrets) => redactor.add(...secrets.flatMap(asSent)),
   });
 
   return {
-    async send(message, call) {
-      const parsed = v.safeParse(ActOnMessageSchema, message);
-      if (!parsed.success) return invalid("acton", toValidationIssues(parsed.issues), redactor);
+    // An idempotency key is checked before anything else, so a replay neither validates nor sends again.
+    send: withIdempotency("acton", options.idempotencyLedger, async (message, call) => {
+      const parsed = validateInput(ActOnMessageSchema, message);
+      if (!parsed.success) return invalid("acton", parsed.issues, redactor);
       const { templateId, body } = toEteRequest(parsed.output);
       const recipients = [body.envelope.toAddress, ...(body.envelope.ccAddressList ?? [])];
       let attempts = 0;
@@ -119,12 +126,11 @@ export function createActOnClient(options: ActOnOptions): ActOnClient {
         if (token === undefined) return aborted(resolved, attempts);
         if (typeof token !== "string") return { ...redactor.value(token), attempts };
         const outcome = await deliver<EteSuccess>(paced, redactor, call, async (signal) => {
-          const result = await http.POST("/ete/v1/email/{accountId}/{templateId}", {
+          const result = await http.authorizedBy(withHeader("Authorization", `Bearer ${token}`)).POST("/ete/v1/email/{accountId}/{templateId}", {
             params: { path: { accountId, templateId } },
             body,
             parseAs: "text",
             signal,
-            fetch: sendWith((request) => withHeader(request, "Authorization", `Bearer ${token}`)),
           });
           return mapEteResponse(result.response.status, responseBody(result), result.response.headers, recipients);
         });
@@ -132,7 +138,7 @@ export function createActOnClient(options: ActOnOptions): ActOnClient {
         if (pass > 1 || !isRefusedToken(outcome)) return { ...outcome, attempts };
         tokens.refuse(token);
       }
-    },
+    }),
   };
 }
 

@@ -3,7 +3,7 @@
  * Token requests are form-encoded; middleware sees them with every secret `[redacted]`, and the secrets are put
  * in only when the request leaves, after every middleware ran.
  */
-import type { Authorize } from "../core/http-client.ts";
+import { bodyText, type Authorize } from "../core/http-client.ts";
 import { REDACTED } from "../core/redact.ts";
 import type { components } from "../../generated/acton.ts";
 import type { ActOnCredentials } from "./options.ts";
@@ -44,7 +44,7 @@ export const formBody = (form: TokenRequest): string => new URLSearchParams(form
 export const withSecrets =
   (form: TokenRequest): Authorize =>
   async (request) => {
-    const body = new URLSearchParams(await request.text());
+    const body = new URLSearchParams(await bodyText(request));
     for (const name of SECRET_FIELDS) if (body.has(name)) body.set(name, (form as Record<string, string>)[name]!);
-    return new Request(request, { body });
+    request.body = body.toString();
   };

@@ -4,6 +4,7 @@
  */
 import type { Answer, Failure, Outcome, ValidationIssue } from "./outcome.ts";
 import type { CallOptions, LogEntry, ResolvedOptions } from "./options.ts";
+import { reachedFetch } from "./http-client.ts";
 import type { Redactor } from "./redact.ts";
 import { retryDelayMs, sleep } from "./retry.ts";
 
@@ -96,14 +97,20 @@ async function attemptOnce<T>(
       : { ...answer, ok: false, vendor, attempts }) as Outcome<T>;
   } catch (error) {
     const base = { ok: false as const, vendor, attempts };
+    // Building the request can fail or stop too (a path segment `encodeURIComponent` refuses, a throwing hook,
+    // a timeout while a credential is written in): until `fetch` was called, nothing left.
+    const mayHaveLeft = reachedFetch(controller.signal);
+    const delivery = mayHaveLeft ? "unknown" : "not_sent";
     if (timedOut) {
       return {
         ...base,
         kind: "timeout",
         timeoutMs,
         retryable: false,
-        delivery: "unknown",
-        message: `No answer from ${vendor} within ${timeoutMs} ms; the email may have been sent`,
+        delivery,
+        message: mayHaveLeft
+          ? `No answer from ${vendor} within ${timeoutMs} ms; the email may have been sent`
+          : `The request to ${vendor} was not ready within ${timeoutMs} ms; nothing was sent`,
       };
     }
     if (callerSignal?.aborted) {
@@ -111,15 +118,28 @@ async function attemptOnce<T>(
         ...base,
         kind: "aborted",
         retryable: false,
-        delivery: "unknown",
-        message: `Aborted while the request to ${vendor} was in flight; the email may have been sent`,
+        delivery,
+        message: mayHaveLeft
+          ? `Aborted while the request to ${vendor} was in flight; the email may have been sent`
+          : "Aborted before the request was sent",
+      };
+    }
+    const cause = describeError(error);
+    if (!mayHaveLeft) {
+      return {
+        ...base,
+        kind: "network",
+        cause,
+        retryable: false,
+        delivery,
+        message: `The request to ${vendor} could not be made, so nothing was sent: ${cause.name}: ${cause.message}`,
       };
     }
     const refused = isRefusedBeforeSending(error);
     return {
       ...base,
       kind: "network",
-      cause: describeError(error),
+      cause,
       retryable: refused,
       delivery: refused ? "not_sent" : "unknown",
       message: refused

@@ -1,33 +1,126 @@
 /**
- * The one place an openapi-fetch client is made. Credentials are attached inside the `fetch` handed to
+ * The one place an openapi-fetch client is made. Credentials are added inside the `fetch` handed to
  * openapi-fetch, which runs after every middleware: hooks see the request as it will be sent, minus secrets.
+ *
+ * Without middleware nobody looks at the request before it leaves, so openapi-fetch is given a light stand-in
+ * for `Request` and the global `fetch` is called with `(url, init)`: building a `Request` and then copying it
+ * to add a header pushed the body through two extra streams on every send. With middleware, hooks get a real
+ * `Request`, and the credentials go on a copy of its parts, never on the `Request` a hook may hold on to.
  */
 import createClient, { type Client, type ClientOptions } from "openapi-fetch";
 import type { CommonClientOptions } from "./options.ts";
 
+/** A request on its way out, after every middleware and before credentials. `authorize` completes it in place. */
+export interface OutgoingRequest {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Headers;
+  body: BodyInit | null | undefined;
+  readonly signal: AbortSignal | null | undefined;
+}
+
 /** Adds credentials to an outgoing request, as late as possible. */
-export type Authorize = (request: Request) => Request | Promise<Request>;
+export type Authorize = (request: OutgoingRequest) => void | Promise<void>;
+
+/** The body as text, for credentials that travel inside it. */
+export async function bodyText(request: OutgoingRequest): Promise<string> {
+  const { body } = request;
+  return typeof body === "string" ? body : body == null ? "" : new Response(body).text();
+}
+
+/** Sets one header: the common way a credential travels. */
+export const withHeader =
+  (name: string, value: string): Authorize =>
+  (request) => {
+    request.headers.set(name, value);
+  };
+
+/** The vendor client's view of openapi-fetch: its typed `POST`, plus one with other credentials for one call. */
+export interface VendorHttpClient<Paths extends {}> {
+  readonly POST: Client<Paths>["POST"];
+  /** The same client, with `authorize` in place of the client's own (Act-On: a token per send, a form per grant). */
+  authorizedBy(authorize: Authorize): Pick<Client<Paths>, "POST">;
+}
+
+/** Attempt signals whose request was handed to the `fetch`: a failure before that sent nothing. */
+const handedToFetch = new WeakSet<AbortSignal>();
+
+/** Whether the attempt that owns `signal` got as far as calling `fetch`. */
+export function reachedFetch(signal: AbortSignal): boolean {
+  return handedToFetch.has(signal);
+}
+
+/** openapi-fetch's `Request` when no middleware will look: it keeps what it is given and copies nothing. */
+class PendingRequest implements OutgoingRequest {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Headers;
+  body: BodyInit | null | undefined;
+  readonly signal: AbortSignal | null | undefined;
+  readonly redirect: RequestRedirect | undefined;
+
+  constructor(url: string, init: RequestInit & { headers: Headers }) {
+    this.url = url;
+    this.method = init.method ?? "GET";
+    // openapi-fetch always passes a fresh `Headers` of its own.
+    this.headers = init.headers;
+    this.body = init.body;
+    this.signal = init.signal;
+    this.redirect = init.redirect;
+  }
+}
 
 export function createVendorHttpClient<Paths extends {}>(
   options: CommonClientOptions,
   authorize: Authorize,
   extra?: Pick<ClientOptions, "bodySerializer">,
-): Client<Paths> {
+): VendorHttpClient<Paths> {
+  const hooked = Boolean(options.middleware?.length);
   const client = createClient<Paths>({
     baseUrl: options.baseUrl,
     ...extra,
-    fetch: async (request: Request) => {
-      const send = options.fetch ?? globalThis.fetch;
-      return send(await authorize(request));
-    },
+    ...(hooked ? {} : { Request: PendingRequest as unknown as typeof Request }),
   });
-  if (options.middleware?.length) client.use(...options.middleware);
-  return client;
+  if (hooked) client.use(...options.middleware!);
+
+  const send = async (request: Request | PendingRequest, attemptSignal: AbortSignal | undefined, authorizeNow: Authorize) => {
+    const outgoing = request instanceof PendingRequest ? request : await detach(request);
+    await authorizeNow(outgoing);
+    const init: RequestInit = {
+      method: outgoing.method,
+      headers: outgoing.headers,
+      body: outgoing.body,
+      signal: outgoing.signal,
+      redirect: request.redirect,
+    };
+    const injected = options.fetch;
+    if (attemptSignal) handedToFetch.add(attemptSignal);
+    // An injected fetch is promised a `Request`; the global one takes the parts as they are.
+    return injected ? injected(new Request(outgoing.url, init)) : globalThis.fetch(outgoing.url, init);
+  };
+
+  const bind = (authorizeNow: Authorize): Pick<Client<Paths>, "POST"> => ({
+    POST: ((path: unknown, init?: { signal?: AbortSignal | null }) =>
+      (client.POST as (path: unknown, init: object) => unknown)(path, {
+        ...init,
+        // Per call, so the attempt that made the request is known whatever a middleware returns.
+        fetch: (request: Request | PendingRequest) => send(request, init?.signal ?? undefined, authorizeNow),
+      })) as Client<Paths>["POST"],
+  });
+  return { ...bind(authorize), authorizedBy: bind };
 }
 
-/** A copy of `request` with one header set; the body stream moves to the copy. */
-export function withHeader(request: Request, name: string, value: string): Request {
-  const headers = new Headers(request.headers);
-  headers.set(name, value);
-  return new Request(request, { headers });
+/**
+ * The parts of a `Request` a middleware let through, with headers of their own: credentials added to them never
+ * show on the `Request` itself, which a hook may still read.
+ */
+async function detach(request: Request): Promise<OutgoingRequest> {
+  return {
+    url: request.url,
+    method: request.method,
+    headers: new Headers(request.headers),
+    // Read whole: a stream body would need `duplex` and could not be read again to put a credential in it.
+    body: request.body ? await request.arrayBuffer() : undefined,
+    signal: request.signal,
+  };
 }

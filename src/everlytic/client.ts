@@ -1,13 +1,13 @@
-import * as v from "valibot";
 import { unreadableAttachment } from "../core/attachment.ts";
 import { basicAuthorization, HEADER_TEXT, requireCredentials } from "../core/credentials.ts";
 import { deliver, invalid } from "../core/deliver.ts";
 import { createVendorHttpClient, withHeader } from "../core/http-client.ts";
 import { resolveOptions, type CallOptions } from "../core/options.ts";
 import type { Outcome, ValidationIssue } from "../core/outcome.ts";
+import { withIdempotency } from "../core/idempotency.ts";
 import { Redactor } from "../core/redact.ts";
 import { responseBody } from "../core/response.ts";
-import { toValidationIssues } from "../core/validation.ts";
+import { validateInput } from "../core/validation.ts";
 import type { paths } from "../../generated/everlytic.ts";
 import { EVERLYTIC_BASE_URL, type EverlyticOptions } from "./options.ts";
 import { toSendMailRequest, type SendMailRequest } from "./request.ts";
@@ -41,15 +41,16 @@ export function createEverlyticClient(options: EverlyticOptions): EverlyticClien
   const resolved = resolveOptions("everlytic", common);
   const basic = basicAuthorization(options.username, options.apiKey);
   const redactor = new Redactor().add(...basic.secrets);
-  const http = createVendorHttpClient<paths>(common, (request) => withHeader(request, "Authorization", basic.header));
+  const http = createVendorHttpClient<paths>(common, withHeader("Authorization", basic.header));
 
   // valibot's messages quote the input, and a key pasted into the wrong field must not come back.
   const refuse = (issues: ValidationIssue[]) => invalid<SendMailSuccess>("everlytic", issues, redactor);
 
   return {
-    async send(message, call) {
-      const parsed = v.safeParse(EverlyticMessageSchema, message);
-      if (!parsed.success) return refuse(toValidationIssues(parsed.issues));
+    // An idempotency key is checked before anything else, so a replay neither validates nor sends again.
+    send: withIdempotency("everlytic", options.idempotencyLedger, async (message, call) => {
+      const parsed = validateInput(EverlyticMessageSchema, message);
+      if (!parsed.success) return refuse(parsed.issues);
       let body: SendMailRequest;
       try {
         body = await toSendMailRequest(parsed.output);
@@ -64,6 +65,6 @@ export function createEverlyticClient(options: EverlyticOptions): EverlyticClien
         const result = await http.POST("/transactional/email/v1/mail", { body, bodySerializer: () => json, parseAs: "text", signal });
         return mapEverlyticResponse(result.response.status, responseBody(result), result.response.headers, recipients);
       });
-    },
+    }),
   };
 }

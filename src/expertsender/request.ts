@@ -7,6 +7,7 @@ import { md5 } from "@noble/hashes/legacy.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { XMLBuilder, type XmlBuilderOptions } from "fast-xml-parser";
 import { attachmentBase64 } from "../core/attachment.ts";
+import { bodyText, type Authorize } from "../core/http-client.ts";
 import { REDACTED } from "../core/redact.ts";
 import type { components } from "../../generated/expertsender.ts";
 import { attachmentFileName, MIME_TYPE, propertyType, type ValidExpertSenderMessage } from "./schema.ts";
@@ -108,12 +109,14 @@ export function apiRequestXml(request: SystemTransactionalRequest): string {
  * Writes the API key into a request built by `apiRequestXml`, in place of the placeholder. Only the first
  * `<ApiKey>` is replaced: it comes before `<Data>`, so a snippet that spells the placeholder stays as it is.
  */
-export function apiKeyAuthorizer(apiKey: string): { escapedKey: string; authorize: (request: Request) => Promise<Request> } {
+export function apiKeyAuthorizer(apiKey: string): { escapedKey: string; authorize: Authorize } {
   const placeholder = xml.build({ ApiKey: REDACTED });
   const keyElement = xml.build({ ApiKey: apiKey });
   return {
     escapedKey: keyElement.slice("<ApiKey>".length, -"</ApiKey>".length),
     // A function replacement, so `$&` and friends in a key are not read as replacement patterns.
-    authorize: async (request) => new Request(request, { body: (await request.text()).replace(placeholder, () => keyElement) }),
+    authorize: async (request) => {
+      request.body = (await bodyText(request)).replace(placeholder, () => keyElement);
+    },
   };
 }

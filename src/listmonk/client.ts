@@ -1,12 +1,12 @@
-import * as v from "valibot";
 import { basicAuthorization, HEADER_TEXT, HEADER_TOKEN, requireCredentials } from "../core/credentials.ts";
 import { deliver, invalid } from "../core/deliver.ts";
 import { createVendorHttpClient, withHeader } from "../core/http-client.ts";
 import { resolveOptions, type CallOptions } from "../core/options.ts";
 import type { Outcome } from "../core/outcome.ts";
+import { withIdempotency } from "../core/idempotency.ts";
 import { Redactor } from "../core/redact.ts";
 import { responseBody } from "../core/response.ts";
-import { toValidationIssues } from "../core/validation.ts";
+import { validateInput } from "../core/validation.ts";
 import type { paths } from "../../generated/listmonk.ts";
 import type { ListmonkOptions } from "./options.ts";
 import { toTxMessage, txBodySerializer } from "./request.ts";
@@ -39,12 +39,13 @@ export function createListmonkClient(options: ListmonkOptions): ListmonkClient {
   const basic = basicAuthorization(username, token);
   const authorization = options.authScheme === "token" ? `token ${username}:${token}` : basic.header;
   const redactor = new Redactor().add(...basic.secrets, authorization);
-  const http = createVendorHttpClient<paths>(options, (request) => withHeader(request, "Authorization", authorization));
+  const http = createVendorHttpClient<paths>(options, withHeader("Authorization", authorization));
 
   return {
-    async send(message, call) {
-      const parsed = v.safeParse(ListmonkMessageSchema, message);
-      if (!parsed.success) return invalid("listmonk", toValidationIssues(parsed.issues), redactor);
+    // An idempotency key is checked before anything else, so a replay neither validates nor sends again.
+    send: withIdempotency("listmonk", options.idempotencyLedger, async (message, call) => {
+      const parsed = validateInput(ListmonkMessageSchema, message);
+      if (!parsed.success) return invalid("listmonk", parsed.issues, redactor);
       const body = toTxMessage(parsed.output);
       const recipientCount =
         body.subscriber_emails?.length ?? body.subscriber_ids?.length ?? 1;
@@ -57,6 +58,6 @@ export function createListmonkClient(options: ListmonkOptions): ListmonkClient {
         });
         return mapListmonkResponse(result.response.status, responseBody(result), result.response.headers, recipientCount);
       });
-    },
+    }),
   };
 }

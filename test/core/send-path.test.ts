@@ -1,0 +1,121 @@
+/**
+ * The shared send path: a failure before `fetch` is called sends nothing and says so; the request reaches the
+ * vendor whole, with its credentials, with or without middleware; and a middleware never sees a credential, not
+ * even on the `Request` it keeps after the send.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Middleware } from "openapi-fetch";
+import { createActOnClient, memoryTokenStore } from "../../src/acton/index.js";
+import { createListmonkClient, type ListmonkOptions } from "../../src/listmonk/index.js";
+import { minimal as actOnMinimal } from "../acton/fixtures.js";
+import { ACTON_ACCOUNT, ACTON_CREDENTIALS } from "../acton/double.js";
+import { startListmonkDouble, LISTMONK_TOKEN, LISTMONK_USER, type ListmonkDouble } from "../listmonk/double.js";
+
+const message = { subscriber_emails: ["ada@example.com"], template_id: 2 };
+
+/** A fetch that records every request it is handed and answers like the vendor would. */
+function recordingFetch(answer: (request: Request) => Response | Promise<Response>) {
+  const calls: string[] = [];
+  const fetch = async (request: Request) => {
+    calls.push(`${request.method} ${new URL(request.url).pathname}`);
+    return answer(request);
+  };
+  return { fetch, calls };
+}
+
+const listmonkClient = (options: Partial<ListmonkOptions>) =>
+  createListmonkClient({ baseUrl: "http://listmonk.test", username: LISTMONK_USER, token: LISTMONK_TOKEN, ...options });
+
+describe("a failure before fetch is called sends nothing", () => {
+  it("Act-On: a template ID encodeURIComponent refuses ends not_sent, and the send endpoint is never called", async () => {
+    const { fetch, calls } = recordingFetch((request) =>
+      new URL(request.url).pathname === "/token"
+        ? Response.json({ access_token: "access-1", refresh_token: "refresh-1", token_type: "bearer", expires_in: 3600 })
+        : Response.json({ status: "QUEUED" }),
+    );
+    const acton = createActOnClient({
+      baseUrl: "http://acton.test",
+      accountId: ACTON_ACCOUNT,
+      credentials: ACTON_CREDENTIALS,
+      tokenStore: memoryTokenStore(),
+      fetch,
+    });
+    const outcome = await acton.send({ ...actOnMinimal, templateId: "t-\uD800" });
+    expect(outcome).toMatchObject({ ok: false, delivery: "not_sent", retryable: false, attempts: expect.any(Number) });
+    expect(calls.filter((call) => call.includes("/ete/"))).toEqual([]);
+  });
+
+  it("a middleware that throws before the request leaves: not_sent, not retried, the vendor never called", async () => {
+    const { fetch, calls } = recordingFetch(() => Response.json({ data: true }));
+    const broken: Middleware = {
+      onRequest() {
+        throw new Error("hook broke");
+      },
+    };
+    const outcome = await listmonkClient({ fetch, middleware: [broken] }).send(message);
+    expect(outcome).toMatchObject({ kind: "network", delivery: "not_sent", retryable: false, attempts: 1 });
+    expect(outcome.ok || outcome.message).toContain("nothing was sent");
+    expect(calls).toEqual([]);
+  });
+
+  it("a failure once fetch was called still says the email may have gone", async () => {
+    const { fetch, calls } = recordingFetch(() => {
+      throw new TypeError("socket hang up");
+    });
+    const outcome = await listmonkClient({ fetch }).send(message);
+    expect(outcome).toMatchObject({ kind: "network", delivery: "unknown", attempts: 1 });
+    expect(calls).toEqual(["POST /api/tx"]);
+  });
+});
+
+describe("the request reaches the vendor whole", () => {
+  let listmonk: ListmonkDouble;
+  beforeAll(async () => {
+    listmonk = await startListmonkDouble();
+  });
+  afterAll(async () => {
+    await listmonk.close();
+  });
+
+  const attachment = () => ({ content: new File(["hello \u00e9\u0000\u00ff"], "hello.txt", { type: "text/plain" }) });
+
+  it.each([
+    ["without middleware", []],
+    ["through a middleware that only looks", [{ onRequest() {} } satisfies Middleware]],
+  ])("JSON and multipart bodies and the credentials arrive %s", async (_, middleware) => {
+    const client = listmonkClient({ baseUrl: listmonk.url, middleware });
+    expect(await client.send({ ...message, data: { order: "1234" } })).toMatchObject({ ok: true });
+    const sent = await client.send({ ...message, attachments: [attachment()] });
+    expect(sent, JSON.stringify(sent)).toMatchObject({ ok: true });
+    const [json, multipart] = listmonk.queued.slice(-2);
+    expect(json!.message).toMatchObject({ data: { order: "1234" } });
+    expect(multipart!.files[0]).toMatchObject({ name: "hello.txt" });
+    expect(new TextDecoder().decode(multipart!.files[0]!.bytes)).toBe("hello \u00e9\u0000\u00ff");
+    expect(listmonk.specViolations).toEqual([]);
+  });
+
+  it("a middleware's Request never carries the credentials, even read after the send", async () => {
+    const kept: Request[] = [];
+    const keeper: Middleware = {
+      onRequest({ request }) {
+        kept.push(request);
+      },
+    };
+    expect(await listmonkClient({ baseUrl: listmonk.url, middleware: [keeper] }).send(message)).toMatchObject({ ok: true });
+    expect(listmonk.requests.at(-1)!.headers.authorization).toContain("Basic ");
+    expect(kept).toHaveLength(1);
+    expect(kept[0]!.headers.get("authorization")).toBeNull();
+  });
+
+  it("a middleware's changes to the request are kept", async () => {
+    const tagging: Middleware = {
+      onRequest({ request }) {
+        const headers = new Headers(request.headers);
+        headers.set("X-Trace", "t-1");
+        return new Request(request, { headers });
+      },
+    };
+    expect(await listmonkClient({ baseUrl: listmonk.url, middleware: [tagging] }).send(message)).toMatchObject({ ok: true });
+    expect(listmonk.requests.at(-1)!.headers["x-trace"]).toBe("t-1");
+  });
+});
