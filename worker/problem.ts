@@ -39,6 +39,10 @@ export const OUTCOME_STATUS: Record<FailureKind, number> = {
   network: 502,
   timeout: 504,
   aborted: 503,
+  // The first request with the key is still being sent: the caller asks again later (RFC 9110 §15.5.10).
+  idempotency_in_flight: 409,
+  // The same key for another request: the request itself is wrong, not the server's state.
+  idempotency_key_reused: 422,
 };
 
 const OUTCOME_TITLE: Record<FailureKind, string> = {
@@ -50,6 +54,8 @@ const OUTCOME_TITLE: Record<FailureKind, string> = {
   network: "The email service could not be reached",
   timeout: "The email service did not answer in time",
   aborted: "The send was cancelled",
+  idempotency_in_flight: "A request with this idempotency key is still being sent",
+  idempotency_key_reused: "This idempotency key was used for a different request",
 };
 
 /**

@@ -1,4 +1,5 @@
 import type { CommonClientOptions } from "../core/options.ts";
+import type { Pacer } from "../core/pacing.ts";
 import type { ActOnTokenStore } from "./tokens.ts";
 
 /** Act-On's API gateway, the default `baseUrl`. @example createActOnClient({ baseUrl: ACTON_BASE_URL, accountId, credentials }) */
@@ -41,9 +42,15 @@ export interface ActOnOptions extends Omit<CommonClientOptions, "baseUrl"> {
   readonly tokenStore?: ActOnTokenStore;
   /**
    * Sends per second per account, a whole number. Default 20, Act-On's cap; lower it when other systems send
-   * from the same account. Clients in one isolate with the same rate share one queue per account.
+   * from the same account. Clients in one isolate with the same rate share one queue per account. Ignored when
+   * a `pacer` is given: that pacer's own limit holds.
    */
   readonly ratePerSecond?: number;
+  /**
+   * Paces `POST /token` (Act-On's general API limit, 5 calls a second). Default: 5 a second, shared by every
+   * Act-On client in this isolate; give a shared pacer (a Durable Object's) to hold it across isolates.
+   */
+  readonly tokenPacer?: Pacer;
   /**
    * Password grants (logins) allowed per rolling hour. Default 5, Act-On's limit; beyond it a send ends `auth`
    * without calling Act-On. Counted in the token store.

@@ -2,7 +2,9 @@
  * Options every vendor client takes, resolved once when the client is made.
  */
 import type { Middleware } from "openapi-fetch";
+import type { IdempotencyLedger } from "./idempotency.ts";
 import type { VendorName } from "./outcome.ts";
+import type { Pacer } from "./pacing.ts";
 import { resolveRetryPolicy, type ResolvedRetryPolicy, type RetryPolicy } from "./retry.ts";
 
 /** A structured, credential-free log entry. */
@@ -33,6 +35,17 @@ export interface CommonClientOptions {
   readonly middleware?: readonly Middleware[];
   /** Receives a log entry per attempt, retry and outcome. Entries never contain credentials. */
   readonly logger?: (entry: LogEntry) => void;
+  /**
+   * Paces the sends: every attempt waits for a slot, keyed by vendor and `baseUrl`, and frees it once answered.
+   * Default: unpaced (Act-On paces itself to its rate). Give one shared pacer, a Durable Object's for example,
+   * to hold a vendor's cap across isolates; `createPacer` holds it within one.
+   */
+  readonly pacer?: Pacer;
+  /**
+   * Where `idempotencyKey`s are remembered. Default: memory shared by every client in this process, which
+   * protects retries within one process only; give a shared ledger when several processes send.
+   */
+  readonly idempotencyLedger?: IdempotencyLedger;
 }
 
 /** Options for one send. */
@@ -41,6 +54,12 @@ export interface CallOptions {
   readonly signal?: AbortSignal;
   /** Overrides the client's per-attempt timeout for this send. */
   readonly timeoutMs?: number;
+  /**
+   * Makes the send safe to repeat: the same key with the same message returns the first outcome and sends
+   * nothing, for 24 hours (see `core/idempotency.ts` for what is and is not guaranteed). 8 to 255 characters
+   * from `A-Z a-z 0-9 . _ : ~ + / = -`, e.g. a UUID per message.
+   */
+  readonly idempotencyKey?: string;
 }
 
 export interface ResolvedOptions {
@@ -59,10 +78,12 @@ export interface ResolvedOptions {
 export const DEFAULT_TIMEOUT_MS = 15_000;
 
 export function resolveOptions(vendor: VendorName, options: CommonClientOptions): ResolvedOptions {
+  const { pacer } = options;
   return {
     vendor,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     retry: resolveRetryPolicy(options.retry),
     logger: options.logger,
+    ...(pacer ? { pace: (signal: AbortSignal | undefined) => pacer.acquire(`${vendor} ${options.baseUrl}`, signal) } : {}),
   };
 }

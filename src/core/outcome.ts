@@ -103,6 +103,24 @@ export interface AbortedFailure extends FailureBase {
   readonly kind: "aborted";
 }
 
+/**
+ * The first send with this `idempotencyKey` is still running (or the ledger could not be asked): nothing was
+ * sent now; ask again after `retryAfter` seconds with the same key for the first send's outcome.
+ */
+export interface IdempotencyInFlight extends FailureBase {
+  readonly kind: "idempotency_in_flight";
+  readonly retryable: true;
+  readonly delivery: "not_sent";
+  readonly retryAfter: number;
+}
+
+/** This `idempotencyKey` was used for a different request; nothing was sent. */
+export interface IdempotencyKeyReused extends FailureBase {
+  readonly kind: "idempotency_key_reused";
+  readonly retryable: false;
+  readonly delivery: "not_sent";
+}
+
 export type Failure =
   | ValidationFailure
   | AuthFailure
@@ -111,7 +129,9 @@ export type Failure =
   | VendorServerError
   | NetworkFailure
   | TimeoutFailure
-  | AbortedFailure;
+  | AbortedFailure
+  | IdempotencyInFlight
+  | IdempotencyKeyReused;
 
 export type FailureKind = Failure["kind"];
 
@@ -128,6 +148,8 @@ export const failureKinds: readonly FailureKind[] = [
   "network",
   "timeout",
   "aborted",
+  "idempotency_in_flight",
+  "idempotency_key_reused",
 ];
 
 /**
@@ -136,6 +158,6 @@ export const failureKinds: readonly FailureKind[] = [
  */
 export type Answer<T> =
   | { readonly ok: true; readonly status: number; readonly data: T }
-  | DistributiveOmit<Exclude<Failure, ValidationFailure>, "vendor" | "attempts" | "ok">;
+  | DistributiveOmit<Exclude<Failure, ValidationFailure | IdempotencyInFlight | IdempotencyKeyReused>, "vendor" | "attempts" | "ok">;
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

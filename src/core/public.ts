@@ -5,6 +5,8 @@ export type {
   Delivery,
   Failure,
   FailureKind,
+  IdempotencyInFlight,
+  IdempotencyKeyReused,
   NetworkFailure,
   Outcome,
   RateLimited,
@@ -19,3 +21,4 @@ export type {
 export type { Attachment, AttachmentContent } from "./attachment.ts";
 export type { CallOptions, CommonClientOptions, LogEntry } from "./options.ts";
 export type { RetryPolicy } from "./retry.ts";
+export type { Claim, IdempotencyLedger, LedgerEntry } from "./idempotency.ts";

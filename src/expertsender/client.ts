@@ -5,6 +5,7 @@ import { deliver, invalid } from "../core/deliver.ts";
 import { createVendorHttpClient } from "../core/http-client.ts";
 import { resolveOptions, type CallOptions } from "../core/options.ts";
 import type { Outcome } from "../core/outcome.ts";
+import { withIdempotency } from "../core/idempotency.ts";
 import { Redactor } from "../core/redact.ts";
 import { responseBody } from "../core/response.ts";
 import { toValidationIssues } from "../core/validation.ts";
@@ -52,7 +53,8 @@ export function createExpertSenderClient(options: ExpertSenderOptions): ExpertSe
   const http = createVendorHttpClient<paths>(options, authorize);
 
   return {
-    async send(message, call) {
+    // An idempotency key is checked before anything else, so a replay neither validates nor sends again.
+    send: withIdempotency("expertsender", options.idempotencyLedger, async (message, call) => {
       const parsed = v.safeParse(ExpertSenderMessageSchema, message);
       if (!parsed.success) return invalid("expertsender", toValidationIssues(parsed.issues), redactor);
       let body: SystemTransactionalRequest;
@@ -73,6 +75,6 @@ export function createExpertSenderClient(options: ExpertSenderOptions): ExpertSe
         });
         return mapExpertSenderResponse(result.response.status, responseBody(result), result.response.headers);
       });
-    },
+    }),
   };
 }
