@@ -37,9 +37,8 @@ export interface ActOnTokenRecord {
 /**
  * Where tokens live between sends, keyed per base URL, client ID and username. Within one isolate the client
  * makes sure a single refresh is in flight per store and key, however many sends wait on it. Across isolates
- * that is the store's job: a store shared through KV can let two isolates refresh with the same single-use
- * refresh token (the loser falls back to a password grant); a Durable Object that serialises `get`/`set` per
- * key cannot.
+ * that is the store's job, through `exclusive`: a store without it (KV, say) can let two isolates refresh with
+ * the same single-use refresh token (the loser falls back to a password grant).
  *
  * @example
  * const kvTokenStore = (kv: KVNamespace): ActOnTokenStore => ({
@@ -50,6 +49,22 @@ export interface ActOnTokenRecord {
 export interface ActOnTokenStore {
   get(key: string): Promise<ActOnTokenRecord | undefined | null>;
   set(key: string, record: ActOnTokenRecord): Promise<void>;
+  /**
+   * Optional: runs `renew` while no other holder of the store (another isolate, another process) runs one for
+   * `key`, and resolves with its result. The client wraps every login or refresh in it and reads the store
+   * again inside, so a renewal finished by another holder meanwhile is used, not repeated: one grant or refresh
+   * in flight across every holder. `renew` never rejects. Without this method, single flight holds per isolate.
+   *
+   * @example
+   * // A Durable Object per account, whose RPC method runs the callbacks it is given one at a time
+   * // (worker/durable/account.ts in this repository).
+   * const store: ActOnTokenStore = {
+   *   get: (key) => account.tokenRecord(key),
+   *   set: (key, record) => account.keepTokenRecord(key, record),
+   *   exclusive: (key, renew) => account.exclusive(key, renew),
+   * };
+   */
+  exclusive?<T>(key: string, renew: () => Promise<T>): Promise<T>;
 }
 
 /**
@@ -172,7 +187,9 @@ export function createTokenSession(options: TokenSessionOptions): TokenSession {
     async accessToken(call) {
       const cached = usable(state.tokens);
       if (cached) return cached.accessToken;
-      state.renewal ??= renew(call?.timeoutMs)
+      // Failures become outcomes inside `exclusive`: what it carries back to this isolate is plain data.
+      const renewal = () => renew(call?.timeoutMs).catch(storeFailure);
+      state.renewal ??= (store.exclusive ? store.exclusive(key, renewal) : renewal())
         .catch(storeFailure)
         .finally(() => {
           state.renewal = undefined;
