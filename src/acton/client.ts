@@ -6,7 +6,6 @@ import { resolveOptions, type CallOptions, type ResolvedOptions } from "../core/
 import type { Outcome } from "../core/outcome.ts";
 import { createPacer, type Pacer } from "../core/pacing.ts";
 import { withIdempotency } from "../core/idempotency.ts";
-import { withIdempotency } from "../core/idempotency.ts";
 import { Redactor } from "../core/redact.ts";
 import { responseBody } from "../core/response.ts";
 import { validateInput } from "../core/validation.ts";

@@ -4,7 +4,6 @@ import { createVendorHttpClient, withHeader } from "../core/http-client.ts";
 import { resolveOptions, type CallOptions } from "../core/options.ts";
 import type { Outcome } from "../core/outcome.ts";
 import { withIdempotency } from "../core/idempotency.ts";
-import { withIdempotency } from "../core/idempotency.ts";
 import { Redactor } from "../core/redact.ts";
 import { responseBody } from "../core/response.ts";
 import { validateInput } from "../core/validation.ts";
