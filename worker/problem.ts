@@ -38,6 +38,7 @@ export const OUTCOME_STATUS: Record<FailureKind, number> = {
   server_error: 502,
   network: 502,
   timeout: 504,
+  token_store: 503,
   aborted: 503,
   // The first request with the key is still being sent: the caller asks again later (RFC 9110 §15.5.10).
   idempotency_in_flight: 409,
@@ -53,6 +54,7 @@ const OUTCOME_TITLE: Record<FailureKind, string> = {
   server_error: "The email service failed",
   network: "The email service could not be reached",
   timeout: "The email service did not answer in time",
+  token_store: "The worker's token store failed",
   aborted: "The send was cancelled",
   idempotency_in_flight: "A request with this idempotency key is still being sent",
   idempotency_key_reused: "This idempotency key was used for a different request",

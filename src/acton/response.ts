@@ -62,13 +62,28 @@ export function mapEteResponse(
   return defaultFailure(status, said(body), headers);
 }
 
-/** A token answer: a token pair, or Act-On's `{error, error_description}` (401 client, 403 grant). */
+/**
+ * A token answer: a token pair, or Act-On's `{error, error_description}` (401 client, 403 grant). No email
+ * travels with a token request, so every failure here is `not_sent`, and a retry risks no duplicate: it is
+ * retryable unless the answer proves the credentials or the configuration wrong.
+ */
 export function mapTokenResponse(status: number, body: unknown, headers: Headers): Answer<TokenResponse> {
   const token = body as Partial<TokenResponse> | undefined;
   if (status === 200 && typeof token?.access_token === "string" && typeof token.refresh_token === "string") {
     return { ok: true, status, data: token as TokenResponse };
   }
-  return defaultFailure(status, said(body), headers);
+  const failure = defaultFailure(status, said(body), headers) as Exclude<Answer<never>, { ok: true }>;
+  if (failure.kind === "auth" || failure.kind === "rate_limited") return failure;
+  // Act-On's token endpoint answers a token pair or one of its documented errors; a 2xx without a pair, a
+  // redirect or another 4xx (a 404 from a wrong `baseUrl`) says this is not that endpoint, or not a request it
+  // takes: the same request can only get the same answer.
+  const misconfigured = status < 500;
+  return {
+    ...failure,
+    ...(misconfigured ? { message: `${failure.message} (is baseUrl Act-On's API gateway?)` } : {}),
+    retryable: !misconfigured,
+    delivery: "not_sent",
+  } as Answer<TokenResponse>;
 }
 
 /**

@@ -4,7 +4,7 @@
  * in more than 5 times an hour.
  */
 import type { CallOptions } from "../core/options.ts";
-import type { Failure, Outcome } from "../core/outcome.ts";
+import type { Failure, Outcome, TokenStoreFailure } from "../core/outcome.ts";
 import type { Grant } from "./request.ts";
 import { isRefusedGrant, type TokenResponse } from "./response.ts";
 
@@ -32,6 +32,11 @@ export interface ActOnTokenRecord {
   readonly tokens?: ActOnTokens;
   /** When the password grants of the last hour were made (ms since the epoch), so the limit holds store-wide. */
   readonly passwordGrantsAt: readonly number[];
+  /**
+   * What Act-On said when it refused the last password grant; absent when the last one was not refused. Once
+   * the hour's grants are spent, it tells a wrong password from a limit that waiting lifts.
+   */
+  readonly passwordGrantRefused?: { readonly status: number; readonly vendorCode?: string; readonly vendorMessage?: string };
 }
 
 /**
@@ -132,20 +137,37 @@ export function createTokenSession(options: TokenSessionOptions): TokenSession {
     return tokens.accessToken;
   };
 
+  // Every store call goes through these two, so a store that throws (or is not a store) is told apart.
+  const read = async (): Promise<ActOnTokenRecord | undefined | null> => {
+    try {
+      return await store.get(key);
+    } catch (error) {
+      throw new TokenStoreError("get", error);
+    }
+  };
+  const write = async (record: ActOnTokenRecord): Promise<void> => {
+    try {
+      await store.set(key, record);
+    } catch (error) {
+      throw new TokenStoreError("set", error);
+    }
+  };
+
   async function keep(record: ActOnTokenRecord, answer: TokenResponse): Promise<string> {
     const tokens = {
       accessToken: answer.access_token,
       refreshToken: answer.refresh_token,
       expiresAt: Date.now() + (answer.expires_in ?? 3600) * 1000,
     };
-    // Used from memory even if the store fails to keep it: the previous refresh token is spent either way.
+    // Used from memory even if the store fails to keep it: the previous refresh token is spent either way, and
+    // the next send in this isolate then has a token without asking Act-On again.
     const accessToken = use(tokens);
-    await store.set(key, { ...record, tokens });
+    await write({ passwordGrantsAt: record.passwordGrantsAt, tokens });
     return accessToken;
   }
 
   async function renew(timeoutMs: number | undefined): Promise<string | Failure> {
-    let record: ActOnTokenRecord = (await store.get(key)) ?? { passwordGrantsAt: [] };
+    let record: ActOnTokenRecord = (await read()) ?? { passwordGrantsAt: [] };
     let stored = usable(record.tokens);
     if (stored) return use(stored);
     const refreshToken = record.tokens?.refreshToken;
@@ -155,32 +177,30 @@ export function createTokenSession(options: TokenSessionOptions): TokenSession {
       if (refreshed.ok) return keep(record, refreshed.data);
       if (!isRefusedGrant(refreshed)) return noToken(refreshed);
       // Another holder of this store may have spent the refresh token and stored the next pair meanwhile.
-      record = (await store.get(key)) ?? record;
+      record = (await read()) ?? record;
       stored = usable(record.tokens);
       if (stored) return use(stored);
     }
     const now = Date.now();
     const passwordGrantsAt = record.passwordGrantsAt.filter((at) => at > now - HOUR_MS);
     if (passwordGrantsAt.length >= options.maxPasswordGrantsPerHour) {
-      const oldest = passwordGrantsAt[0];
-      return {
-        ok: false,
-        vendor: "acton",
-        attempts: 0,
-        kind: "auth",
-        status: 0,
-        retryable: false,
-        delivery: "not_sent",
-        message: `No Act-On access token, nothing sent: ${passwordGrantsAt.length} password grants in the last hour (the limit)${
-          oldest === undefined ? "" : `; the next is allowed at ${new Date(oldest + HOUR_MS).toISOString()}`
-        }`,
-      };
+      return grantsSpent(passwordGrantsAt, record.passwordGrantRefused, now);
     }
     // Counted before the call: a grant whose answer is lost still counts at Act-On.
     record = { passwordGrantsAt: [...passwordGrantsAt, now] };
-    await store.set(key, record);
+    await write(record);
     const granted = await requestToken({ grant_type: "password" }, timeoutMs);
-    return granted.ok ? keep(record, granted.data) : noToken(granted);
+    if (granted.ok) return keep(record, granted.data);
+    if (granted.kind !== "auth") return noToken(granted);
+    const { status, vendorCode, vendorMessage } = granted;
+    const refused = noToken(granted);
+    try {
+      await write({ ...record, passwordGrantRefused: { status, vendorCode, vendorMessage } });
+      return refused;
+    } catch (error) {
+      // Act-On's refusal is the answer; the store's failure only costs the reason once the hour's grants are spent.
+      return { ...refused, message: `${refused.message} (and the token store failed to record it: ${describe(error).message})` };
+    }
   }
 
   return {
@@ -202,32 +222,96 @@ export function createTokenSession(options: TokenSessionOptions): TokenSession {
   };
 }
 
-/** A failed token request, as the send's outcome: the email was never attempted. */
+/**
+ * A failed token request, as the send's outcome. The email was never attempted, so it is `not_sent` whatever
+ * happened to the token request, and a token request cut off (timeout, lost connection) may be tried again:
+ * the worst a retry costs is a spent refresh token, never an email.
+ */
 function noToken(outcome: Outcome<TokenResponse>): Failure {
   const failure = outcome as Failure;
-  const reason = "status" in failure ? failure.message : failure.kind === "network" ? failure.cause.message : failure.kind;
+  const reason =
+    failure.kind === "network"
+      ? `the token request failed: ${failure.cause.message}`
+      : failure.kind === "timeout"
+        ? `no answer from the token endpoint within ${failure.timeoutMs} ms`
+        : failure.message;
+  const cutOff = failure.kind === "network" || failure.kind === "timeout";
   return {
     ...failure,
     attempts: 0,
-    retryable: failure.kind !== "auth",
+    ...(cutOff ? { retryable: true } : {}),
     delivery: "not_sent",
     message: `No Act-On access token, nothing sent: ${reason}`,
   } as Failure;
 }
 
-/** The token store threw (a KV outage, say). */
-function storeFailure(error: unknown): Failure {
-  const { name, message } = error instanceof Error ? error : { name: "Error", message: String(error) };
+/**
+ * The outcome once the hour's password grants are spent, without asking Act-On: `auth` with Act-On's own
+ * answer if it refused the last grant (a wrong password stays wrong), else `rate_limited` until the oldest
+ * grant is an hour old.
+ */
+function grantsSpent(passwordGrantsAt: readonly number[], refused: ActOnTokenRecord["passwordGrantRefused"], now: number): Failure {
+  const oldest = passwordGrantsAt[0];
+  const nextAt = oldest === undefined ? undefined : oldest + HOUR_MS;
+  const limit = `${passwordGrantsAt.length} password grants in the last hour (the limit)${
+    nextAt === undefined ? "" : `; the next is allowed at ${new Date(nextAt).toISOString()}`
+  }`;
+  const base = { ok: false, vendor: "acton", attempts: 0, delivery: "not_sent" } as const;
+  if (refused && typeof refused.status === "number") {
+    const words = `${refused.vendorCode ? `${refused.vendorCode}: ` : ""}${refused.vendorMessage ?? "(no message)"}`;
+    return {
+      ...base,
+      kind: "auth",
+      status: refused.status,
+      ...(refused.vendorCode === undefined ? {} : { vendorCode: refused.vendorCode }),
+      ...(refused.vendorMessage === undefined ? {} : { vendorMessage: refused.vendorMessage }),
+      retryable: false,
+      message: `No Act-On access token, nothing sent: Act-On refused the last password grant (${refused.status} ${words}); ${limit}`,
+    };
+  }
+  return {
+    ...base,
+    kind: "rate_limited",
+    ...(nextAt === undefined ? {} : { retryAfter: Math.max(1, Math.ceil((nextAt - now) / 1000)) }),
+    retryable: nextAt !== undefined,
+    message: `No Act-On access token, nothing sent: ${limit}`,
+  };
+}
+
+/** A token store call that threw or rejected. */
+class TokenStoreError {
+  constructor(
+    readonly operation: "get" | "set",
+    readonly error: unknown,
+  ) {}
+}
+
+/**
+ * The token store failed (a KV outage, say): no token, so nothing was sent, and a retry may find it back. Only
+ * the store can make a renewal throw: `requestToken` never rejects.
+ */
+function storeFailure(error: unknown): TokenStoreFailure {
+  const operation = error instanceof TokenStoreError ? error.operation : undefined;
+  const cause = describe(error instanceof TokenStoreError ? error.error : error);
   return {
     ok: false,
     vendor: "acton",
     attempts: 0,
-    kind: "network",
-    cause: { name, message },
+    kind: "token_store",
+    cause,
     retryable: true,
     delivery: "not_sent",
-    message: `The Act-On token store failed, nothing sent: ${message}`,
+    message: `The Act-On token store failed${operation ? ` (${operation})` : ""}, nothing sent: ${cause.message}`,
   };
+}
+
+function describe(error: unknown): { name: string; message: string } {
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  try {
+    return { name: "Error", message: String(error) };
+  } catch {
+    return { name: "Error", message: "(a value that cannot be shown as text)" };
+  }
 }
 
 /** `promise`'s value, or `undefined` as soon as `signal` aborts. */

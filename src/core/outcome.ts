@@ -67,16 +67,24 @@ export interface AuthFailure extends FailureBase, VendorAnswer {
   readonly kind: "auth";
 }
 
-/** The vendor asked us to slow down. `retryAfter` is in seconds when the vendor said. */
-export interface RateLimited extends FailureBase, VendorAnswer {
+/**
+ * The vendor asked us to slow down, or txgate held the request back to keep a limit the vendor documents.
+ * `retryAfter` is in seconds when known.
+ */
+export interface RateLimited extends FailureBase, Omit<VendorAnswer, "status"> {
   readonly kind: "rate_limited";
+  /** The vendor's HTTP status; absent when txgate held the request back itself and the vendor said nothing. */
+  readonly status?: number;
   readonly retryAfter?: number;
 }
 
 /** The vendor understood the request and refused it (bad template, suppressed recipient, ...). */
 export interface Rejected extends FailureBase, VendorAnswer {
   readonly kind: "rejected";
-  /** Recipients the vendor named as refused; with `delivery: "partial"` the others were accepted. */
+  /**
+   * Recipients the vendor named as refused, spelled as you sent them; with `delivery: "partial"` the others were
+   * accepted. Absent when the vendor refused without naming anyone: which recipients is then unknown, not none.
+   */
   readonly failedRecipients?: readonly string[];
 }
 
@@ -92,10 +100,17 @@ export interface NetworkFailure extends FailureBase {
   readonly cause: { readonly name: string; readonly message: string };
 }
 
-/** No answer within the timeout; the vendor may still have sent the email. */
+/** No answer within the timeout. `delivery` says whether the email may have gone out (not when the request was for a token). */
 export interface TimeoutFailure extends FailureBase {
   readonly kind: "timeout";
   readonly timeoutMs: number;
+}
+
+/** The token store you gave (Act-On's `tokenStore`) threw or rejected, so no token and nothing sent. */
+export interface TokenStoreFailure extends FailureBase {
+  readonly kind: "token_store";
+  readonly delivery: "not_sent";
+  readonly cause: { readonly name: string; readonly message: string };
 }
 
 /** The caller's `AbortSignal` fired. */
@@ -129,6 +144,7 @@ export type Failure =
   | VendorServerError
   | NetworkFailure
   | TimeoutFailure
+  | TokenStoreFailure
   | AbortedFailure
   | IdempotencyInFlight
   | IdempotencyKeyReused;
@@ -147,6 +163,7 @@ export const failureKinds: readonly FailureKind[] = [
   "server_error",
   "network",
   "timeout",
+  "token_store",
   "aborted",
   "idempotency_in_flight",
   "idempotency_key_reused",

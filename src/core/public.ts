@@ -13,6 +13,7 @@ export type {
   Rejected,
   Sent,
   TimeoutFailure,
+  TokenStoreFailure,
   ValidationFailure,
   ValidationIssue,
   VendorName,

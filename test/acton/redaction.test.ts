@@ -98,7 +98,7 @@ describe("credentials never leave the client", () => {
     const hanging = (request: Request) =>
       new Promise<Response>((_, reject) => request.signal.addEventListener("abort", () => reject(request.signal.reason)));
     const loginTimesOut = await record(client({ fetch: hanging }).send(minimal, { timeoutMs: 5 }));
-    expect(loginTimesOut).toMatchObject({ kind: "timeout", delivery: "not_sent", message: "No Act-On access token, nothing sent: timeout" });
+    expect(loginTimesOut).toMatchObject({ kind: "timeout", delivery: "not_sent", message: "No Act-On access token, nothing sent: no answer from the token endpoint within 5 ms" });
     const hangingSend = (request: Request) => (request.url.endsWith("/token") ? fetch(request) : hanging(request));
     const sendTimesOut = await record(client({ fetch: hangingSend }).send(minimal, { timeoutMs: 50 }));
     expect(sendTimesOut).toMatchObject({ kind: "timeout", delivery: "unknown" });

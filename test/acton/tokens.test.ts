@@ -176,7 +176,10 @@ describe("password grants are rationed: 5 an hour, never a loop", () => {
     const outcomes = [];
     for (let n = 0; n < 8; n++) outcomes.push(await client(wrong).send(minimal));
     expect(grants()).toEqual(Array(5).fill("password"));
-    expect(outcomes.slice(5)).toMatchObject(Array(3).fill({ kind: "auth", status: 0, attempts: 0, delivery: "not_sent", retryable: false }));
+    // Act-On's own refusal of the last login, not a made-up status: a wrong password stays wrong.
+    expect(outcomes.slice(5)).toMatchObject(
+      Array(3).fill({ kind: "auth", status: 403, vendorCode: "invalid_grant", vendorMessage: "Wrong email or password.", attempts: 0, delivery: "not_sent", retryable: false }),
+    );
     expect(outcomes[7]!.ok ? "" : outcomes[7]!.message).toMatch(/5 password grants in the last hour \(the limit\); the next is allowed at /);
 
     // An hour after the first login, one more is allowed.
@@ -192,7 +195,8 @@ describe("password grants are rationed: 5 an hour, never a loop", () => {
     await client(options).send(minimal);
     expect(grants()).toEqual(["password"]);
     const never = await client({ maxPasswordGrantsPerHour: 0 }).send(minimal);
-    expect(never).toMatchObject({ kind: "auth", status: 0, message: "No Act-On access token, nothing sent: 0 password grants in the last hour (the limit)" });
+    expect(never).toMatchObject({ kind: "rate_limited", retryable: false, message: "No Act-On access token, nothing sent: 0 password grants in the last hour (the limit)" });
+    expect(never).not.toHaveProperty("status");
     expect(grants()).toEqual(["password"]);
   });
 });
@@ -214,7 +218,13 @@ describe("token errors", () => {
   it("a failing token store: not sent, with the store's error", async () => {
     const tokenStore: ActOnTokenStore = { get: async () => Promise.reject(new Error("KV unavailable")), set: async () => {} };
     const outcome = await client({ tokenStore }).send(minimal);
-    expect(outcome).toMatchObject({ kind: "network", delivery: "not_sent", retryable: true, cause: { message: "KV unavailable" } });
+    expect(outcome).toMatchObject({
+      kind: "token_store",
+      delivery: "not_sent",
+      retryable: true,
+      cause: { message: "KV unavailable" },
+      message: "The Act-On token store failed (get), nothing sent: KV unavailable",
+    });
     expect(acton.requests).toHaveLength(0);
   });
 
