@@ -4,6 +4,7 @@
  */
 import { Redactor } from "../src/core/redact.ts";
 import type { VendorName } from "../src/core/public.ts";
+import type { VendorAccount } from "./durable/account.ts";
 import { CALLER_KEY_SYNTAX } from "./gates/caller-key.ts";
 import { Refusal } from "./problem.ts";
 
@@ -16,6 +17,13 @@ export interface RateLimiter {
 export interface Env {
   readonly BROWSER_RATE_LIMIT: RateLimiter;
   readonly CALLER_RATE_LIMIT: RateLimiter;
+  /** One Durable Object per vendor account (worker/durable/account.ts): Act-On's tokens, every account's pacing. */
+  readonly VENDOR_ACCOUNTS: DurableObjectNamespace<VendorAccount>;
+  /** Sends a second per account, a whole number: Act-On 20 unless set lower, the others unpaced unless set. */
+  readonly ACTON_SENDS_PER_SECOND?: string;
+  readonly LISTMONK_SENDS_PER_SECOND?: string;
+  readonly EVERLYTIC_SENDS_PER_SECOND?: string;
+  readonly EXPERTSENDER_SENDS_PER_SECOND?: string;
   /** Exact origins allowed to call the browser route, separated by commas or spaces. */
   readonly ALLOWED_ORIGINS?: string;
   /** Secret. JSON `[{ "id": "billing", "key": "…", "vendors": ["listmonk"] }]`; several keys for rotation. */
@@ -87,6 +95,10 @@ export interface Config {
   readonly turnstile: { readonly secret?: string; readonly verifyUrl: string };
   readonly maxBodyBytes: { readonly browser: number; readonly caller: number };
   readonly vendors: VendorSettings;
+  /** The account objects: each vendor client's pacing, and Act-On's token store, live in its account's object. */
+  readonly accounts: DurableObjectNamespace<VendorAccount>;
+  /** Each vendor's cap in sends a second; a vendor without one is unpaced. */
+  readonly sendsPerSecond: Partial<Record<VendorName, number>>;
   /**
    * `sandbox` when no vendor has credentials: every vendor is the built-in sandbox. `live` as soon as one has:
    * then a vendor without credentials is refused, never silently sandboxed, and no local-dev shortcut applies.
@@ -162,6 +174,8 @@ export function parseConfig(env: Env): Config {
   const vendors = parseVendors(text, wrong);
   if (!env.BROWSER_RATE_LIMIT?.limit) wrong.push("BROWSER_RATE_LIMIT (rate limiting binding missing)");
   if (!env.CALLER_RATE_LIMIT?.limit) wrong.push("CALLER_RATE_LIMIT (rate limiting binding missing)");
+  if (!env.VENDOR_ACCOUNTS?.idFromName) wrong.push("VENDOR_ACCOUNTS (Durable Object binding missing)");
+  const sendsPerSecond = parseSendsPerSecond(text, wrong);
 
   const turnstileSecret = text("TURNSTILE_SECRET");
   const redactor = new Redactor().add(
@@ -183,10 +197,30 @@ export function parseConfig(env: Env): Config {
     jwt,
     turnstile: { secret: turnstileSecret, verifyUrl: text("TURNSTILE_VERIFY_URL") ?? TURNSTILE_SITEVERIFY_URL },
     maxBodyBytes,
+    accounts: env.VENDOR_ACCOUNTS,
+    sendsPerSecond,
     vendors,
     mode: VENDORS.some((vendor) => vendors[vendor]) ? "live" : "sandbox",
     redactor,
   };
+}
+
+/** Act-On's documented cap: 20 sends a second per account. */
+const ACTON_MAX_SENDS_PER_SECOND = 20;
+
+/** `<VENDOR>_SENDS_PER_SECOND` for each vendor that has one; Act-On always has one, its cap by default. */
+function parseSendsPerSecond(text: (name: keyof Env) => string | undefined, wrong: string[]): Partial<Record<VendorName, number>> {
+  const rates: Partial<Record<VendorName, number>> = { acton: ACTON_MAX_SENDS_PER_SECOND };
+  for (const vendor of VENDORS) {
+    const name = `${vendor.toUpperCase()}_SENDS_PER_SECOND` as keyof Env;
+    const value = text(name);
+    if (value === undefined) continue;
+    const rate = Number(value);
+    if (!Number.isInteger(rate) || rate < 1) wrong.push(`${name} (a whole number of sends a second, at least 1)`);
+    else if (vendor === "acton" && rate > ACTON_MAX_SENDS_PER_SECOND) wrong.push(`${name} (Act-On allows ${ACTON_MAX_SENDS_PER_SECOND} at most)`);
+    else rates[vendor] = rate;
+  }
+  return rates;
 }
 
 /** A bare origin: scheme, host and port, nothing else (an allow-list entry with a path would never match). */

@@ -31,6 +31,9 @@ import { outcomeProblem, problemResponse, Refusal, type Audience } from "./probl
 import { outbox, serveSandboxApi } from "./sandbox/index.ts";
 import { isVendorName, vendorClient } from "./vendors.ts";
 
+// The account Durable Object (one per vendor account), bound as VENDOR_ACCOUNTS in wrangler.toml.
+export { VendorAccount } from "./durable/account.ts";
+
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {
     const log = new RequestLog(request);

@@ -3,11 +3,14 @@
  * credentials), pointed at the built-in sandbox through an injected `fetch`. In live mode a vendor without
  * credentials has no client: a send to it is refused, never quietly sandboxed.
  */
-import { createActOnClient } from "../src/acton/index.ts";
+import { ACTON_BASE_URL, createActOnClient } from "../src/acton/index.ts";
 import type { CallOptions, Outcome, VendorName } from "../src/core/public.ts";
 import { createEverlyticClient } from "../src/everlytic/index.ts";
 import { createExpertSenderClient } from "../src/expertsender/index.ts";
 import { createListmonkClient } from "../src/listmonk/index.ts";
+import { accountObjectName } from "./durable/account.ts";
+import { accountPacer } from "./durable/account-pacer.ts";
+import { accountTokenStore } from "./durable/account-token-store.ts";
 import type { Config, VendorSettings } from "./env.ts";
 import { Refusal } from "./problem.ts";
 import { ACTON_SANDBOX, EVERLYTIC_SANDBOX, EXPERTSENDER_SANDBOX, LISTMONK_SANDBOX, SANDBOX_BASE_URL, sandboxVendors } from "./sandbox/index.ts";
@@ -48,11 +51,38 @@ function buildClients(config: Config): Partial<Record<VendorName, VendorClient>>
   const via = (vendor: VendorName) => (sandbox ? { fetch: sandboxVendors[vendor] } : {});
   const clients: Partial<Record<VendorName, VendorClient>> = {};
   // Each factory's `send` is typed for its own message; the worker hands it JSON, which the client validates.
-  if (settings.listmonk) clients.listmonk = createListmonkClient({ ...settings.listmonk, ...via("listmonk") }) as VendorClient;
-  if (settings.acton) clients.acton = createActOnClient({ ...settings.acton, ...via("acton") }) as VendorClient;
-  if (settings.everlytic) clients.everlytic = createEverlyticClient({ ...settings.everlytic, ...via("everlytic") }) as VendorClient;
-  if (settings.expertsender) clients.expertsender = createExpertSenderClient({ ...settings.expertsender, ...via("expertsender") }) as VendorClient;
+  // What must hold across isolates (caps, Act-On's tokens) goes through the account's Durable Object, sandbox too.
+  const { listmonk, acton, everlytic, expertsender } = settings;
+  if (listmonk) clients.listmonk = createListmonkClient({ ...listmonk, ...via("listmonk"), ...paced(config, "listmonk", listmonk.baseUrl) }) as VendorClient;
+  if (acton) clients.acton = createActOnClient({ ...acton, ...via("acton"), ...actOnAccount(config, acton) }) as VendorClient;
+  if (everlytic) clients.everlytic = createEverlyticClient({ ...everlytic, ...via("everlytic"), ...paced(config, "everlytic", `${everlytic.username} ${everlytic.baseUrl ?? ""}`) }) as VendorClient;
+  if (expertsender) clients.expertsender = createExpertSenderClient({ ...expertsender, ...via("expertsender"), ...paced(config, "expertsender", expertsender.baseUrl) }) as VendorClient;
   return clients;
+}
+
+/** Act-On's general API limit, which covers `POST /token`. */
+const ACTON_TOKEN_CALLS_PER_SECOND = 5;
+
+/** The account's object, a stub per use (see worker/durable/account.ts). */
+function accountObject(config: Config, vendor: VendorName, accountKey: string) {
+  const { accounts } = config;
+  return () => accounts.get(accounts.idFromName(accountObjectName(vendor, accountKey)));
+}
+
+/** The vendor's cap, held by its account's object; nothing when the deployment set none. */
+function paced(config: Config, vendor: VendorName, accountKey: string) {
+  const limit = config.sendsPerSecond[vendor];
+  return limit ? { pacer: accountPacer(accountObject(config, vendor, accountKey), { limit }) } : {};
+}
+
+/** Act-On's account object holds its tokens and paces both its sends and its `/token` calls. */
+function actOnAccount(config: Config, acton: NonNullable<VendorSettings["acton"]>) {
+  const account = accountObject(config, "acton", `${acton.accountId} ${acton.baseUrl ?? ACTON_BASE_URL}`);
+  return {
+    tokenStore: accountTokenStore(account),
+    ...paced(config, "acton", `${acton.accountId} ${acton.baseUrl ?? ACTON_BASE_URL}`),
+    tokenPacer: accountPacer(account, { limit: ACTON_TOKEN_CALLS_PER_SECOND }),
+  };
 }
 
 /**

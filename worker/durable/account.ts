@@ -1,0 +1,137 @@
+/**
+ * One Durable Object per vendor account, named `<vendor>:<account key>` (see `accountObjectName`): what must be
+ * one for the whole deployment, however many isolates run the worker, lives here.
+ *
+ * - Act-On's token record (the token pair and the hour's password grants) in the object's SQLite storage, and
+ *   `exclusive`, which runs the renewals isolates hand it one at a time per key: one login or refresh in flight
+ *   across all of them, and each waiter reads the record its predecessor stored instead of logging in again.
+ * - Pacers: a send slot per vendor call, at most `limit` in any window, first come first served, the same
+ *   `createPacer` the library runs in one isolate, run here once for all of them.
+ *
+ * Credentials never come here: the isolate that renews makes the token request with its own `env` and hands
+ * back only the outcome; the object keeps the tokens Act-On issued.
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { ActOnTokenRecord } from "../../src/acton/tokens.ts";
+import { createPacer, type Pacer, type ReleaseSlot } from "../../src/core/pacing.ts";
+import type { Env } from "../env.ts";
+
+/** A request for one send slot. */
+export interface SlotRequest {
+  /** What the slot is for: the pacer's key (an account's sends, Act-On's `/token` calls). */
+  readonly lane: string;
+  /** Slots per window. */
+  readonly limit: number;
+  /** The window in ms. */
+  readonly windowMs: number;
+  /** Names this request, so its caller can withdraw it or release the slot. */
+  readonly ticket: string;
+  /** The longest the slot is held: a caller that never releases it (its isolate ended) loses it then. */
+  readonly holdMs: number;
+}
+
+/**
+ * The account object. Its RPC methods are what `accountTokenStore` and `accountPacer` call.
+ *
+ * @example
+ * const account = env.VENDOR_ACCOUNT.get(env.VENDOR_ACCOUNT.idFromName(accountObjectName("acton", "1234567@api.actonsoftware.com")));
+ * const record = await account.tokenRecord(key);
+ */
+export class VendorAccount extends DurableObject<Env> {
+  /** The last renewal queued per token key: the next one starts when it has settled. */
+  readonly #renewals = new Map<string, Promise<unknown>>();
+  /** One pacer per limit and window; lanes are its keys. */
+  readonly #pacers = new Map<string, Pacer>();
+  /** Slot requests still waiting, by ticket, so they can be withdrawn. */
+  readonly #waiting = new Map<string, AbortController>();
+  /** Slots handed out and not yet released, by ticket. */
+  readonly #held = new Map<string, { readonly release: ReleaseSlot; readonly expiry: ReturnType<typeof setTimeout> }>();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS token_records (key TEXT PRIMARY KEY, record TEXT NOT NULL)");
+  }
+
+  /** The stored token record for `key`, if any. */
+  tokenRecord(key: string): ActOnTokenRecord | undefined {
+    const [row] = this.ctx.storage.sql.exec<{ record: string }>("SELECT record FROM token_records WHERE key = ?", key).toArray();
+    return row ? (JSON.parse(row.record) as ActOnTokenRecord) : undefined;
+  }
+
+  /** Stores the token record for `key`, replacing the previous one. */
+  keepTokenRecord(key: string, record: ActOnTokenRecord): void {
+    this.ctx.storage.sql.exec(
+      "INSERT INTO token_records (key, record) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET record = excluded.record",
+      key,
+      JSON.stringify(record),
+    );
+  }
+
+  /**
+   * Runs `renew` (a function in the calling isolate, reached over RPC) once every renewal queued before it for
+   * `key` has settled, and answers with its result. If the caller's isolate goes away, the call fails and the
+   * next renewal starts: nothing waits on a caller that cannot answer.
+   */
+  async exclusive(key: string, renew: () => Promise<unknown>): Promise<unknown> {
+    const before = this.#renewals.get(key) ?? Promise.resolve();
+    const turn = before.then(() => renew());
+    // The queue moves on however this turn ends; the caller still gets its own result or failure.
+    const settled = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#renewals.set(key, settled);
+    try {
+      return await turn;
+    } finally {
+      if (this.#renewals.get(key) === settled) this.#renewals.delete(key);
+    }
+  }
+
+  /**
+   * Waits for a slot in `lane`: `true` once the caller may send, `false` if it withdrew the request first. The
+   * slot is held until `releaseSlot`, or for `holdMs` at most, and counts for `windowMs` after that.
+   */
+  async acquireSlot({ lane, limit, windowMs, ticket, holdMs }: SlotRequest): Promise<boolean> {
+    const shape = `${limit}/${windowMs}`;
+    let pacer = this.#pacers.get(shape);
+    if (!pacer) this.#pacers.set(shape, (pacer = createPacer({ limit, windowMs })));
+    const withdrawn = new AbortController();
+    this.#waiting.set(ticket, withdrawn);
+    let release: ReleaseSlot | false;
+    try {
+      release = await pacer.acquire(lane, withdrawn.signal);
+    } finally {
+      this.#waiting.delete(ticket);
+    }
+    if (!release) return false;
+    const expiry = setTimeout(() => this.releaseSlot(ticket), holdMs);
+    this.#held.set(ticket, { release, expiry });
+    return true;
+  }
+
+  /** The caller stopped waiting: its request leaves the queue, or, if the slot was already granted, frees it. */
+  withdrawSlot(ticket: string): void {
+    this.#waiting.get(ticket)?.abort();
+    this.releaseSlot(ticket);
+  }
+
+  /** The send has its answer: the slot counts for one more window, then frees. Releasing twice does nothing. */
+  releaseSlot(ticket: string): void {
+    const held = this.#held.get(ticket);
+    if (!held) return;
+    this.#held.delete(ticket);
+    clearTimeout(held.expiry);
+    held.release();
+  }
+}
+
+/**
+ * The object's name for a vendor account: one object per name, so each account's tokens and caps are one.
+ *
+ * @example
+ * env.VENDOR_ACCOUNT.idFromName(accountObjectName("listmonk", "https://lists.example.com"));
+ */
+export function accountObjectName(vendor: string, accountKey: string): string {
+  return `${vendor}:${accountKey}`;
+}
