@@ -47,8 +47,7 @@ export function createListmonkClient(options: ListmonkOptions): ListmonkClient {
       const parsed = validateInput(ListmonkMessageSchema, message);
       if (!parsed.success) return invalid("listmonk", parsed.issues, redactor);
       const body = toTxMessage(parsed.output);
-      const recipientCount =
-        body.subscriber_emails?.length ?? body.subscriber_ids?.length ?? 1;
+      const recipients = body.subscriber_emails ?? body.subscriber_ids?.map(String) ?? [String(body.subscriber_email ?? body.subscriber_id)];
       return deliver<TxQueued>(resolved, redactor, call, async (signal) => {
         const result = await http.POST("/api/tx", {
           body,
@@ -56,7 +55,7 @@ export function createListmonkClient(options: ListmonkOptions): ListmonkClient {
           parseAs: "text",
           signal,
         });
-        return mapListmonkResponse(result.response.status, responseBody(result), result.response.headers, recipientCount);
+        return mapListmonkResponse(result.response.status, responseBody(result), result.response.headers, recipients);
       });
     }),
   };

@@ -127,6 +127,22 @@ describe("listmonk's error answers", () => {
     expect(listmonk.queued.map((q) => q.email)).toEqual(["ada@example.com", "grace@example.com"]);
   });
 
+  it("names missing subscribers as the caller spelled them, though listmonk names them lower-cased", async () => {
+    const outcome = await client().send({ subscriber_emails: ["Ada@Example.com", "Nobody@Example.com", "NOBODY@example.com"], template_id: 2 });
+    expect(outcome).toMatchObject({
+      kind: "rejected",
+      delivery: "partial",
+      failedRecipients: ["Nobody@Example.com", "NOBODY@example.com"],
+      vendorMessage: "Subscriber (0: nobody@example.com) not found; Subscriber (0: nobody@example.com) not found",
+    });
+    expect(outcome.ok ? "" : outcome.message).toBe("400 not found: Nobody@Example.com, NOBODY@example.com; the other 1 recipient(s) were queued");
+  });
+
+  it("names a missing subscriber given in the single form as the caller spelled it; nothing was sent", async () => {
+    const outcome = await client().send({ subscriber_email: "Nobody@Example.com", template_id: 2 });
+    expect(outcome).toMatchObject({ kind: "rejected", delivery: "not_sent", failedRecipients: ["Nobody@Example.com"] });
+  });
+
   it("says nothing was sent when no recipient was found (by id)", async () => {
     const outcome = await client().send({ subscriber_ids: [98, 99], template_id: 2 });
     expect(outcome).toMatchObject({ kind: "rejected", delivery: "not_sent", failedRecipients: ["98", "99"] });
