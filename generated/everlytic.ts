@@ -45,7 +45,7 @@ export interface components {
             common_fields?: components["schemas"]["TagValues"];
             unique_fields?: components["schemas"]["UniqueFields"];
         };
-        /** @description Tag name to value (`{"sports": "soccer"}`). Values are strings. */
+        /** @description Tag name to value (`{"sports": "soccer"}`). Values are strings. `__proto__` is refused (txgate rule `reserved_key`: JavaScript cannot carry it as a key). */
         TagValues: {
             [key: string]: string;
         };
@@ -71,7 +71,7 @@ export interface components {
         };
         /**
          * Format: email
-         * @description A bare email address (no display name, no CR or LF): dot-atom local part @ a domain of at least two labels. The page names no syntax; `pattern` is the exact rule txgate's valibot schema checks (`format: email` stays as a hint for tools, and the pattern is at least as strict as common `email` format checkers). Quoted local parts, IP-literal and non-ASCII domains are not accepted. Length capped at 254 (the SMTP path limit; the page gives no length).
+         * @description A bare email address (no display name, no CR or LF): dot-atom local part @ a domain of at least two labels. The page names no syntax; `format: email` as JSON Schema validators check it (ajv-formats) is the exact rule txgate checks. Quoted local parts, IP-literal and non-ASCII domains are not accepted. Length capped at 254 (the SMTP path limit; the page gives no length).
          */
         EmailAddress: string;
         /** @description Display name shown with an address. No CR or LF. */
@@ -133,7 +133,7 @@ export interface components {
             path: string;
             content_id?: components["schemas"]["ContentId"];
         };
-        /** @description Name of the attached file. No CR or LF. */
+        /** @description Name of the attached file, without control characters (C0, DEL, C1), `"`, `\`, `/`, unpaired surrogates, U+FFFE or U+FFFF, which would be changed or misread on the way (txgate's rule `attachment_name`, the same in every vendor; matched with the Unicode flag). */
         AttachmentFilename: string;
         /** @description Content ID of an embedded image. Rule JSON Schema cannot express (x-txgate-rule content_id_in_html): a matching reference `cid:<content_id>` must be found in `body.html` of the same request ("A matching ID must be found in the HTML"). With `options.template_id` the HTML is the stored template's and cannot be checked locally. */
         ContentId: string;

@@ -185,8 +185,8 @@ export interface components {
         /** @description One `<Attachment>` sent with the message. */
         Attachment: {
             /**
-             * @description Attachment file name, e.g. `infosheet.pdf`. Unique within the request (see `Attachments`). No CR or LF
-             *     (it ends up in a MIME header).
+             * @description Attachment file name, e.g. `infosheet.pdf`. Unique within the request (see `Attachments`). It ends up in
+             *     a MIME header, so it is without control characters (C0, DEL, C1), `"`, `\`, `/`, unpaired surrogates, U+FFFE or U+FFFF, which would be changed or misread on the way (txgate's rule `attachment_name`, the same in every vendor; matched with the Unicode flag).
              * @example infosheet.pdf
              */
             FileName: components["schemas"]["XmlText"];

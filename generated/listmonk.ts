@@ -64,7 +64,11 @@ export interface components {
             subject?: string;
             /** @description Plain-text alternative body (listmonk v6.1+). */
             altbody?: string;
-            /** @description Available in the template as `{{ .Tx.Data.* }}`. */
+            /**
+             * @description Available in the template as `{{ .Tx.Data.* }}`. Plain JSON only, checked by txgate before sending
+             *     (x-txgate-rule: json_value): objects, arrays without holes, strings, finite numbers, booleans, null; at
+             *     most 64 levels deep and 1,000,000 values; no key `__proto__` at any depth (rule `reserved_key`).
+             */
             data?: {
                 [key: string]: unknown;
             };
@@ -83,6 +87,10 @@ export interface components {
         HasRecipientIds: unknown | unknown;
         TxMultipart: {
             data: components["schemas"]["TxMessage"];
+            /**
+             * @description One part per attachment. Each part's file name is without control characters (C0, DEL, C1), `"`, `\`, `/`, unpaired surrogates, U+FFFE or U+FFFF, which would be changed or misread on the way (txgate's rule `attachment_name`, the same in every vendor; matched with the Unicode flag): `FormData` percent-escapes CR, LF and `"`, and
+             *     listmonk keeps only what follows the last `/`.
+             */
             file?: string[];
         };
         TxQueued: {

@@ -4,10 +4,11 @@
  * `transactional`, `externalId`, `trackOpens` and `trackClicks` must be given, never defaulted.
  */
 import * as v from "valibot";
-import { named, noLineBreaks, plainObject } from "../core/validation.ts";
+import { emailAddress } from "../core/formats.ts";
+import { named, noLineBreaks, plainObject, record } from "../core/validation.ts";
 
-/** One bare address. valibot's `rfcEmail` is the same expression as Ajv's `format: email`, so both agree. */
-const Address = v.pipe(v.string(), v.rfcEmail());
+/** One bare address, as the spec's `format: email` has it (core/formats.ts; the spec's no-CR/LF pattern is implied). */
+const Address = v.pipe(v.string(), emailAddress);
 
 /** A URL path segment: `.` and `..` would be collapsed by URL parsing into a different endpoint. */
 export const PathSegment = v.pipe(
@@ -46,7 +47,7 @@ export const ActOnMessageSchema = v.strictObject({
         subjectLine: v.optional(Line(90)),
         previewText: v.optional(Line(240)),
         /** Every personalization field of the template, each value a string. */
-        personalizationDataMap: v.optional(plainObject(v.record(v.string(), v.string()))),
+        personalizationDataMap: v.optional(plainObject(record(v.string(), v.string()))),
       }),
     ),
   ),

@@ -2,8 +2,10 @@
  * Attachments from Web types only (`Blob`, `File`, `Uint8Array`, `ArrayBuffer`), so the same code runs on
  * Workers, Deno, Bun, browsers and Node.
  */
+import * as v from "valibot";
 import { bytesToBase64 } from "./base64.ts";
 import type { ValidationIssue } from "./outcome.ts";
+import { named } from "./validation.ts";
 
 /** What a caller can pass as an attachment's content. */
 export type AttachmentContent = Blob | Uint8Array | ArrayBuffer;
@@ -15,11 +17,53 @@ export interface Attachment {
   readonly contentType?: string;
 }
 
-/** The attachment's file name: the explicit one, else the `File`'s own name. */
-export function attachmentName(attachment: Attachment): string | undefined {
-  if (attachment.filename !== undefined) return attachment.filename;
-  const content = attachment.content as Partial<File>;
-  return typeof content.name === "string" && content.name ? content.name : undefined;
+/**
+ * What an attachment's file name may hold, in every vendor, however the name is given (rule `attachment_name`;
+ * the specs' pattern, matched with the Unicode flag as JSON Schema patterns are). Each refused character
+ * would be changed or misread on the way: control characters (CR and LF start a new MIME header; `FormData`
+ * percent-escapes them), `"` (`FormData` escapes it; it ends a quoted file name), `\` (a quoted-string escape) and
+ * `/` (listmonk keeps only the part after the last `/`), unpaired surrogates (UTF-8 cannot carry them), and
+ * U+FFFE and U+FFFF (XML cannot).
+ */
+export const ATTACHMENT_NAME_PATTERN = String.raw`^[^\x00-\x1F\x7F-\x9F"\\/\uD800-\uDFFF\uFFFE\uFFFF]+$`;
+const ATTACHMENT_NAME = new RegExp(ATTACHMENT_NAME_PATTERN, "u");
+const ATTACHMENT_NAME_MESSAGE =
+  'must be a file name without control characters, ", \\ or / (they would be changed on the way), unpaired surrogates, U+FFFE or U+FFFF';
+
+/** An explicit attachment file name (rule `attachment_name` for its characters). */
+export const AttachmentName = v.pipe(
+  v.string(),
+  v.minLength(1),
+  named("attachment_name", v.regex<string, string>(ATTACHMENT_NAME, ATTACHMENT_NAME_MESSAGE)),
+);
+
+/**
+ * Settles an attachment's file name once, in validation: the explicit `nameKey`, else the `File`'s own name
+ * (read once, held to the same rule, and written into `nameKey` of the output). What is sent is then the name
+ * that was checked, whatever a `File`'s `name` getter would answer the next time.
+ *
+ * @example
+ * const Attachment = v.pipe(v.strictObject({ content: ..., filename: v.optional(AttachmentName) }), settleAttachmentName("filename", "content"));
+ */
+export function settleAttachmentName<T extends object>(nameKey: keyof T & string, contentKey: keyof T & string) {
+  return named(
+    "attachment_name",
+    v.rawTransform<T, T>(({ dataset, addIssue, NEVER }) => {
+      const file = dataset.value as Record<string, unknown>;
+      if (file[nameKey] !== undefined) return dataset.value;
+      const content = file[contentKey];
+      const ownName = typeof content === "object" && content !== null ? (content as Partial<File>).name : undefined;
+      if (typeof ownName !== "string" || !ownName) return dataset.value;
+      if (!ATTACHMENT_NAME.test(ownName)) {
+        addIssue({
+          message: `the File's own name ${ATTACHMENT_NAME_MESSAGE}`,
+          path: [{ type: "object", origin: "value", input: file, key: nameKey, value: ownName }] as never,
+        });
+        return NEVER;
+      }
+      return { ...file, [nameKey]: ownName } as T;
+    }),
+  );
 }
 
 /** The attachment's MIME type: the explicit one, else the `Blob`'s own type, else `application/octet-stream`. */

@@ -1,13 +1,44 @@
 /**
- * valibot glue shared by every vendor: turning issues into `ValidationIssue`s, and naming vendor rules so a
- * failure says which rule broke (`listmonk_mode`, `everlytic_unique_fields`, ...), not just "check".
+ * valibot glue shared by every vendor: turning issues into `ValidationIssue`s, naming vendor rules so a failure
+ * says which rule broke (`listmonk_mode`, `everlytic_unique_fields`, ...), and the few schemas every vendor
+ * needs that valibot's own get wrong for a JSON wire: records that keep every key, plain objects only, JSON values.
  */
 import * as v from "valibot";
 import type { ValidationIssue } from "./outcome.ts";
 
-/** `a.b.0.c` from a valibot issue path; the root is `""`. */
+/** A key that can be written after a dot without being misread: no separator, quote, space or invisible character. */
+const SIMPLE_KEY = /^[^\s.[\]"\\\p{C}]+$/u;
+
+/**
+ * The path of a value inside the input: `a.b.0.c` for simple keys and array indexes, `a["b.c"]`, `headers[""]`
+ * for any other key (JSON string quoting); the root is `""`.
+ *
+ * @example
+ * formatPath(["data", "a.b", 0]); // 'data["a.b"].0'
+ */
+export function formatPath(keys: readonly (string | number)[]): string {
+  let path = "";
+  for (const key of keys) {
+    if (typeof key === "number" || SIMPLE_KEY.test(key)) path += path ? `.${key}` : String(key);
+    else path += `[${JSON.stringify(key)}]`;
+  }
+  return path;
+}
+
+/**
+ * `path` (as `formatPath` writes it) inside the value at `parent`, e.g. a worker's `variables` plus an issue's path.
+ *
+ * @example
+ * joinPath("variables", 'x["a.b"]'); // 'variables.x["a.b"]'
+ * joinPath("variables", '[""]'); // 'variables[""]'
+ */
+export function joinPath(parent: string, path: string): string {
+  if (!parent || !path) return parent || path;
+  return path.startsWith("[") ? `${parent}${path}` : `${parent}.${path}`;
+}
+
 function issuePath(issue: v.BaseIssue<unknown>): string {
-  return (issue.path ?? []).map((item) => String((item as { key: unknown }).key)).join(".");
+  return formatPath((issue.path ?? []).map((item) => (item as { key: unknown }).key as string | number));
 }
 
 /** Flattens valibot issues (unions report their branches' issues nested) into `ValidationIssue`s. */
@@ -77,6 +108,189 @@ export const noLineBreaks = named("no_line_breaks", v.regex<string, string>(/^[^
  * not. `plainObject(schema)` refuses anything but a non-array object first, as rule `object`.
  */
 export function plainObject<S extends v.GenericSchema>(schema: S) {
-  const isPlainObject = (value: unknown) => typeof value === "object" && value !== null && !Array.isArray(value);
-  return v.pipe(named("object", v.custom<v.InferInput<S>>(isPlainObject, "must be an object")), schema);
+  return v.pipe(named("object", v.custom<v.InferInput<S>>(isPlainObject, "must be a plain object")), schema);
+}
+
+/**
+ * A JSON object: its prototype is `Object.prototype` or `null`. A `Map`, `Set`, `Date`, class instance or boxed
+ * primitive would reach the wire as `{}` or as whatever its `toJSON` says, not as the caller's data.
+ */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+type RecordKeySchema = Parameters<typeof v.record>[0];
+
+/** An issue of one of this file's own schemas, shaped as valibot shapes its issues. */
+function issueAt(type: string, input: unknown, message: string, keys: readonly (string | number)[]): v.BaseIssue<unknown> {
+  return {
+    kind: "schema",
+    type,
+    input,
+    expected: null,
+    received: typeof input,
+    message,
+    path: keys.length
+      ? (keys.map((key) => ({ type: "object", origin: "value", input: undefined, key, value: undefined })) as never)
+      : undefined,
+  };
+}
+
+const RESERVED_KEY = "the key __proto__ cannot be sent: in JavaScript it sets an object's prototype instead of a field";
+
+/**
+ * valibot's `record`, except that every own key is checked and kept. valibot's own silently drops
+ * `constructor` and `prototype` (and their values go unchecked); here they are ordinary keys, validated and
+ * sent. `__proto__` is refused (rule `reserved_key`): it cannot be carried through JavaScript objects safely.
+ *
+ * @example
+ * const Variables = record(v.string(), v.string());
+ */
+export function record<K extends RecordKeySchema, V extends v.GenericSchema>(key: K, value: V): v.RecordSchema<K, V, undefined> {
+  const schema = v.record(key, value);
+  return {
+    ...schema,
+    "~run"(dataset, config) {
+      const input = dataset.value;
+      if (!input || typeof input !== "object") return schema["~run"](dataset, config);
+      const output: Record<string, unknown> = {};
+      const issues: v.BaseIssue<unknown>[] = [];
+      let typed = true;
+      // Own enumerable string keys: exactly what JSON.stringify sends.
+      for (const entryKey of Object.keys(input)) {
+        const entryValue = (input as Record<string, unknown>)[entryKey];
+        if (entryKey === "__proto__") {
+          issues.push(issueAt("reserved_key", entryKey, RESERVED_KEY, [entryKey]));
+          typed = false;
+          continue;
+        }
+        for (const [part, origin] of [[key, "key"], [value, "value"]] as const) {
+          const result = part["~run"]({ value: origin === "key" ? entryKey : entryValue }, config);
+          for (const issue of result.issues ?? []) {
+            const item = { type: "object", origin, input, key: entryKey, value: entryValue } as never;
+            issues.push({ ...issue, path: origin === "key" ? [item] : [item, ...(issue.path ?? [])] });
+          }
+          if (!result.typed) typed = false;
+          if (origin === "value") output[entryKey] = result.value;
+        }
+      }
+      return (issues.length ? { typed, value: output, issues } : { typed, value: output }) as never;
+    },
+  };
+}
+
+/** A value JSON can carry as it is: what `jsonValue` accepts and returns. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** How deep a JSON value may nest. Far beyond any template's data, and far within every runtime's stack. */
+export const MAX_JSON_DEPTH = 64;
+/** How many values (objects, arrays and scalars) one JSON value may hold; an object reused many times counts each time. */
+export const MAX_JSON_VALUES = 1_000_000;
+
+class JsonProblem {
+  constructor(
+    readonly rule: string,
+    readonly keys: (string | number)[],
+    readonly message: string,
+  ) {}
+}
+
+const JSON_VALUE = "must be a JSON value: a string, a finite number, true, false, null, a plain object or a dense array";
+
+/**
+ * Reads a JSON value once and copies it, so what is sent is exactly what was checked (a getter cannot answer
+ * differently the second time) and `JSON.stringify` has nothing to change: no `toJSON`, no `Map` sent as `{}`,
+ * no `NaN` sent as `null`, no `undefined` or array hole dropped or nulled.
+ */
+function copyJson(root: unknown): unknown {
+  const ancestors = new Set<object>();
+  let count = 0;
+  const copy = (value: unknown, keys: (string | number)[]): unknown => {
+    if (++count > MAX_JSON_VALUES) throw new JsonProblem("json_size", keys, `must hold at most ${MAX_JSON_VALUES} values`);
+    if (value === null || typeof value === "string" || typeof value === "boolean") return value;
+    if (typeof value === "number") {
+      if (Number.isFinite(value)) return value;
+      throw new JsonProblem("json_value", keys, "must be a finite number (JSON has no NaN or Infinity)");
+    }
+    if (typeof value !== "object") throw new JsonProblem("json_value", keys, `${JSON_VALUE}, not ${typeof value}`);
+    if (ancestors.has(value)) throw new JsonProblem("json_value", keys, "must not contain itself");
+    if (keys.length >= MAX_JSON_DEPTH) throw new JsonProblem("json_depth", keys, `must not nest deeper than ${MAX_JSON_DEPTH} levels`);
+    ancestors.add(value);
+    try {
+      if (Array.isArray(value) && Object.getPrototypeOf(value) === Array.prototype) {
+        const items: unknown[] = [];
+        for (let index = 0; index < value.length; index++) {
+          if (!(index in value)) throw new JsonProblem("json_value", [...keys, index], "must not be a hole in an array (JSON would send null)");
+          items.push(copy(value[index], [...keys, index]));
+        }
+        return items;
+      }
+      if (!isPlainObject(value)) {
+        const kind = Object.prototype.toString.call(value).slice(8, -1);
+        throw new JsonProblem("json_value", keys, `${JSON_VALUE}, not ${kind === "Object" ? "a class instance" : `a ${kind}`}`);
+      }
+      if (Object.getOwnPropertySymbols(value).length) throw new JsonProblem("json_value", keys, "must not have symbol keys (JSON drops them)");
+      const fields: Record<string, unknown> = {};
+      for (const key of Object.keys(value)) {
+        if (key === "__proto__") throw new JsonProblem("reserved_key", [...keys, key], RESERVED_KEY);
+        fields[key] = copy(value[key], [...keys, key]);
+      }
+      return fields;
+    } catch (error) {
+      if (error instanceof JsonProblem) throw error;
+      // A getter or Proxy trap threw while the value was read: say where.
+      throw new JsonProblem("unreadable_input", keys, UNREADABLE);
+    } finally {
+      ancestors.delete(value);
+    }
+  };
+  return copy(root, []);
+}
+
+/**
+ * A JSON value, read once and returned as a plain copy (rule `json_value`, with `json_depth`, `json_size`,
+ * `reserved_key` and `unreadable_input` for their own cases). Accepts plain objects, dense arrays, strings,
+ * finite numbers, booleans and null, and nothing else.
+ *
+ * @example
+ * const Data = plainObject(jsonValue<Record<string, unknown>>());
+ */
+export function jsonValue<T = JsonValue>(): v.CustomSchema<T, undefined> {
+  const schema = v.custom<T>(() => true);
+  return named("json_value", {
+    ...schema,
+    "~run"(dataset) {
+      try {
+        return { typed: true, value: copyJson(dataset.value) as T };
+      } catch (error) {
+        if (!(error instanceof JsonProblem)) throw error;
+        return { typed: false, value: dataset.value, issues: [issueAt(error.rule, dataset.value, error.message, error.keys)] } as never;
+      }
+    },
+  });
+}
+
+const UNREADABLE = "could not be read: a getter or Proxy trap threw";
+
+/** What `validateInput` found: the validated copy of the input, or the issues. */
+export type InputCheck<T> = { readonly success: true; readonly output: T } | { readonly success: false; readonly issues: ValidationIssue[] };
+
+/**
+ * Validates a caller's input without ever throwing: input whose reading throws (a throwing getter, a revoked
+ * Proxy) is refused as `unreadable_input`, never a rejected send. Callers send `output`, the copy that was
+ * checked, never the input itself.
+ *
+ * @example
+ * const checked = validateInput(ListmonkMessageSchema, message);
+ * if (!checked.success) return invalid("listmonk", checked.issues, redactor);
+ */
+export function validateInput<S extends v.GenericSchema>(schema: S, input: unknown): InputCheck<v.InferOutput<S>> {
+  try {
+    const parsed = v.safeParse(schema, input);
+    return parsed.success ? { success: true, output: parsed.output } : { success: false, issues: toValidationIssues(parsed.issues) };
+  } catch {
+    return { success: false, issues: [{ path: "", rule: "unreadable_input", message: UNREADABLE }] };
+  }
 }

@@ -2,7 +2,7 @@
  * Our message to Everlytic's wire body. The message already has the wire's shape; only attachments given as
  * Web-type `content` change, into `{filename, data}` with base64 data.
  */
-import { attachmentBase64, attachmentName } from "../core/attachment.ts";
+import { attachmentBase64 } from "../core/attachment.ts";
 import type { components } from "../../generated/everlytic.ts";
 import type { EverlyticMessage } from "./schema.ts";
 
@@ -19,7 +19,8 @@ export async function toSendMailRequest(message: EverlyticMessage): Promise<Send
     files.map(async ({ content, ...file }) =>
       content === undefined
         ? file
-        : { ...file, filename: attachmentName({ content, filename: file.filename }), data: await attachmentBase64({ content }) },
+        : // filename is the one validation settled, a File's own name included.
+          { ...file, data: await attachmentBase64({ content }) },
     ),
   );
   return { ...message, attachments: { ...message.attachments, data } } as SendMailRequest;

@@ -4,12 +4,13 @@
  * Each pattern here is the one in specs/everlytic.yaml, character for character (the agreement test compares them).
  */
 import * as v from "valibot";
-import { isAttachmentContent, type AttachmentContent } from "../core/attachment.ts";
-import { named, noLineBreaks, plainObject, rule } from "../core/validation.ts";
+import { AttachmentName, isAttachmentContent, settleAttachmentName, type AttachmentContent } from "../core/attachment.ts";
+import { emailAddress } from "../core/formats.ts";
+import { named, noLineBreaks, plainObject, record, rule } from "../core/validation.ts";
 
-/** `EmailAddress.pattern`: a dot-atom local part @ a domain of two or more labels. */
-export const EMAIL_ADDRESS =
-  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
+/** `EmailAddress` is `format: email`, checked as core/formats.ts checks it. */
+export { EMAIL_ADDRESS } from "../core/formats.ts";
+
 /** `CustomHeaders.propertyNames.pattern`: `X-` then an RFC 9110 token. */
 export const CUSTOM_HEADER_NAME = /^X-[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** `InlineAttachment.data.pattern`: standard base64, padded, no line breaks. */
@@ -20,16 +21,17 @@ export const WEB_URL =
 
 /** A JSON object with exactly these fields: valibot's own object schemas would also take an array. */
 const strict = <E extends v.ObjectEntries>(entries: E) => plainObject(v.strictObject(entries));
-const Email = v.pipe(v.string(), v.maxLength(254), named("email", v.regex(EMAIL_ADDRESS, "must be a bare email address")));
+/** `EmailAddress`: `format: email` (core/formats.ts), at most 254 characters. */
+const Email = v.pipe(v.string(), v.maxLength(254), emailAddress);
 /** Text that ends up in a mail header or a MIME part header (a display name, a header value). */
 const OneLine = v.pipe(v.string(), noLineBreaks);
 const HeaderText = v.pipe(v.string(), v.minLength(1), noLineBreaks);
 const Address = strict({ email: Email, name: v.optional(OneLine) });
-const TagValues = plainObject(v.record(v.pipe(v.string(), v.minLength(1)), v.string()));
+const TagValues = plainObject(record(v.pipe(v.string(), v.minLength(1)), v.string()));
 
 const Attachment = v.pipe(
   strict({
-    filename: v.optional(HeaderText),
+    filename: v.optional(AttachmentName),
     data: v.optional(v.pipe(v.string(), v.minLength(1), named("base64", v.regex(BASE64, "must be standard padded base64")))),
     path: v.optional(HeaderText),
     /** Not an Everlytic field: bytes txgate encodes into `data`. */
@@ -44,13 +46,15 @@ const Attachment = v.pipe(
     ),
     content_id: v.optional(HeaderText),
   }),
+  // A File's own name becomes `filename` here, checked by the same rule as an explicit one.
+  settleAttachmentName("filename", "content"),
   rule("attachment_source", (file) => {
     const sources = (["data", "path", "content"] as const).filter((key) => file[key] !== undefined);
     return sources.length === 1 ? [] : [{ path: [sources[1] ?? "data"], message: "give exactly one of data, path or content" }];
   }),
-  // "filename: Yes, if data is not empty"; content becomes data, and a File brings its own name.
+  // "filename: Yes, if data is not empty"; content becomes data, and a File's own name is in filename by now.
   rule("filename_with_data", (file) =>
-    (file.data ?? file.content) !== undefined && !file.filename && !(file.content as Partial<File> | undefined)?.name
+    (file.data ?? file.content) !== undefined && !file.filename
       ? [{ path: ["filename"], message: "is required with data or content (a File's own name counts)" }]
       : [],
   ),
@@ -66,7 +70,7 @@ const fields = strict({
           common_fields: v.optional(TagValues),
           unique_fields: v.optional(
             // One address per entry, as in every vendor example.
-            v.array(plainObject(v.pipe(v.record(Email, TagValues), v.minEntries(1), v.maxEntries(1)))),
+            v.array(plainObject(v.pipe(record(Email, TagValues), v.minEntries(1), v.maxEntries(1)))),
           ),
         }),
       ),
@@ -82,7 +86,7 @@ const fields = strict({
     bcc: v.optional(v.array(Address)),
     custom_headers: v.optional(
       plainObject(
-        v.record(
+        record(
           v.pipe(v.string(), named("custom_header_name", v.regex(CUSTOM_HEADER_NAME, "must start with X- and be a header name"))),
           v.union([OneLine, v.pipe(v.array(OneLine), v.minLength(1))]),
         ),

@@ -1,4 +1,3 @@
-import * as v from "valibot";
 import { unreadableAttachment } from "../core/attachment.ts";
 import { TxgateConfigError } from "../core/credentials.ts";
 import { deliver, invalid } from "../core/deliver.ts";
@@ -8,7 +7,7 @@ import type { Outcome } from "../core/outcome.ts";
 import { withIdempotency } from "../core/idempotency.ts";
 import { Redactor } from "../core/redact.ts";
 import { responseBody } from "../core/response.ts";
-import { toValidationIssues } from "../core/validation.ts";
+import { validateInput } from "../core/validation.ts";
 import type { paths } from "../../generated/expertsender.ts";
 import type { ExpertSenderOptions } from "./options.ts";
 import { apiKeyAuthorizer, apiRequestXml, toApiRequest, type SystemTransactionalRequest } from "./request.ts";
@@ -55,8 +54,8 @@ export function createExpertSenderClient(options: ExpertSenderOptions): ExpertSe
   return {
     // An idempotency key is checked before anything else, so a replay neither validates nor sends again.
     send: withIdempotency("expertsender", options.idempotencyLedger, async (message, call) => {
-      const parsed = v.safeParse(ExpertSenderMessageSchema, message);
-      if (!parsed.success) return invalid("expertsender", toValidationIssues(parsed.issues), redactor);
+      const parsed = validateInput(ExpertSenderMessageSchema, message);
+      if (!parsed.success) return invalid("expertsender", parsed.issues, redactor);
       let body: SystemTransactionalRequest;
       try {
         body = await toApiRequest(parsed.output);

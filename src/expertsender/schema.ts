@@ -3,7 +3,8 @@
  * string ends up in an XML document, so every one must be text XML 1.0 can carry.
  */
 import * as v from "valibot";
-import { attachmentName, isAttachmentContent, type AttachmentContent } from "../core/attachment.ts";
+import { AttachmentName, isAttachmentContent, settleAttachmentName, type AttachmentContent } from "../core/attachment.ts";
+import { emailAddress, ipAddress } from "../core/formats.ts";
 import { named, noLineBreaks, rule } from "../core/validation.ts";
 
 /**
@@ -59,7 +60,7 @@ export function propertyType(property: { Value: unknown; Type?: PropertyType }):
 const Receiver = v.pipe(
   v.strictObject({
     Id: v.optional(Int32Id),
-    Email: v.optional(v.pipe(v.string(), v.email())),
+    Email: v.optional(v.pipe(v.string(), emailAddress)),
     EmailMd5: v.optional(v.pipe(v.string(), named("md5_hex", v.regex(/^[0-9a-f]{32}$/, "must be 32 lower-case hex digits")))),
     EmailSha256: v.optional(v.pipe(v.string(), named("sha256_hex", v.regex(/^[0-9a-f]{64}$/, "must be 64 lower-case hex digits")))),
     /** Send `Email` as its MD5 or SHA-256 hash (of the lower-cased address) instead of the address itself. */
@@ -69,7 +70,8 @@ const Receiver = v.pipe(
     Name: v.optional(XmlText),
     TrackingCode: v.optional(XmlText),
     Vendor: v.optional(XmlText),
-    Ip: v.optional(v.pipe(v.string(), v.ip())),
+    /** The spec's `anyOf: [format: ipv4, format: ipv6]`: no zone ID; IPv6 with an embedded IPv4 is fine. */
+    Ip: v.optional(v.pipe(v.string(), ipAddress)),
     Properties: v.optional(v.array(Property)),
     Bcc: v.optional(v.pipe(v.string(), v.minLength(1), noLineBreaks, xmlChar)),
   }),
@@ -94,16 +96,19 @@ const Snippet = v.strictObject({
   Value: XmlText,
 });
 
-const Attachment = v.strictObject({
+const Attachment = v.pipe(
+  v.strictObject({
   Content: v.pipe(
     named("attachment_content", v.custom<AttachmentContent>(isAttachmentContent, "must be a Blob, File, Uint8Array or ArrayBuffer")),
     named("attachment_not_empty", v.check<AttachmentContent, string>((content) => byteSize(content) > 0, "must not be empty")),
   ),
-  /** Defaults to the `File`'s own name. */
-  FileName: v.optional(v.pipe(v.string(), v.minLength(1), noLineBreaks, xmlChar)),
+  /** Defaults to the `File`'s own name (settled once, below). */
+  FileName: v.optional(AttachmentName),
   /** Defaults to the `Blob`'s own type, else ExpertSender assumes `application/octet-stream`. */
   MimeType: v.optional(v.pipe(v.string(), named("mime_type", v.regex(MIME_TYPE, "must be a MIME type (type/subtype, no parameters)")))),
-});
+  }),
+  settleAttachmentName("FileName", "Content"),
+);
 
 type AttachmentInput = v.InferOutput<typeof Attachment>;
 type Problem = { path: (string | number)[]; message: string };
@@ -112,19 +117,15 @@ function byteSize(content: AttachmentContent): number {
   return content instanceof Blob ? content.size : content.byteLength;
 }
 
-/** The file name an attachment is sent under: its `FileName`, else its `File`'s name. */
+/** The file name an attachment is sent under: its `FileName`, which validation set from a `File`'s own name. */
 export function attachmentFileName(attachment: AttachmentInput): string | undefined {
-  return attachmentName({ content: attachment.Content, filename: attachment.FileName });
+  return attachment.FileName;
 }
 
 function attachmentNameProblems(attachments: AttachmentInput[]): Problem[] {
-  return attachments.flatMap((attachment, index) => {
-    const name = attachmentFileName(attachment);
-    // An explicit FileName was checked field by field; a File's own name is checked here.
-    return name && /^[^\r\n]+$/.test(name) && XML_TEXT.test(name)
-      ? []
-      : [{ path: [index, "FileName"], message: "an attachment needs a FileName (or a File with a name) without CR, LF or control characters" }];
-  });
+  return attachments.flatMap((attachment, index) =>
+    attachment.FileName ? [] : [{ path: [index, "FileName"], message: "an attachment needs a FileName (or a File with a name)" }],
+  );
 }
 
 /** The items whose key an earlier item already has (items without a key are another rule's business). */

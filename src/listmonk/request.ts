@@ -1,7 +1,7 @@
 /**
  * Our message to listmonk's wire format: JSON, or multipart with one `data` field and a `file` part per attachment.
  */
-import { attachmentBlob, attachmentName, type Attachment } from "../core/attachment.ts";
+import { attachmentBlob, type Attachment } from "../core/attachment.ts";
 import type { components } from "../../generated/listmonk.ts";
 import type { ListmonkMessage } from "./schema.ts";
 
@@ -21,7 +21,8 @@ export function txBodySerializer(attachments: readonly Attachment[] | undefined)
     const form = new FormData();
     form.append("data", JSON.stringify(body));
     for (const attachment of attachments) {
-      form.append("file", attachmentBlob(attachment), attachmentName(attachment));
+      // The name validation settled (a File's own name included), never one read again from the File.
+      form.append("file", attachmentBlob(attachment), attachment.filename!);
     }
     return form;
   };

@@ -2,35 +2,27 @@
  * listmonk's own rules for `POST /api/tx` (cmd/tx.go, validateTxMessage), checked before anything is sent.
  */
 import * as v from "valibot";
-import { isAttachmentContent } from "../core/attachment.ts";
-import { named, noLineBreaks, plainObject, rule } from "../core/validation.ts";
+import { AttachmentName, isAttachmentContent, settleAttachmentName } from "../core/attachment.ts";
+import { emailAddress } from "../core/formats.ts";
+import { jsonValue, named, noLineBreaks, plainObject, record, rule } from "../core/validation.ts";
 
 /**
- * A bare address, as listmonk's `SanitizeEmail` accepts: `Name <a@example.com>` is refused with `Invalid email.`
+ * The spec's `Email`: `format: email` and at most 254 characters. `format: email` already refuses what the spec's
+ * pattern spells out for listmonk (`SanitizeEmail` answers `Name <a@example.com>` with `Invalid email.`).
  */
-const Email = v.pipe(v.string(), v.maxLength(254), v.email("must be a bare email address (no display name)"));
+const Email = v.pipe(v.string(), v.maxLength(254), emailAddress);
 const SubscriberId = v.pipe(v.number(), v.integer(), v.minValue(1));
 /** A header field name: printable ASCII without spaces or a colon (RFC 5322). */
 const HeaderName = v.pipe(v.string(), named("header_name", v.regex(/^[!-9;-~]+$/, "must be a header name (printable ASCII, no colon or space)")));
 
-/**
- * `data` goes out through `JSON.stringify`, which throws on a BigInt or a cycle. Caught here, that is a
- * validation outcome; caught in the send, it would read as a network failure that may have sent the email.
- */
-function isJson(value: unknown): boolean {
-  try {
-    JSON.stringify(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const Attachment = v.strictObject({
-  content: v.custom<Blob | Uint8Array | ArrayBuffer>(isAttachmentContent, "must be a Blob, File, Uint8Array or ArrayBuffer"),
-  filename: v.optional(v.pipe(v.string(), v.minLength(1), noLineBreaks)),
-  contentType: v.optional(v.pipe(v.string(), noLineBreaks)),
-});
+const Attachment = v.pipe(
+  v.strictObject({
+    content: v.custom<Blob | Uint8Array | ArrayBuffer>(isAttachmentContent, "must be a Blob, File, Uint8Array or ArrayBuffer"),
+    filename: v.optional(AttachmentName),
+    contentType: v.optional(v.pipe(v.string(), noLineBreaks)),
+  }),
+  settleAttachmentName("filename", "content"),
+);
 
 const fields = v.strictObject({
   subscriber_mode: v.optional(v.picklist(["default", "fallback", "external"])),
@@ -42,8 +34,9 @@ const fields = v.strictObject({
   from_email: v.optional(v.pipe(v.string(), v.maxLength(998), noLineBreaks)),
   subject: v.optional(v.pipe(v.string(), v.maxLength(998), noLineBreaks)),
   altbody: v.optional(v.string()),
-  data: v.optional(v.pipe(plainObject(v.record(v.string(), v.unknown())), named("json", v.check<Record<string, unknown>, string>(isJson, "must be JSON (no BigInt, no cycles)")))),
-  headers: v.optional(v.array(plainObject(v.record(HeaderName, v.pipe(v.string(), noLineBreaks))))),
+  /** Template data: plain JSON only, read once and sent as the copy that was checked. */
+  data: v.optional(plainObject(jsonValue<Record<string, unknown>>())),
+  headers: v.optional(v.array(plainObject(record(HeaderName, v.pipe(v.string(), noLineBreaks))))),
   messenger: v.optional(v.pipe(v.string(), v.minLength(1))),
   content_type: v.optional(v.picklist(["html", "markdown", "plain"])),
   /** Files sent as multipart `file` parts. Not a listmonk JSON field: txgate moves them to the form. */
@@ -82,9 +75,9 @@ function recipientProblems(message: Fields): Problem[] {
 }
 
 function attachmentProblems(message: Fields): Problem[] {
+  // settleAttachmentName has put a File's own name into filename.
   return (message.attachments ?? []).flatMap((attachment, index) => {
-    const fileName = (attachment.content as Partial<File>).name;
-    return attachment.filename || fileName
+    return attachment.filename
       ? []
       : [{ path: ["attachments", index, "filename"], message: "an attachment needs a filename (or a File with a name)" }];
   });

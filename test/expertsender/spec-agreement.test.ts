@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { toValidationIssues } from "../../src/core/validation.js";
 import { ExpertSenderMessageSchema, type ExpertSenderMessage } from "../../src/expertsender/index.js";
 import { apiRequestXml, toApiRequest } from "../../src/expertsender/request.js";
-import { parseApiResponse } from "../../src/expertsender/response.js";
+import { parseApiResponse } from "../../src/expertsender/api-response-xml.js";
 import type { ValidExpertSenderMessage } from "../../src/expertsender/schema.js";
 import { loadSpec, specErrors, specSchema } from "../support/spec.js";
 import { exampleXml, parseApiRequest } from "./xml-model.js";
@@ -81,9 +81,9 @@ const invalid: InvalidRow[] = [
   { name: "non-ASCII snippet name", input: withSnippet({ Name: "héllo", Value: "x" }), path: "Snippets.0.Name", rule: "snippet_name", spec: "wire" },
   { name: "backspace in a snippet value", input: withSnippet({ Name: "a", Value: "\b" }), path: "Snippets.0.Value", rule: "xml_char", spec: "wire" },
   { name: "unknown snippet field", input: withSnippet({ Name: "a", Value: "x", Html: true }), path: "Snippets.0.Html", rule: "unknown_field", spec: "wire" },
-  { name: "file name with a line break", input: withAttachment({ Content: bytes, FileName: "a\r\nb.pdf" }), path: "Attachments.0.FileName", rule: "no_line_breaks", spec: "wire" },
+  { name: "file name with a line break", input: withAttachment({ Content: bytes, FileName: "a\r\nb.pdf" }), path: "Attachments.0.FileName", rule: "attachment_name", spec: "wire" },
   { name: "empty file name", input: withAttachment({ Content: bytes, FileName: "" }), path: "Attachments.0.FileName", rule: "min_length", spec: "wire" },
-  { name: "NUL in a file name", input: withAttachment({ Content: bytes, FileName: "a\u0000.pdf" }), path: "Attachments.0.FileName", rule: "xml_char", spec: "wire" },
+  { name: "NUL in a file name", input: withAttachment({ Content: bytes, FileName: "a\u0000.pdf" }), path: "Attachments.0.FileName", rule: "attachment_name", spec: "wire" },
   { name: "MIME type without a subtype", input: withAttachment({ Content: bytes, FileName: "a.pdf", MimeType: "pdf" }), path: "Attachments.0.MimeType", rule: "mime_type", spec: "wire" },
   { name: "MIME type with parameters", input: withAttachment({ Content: bytes, FileName: "a.txt", MimeType: "text/plain; charset=utf-8" }), path: "Attachments.0.MimeType", rule: "mime_type", spec: "wire" },
   { name: "empty attachment", input: withAttachment({ Content: new Uint8Array(0), FileName: "empty.txt" }), path: "Attachments.0.Content", rule: "attachment_not_empty", spec: "wire" },
@@ -205,7 +205,7 @@ const valid: { name: string; input: ExpertSenderMessage }[] = [
         { Content: new File(["%PDF"], "test.pdf", { type: "application/pdf" }) },
         { Content: new Blob(["x"], { type: "text/plain;charset=utf-8" }), FileName: "x.txt" },
         { Content: bytes.buffer, FileName: "raw.bin", MimeType: "application/vnd.ms-excel" },
-        { Content: bytes, FileName: "Report <Q3> & \"notes\".pdf" },
+        { Content: bytes, FileName: "Report <Q3> & 'notes'.pdf" },
       ],
     },
   },

@@ -22,7 +22,7 @@ export const invalidListmonkMessages: [string, unknown, string[]][] = [
   ["headers as an object", { ...ok, headers: { "X-A": "b" } }, ["headers array"]],
   ["a header given as an array", { ...ok, headers: [["X-A", "b"]] }, ["headers.0 object"]],
   ["CRLF in a header value", { ...ok, headers: [{ "X-A": "b\r\nBcc: evil@example.com" }] }, ["headers.0.X-A no_line_breaks"]],
-  ["LF in a header name", { ...ok, headers: [{ "X-A\nBcc": "b" }] }, ["headers.0.X-A\nBcc header_name"]],
+  ["LF in a header name", { ...ok, headers: [{ "X-A\nBcc": "b" }] }, ['headers.0["X-A\\nBcc"] header_name']],
   ["CR in the subject", { ...ok, subject: "Hi\rBcc: evil@example.com" }, ["subject no_line_breaks"]],
   ["LF in from_email", { ...ok, from_email: "a@example.com\nBcc: evil@example.com" }, ["from_email no_line_breaks"]],
   ["unknown content type", { ...ok, content_type: "rtf" }, ["content_type picklist"]],

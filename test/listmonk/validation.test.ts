@@ -35,15 +35,15 @@ describe("data that JSON cannot carry", () => {
   const cyclic: Record<string, unknown> = { order: "1234" };
   cyclic.self = cyclic;
   it.each([
-    ["a BigInt", { total: 10n }],
-    ["a cycle", cyclic],
-  ])("%s is a validation outcome naming data, not a network failure", async (_, data) => {
+    ["a BigInt", { total: 10n }, "data.total"],
+    ["a cycle", cyclic, "data.self"],
+  ])("%s is a validation outcome naming data, not a network failure", async (_, data, path) => {
     const outcome = await createListmonkClient({ baseUrl: listmonk.url, username: LISTMONK_USER, token: LISTMONK_TOKEN }).send({
       subscriber_emails: ["ada@example.com"],
       template_id: 2,
       data,
     });
-    expect(outcome).toMatchObject({ ok: false, kind: "validation", delivery: "not_sent", issues: [{ path: "data", rule: "json" }] });
+    expect(outcome).toMatchObject({ ok: false, kind: "validation", delivery: "not_sent", issues: [{ path, rule: "json_value" }] });
     expect(listmonk.requests).toHaveLength(0);
   });
 });
