@@ -24,6 +24,12 @@ function readable(message: unknown): string | undefined {
     .join("; ");
 }
 
+/** The addresses a text names, lower-cased: whole words only, so `ounced@example.com` is not read out of `bounced@example.com`. */
+function addressesIn(text: string): Set<string> {
+  const words = text.toLowerCase().split(/[\s,;:<>()[\]"]+/);
+  return new Set(words.map((word) => word.replace(/^'+|['.]+$/g, "")).filter((word) => word.includes("@")));
+}
+
 /**
  * Maps one HTTP answer. `recipients` are the request's to, cc and bcc addresses, for naming the suppressed ones.
  *
@@ -58,14 +64,16 @@ export function mapEverlyticResponse(
   const hit = quota ?? limit ?? forbidden ?? suppressed;
   if (status < 400 || !hit) return failure;
   // Suppression is checked before sending ("suppressionValidation") and no transaction id comes back, so nobody
-  // got the email; the recipients the error names are the ones to drop before sending again.
-  const named = hit === suppressed ? `${readable(hit.message)} ${hit.location}`.toLowerCase() : "";
-  const failedRecipients = recipients.filter((email) => named.includes(email.toLowerCase()));
+  // got the email; the recipients the error names are the ones to drop before sending again. An error that
+  // names none leaves which ones unknown: no `failedRecipients`, and the message says so.
+  const named = hit === suppressed ? addressesIn(`${readable(hit.message)} ${hit.location}`) : new Set<string>();
+  const failedRecipients = recipients.filter((email) => named.has(email.toLowerCase()));
+  const { message } = failure as { message: string };
   return {
     ...said,
     status,
     vendorCode: hit.reason,
-    message: (failure as { message: string }).message,
+    message: hit === suppressed && !failedRecipients.length ? `${message}; Everlytic did not say which recipient is suppressed` : message,
     kind: hit === limit ? "rate_limited" : hit === forbidden ? "auth" : "rejected",
     retryable: hit === limit,
     delivery: "not_sent",

@@ -219,11 +219,19 @@ describe("Everlytic's documented error answers", () => {
     expect(everlytic.delivered).toHaveLength(0);
   });
 
-  it("maps Suppressed without a named address to a rejection without failedRecipients", async () => {
+  it("names only the whole addresses Everlytic names, not an address that is part of another", async () => {
+    const to = [{ email: "ounced@example.com" }, { email: "Bounced@Example.com" }];
+    const outcome = failure(await client().send({ ...minimal, headers: { ...minimal.headers, to } }));
+    expect(outcome.kind === "rejected" && outcome.failedRecipients).toEqual(["Bounced@Example.com"]);
+  });
+
+  it("maps Suppressed without a named address to a rejection that says which recipient is unknown", async () => {
     everlytic.answerNext(everlyticError(400, { reason: "Suppressed", message: "Recipient is suppressed", location: "suppressionValidation" }));
     const outcome = failure(await client().send(minimal));
-    expect(outcome).toMatchObject({ kind: "rejected", vendorCode: "Suppressed" });
+    expect(outcome).toMatchObject({ kind: "rejected", vendorCode: "Suppressed", delivery: "not_sent" });
+    // Not an empty list, which would say "none": nobody is named, so which recipients is unknown.
     expect(outcome).not.toHaveProperty("failedRecipients");
+    expect(outcome.message).toBe("400 Suppressed: Recipient is suppressed; Everlytic did not say which recipient is suppressed");
   });
 
   it("maps RequestLimit to rate_limited: nothing was sent, so it is retried and can then succeed", async () => {
