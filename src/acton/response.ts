@@ -39,7 +39,9 @@ export function mapEteResponse(
   recipients: readonly string[],
 ): Answer<EteSuccess> {
   const answer = (body && typeof body === "object" ? body : {}) as Partial<EteSuccess>;
-  const suppressed = Array.isArray(answer.suppressedRecipients) ? answer.suppressedRecipients : [];
+  // Whatever the list holds is named (JSON, so it can be shown): a malformed entry must not hide a suppression.
+  const listed: unknown[] = Array.isArray(answer.suppressedRecipients) ? answer.suppressedRecipients : [];
+  const suppressed = listed.map((address) => (typeof address === "string" ? address : JSON.stringify(address)));
   if (status === 200 && body === answer && !suppressed.length && answer.success !== false) {
     return { ok: true, status, data: answer as EteSuccess };
   }
@@ -47,15 +49,17 @@ export function mapEteResponse(
     const refused = new Set(suppressed.map((address) => address.toLowerCase()));
     const sentToOthers = status === 200 && answer.success !== false && recipients.some((r) => !refused.has(r.toLowerCase()));
     const vendorMessage = messageOf(body);
+    // As the caller spelled them, whatever case Act-On answers in.
+    const failedRecipients = suppressed.map((address) => recipients.find((r) => r.toLowerCase() === address.toLowerCase()) ?? address);
     return {
       status,
       vendorMessage,
       details: body,
       kind: "rejected",
-      failedRecipients: suppressed,
+      failedRecipients,
       retryable: false,
       delivery: sentToOthers ? "partial" : "not_sent",
-      message: `${status} ${vendorMessage ?? "suppressed"}: ${suppressed.join(", ")}${sentToOthers ? "; sent to the other recipients" : ""}`,
+      message: `${status} ${vendorMessage ?? "suppressed"}: ${failedRecipients.join(", ")}${sentToOthers ? "; sent to the other recipients" : ""}`,
     };
   }
   // 401 auth, 429 and 503 retryable, 500 (EmailServiceException) and other 5xx not retryable, 400s rejected.

@@ -143,6 +143,19 @@ describe("suppressed recipients", () => {
     });
     expect(acton.delivered.map((email) => [email.to, email.cc])).toEqual([["jane.doe@example.com", ["orders@example.com"]]]);
   });
+
+  it("names a suppressed recipient as the caller spelled it, whatever case Act-On answers in", async () => {
+    acton.answerNext({ status: 400, body: { success: false, message: "Recipient email has been suppressed", suppressedRecipients: ["bounced@example.com"] } });
+    const outcome = await client().send({ ...minimal, envelope: { toAddress: "Bounced@Example.com" } });
+    expect(outcome).toMatchObject({ kind: "rejected", delivery: "not_sent", failedRecipients: ["Bounced@Example.com"] });
+    expect(outcome.ok ? "" : outcome.message).toBe("400 Recipient email has been suppressed: Bounced@Example.com");
+  });
+
+  it("a malformed entry in suppressedRecipients is still a rejection Act-On answered, never a lost connection", async () => {
+    acton.answerNext({ status: 400, body: { success: false, message: "Recipient email has been suppressed", suppressedRecipients: [42] } });
+    const outcome = await client().send(minimal);
+    expect(outcome).toMatchObject({ kind: "rejected", status: 400, delivery: "not_sent", failedRecipients: ["42"] });
+  });
 });
 
 describe("Act-On's 400 answers are rejections with Act-On's message", () => {
