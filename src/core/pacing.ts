@@ -63,8 +63,11 @@ export function createPacer({ limit, windowMs = 1000 }: PacerOptions): Pacer {
   function wait(lane: Lane, ticket: object, now: number): number {
     const { answered } = lane;
     while (answered.length && answered[0]! <= now - windowMs) answered.shift();
+    const queuedAhead = lane.queue.indexOf(ticket);
+    // Room in the window for every send up to this one: the common case, answered without building the list.
+    if (answered.length + lane.inFlight + queuedAhead < limit) return 0;
     const ends = [...answered, ...Array<number>(lane.inFlight).fill(now)];
-    for (let ahead = lane.queue.indexOf(ticket); ahead >= 0; ahead--) {
+    for (let ahead = queuedAhead; ahead >= 0; ahead--) {
       ends.push(ends.length < limit ? now : Math.max(now, ends[ends.length - limit]! + windowMs));
     }
     return ends.at(-1)! - now;

@@ -3,13 +3,12 @@
  * `<ApiResponse><Data>GUID</Data></ApiResponse>`; errors are `<ApiResponse><ErrorMessage>` documents, or
  * whatever a proxy in front answers (an HTML page), which still gives an outcome with an excerpt.
  */
-import { XMLParser } from "fast-xml-parser";
 import type { Answer } from "../core/outcome.ts";
 import { defaultFailure } from "../core/response.ts";
 import type { components } from "../../generated/expertsender.ts";
+import type { ApiResponse } from "./api-response-xml.ts";
 
 type Schemas = components["schemas"];
-type ApiResponse = Partial<Schemas["GuidResponse"] & Schemas["ErrorResponse"]>;
 
 /**
  * What a successful send returns: the GUID of the sent message when the message asked for it (`ReturnGuid`).
@@ -22,13 +21,11 @@ export interface ExpertSenderSent {
   readonly guid?: string;
 }
 
-// The options specs/expertsender.yaml describes its response shapes with; `htmlEntities` also decodes `&#13;`.
-const parser = new XMLParser({ ignoreAttributes: false, htmlEntities: true });
-
 /** Maps a response; `body` is `responseBody(result)`: the text (BOM dropped), or `undefined` when empty. */
-export function mapExpertSenderResponse(status: number, body: unknown, headers: Headers): Answer<ExpertSenderSent> {
+export async function mapExpertSenderResponse(status: number, body: unknown, headers: Headers): Promise<Answer<ExpertSenderSent>> {
   const text = typeof body === "string" ? body : body === undefined ? "" : JSON.stringify(body);
-  const document = parseApiResponse(text);
+  // The XML reader loads on the first answer that has a document to read: a plain 201 never needs it.
+  const document = text.trimStart().startsWith("<") ? (await import("./api-response-xml.ts")).parseApiResponse(text) : undefined;
   if (status === 201) {
     return { ok: true, status, data: document?.Data === undefined ? {} : { guid: String(document.Data) } };
   }
@@ -43,19 +40,6 @@ export function mapExpertSenderResponse(status: number, body: unknown, headers: 
     },
     headers,
   );
-}
-
-/** The content of `<ApiResponse>`, or `undefined` for anything else (empty, HTML, not well-formed). */
-export function parseApiResponse(text: string): ApiResponse | undefined {
-  if (!text.trim()) return undefined;
-  let parsed: { ApiResponse?: ApiResponse | "" };
-  try {
-    parsed = parser.parse(text);
-  } catch {
-    // Not XML: the caller quotes the text instead.
-    return undefined;
-  }
-  return typeof parsed.ApiResponse === "object" ? parsed.ApiResponse : undefined;
 }
 
 /** `<Message>` as one line; `<Messages>` as `for: text; for: text`. */
