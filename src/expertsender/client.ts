@@ -10,7 +10,7 @@ import { responseBody } from "../core/response.ts";
 import { validateInput } from "../core/validation.ts";
 import type { paths } from "../../generated/expertsender.ts";
 import type { ExpertSenderOptions } from "./options.ts";
-import { apiKeyAuthorizer, apiRequestXml, toApiRequest, type SystemTransactionalRequest } from "./request.ts";
+import { apiKeyAuthorizer, toApiRequest, type SystemTransactionalRequest } from "./request.ts";
 import { mapExpertSenderResponse, type ExpertSenderSent } from "./response.ts";
 import { ExpertSenderMessageSchema, XML_TEXT, type ExpertSenderMessage } from "./schema.ts";
 
@@ -64,6 +64,8 @@ export function createExpertSenderClient(options: ExpertSenderOptions): ExpertSe
         return invalid("expertsender", [unreadableAttachment("Attachments", error)], redactor);
       }
       return deliver<ExpertSenderSent>(resolved, redactor, call, async (signal) => {
+        // Inside the attempt, so a failure to load it is an outcome like any other failure before sending.
+        const { apiRequestXml } = await import("./api-request-xml.ts");
         const result = await http.POST("/v2/Api/SystemTransactionals/{id}", {
           params: { path: { id: parsed.output.transactionalId } },
           body,

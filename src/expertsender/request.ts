@@ -1,11 +1,8 @@
 /**
- * Our message to ExpertSender's wire format: the `<ApiRequest>` model of specs/expertsender.yaml, then XML.
- * fast-xml-parser's builder escapes every text and splits `]]>` inside CDATA; the options below make it keep
- * CRs too. The API key is not in the body the middleware sees: it is written in by `apiKeyAuthorizer`, last.
+ * Our message to ExpertSender's wire format: the `<ApiRequest>` model of specs/expertsender.yaml; the XML is
+ * written by `api-request-xml.ts`, loaded on the first send. The API key is not in the body the middleware sees:
+ * it is written in by `apiKeyAuthorizer`, last.
  */
-import { md5 } from "@noble/hashes/legacy.js";
-import { bytesToHex } from "@noble/hashes/utils.js";
-import { XMLBuilder, type XmlBuilderOptions } from "fast-xml-parser";
 import { attachmentBase64 } from "../core/attachment.ts";
 import { bodyText, type Authorize } from "../core/http-client.ts";
 import { REDACTED } from "../core/redact.ts";
@@ -15,22 +12,18 @@ import { attachmentFileName, MIME_TYPE, propertyType, type ValidExpertSenderMess
 export type SystemTransactionalRequest = components["schemas"]["SystemTransactionalRequest"];
 type PropertyValue = components["schemas"]["PropertyValue"];
 
-const CDATA = "__cdata";
-
-const xml = new XMLBuilder({
-  ignoreAttributes: false,
-  cdataPropName: CDATA,
-  // `entities` is the builder's escaping table (missing from its types; a test holds it to its word): the
-  // default one plus CR, which an XML parser turns into LF unless it is written as a character reference.
-  entities: [
-    { regex: /&/g, val: "&amp;" },
-    { regex: />/g, val: "&gt;" },
-    { regex: /</g, val: "&lt;" },
-    { regex: /'/g, val: "&apos;" },
-    { regex: /"/g, val: "&quot;" },
-    { regex: /\r/g, val: "&#13;" },
-  ],
-} as XmlBuilderOptions);
+/**
+ * How text is escaped in the XML: fast-xml-parser's default table plus CR, which an XML parser turns into LF
+ * unless it is written as a character reference. The builder in `api-request-xml.ts` writes every text with it.
+ */
+export const XML_TEXT_ESCAPES: readonly { readonly regex: RegExp; readonly val: string }[] = [
+  { regex: /&/g, val: "&amp;" },
+  { regex: />/g, val: "&gt;" },
+  { regex: /</g, val: "&lt;" },
+  { regex: /'/g, val: "&apos;" },
+  { regex: /"/g, val: "&quot;" },
+  { regex: /\r/g, val: "&#13;" },
+];
 
 /** The wire model of a validated message. `apiKey` is what goes in `<ApiKey>`: the placeholder, until `apiKeyAuthorizer`. */
 export async function toApiRequest(message: ValidExpertSenderMessage, apiKey = REDACTED): Promise<SystemTransactionalRequest> {
@@ -76,33 +69,9 @@ function blobType(content: unknown): string | undefined {
 /** MD5 from @noble/hashes (Web Crypto has none), SHA-256 from Web Crypto; the address lower-cased, as UTF-8. */
 async function emailHash(email: string, algorithm: "md5" | "sha256"): Promise<string> {
   const bytes = new TextEncoder().encode(email.toLowerCase());
-  return bytesToHex(algorithm === "md5" ? md5(bytes) : new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)));
-}
-
-/**
- * The XML document for a wire model: OpenAPI's wrapped arrays (`Snippets: [..]`) become the nested elements
- * the builder writes (`{Snippets: {Snippet: [..]}}`), and snippet values with markup go in CDATA, as in the
- * vendor's example. A value with a CR stays escaped text: a CDATA section cannot keep a CR.
- */
-export function apiRequestXml(request: SystemTransactionalRequest): string {
-  const { Data } = request;
-  const { Receiver } = Data;
-  return xml.build({
-    ApiRequest: {
-      ...request,
-      Data: {
-        ...Data,
-        Receiver: { ...Receiver, Properties: Receiver.Properties && { Property: Receiver.Properties } },
-        Snippets: Data.Snippets && {
-          Snippet: Data.Snippets.map(({ Name, Value }) => ({
-            Name,
-            Value: /[<&]/.test(Value) && !Value.includes("\r") ? { [CDATA]: Value } : Value,
-          })),
-        },
-        Attachments: Data.Attachments && { Attachment: Data.Attachments },
-      },
-    },
-  });
+  // @noble/hashes loads only for a message that asks for MD5.
+  const digest = algorithm === "md5" ? (await import("@noble/hashes/legacy.js")).md5(bytes) : new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
 /**
@@ -110,8 +79,8 @@ export function apiRequestXml(request: SystemTransactionalRequest): string {
  * `<ApiKey>` is replaced: it comes before `<Data>`, so a snippet that spells the placeholder stays as it is.
  */
 export function apiKeyAuthorizer(apiKey: string): { escapedKey: string; authorize: Authorize } {
-  const placeholder = xml.build({ ApiKey: REDACTED });
-  const keyElement = xml.build({ ApiKey: apiKey });
+  const placeholder = `<ApiKey>${REDACTED}</ApiKey>`;
+  const keyElement = `<ApiKey>${XML_TEXT_ESCAPES.reduce((text, { regex, val }) => text.replace(regex, val), apiKey)}</ApiKey>`;
   return {
     escapedKey: keyElement.slice("<ApiKey>".length, -"</ApiKey>".length),
     // A function replacement, so `$&` and friends in a key are not read as replacement patterns.
