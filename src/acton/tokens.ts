@@ -139,11 +139,16 @@ export function createTokenSession(options: TokenSessionOptions): TokenSession {
 
   // Every store call goes through these two, so a store that throws (or is not a store) is told apart.
   const read = async (): Promise<ActOnTokenRecord | undefined | null> => {
+    let record: unknown;
     try {
-      return await store.get(key);
+      record = await store.get(key);
     } catch (error) {
       throw new TokenStoreError("get", error);
     }
+    // A token that is not a string would be sent as one; lost grant times would lift the login limit.
+    const flaw = recordFlaw(record);
+    if (flaw) throw new TokenStoreError("get", new TypeError(`it returned a record whose ${flaw}`), false);
+    return record as ActOnTokenRecord | undefined | null;
   };
   const write = async (record: ActOnTokenRecord): Promise<void> => {
     try {
@@ -157,7 +162,8 @@ export function createTokenSession(options: TokenSessionOptions): TokenSession {
     const tokens = {
       accessToken: answer.access_token,
       refreshToken: answer.refresh_token,
-      expiresAt: Date.now() + (answer.expires_in ?? 3600) * 1000,
+      // A lifetime that is not a number would store `expiresAt: null`, which the store would then answer.
+      expiresAt: Date.now() + (Number.isFinite(answer.expires_in) ? answer.expires_in! : 3600) * 1000,
     };
     // Used from memory even if the store fails to keep it: the previous refresh token is spent either way, and
     // the next send in this isolate then has a token without asking Act-On again.
@@ -278,12 +284,29 @@ function grantsSpent(passwordGrantsAt: readonly number[], refused: ActOnTokenRec
   };
 }
 
-/** A token store call that threw or rejected. */
+/** A token store call that threw or rejected, or answered what no retry can change. */
 class TokenStoreError {
   constructor(
     readonly operation: "get" | "set",
     readonly error: unknown,
+    readonly retryable = true,
   ) {}
+}
+
+/** What makes `record` unusable as an `ActOnTokenRecord` (never its values: they hold tokens), if anything. */
+function recordFlaw(record: unknown): string | undefined {
+  if (record === undefined || record === null) return undefined;
+  if (typeof record !== "object") return "type is not an object";
+  const { tokens, passwordGrantsAt } = record as Partial<Record<keyof ActOnTokenRecord, unknown>>;
+  if (!Array.isArray(passwordGrantsAt) || !passwordGrantsAt.every((at) => typeof at === "number")) {
+    return "passwordGrantsAt is not a list of times";
+  }
+  if (tokens === undefined) return undefined;
+  const { accessToken, refreshToken, expiresAt } = (tokens ?? {}) as Partial<Record<keyof ActOnTokens, unknown>>;
+  if (typeof accessToken !== "string" || typeof refreshToken !== "string" || typeof expiresAt !== "number") {
+    return "tokens are not {accessToken, refreshToken, expiresAt}";
+  }
+  return undefined;
 }
 
 /**
@@ -299,7 +322,7 @@ function storeFailure(error: unknown): TokenStoreFailure {
     attempts: 0,
     kind: "token_store",
     cause,
-    retryable: true,
+    retryable: error instanceof TokenStoreError ? error.retryable : true,
     delivery: "not_sent",
     message: `The Act-On token store failed${operation ? ` (${operation})` : ""}, nothing sent: ${cause.message}`,
   };

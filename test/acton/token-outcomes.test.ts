@@ -141,7 +141,22 @@ describe("the hour's password grants spent: Act-On's last word, or when to come 
   });
 });
 
-describe("a failing token store: token_store, nothing sent, retryable", () => {
+describe("a token answer without a usable lifetime", () => {
+  it("is kept for Act-On's documented hour, not refreshed on every send", async () => {
+    const tokenStore = memoryTokenStore();
+    const fetch = async (request: Request) => {
+      const response = await globalThis.fetch(request);
+      if (!request.url.endsWith("/token")) return response;
+      return Response.json({ ...((await response.json()) as object), expires_in: "soon" });
+    };
+    expect((await client({ tokenStore, fetch }).send(minimal)).ok).toBe(true);
+    expect((await client({ tokenStore, fetch }).send(minimal)).ok).toBe(true);
+    expect(acton.tokenCalls.map((call) => call.grant)).toEqual(["password"]);
+    expect(typeof (await tokenStore.get(key()))!.tokens!.expiresAt).toBe("number");
+  });
+});
+
+describe("a failing token store: token_store, nothing sent", () => {
   const failing = (overrides: Partial<ActOnTokenStore>): ActOnTokenStore => ({ ...memoryTokenStore(), ...overrides });
 
   it("get throws synchronously", async () => {
@@ -172,6 +187,24 @@ describe("a failing token store: token_store, nothing sent, retryable", () => {
     expect(eteRequests()).toHaveLength(0);
     expect(await acton1.send(minimal)).toMatchObject({ ok: true });
     expect(acton.tokenCalls.map((call) => call.grant)).toEqual(["password"]);
+  });
+
+  it("a record whose token is not a string: token_store, not retryable (the store answers the same again), never a token sent", async () => {
+    const record = { passwordGrantsAt: [], tokens: { accessToken: 5, refreshToken: "stored-refresh", expiresAt: Date.now() + 3_600_000 } };
+    const tokenStore = failing({ get: async () => record as never });
+    const outcome = await client({ tokenStore }).send(minimal);
+    expect(outcome).toMatchObject({ ok: false, kind: "token_store", delivery: "not_sent", retryable: false, attempts: 0 });
+    expect(message(outcome)).toBe(
+      "The Act-On token store failed (get), nothing sent: it returned a record whose tokens are not {accessToken, refreshToken, expiresAt}",
+    );
+    expect(acton.requests).toHaveLength(0);
+  });
+
+  it("a record without its login times: token_store, and no login the limit cannot count", async () => {
+    const tokenStore = failing({ get: async () => ({}) as never });
+    const outcome = await client({ tokenStore }).send(minimal);
+    expect(outcome).toMatchObject({ kind: "token_store", retryable: false, message: "The Act-On token store failed (get), nothing sent: it returned a record whose passwordGrantsAt is not a list of times" });
+    expect(acton.tokenCalls).toHaveLength(0);
   });
 
   it("a thrown non-Error value is described, not lost", async () => {
