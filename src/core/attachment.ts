@@ -38,6 +38,22 @@ export const AttachmentName = v.pipe(
 );
 
 /**
+ * An explicit content type for a multipart part (rule `content_type`): `type/subtype` and optional parameters,
+ * in printable ASCII without capitals. A part takes its type from a `Blob`, and `new Blob(…, {type})` silently
+ * empties a type with any other character and lower-cases the rest, so anything else would be changed on the way.
+ */
+export const PartContentType = v.pipe(
+  v.string(),
+  named(
+    "content_type",
+    v.regex<string, string>(
+      /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+(?:;[\x20-\x40\x5B-\x7E]*)?$/,
+      "must be a lower-case MIME type (type/subtype, optional parameters) in printable ASCII",
+    ),
+  ),
+);
+
+/**
  * Settles an attachment's file name once, in validation: the explicit `nameKey`, else the `File`'s own name
  * (read once, held to the same rule, and written into `nameKey` of the output). What is sent is then the name
  * that was checked, whatever a `File`'s `name` getter would answer the next time.

@@ -25,7 +25,11 @@ export interface Sent<T> {
   readonly attempts: number;
 }
 
-/** One field that broke one rule. `path` is a dot path into the input, e.g. `subscriber_emails.1`. */
+/**
+ * One field that broke one rule. `path` says where in the input: keys and array indexes joined by dots
+ * (`subscriber_emails.1`), except a key that is empty or holds a `.`, `[`, `]`, `"`, `\`, a space or an invisible
+ * character, which is written in brackets as a JSON string (`headers.0[""]`, `data["a.b"]`); `""` is the input itself.
+ */
 export interface ValidationIssue {
   readonly path: string;
   /** The rule's name: a valibot action type (`email`, `max_length`, ...) or a vendor rule (`listmonk_mode`, ...). */

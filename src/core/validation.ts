@@ -189,6 +189,15 @@ export const MAX_JSON_DEPTH = 64;
 /** How many values (objects, arrays and scalars) one JSON value may hold; an object reused many times counts each time. */
 export const MAX_JSON_VALUES = 1_000_000;
 
+/** One property read, blamed on its own path when a getter or Proxy trap throws. */
+function read(object: object, key: string | number, keys: (string | number)[]): unknown {
+  try {
+    return (object as Record<string | number, unknown>)[key];
+  } catch {
+    throw new JsonProblem("unreadable_input", keys, UNREADABLE);
+  }
+}
+
 class JsonProblem {
   constructor(
     readonly rule: string,
@@ -223,7 +232,7 @@ function copyJson(root: unknown): unknown {
         const items: unknown[] = [];
         for (let index = 0; index < value.length; index++) {
           if (!(index in value)) throw new JsonProblem("json_value", [...keys, index], "must not be a hole in an array (JSON would send null)");
-          items.push(copy(value[index], [...keys, index]));
+          items.push(copy(read(value, index, [...keys, index]), [...keys, index]));
         }
         return items;
       }
@@ -235,7 +244,7 @@ function copyJson(root: unknown): unknown {
       const fields: Record<string, unknown> = {};
       for (const key of Object.keys(value)) {
         if (key === "__proto__") throw new JsonProblem("reserved_key", [...keys, key], RESERVED_KEY);
-        fields[key] = copy(value[key], [...keys, key]);
+        fields[key] = copy(read(value, key, [...keys, key]), [...keys, key]);
       }
       return fields;
     } catch (error) {

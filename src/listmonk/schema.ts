@@ -2,7 +2,7 @@
  * listmonk's own rules for `POST /api/tx` (cmd/tx.go, validateTxMessage), checked before anything is sent.
  */
 import * as v from "valibot";
-import { AttachmentName, isAttachmentContent, settleAttachmentName } from "../core/attachment.ts";
+import { AttachmentName, isAttachmentContent, PartContentType, settleAttachmentName } from "../core/attachment.ts";
 import { emailAddress } from "../core/formats.ts";
 import { jsonValue, named, noLineBreaks, plainObject, record, rule } from "../core/validation.ts";
 
@@ -19,7 +19,7 @@ const Attachment = v.pipe(
   v.strictObject({
     content: v.custom<Blob | Uint8Array | ArrayBuffer>(isAttachmentContent, "must be a Blob, File, Uint8Array or ArrayBuffer"),
     filename: v.optional(AttachmentName),
-    contentType: v.optional(v.pipe(v.string(), noLineBreaks)),
+    contentType: v.optional(PartContentType),
   }),
   settleAttachmentName("filename", "content"),
 );
