@@ -7,6 +7,10 @@ import type { VendorName } from "../src/core/public.ts";
 import type { VendorAccount } from "./durable/account.ts";
 import { CALLER_KEY_SYNTAX } from "./gates/caller-key.ts";
 import { Refusal } from "./problem.ts";
+import type { DeadLetter } from "./delivery/consumer.ts";
+import type { QueuedSend } from "./delivery/dispatch.ts";
+import type { IdempotencyLedgerObject } from "./delivery/idempotency-ledger.ts";
+import type { MessageObject } from "./delivery/message-state.ts";
 
 /** The Workers Rate Limiting binding, as much of it as the worker uses. */
 export interface RateLimiter {
@@ -17,6 +21,19 @@ export interface RateLimiter {
 export interface Env {
   readonly BROWSER_RATE_LIMIT: RateLimiter;
   readonly CALLER_RATE_LIMIT: RateLimiter;
+  // Durable delivery (worker/delivery/): each binding is optional, so a worker without them still sends
+  // synchronously; `Idempotency-Key` needs IDEMPOTENCY, `Prefer: respond-async` needs MESSAGES and DELIVERY_QUEUE.
+  /** The idempotency ledger, one SQLite Durable Object per caller scope. */
+  readonly IDEMPOTENCY?: DurableObjectNamespace<IdempotencyLedgerObject>;
+  /** Each queued message's state and history, one SQLite Durable Object per message. */
+  readonly MESSAGES?: DurableObjectNamespace<MessageObject>;
+  /** The queue of sends accepted with `Prefer: respond-async`. */
+  readonly DELIVERY_QUEUE?: Queue<QueuedSend>;
+  /** Its dead-letter queue, where failed messages go with their outcome. */
+  readonly DEAD_LETTERS?: Queue<DeadLetter>;
+  /** Attempts per queued message (default 5), and the first retry's wait in seconds (default 5, doubled each time). */
+  readonly QUEUE_MAX_ATTEMPTS?: string;
+  readonly QUEUE_RETRY_SECONDS?: string;
   /** One Durable Object per vendor account (worker/durable/account.ts): Act-On's tokens, every account's pacing. */
   readonly VENDOR_ACCOUNTS: DurableObjectNamespace<VendorAccount>;
   /** Sends a second per account, a whole number: Act-On 20 unless set lower, the others unpaced unless set. */

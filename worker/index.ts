@@ -13,6 +13,10 @@
  */
 import type { Outcome } from "../src/core/public.ts";
 import { actions } from "./actions.ts";
+import { consumeQueue } from "./delivery/consumer.ts";
+import { dispatchSend } from "./delivery/dispatch.ts";
+import { browserScope, messageStatus } from "./delivery/messages-route.ts";
+import { queuedViews, sandboxDelivery } from "./delivery/sandbox-delivery.ts";
 import { decodeAttachments } from "./binary-fields.ts";
 import { loadConfig, type Config, type Env } from "./env.ts";
 import { readJsonBody } from "./gates/body-limit.ts";
@@ -34,7 +38,15 @@ import { isVendorName, vendorClient } from "./vendors.ts";
 // The account Durable Object (one per vendor account), bound as VENDOR_ACCOUNTS in wrangler.toml.
 export { VendorAccount } from "./durable/account.ts";
 
+// Durable Objects are exported by the main module, as Workers require.
+export { IdempotencyLedgerObject } from "./delivery/idempotency-ledger.ts";
+export { MessageObject } from "./delivery/message-state.ts";
+
 export default {
+  /** The send queue and its dead-letter queue (worker/delivery/consumer.ts). */
+  async queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+    await consumeQueue(batch, env);
+  },
   async fetch(request: Request, env: Env): Promise<Response> {
     const log = new RequestLog(request);
     const response = await answer(log, () => {
@@ -52,6 +64,13 @@ async function route(request: Request, env: Env, config: Config, log: RequestLog
   if (pathname === "/v1/actions") {
     // CORS headers go on every answer to an allowed origin, refusals included, so the page can read why.
     return withCors(await answer(log, () => browserAction(request, env, config, log)), request, config.origins);
+  }
+  const message = /^\/v1\/messages\/([^/]+)$/.exec(pathname);
+  if (message) return messageStatus(request, env, config, config.callerKeys, message[1]!);
+  // The local sandbox's delivery views: the outbox page with queued messages' states, and the 429/500/503 switch.
+  if ((pathname === "/sandbox" && request.method === "GET") || pathname === "/sandbox/failures" || pathname === "/sandbox/queued") {
+    if (!isLocalSandbox(request, config)) throw new Refusal("not_found", "no such route");
+    return pathname === "/sandbox" ? outboxPage(outbox.list(), await queuedViews(env)) : sandboxDelivery(request, env, pathname);
   }
   const send = /^\/v1\/send\/([^/]+)$/.exec(pathname);
   if (send) return callerSend(request, env, config, log, send[1]!);
@@ -79,8 +98,16 @@ async function browserAction(request: Request, env: Env, config: Config, log: Re
   const variables = parseVariables(call);
   const { send } = call.action;
   log.set({ vendor: send.vendor, template: send.template });
-  const outcome = await vendorClient(config, send.vendor).send(send.build({ recipient, variables }));
-  return outcomeResponse(outcome, "browser", config, log);
+  const message = send.build({ recipient, variables });
+  return dispatchSend(request, env, config, {
+    scope: browserScope(user, request),
+    audience: "browser",
+    vendor: send.vendor,
+    identity: { action: call.name, recipient: call.recipient, variables: call.variables },
+    queued: { body: message, decode: false },
+    sendNow: () => vendorClient(config, send.vendor).send(message),
+    respond: (outcome) => outcomeResponse(outcome, "browser", config, log),
+  });
 }
 
 /** Signed-in users by JWT, then limited per user; anonymous forms limited per IP, then Turnstile. */
@@ -113,9 +140,17 @@ async function callerSend(request: Request, env: Env, config: Config, log: Reque
   log.set({ vendor });
   requireVendorAllowed(caller, vendor);
   await limitRate(env.CALLER_RATE_LIMIT, `caller:${caller.id}`);
-  const message = decodeAttachments(vendor, await readJsonBody(request, config.maxBodyBytes.caller));
-  const outcome = await vendorClient(config, vendor).send(message);
-  return outcomeResponse(outcome, "caller", config, log);
+  const body = await readJsonBody(request, config.maxBodyBytes.caller);
+  const message = decodeAttachments(vendor, body);
+  return dispatchSend(request, env, config, {
+    scope: `caller:${caller.id}`,
+    audience: "caller",
+    vendor,
+    identity: body,
+    queued: { body, decode: true },
+    sendNow: () => vendorClient(config, vendor).send(message),
+    respond: (outcome) => outcomeResponse(outcome, "caller", config, log),
+  });
 }
 
 /** The sandbox's own pages and vendor APIs: only in sandbox mode, and only on a loopback host. */

@@ -3,6 +3,7 @@
  * so every value is escaped; an HTML body is shown rendered, but inside a sandboxed `<iframe srcdoc>` (no
  * scripts, no same-origin access) under a page CSP that lets nothing load.
  */
+import type { MessageView } from "../delivery/message-state.ts";
 import type { RecordedMessage } from "../sandbox/outbox.ts";
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -13,7 +14,7 @@ const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame
  * @example
  * return outboxPage(outbox.list());
  */
-export function outboxPage(messages: readonly RecordedMessage[]): Response {
+export function outboxPage(messages: readonly RecordedMessage[], queued: readonly MessageView[] = []): Response {
   const body = messages.length
     ? messages.map(messageCard).join("\n")
     : `<p class="empty">No messages yet. Send one with <code>POST /v1/actions</code> or <code>POST /v1/send/&lt;vendor&gt;</code>.</p>`;
@@ -48,6 +49,7 @@ export function outboxPage(messages: readonly RecordedMessage[]): Response {
   <a href="/sandbox">Refresh</a> · <a href="/sandbox/messages">JSON</a></p>
 </header>
 <main>
+${queuedSection(queued)}
 ${body}
 </main>
 </body>
@@ -86,6 +88,24 @@ function messageCard(message: RecordedMessage): string {
   ${message.html === undefined ? "" : `<iframe sandbox title="HTML body" srcdoc="${escape(message.html)}"></iframe>`}
   ${message.text === undefined ? "" : `<dl><dt>Text</dt><dd>${escape(message.text)}</dd></dl>`}
 </article>`;
+}
+
+/**
+ * The messages queued with `Prefer: respond-async`, each with its state and history: watch one retry after
+ * `POST /sandbox/failures {"status": 429, "retryAfter": 30}`.
+ */
+function queuedSection(queued: readonly MessageView[]): string {
+  if (!queued.length) return "";
+  const rows = queued
+    .map((message) => {
+      const history = message.history
+        .map((entry) => `${entry.at.slice(11, 19)} ${entry.state}${entry.attempt ? ` #${entry.attempt}` : ""}${entry.outcome?.kind ? ` (${String(entry.outcome.kind)})` : ""}${entry.note ? ` ${entry.note}` : ""}`)
+        .join("\n");
+      return `<tr class="state-${escape(message.state)}"><td><code>${escape(message.id)}</code></td><td>${escape(message.vendor)}</td><td><span class="badge">${escape(message.state)}</span></td><td>${message.attempts}</td><td>${escape(history)}</td></tr>`;
+    })
+    .join("");
+  return `<section><h2>Queued messages</h2><p>Sent with <code>Prefer: respond-async</code>; each one's state lives in its Durable Object (<code>GET /v1/messages/{id}</code>). Make the sandbox answer 429, 500 or 503 with <code>POST /sandbox/failures</code> to watch a retry.</p>
+<table><thead><tr><th>Id</th><th>Vendor</th><th>State</th><th>Attempts</th><th>History</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
 /** Text for HTML content and double-quoted attributes alike. */

@@ -4,6 +4,7 @@
  * `/sandbox/<vendor>/…` so they can be called over HTTP (the load benchmark's baseline).
  */
 import type { VendorName } from "../../src/core/public.ts";
+import { withForcedFailures } from "../delivery/sandbox-delivery.ts";
 import { actonSandbox } from "./acton.ts";
 import { everlyticSandbox } from "./everlytic.ts";
 import { expertsenderSandbox } from "./expertsender.ts";
@@ -16,10 +17,11 @@ export const SANDBOX_BASE_URL = "https://sandbox.txgate.invalid";
 
 /** The sandbox vendors of this isolate, sharing its outbox. */
 export const sandboxVendors: Record<VendorName, SandboxVendor> = {
-  listmonk: listmonkSandbox(outbox),
-  acton: actonSandbox(outbox),
-  everlytic: everlyticSandbox(outbox),
-  expertsender: expertsenderSandbox(outbox),
+  // Each behind the switch that can make it answer 429, 500 or 503 (POST /sandbox/failures).
+  listmonk: withForcedFailures("listmonk", listmonkSandbox(outbox)),
+  acton: withForcedFailures("acton", actonSandbox(outbox)),
+  everlytic: withForcedFailures("everlytic", everlyticSandbox(outbox)),
+  expertsender: withForcedFailures("expertsender", expertsenderSandbox(outbox)),
 };
 
 /**

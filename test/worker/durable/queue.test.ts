@@ -1,0 +1,274 @@
+/**
+ * Queued sends: `Prefer: respond-async` answers 202 with a Location; the consumer sends through the library and
+ * records every attempt in the message's Durable Object; a 429 is retried after its Retry-After, a 500 is never
+ * retried (it ends `unknown`), exhausted and permanent failures go to the dead-letter queue, whose consumer
+ * records the final state; a consumer that dies mid-send or before its ack neither loses the message nor sends it
+ * twice. Batches are made with the vitest plugin's `createMessageBatch` and handed to the worker's `queue`
+ * handler; time passing is a changed `not_before` in the message's storage, never a wait.
+ */
+import { createExecutionContext, createMessageBatch, env, getQueueResult, runInDurableObject } from "cloudflare:test";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import worker from "../../../worker/index.ts";
+import type { Env } from "../../../worker/env.ts";
+import { DEAD_LETTER_QUEUE, SEND_QUEUE } from "../../../worker/delivery/consumer.ts";
+import type { MessageObject, MessageView } from "../../../worker/delivery/message-state.ts";
+import { CALLER_KEY_BILLING, CALLER_KEY_NEWSLETTER, ORIGIN } from "../support/bindings.ts";
+import { callerSend, fetchWorker, LOCAL, signJwt } from "../support/harness.ts";
+
+const bindings = env as unknown as Env;
+const stateOf = (id: string) => bindings.MESSAGES!.get(bindings.MESSAGES!.idFromName(id));
+/** These tests use Everlytic, so that the real local queue's consumer (fed by the 202 tests) never meets their switch. */
+const VENDOR = "everlytic";
+const email = (subject = "Shipped") => ({
+  body: { html: "<p>Your order has shipped</p>" },
+  headers: { subject, from: { email: "shop@example.com" }, to: [{ email: "joe@example.com" }] },
+});
+
+/** A message accepted for the queue, as the send route leaves it (its state, and its id for the queue). */
+async function accepted(body: unknown = email()): Promise<string> {
+  const id = crypto.randomUUID();
+  await stateOf(id).accept({ id, scope: "caller:billing", audience: "caller", vendor: VENDOR, body, decode: true });
+  return id;
+}
+
+/**
+ * One delivery of `id` to a queue's consumer: what it acked or retried, with each retry's delay (the plugin's
+ * queue result leaves delays out, so `retry` is watched).
+ */
+async function deliver(id: string, attempts = 1, settings: Partial<Env> = {}, queue = SEND_QUEUE, body: unknown = { id }) {
+  const batch = createMessageBatch(queue, [{ id: `delivery-${attempts}`, timestamp: new Date(), attempts, body }]);
+  const retries = batch.messages.map((message) => vi.spyOn(message, "retry"));
+  const ctx = createExecutionContext();
+  await worker.queue(batch as MessageBatch<unknown>, { ...bindings, ...settings } as Env);
+  const result = await getQueueResult(batch, ctx);
+  const retryMessages = result.retryMessages.map(({ msgId }) => {
+    const index = batch.messages.findIndex((message) => message.id === msgId);
+    return { msgId, delaySeconds: retries[index]!.mock.calls.at(-1)?.[0]?.delaySeconds };
+  });
+  return { ...result, retryMessages };
+}
+
+async function view(id: string): Promise<MessageView> {
+  return (await stateOf(id).peek()) as unknown as MessageView;
+}
+/** Time passes until the message's retry is due. */
+async function retryIsDue(id: string): Promise<void> {
+  await runInDurableObject(stateOf(id), (_instance: MessageObject, state) => {
+    state.storage.sql.exec("UPDATE message SET not_before = 0");
+  });
+}
+async function sent(): Promise<any[]> {
+  return (await fetchWorker(`${LOCAL}/sandbox/messages`)).body.messages.filter((message: any) => message.vendor === VENDOR);
+}
+async function forceFailure(status: 429 | 500 | 503, count = 1, retryAfter?: number) {
+  const answer = await fetchWorker(`${LOCAL}/sandbox/failures`, { method: "POST", body: JSON.stringify({ status, count, retryAfter, vendor: VENDOR }) });
+  expect(answer.status).toBe(201);
+}
+
+beforeEach(async () => {
+  await fetchWorker(`${LOCAL}/sandbox/messages`, { method: "DELETE" });
+  await fetchWorker(`${LOCAL}/sandbox/failures`, { method: "DELETE" });
+});
+
+describe("Prefer: respond-async", () => {
+  it("accepts the send with 202 and a Location, and the message's state is there for its caller only", async () => {
+    const answer = await callerSend("expertsender", { transactionalId: 123, Receiver: { Email: "patrick@example.com" } }, CALLER_KEY_BILLING, { prefer: "respond-async" });
+    expect(answer.status).toBe(202);
+    expect(answer.headers.get("preference-applied")).toBe("respond-async");
+    const location = answer.headers.get("location")!;
+    expect(location).toMatch(/^\/v1\/messages\/[0-9a-f-]{36}$/);
+    expect(answer.body).toMatchObject({ ok: true, kind: "queued", id: location.split("/").pop(), location });
+
+    const status = await fetchWorker(location, { headers: { authorization: `Bearer ${CALLER_KEY_BILLING}` } });
+    expect(status.status).toBe(200);
+    // The real local queue may already have delivered it; either way it was accepted first.
+    expect(["queued", "sending", "sent"]).toContain(status.body.state);
+    expect(status.body.history[0]).toMatchObject({ state: "queued", note: "accepted" });
+    expect(status.text).not.toContain("patrick@example.com");
+
+    expect((await fetchWorker(location, { headers: { authorization: `Bearer ${CALLER_KEY_NEWSLETTER}` } })).status).toBe(404);
+    expect((await fetchWorker(location)).status).toBe(401);
+  });
+
+  it("without the preference the send is synchronous, as before", async () => {
+    const answer = await callerSend(VENDOR, email(), CALLER_KEY_BILLING);
+    expect(answer.status).toBe(200);
+    expect(answer.body.kind).toBe("sent");
+    expect(await sent()).toHaveLength(1);
+  });
+
+  it("a repeat of a queued send under the same Idempotency-Key gets the same message id and queues nothing more", async () => {
+    const headers = { prefer: "respond-async", "idempotency-key": `queued-${crypto.randomUUID()}` };
+    const body = { transactionalId: 123, Receiver: { Email: "patrick@example.com" } };
+    const first = await callerSend("expertsender", body, CALLER_KEY_BILLING, headers);
+    const again = await callerSend("expertsender", body, CALLER_KEY_BILLING, headers);
+    expect(again.status).toBe(202);
+    expect(again.headers.get("location")).toBe(first.headers.get("location"));
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+  });
+
+  it("a browser's queued action is visible to the same signed-in user only", async () => {
+    const sub = `user-${crypto.randomUUID()}`;
+    const headers = (jwt: string) => ({ "content-type": "application/json", origin: ORIGIN, authorization: `Bearer ${jwt}`, prefer: "respond-async" });
+    const answer = await fetchWorker("/v1/actions", { method: "POST", headers: headers(await signJwt({ sub })), body: JSON.stringify({ action: "welcome", variables: { firstName: "Ada" } }) });
+    expect(answer.status).toBe(202);
+    expect(answer.headers.get("access-control-allow-origin")).toBe(ORIGIN);
+    const location = answer.headers.get("location")!;
+    const mine = await fetchWorker(location, { headers: { origin: ORIGIN, authorization: `Bearer ${await signJwt({ sub })}` } });
+    expect(mine.status).toBe(200);
+    expect(mine.headers.get("access-control-allow-origin")).toBe(ORIGIN);
+    const theirs = await fetchWorker(location, { headers: { origin: ORIGIN, authorization: `Bearer ${await signJwt()}` } });
+    expect(theirs.status).toBe(404);
+  });
+});
+
+describe("the consumer", () => {
+  it("sends a queued message once, records it sent, and acks it", async () => {
+    const id = await accepted();
+    const result = await deliver(id);
+    expect(result.explicitAcks).toEqual(["delivery-1"]);
+    expect(result.retryMessages).toEqual([]);
+    const state = await view(id);
+    expect(state.state).toBe("sent");
+    expect(state.history.map((entry) => entry.state)).toEqual(["queued", "sending", "sent"]);
+    expect(state.result).toMatchObject({ ok: true, kind: "sent", vendor: VENDOR });
+    expect(await sent()).toHaveLength(1);
+  });
+
+  it("retries a 429 after its Retry-After, and not before", async () => {
+    const id = await accepted();
+    await forceFailure(429, 1, 30);
+    const first = await deliver(id, 1);
+    expect(first.retryMessages).toEqual([{ msgId: "delivery-1", delaySeconds: 30 }]);
+    expect(first.explicitAcks).toEqual([]);
+    let state = await view(id);
+    expect(state.state).toBe("queued");
+    expect(state.history.at(-1)).toMatchObject({ state: "queued", attempt: 1, outcome: { kind: "rate_limited", delivery: "not_sent", retryAfter: 30 } });
+    expect(await sent()).toHaveLength(0);
+
+    // Delivered again before the 30 s are over (the queue may do that): put back for the rest, nothing sent.
+    const early = await deliver(id, 2);
+    expect(early.retryMessages).toHaveLength(1);
+    expect(early.retryMessages[0]!.delaySeconds).toBeGreaterThan(0);
+    expect(early.retryMessages[0]!.delaySeconds).toBeLessThanOrEqual(30);
+    expect(await sent()).toHaveLength(0);
+
+    await retryIsDue(id);
+    const due = await deliver(id, 3);
+    expect(due.explicitAcks).toEqual(["delivery-3"]);
+    state = await view(id);
+    expect(state.state).toBe("sent");
+    expect(state.attempts).toBe(2);
+    expect(await sent()).toHaveLength(1);
+  });
+
+  it("backs off when a retryable failure gives no Retry-After", async () => {
+    const id = await accepted();
+    // Three 503s: the library's own two quick retries, then the queue's.
+    await forceFailure(503, 3);
+    const result = await deliver(id, 1, { QUEUE_RETRY_SECONDS: "7" });
+    expect(result.retryMessages).toEqual([{ msgId: "delivery-1", delaySeconds: 7 }]);
+    expect((await view(id)).history.at(-1)).toMatchObject({ outcome: { kind: "server_error", delivery: "not_sent" } });
+  });
+
+  it("never retries a 500: the message ends unknown and is acked", async () => {
+    const id = await accepted();
+    await forceFailure(500);
+    const result = await deliver(id);
+    expect(result.explicitAcks).toEqual(["delivery-1"]);
+    expect(result.retryMessages).toEqual([]);
+    const state = await view(id);
+    expect(state.state).toBe("unknown");
+    expect(state.result).toMatchObject({ kind: "server_error", delivery: "unknown" });
+    // Delivered again all the same: acked, not sent.
+    expect((await deliver(id, 2)).explicitAcks).toEqual(["delivery-2"]);
+    expect(await sent()).toHaveLength(0);
+  });
+
+  it("sends a message that ran out of attempts to the dead-letter queue, whose consumer records it", async () => {
+    const id = await accepted();
+    await forceFailure(429, 10, 30);
+    expect((await deliver(id, 1, { QUEUE_MAX_ATTEMPTS: "2" })).retryMessages).toHaveLength(1);
+    await retryIsDue(id);
+    const last = await deliver(id, 2, { QUEUE_MAX_ATTEMPTS: "2" });
+    expect(last.explicitAcks).toEqual(["delivery-2"]);
+    let state = await view(id);
+    expect(state.state).toBe("failed");
+    expect(state.history.at(-1)).toMatchObject({ state: "failed", attempt: 2, note: "no attempts left (2)", outcome: { kind: "rate_limited" } });
+
+    const dead = await deliver(id, 1, {}, DEAD_LETTER_QUEUE, { id, outcome: state.history.at(-1)!.outcome });
+    expect(dead.explicitAcks).toEqual(["delivery-1"]);
+    state = await view(id);
+    expect(state.state).toBe("failed");
+    expect(state.history.at(-1)).toMatchObject({ state: "failed", note: "in the dead-letter queue" });
+    expect(await sent()).toHaveLength(0);
+  });
+
+  it("dead-letters a permanent failure at once", async () => {
+    const id = await accepted({ body: { html: "<p>hi</p>" }, headers: { subject: "Hi" } });
+    const result = await deliver(id);
+    expect(result.explicitAcks).toEqual(["delivery-1"]);
+    const state = await view(id);
+    expect(state.state).toBe("failed");
+    expect(state.result).toMatchObject({ kind: "validation" });
+    expect(state.history.at(-1)!.note).toBe("a retry cannot help");
+  });
+
+  it("the dead-letter consumer finishes a message the queue gave up on: mid-send ends unknown, waiting ends failed", async () => {
+    const midSend = await accepted();
+    await stateOf(midSend).pickUp();
+    await deliver(midSend, 1, {}, DEAD_LETTER_QUEUE);
+    expect((await view(midSend)).state).toBe("unknown");
+
+    const waiting = await accepted();
+    await deliver(waiting, 1, {}, DEAD_LETTER_QUEUE);
+    expect((await view(waiting)).state).toBe("failed");
+    expect(await sent()).toHaveLength(0);
+  });
+});
+
+describe("a consumer that dies", () => {
+  it("after the send began and before its answer was recorded: redelivered, the message ends unknown and is not sent again", async () => {
+    const id = await accepted();
+    // The dead consumer got this far: the message is marked `sending`.
+    expect((await stateOf(id).pickUp()).action).toBe("send");
+    const redelivered = await deliver(id, 2);
+    expect(redelivered.explicitAcks).toEqual(["delivery-2"]);
+    const state = await view(id);
+    expect(state.state).toBe("unknown");
+    expect(state.history.at(-1)!.note).toMatch(/not sent again/);
+    expect(await sent()).toHaveLength(0);
+  });
+
+  it("after the answer was recorded and before the ack: redelivered, it is acked without sending", async () => {
+    const id = await accepted();
+    await deliver(id, 1);
+    expect(await sent()).toHaveLength(1);
+    const redelivered = await deliver(id, 2);
+    expect(redelivered.explicitAcks).toEqual(["delivery-2"]);
+    expect((await view(id)).state).toBe("sent");
+    expect(await sent()).toHaveLength(1);
+  });
+
+  it("before picking the message up: redelivered, it is sent (nothing was lost)", async () => {
+    const id = await accepted();
+    const result = await deliver(id, 3);
+    expect(result.explicitAcks).toEqual(["delivery-3"]);
+    expect((await view(id)).state).toBe("sent");
+    expect(await sent()).toHaveLength(1);
+  });
+});
+
+describe("the local sandbox", () => {
+  it("shows queued messages' states on the outbox page", async () => {
+    const answer = await callerSend("expertsender", { transactionalId: 123, Receiver: { Email: "patrick@example.com" } }, CALLER_KEY_BILLING, { prefer: "respond-async" });
+    const page = await fetchWorker(`${LOCAL}/sandbox`);
+    expect(page.text).toContain("Queued messages");
+    expect(page.text).toContain(answer.body.id);
+  });
+
+  it("refuses a malformed failure switch", async () => {
+    const answer = await fetchWorker(`${LOCAL}/sandbox/failures`, { method: "POST", body: JSON.stringify({ status: 404 }) });
+    expect(answer.status).toBe(422);
+  });
+});

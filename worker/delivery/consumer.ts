@@ -1,0 +1,180 @@
+/**
+ * The queue consumers. The send queue's consumer picks each message up from its state (message-state.ts),
+ * sends it through the library, records the outcome, and then acks, retries or dead-letters it:
+ *
+ * - sent ............................................. `sent`, acked
+ * - `unknown` delivery (timeout, 500, dropped connection) `unknown`, acked: never retried automatically
+ * - `not_sent` and retryable (429, 503, refused connection), attempts left
+ *                                                      `queued`, retried after Retry-After or a backoff
+ * - anything else, or no attempts left ............... `failed`, to the dead-letter queue with its outcome
+ *
+ * The dead-letter queue's consumer records the final state of whatever reaches it, including messages the queue
+ * itself gave up on after repeated crashes.
+ */
+import type { Outcome, VendorName } from "../../src/core/public.ts";
+import { decodeAttachments } from "../binary-fields.ts";
+import { loadConfig, type Config, type Env } from "../env.ts";
+import { outcomeProblem, Refusal, type Audience } from "../problem.ts";
+import { vendorClient } from "../vendors.ts";
+import type { QueuedSend } from "./dispatch.ts";
+import type { Pickup, Verdict } from "./message-state.ts";
+
+/** The send queue's and the dead-letter queue's names, as wrangler.toml declares them. */
+export const SEND_QUEUE = "txgate-sends";
+export const DEAD_LETTER_QUEUE = "txgate-sends-dead";
+/** Attempts per message (QUEUE_MAX_ATTEMPTS), and the first backoff in seconds (QUEUE_RETRY_SECONDS), doubled each time. */
+const DEFAULT_MAX_ATTEMPTS = 5;
+const DEFAULT_RETRY_SECONDS = 5;
+/** Queues delay a message at most 12 hours. */
+const MAX_DELAY_SECONDS = 12 * 60 * 60;
+
+/** What the dead-letter queue carries: the id, and the outcome that sent it there (absent when the queue gave up). */
+export interface DeadLetter {
+  readonly id: string;
+  readonly outcome?: Readonly<Record<string, unknown>>;
+}
+
+/** How a message's attempts are limited. */
+export interface RetryLimits {
+  readonly maxAttempts: number;
+  readonly retrySeconds: number;
+}
+
+/**
+ * Handles a batch from either queue.
+ *
+ * @example
+ * export default { fetch, queue: (batch, env) => consumeQueue(batch, env) };
+ */
+export async function consumeQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  if (batch.queue === DEAD_LETTER_QUEUE) return recordDeadLetters(batch as MessageBatch<DeadLetter>, env);
+  const config = loadConfig(env);
+  const limits = retryLimits(env);
+  // Each message on its own: pacing (the vendor client's) decides how fast they go, not the batch.
+  await Promise.all((batch as MessageBatch<QueuedSend>).messages.map((message) => consumeOne(message, env, config, limits)));
+}
+
+async function consumeOne(message: Message<QueuedSend>, env: Env, config: Config, limits: RetryLimits): Promise<void> {
+  try {
+    const id = message.body?.id;
+    if (typeof id !== "string" || !env.MESSAGES) {
+      message.ack();
+      return;
+    }
+    const state = env.MESSAGES.get(env.MESSAGES.idFromName(id));
+    // RPC types cannot follow `unknown` (the message body), so the result is typed here.
+    const pickup = (await state.pickUp()) as Pickup;
+    if (pickup.action === "ack") return message.ack();
+    if (pickup.action === "retry") return message.retry({ delaySeconds: pickup.delaySeconds });
+
+    const outcome = await sendOnce(config, pickup.vendor, pickup.body, pickup.decode);
+    const verdict = judge(outcome, pickup.attempt, limits, pickup.audience, config, pickup.vendor);
+    if (verdict.deadLetter && env.DEAD_LETTERS) await env.DEAD_LETTERS.send({ id, outcome: verdict.outcome } satisfies DeadLetter, { contentType: "json" });
+    await state.settle(pickup.attempt, verdict);
+    if (verdict.state === "queued") message.retry({ delaySeconds: verdict.retryInSeconds ?? 0 });
+    else message.ack();
+  } catch {
+    // The state says what happened: redelivered, a message found mid-send ends `unknown`, one not yet picked up is
+    // sent, one already settled is acked.
+    message.retry();
+  }
+}
+
+/** Sends through the vendor client; a refusal by the worker itself (no such vendor here, bad attachment) is an outcome too. */
+async function sendOnce(config: Config, vendor: VendorName, body: unknown, decode: boolean): Promise<Outcome<unknown> | Refusal> {
+  try {
+    const message = decode ? decodeAttachments(vendor, body) : body;
+    return await vendorClient(config, vendor).send(message);
+  } catch (error) {
+    if (error instanceof Refusal) return error;
+    throw error;
+  }
+}
+
+/**
+ * What one attempt's outcome means for its message.
+ *
+ * @example
+ * const verdict = judge(outcome, 1, { maxAttempts: 5, retrySeconds: 5 }, "caller", config, "listmonk");
+ */
+export function judge(
+  outcome: Outcome<unknown> | Refusal,
+  attempt: number,
+  limits: RetryLimits,
+  audience: Audience,
+  config: Config,
+  vendor: VendorName,
+): Verdict & { readonly deadLetter: boolean } {
+  if (outcome instanceof Refusal) {
+    const problem = outcome.problem;
+    const summary = { kind: problem.kind, delivery: "not_sent", retryable: false, ...(audience === "caller" ? { message: problem.detail } : {}) };
+    return { state: "failed", outcome: summary, result: problem, deadLetter: true, note: "refused before sending" };
+  }
+  const result = config.redactor.value(answerBody(outcome, audience));
+  const summary = config.redactor.value(summarise(outcome, audience));
+  if (outcome.ok) return { state: "sent", outcome: summary, result, deadLetter: false };
+  if (outcome.delivery !== "not_sent") {
+    return { state: outcome.delivery === "partial" ? "failed" : "unknown", outcome: summary, result, deadLetter: outcome.delivery === "partial", note: "the email may have gone out, so it is not retried" };
+  }
+  if (outcome.retryable && attempt < limits.maxAttempts) {
+    const retryAfter = "retryAfter" in outcome ? outcome.retryAfter : undefined;
+    const backoff = limits.retrySeconds * 2 ** (attempt - 1);
+    const delay = Math.min(MAX_DELAY_SECONDS, Math.ceil(retryAfter ?? backoff));
+    return { state: "queued", retryInSeconds: delay, outcome: summary, deadLetter: false, note: `${retryAfter === undefined ? "backoff" : "Retry-After"}: retry in ${delay} s` };
+  }
+  const why = outcome.retryable ? `no attempts left (${limits.maxAttempts})` : "a retry cannot help";
+  return { state: "failed", outcome: summary, result, deadLetter: true, note: why };
+}
+
+/** The queue's limits from the settings; a bad value stops the consumer rather than retrying wildly. */
+export function retryLimits(env: Env): RetryLimits {
+  const read = (value: string | undefined, name: string, fallback: number) => {
+    if (value === undefined || value === "") return fallback;
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < 1) throw new Error(`${name} must be a whole number ≥ 1`);
+    return number;
+  };
+  return {
+    maxAttempts: read(env.QUEUE_MAX_ATTEMPTS, "QUEUE_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS),
+    retrySeconds: read(env.QUEUE_RETRY_SECONDS, "QUEUE_RETRY_SECONDS", DEFAULT_RETRY_SECONDS),
+  };
+}
+
+async function recordDeadLetters(batch: MessageBatch<DeadLetter>, env: Env): Promise<void> {
+  await Promise.all(
+    batch.messages.map(async (message) => {
+      try {
+        const id = message.body?.id;
+        if (typeof id === "string" && env.MESSAGES) await env.MESSAGES.get(env.MESSAGES.idFromName(id)).deadLettered(message.body.outcome);
+        message.ack();
+      } catch {
+        message.retry();
+      }
+    }),
+  );
+}
+
+/** The body a synchronous send would have answered with. */
+function answerBody(outcome: Outcome<unknown>, audience: Audience): unknown {
+  if (!outcome.ok) return outcomeProblem(outcome, audience);
+  return audience === "browser" ? { ok: true, kind: "sent" } : { ok: true, kind: "sent", vendor: outcome.vendor, status: outcome.status, attempts: outcome.attempts, data: outcome.data };
+}
+
+/** One attempt in the history: what kind of outcome, never the message. Browsers see no vendor wording. */
+function summarise(outcome: Outcome<unknown>, audience: Audience): Record<string, unknown> {
+  if (outcome.ok) return { kind: "sent", ...(audience === "caller" ? { status: outcome.status, attempts: outcome.attempts } : {}) };
+  return {
+    kind: outcome.kind,
+    delivery: outcome.delivery,
+    retryable: outcome.retryable,
+    ...("retryAfter" in outcome && outcome.retryAfter !== undefined ? { retryAfter: outcome.retryAfter } : {}),
+    ...(audience === "caller"
+      ? {
+          message: outcome.message,
+          attempts: outcome.attempts,
+          ...("status" in outcome && outcome.status !== undefined ? { status: outcome.status } : {}),
+          ...("vendorCode" in outcome && outcome.vendorCode !== undefined ? { vendorCode: outcome.vendorCode } : {}),
+        }
+      : {}),
+  };
+}

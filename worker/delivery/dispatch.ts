@@ -1,0 +1,144 @@
+/**
+ * How a send that passed every gate is carried out: now (the default), or queued with `Prefer: respond-async`;
+ * either way once per `Idempotency-Key` when the request has one.
+ *
+ *   request ──▶ Idempotency-Key? ──▶ ledger (Durable Object per caller scope): replay | 409 | 422 | go on
+ *                                          │
+ *             Prefer: respond-async? ──no──▶ send now ──▶ 200 / problem
+ *                                          │ yes
+ *                                          ▼
+ *              message state (Durable Object per id) ◀── queued ──▶ Queue ──▶ consumer (consumer.ts)
+ *                                          │
+ *                                          ▼
+ *                              202 + Location: /v1/messages/{id}
+ */
+import { holdsKey, idempotencyFailure, IDEMPOTENCY_KEY_SYNTAX, requestFingerprint } from "../../src/core/idempotency.ts";
+import type { Outcome, VendorName } from "../../src/core/public.ts";
+import type { Config, Env } from "../env.ts";
+import { outcomeProblem, problemResponse, Refusal, type Audience } from "../problem.ts";
+import type { StoredAnswer } from "./idempotency-ledger.ts";
+import { rememberQueued } from "./recent.ts";
+
+/** The largest body a queued send may have: it is kept in the message's Durable Object until sent. */
+export const MAX_QUEUED_BODY_BYTES = 1024 * 1024;
+/** The headers a replay gives back as the first answer had them. */
+const REPLAYED_HEADERS = ["content-type", "cache-control", "location", "preference-applied", "retry-after"];
+
+/** What the queue carries: only the id; the message itself waits in its Durable Object. */
+export interface QueuedSend {
+  readonly id: string;
+}
+
+/** A send that passed its route's gates. */
+export interface GatedSend {
+  /** Whose keys and messages these are: `caller:<key id>`, `user:<subject>` or `ip:<address>`. */
+  readonly scope: string;
+  readonly audience: Audience;
+  readonly vendor: VendorName;
+  /** What makes this request this request, for the idempotency fingerprint (JSON). */
+  readonly identity: unknown;
+  /** The message as JSON, for the queue; `decode` when its base64 attachment fields still need decoding. */
+  readonly queued: { readonly body: unknown; readonly decode: boolean };
+  /** Sends now, through the vendor client. */
+  readonly sendNow: () => Promise<Outcome<unknown>>;
+  /** The synchronous answer for an outcome. */
+  readonly respond: (outcome: Outcome<unknown>) => Response;
+}
+
+/**
+ * The answer to a gated send: sent now or queued, at most once per idempotency key.
+ *
+ * @example
+ * return dispatchSend(request, env, config, { scope: `caller:${caller.id}`, audience: "caller", vendor, identity: body, queued: { body, decode: true }, sendNow, respond });
+ */
+export async function dispatchSend(request: Request, env: Env, config: Config, send: GatedSend): Promise<Response> {
+  const key = idempotencyKey(request);
+  const queue = prefersAsync(request) && env.DELIVERY_QUEUE && env.MESSAGES ? { queue: env.DELIVERY_QUEUE, messages: env.MESSAGES } : undefined;
+  if (queue) {
+    const size = new TextEncoder().encode(JSON.stringify(send.queued.body)).byteLength;
+    if (size > MAX_QUEUED_BODY_BYTES) {
+      throw new Refusal("payload_too_large", `a queued send may be at most ${MAX_QUEUED_BODY_BYTES} bytes of JSON; send it without Prefer: respond-async`);
+    }
+  }
+  const run = async (): Promise<{ response: Response; holds: boolean }> => {
+    if (!queue) {
+      const outcome = await send.sendNow();
+      return { response: send.respond(outcome), holds: holdsKey(outcome) };
+    }
+    return { response: await enqueue(queue, send), holds: true };
+  };
+  if (key === undefined) return (await run()).response;
+
+  if (!env.IDEMPOTENCY) throw new Refusal("not_configured", "Idempotency-Key needs the IDEMPOTENCY Durable Object binding, which this worker lacks");
+  const ledger = env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(send.scope));
+  const fingerprint = await requestFingerprint({ mode: queue ? "queued" : "now", vendor: send.vendor, request: send.identity });
+  const claim = await ledger.claim(key, fingerprint);
+  if (claim.state === "done") return replay(claim.result);
+  if (claim.state !== "claimed") {
+    return problemResponse(config.redactor.value(outcomeProblem(idempotencyFailure(send.vendor, claim), send.audience)));
+  }
+  let outcome: { response: Response; holds: boolean };
+  try {
+    outcome = await run();
+  } catch (error) {
+    // Thrown before any send could start (a refusal, the queue unreachable): the key is free again.
+    await ledger.release(key, fingerprint).catch(() => undefined);
+    throw error;
+  }
+  const { response, holds } = outcome;
+  if (!holds) {
+    await ledger.release(key, fingerprint);
+    return response;
+  }
+  const body = await response.text();
+  const headers: Record<string, string> = {};
+  for (const name of REPLAYED_HEADERS) {
+    const value = response.headers.get(name);
+    if (value !== null) headers[name] = value;
+  }
+  // Unrecorded, the claim runs out its lease and is then answered `unknown`: never a second send.
+  await ledger.record(key, fingerprint, { status: response.status, headers, body }).catch(() => undefined);
+  return new Response(body, { status: response.status, headers: response.headers });
+}
+
+/** The request's `Idempotency-Key` (a bare token or a structured-field string); `undefined` without one. */
+export function idempotencyKey(request: Request): string | undefined {
+  const raw = request.headers.get("idempotency-key");
+  if (raw === null) return undefined;
+  const key = /^"(.*)"$/.exec(raw)?.[1] ?? raw;
+  if (!IDEMPOTENCY_KEY_SYNTAX.test(key)) {
+    const message = "must be 8 to 255 characters from A-Z a-z 0-9 . _ : ~ + / = -";
+    throw new Refusal("validation", `Idempotency-Key ${message}`, { issues: [{ path: "headers.idempotency-key", rule: "idempotency_key", message }] });
+  }
+  return key;
+}
+
+/** Whether the client asked for an asynchronous answer (RFC 7240 `Prefer: respond-async`). */
+export function prefersAsync(request: Request): boolean {
+  return (request.headers.get("prefer") ?? "")
+    .split(",")
+    .some((preference) => preference.split(";")[0]!.trim().toLowerCase() === "respond-async");
+}
+
+async function enqueue(bindings: { queue: NonNullable<Env["DELIVERY_QUEUE"]>; messages: NonNullable<Env["MESSAGES"]> }, send: GatedSend): Promise<Response> {
+  const id = crypto.randomUUID();
+  const state = bindings.messages.get(bindings.messages.idFromName(id));
+  // The state first: a consumer never finds a queued id without its message.
+  await state.accept({ id, scope: send.scope, audience: send.audience, vendor: send.vendor, body: send.queued.body, decode: send.queued.decode });
+  try {
+    await bindings.queue.send({ id } satisfies QueuedSend, { contentType: "json" });
+  } catch (error) {
+    await state.deadLettered({ kind: "internal", delivery: "not_sent", note: "could not be put on the queue" }).catch(() => undefined);
+    throw error;
+  }
+  rememberQueued(id);
+  const location = `/v1/messages/${id}`;
+  return Response.json(
+    { ok: true, kind: "queued", id, state: "queued", location },
+    { status: 202, headers: { location, "preference-applied": "respond-async", "cache-control": "no-store" } },
+  );
+}
+
+function replay(answer: StoredAnswer): Response {
+  return new Response(answer.body, { status: answer.status, headers: { ...answer.headers, "idempotent-replayed": "true" } });
+}

@@ -1,0 +1,240 @@
+/**
+ * One queued message's state: a SQLite Durable Object per message id, written before and after every attempt,
+ * so a consumer that dies at any point leaves a state that says what to do on redelivery:
+ *
+ *   queued ──claim──▶ sending ──answer──▶ sent | queued (retry later) | failed | unknown
+ *                        │
+ *                        └─ redelivered with no answer recorded ──▶ unknown (never sent again)
+ *
+ * The message's content is kept only until it reaches a final state; its state and history are kept 24 hours
+ * more, then an alarm deletes everything.
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { Audience } from "../problem.ts";
+import type { VendorName } from "../../src/core/public.ts";
+
+export type MessageStateName = "queued" | "sending" | "sent" | "failed" | "unknown";
+const FINAL: readonly MessageStateName[] = ["sent", "failed", "unknown"];
+/** How long a message's state is kept after it became final. */
+export const MESSAGE_KEPT_MS = 24 * 60 * 60 * 1000;
+
+/** What the consumer is told when it picks a message up. */
+export type Pickup =
+  | { readonly action: "send"; readonly attempt: number; readonly vendor: VendorName; readonly audience: Audience; readonly body: unknown; readonly decode: boolean }
+  | { readonly action: "retry"; readonly delaySeconds: number }
+  | { readonly action: "ack"; readonly reason: string };
+
+/** What one attempt's outcome means for the message, as the consumer decided it. */
+export interface Verdict {
+  readonly state: Exclude<MessageStateName, "sending">;
+  /** For `queued`: when to try again. */
+  readonly retryInSeconds?: number;
+  /** A credential-free summary of the attempt's outcome, shown in the history. */
+  readonly outcome: Readonly<Record<string, unknown>>;
+  /** For a final state: the answer a synchronous send would have got (its body), shown as the message's result. */
+  readonly result?: unknown;
+  readonly note?: string;
+}
+
+export interface HistoryEntry {
+  readonly at: string;
+  readonly state: MessageStateName;
+  readonly attempt?: number;
+  readonly note?: string;
+  readonly outcome?: Readonly<Record<string, unknown>>;
+}
+
+/** What `GET /v1/messages/{id}` shows: never the message's content. */
+export interface MessageView {
+  readonly id: string;
+  readonly vendor: VendorName;
+  readonly state: MessageStateName;
+  readonly attempts: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly result?: unknown;
+  readonly history: readonly HistoryEntry[];
+}
+
+export interface NewMessage {
+  readonly id: string;
+  readonly scope: string;
+  readonly audience: Audience;
+  readonly vendor: VendorName;
+  readonly body: unknown;
+  /** Whether the body's base64 attachment fields must be decoded before sending (trusted callers' JSON). */
+  readonly decode: boolean;
+}
+
+type Row = {
+  id: string;
+  scope: string;
+  audience: Audience;
+  vendor: VendorName;
+  state: MessageStateName;
+  attempts: number;
+  body: string | null;
+  decode: number;
+  result: string | null;
+  not_before: number;
+  created_at: number;
+  updated_at: number;
+};
+
+/**
+ * @example
+ * const message = env.MESSAGES.get(env.MESSAGES.idFromName(id));
+ * const pickup = await message.pickUp();
+ */
+export class MessageObject extends DurableObject {
+  constructor(ctx: DurableObjectState, env: unknown) {
+    super(ctx, env as never);
+    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS message (
+      id TEXT PRIMARY KEY, scope TEXT NOT NULL, audience TEXT NOT NULL, vendor TEXT NOT NULL, state TEXT NOT NULL,
+      attempts INTEGER NOT NULL, body TEXT, decode INTEGER NOT NULL, result TEXT, not_before INTEGER NOT NULL,
+      created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)`);
+    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS history (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, state TEXT NOT NULL, attempt INTEGER, note TEXT, outcome TEXT)`);
+  }
+
+  /** Records a message just accepted for the queue. */
+  async accept(message: NewMessage): Promise<void> {
+    const now = Date.now();
+    this.ctx.storage.sql.exec(
+      "INSERT INTO message (id, scope, audience, vendor, state, attempts, body, decode, result, not_before, created_at, updated_at) VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, NULL, 0, ?, ?)",
+      message.id,
+      message.scope,
+      message.audience,
+      message.vendor,
+      JSON.stringify(message.body),
+      message.decode ? 1 : 0,
+      now,
+      now,
+    );
+    this.note(now, "queued", undefined, "accepted");
+  }
+
+  /**
+   * Claims the message for one attempt: `sending` is stored before the consumer may call the vendor, so a
+   * consumer that dies mid-send is found out on redelivery, and the message ends `unknown` instead of being
+   * sent twice. A message already final is acked without sending.
+   */
+  async pickUp(): Promise<Pickup> {
+    const row = this.row();
+    if (!row) return { action: "ack", reason: "no such message (expired or never accepted)" };
+    const now = Date.now();
+    if (FINAL.includes(row.state)) return { action: "ack", reason: `already ${row.state}` };
+    if (row.state === "sending") {
+      this.finish(row, now, "unknown", { note: "the consumer stopped after the send began and before the vendor's answer was recorded; the email may have gone out, so it is not sent again" });
+      return { action: "ack", reason: "unknown" };
+    }
+    if (row.not_before > now) return { action: "retry", delaySeconds: Math.ceil((row.not_before - now) / 1000) };
+    const attempt = row.attempts + 1;
+    this.ctx.storage.sql.exec("UPDATE message SET state = 'sending', attempts = ?, updated_at = ? WHERE id = ?", attempt, now, row.id);
+    this.note(now, "sending", attempt);
+    return { action: "send", attempt, vendor: row.vendor, audience: row.audience, body: JSON.parse(row.body ?? "null"), decode: row.decode === 1 };
+  }
+
+  /** Records what attempt `attempt` came to. An answer for an attempt that is no longer current only adds to the history. */
+  async settle(attempt: number, verdict: Verdict): Promise<void> {
+    const row = this.row();
+    if (!row) return;
+    const now = Date.now();
+    if (row.state !== "sending" || row.attempts !== attempt) {
+      this.note(now, row.state, attempt, `a late answer (${verdict.state}) for an attempt already closed`, verdict.outcome);
+      // The truth improves an `unknown`: the email did go out.
+      if (row.state === "unknown" && verdict.state === "sent") this.finish(row, now, "sent", verdict);
+      return;
+    }
+    if (verdict.state === "queued") {
+      const notBefore = now + (verdict.retryInSeconds ?? 0) * 1000;
+      this.ctx.storage.sql.exec("UPDATE message SET state = 'queued', not_before = ?, updated_at = ? WHERE id = ?", notBefore, now, row.id);
+      this.note(now, "queued", attempt, verdict.note ?? `retry in ${verdict.retryInSeconds ?? 0} s`, verdict.outcome);
+      return;
+    }
+    this.finish(row, now, verdict.state, verdict, attempt);
+  }
+
+  /** The dead-letter queue's consumer: the message's final state, whichever way it got there. */
+  async deadLettered(outcome: Readonly<Record<string, unknown>> | undefined): Promise<void> {
+    const row = this.row();
+    if (!row) return;
+    const now = Date.now();
+    if (FINAL.includes(row.state)) {
+      this.note(now, row.state, undefined, "in the dead-letter queue");
+      return;
+    }
+    // Redelivered until the queue gave up: mid-send means the email may have gone out.
+    const state = row.state === "sending" ? "unknown" : "failed";
+    this.finish(row, now, state, { outcome, note: "the queue gave up on it (in the dead-letter queue)" });
+  }
+
+  /** The message's state and history for `scope`; `undefined` for anyone else, as for a message that does not exist. */
+  async view(scope: string): Promise<MessageView | undefined> {
+    const row = this.row();
+    if (!row || row.scope !== scope) return undefined;
+    return this.render(row);
+  }
+
+  /** The view without the scope check, for the local sandbox's outbox page. */
+  async peek(): Promise<MessageView | undefined> {
+    const row = this.row();
+    return row && this.render(row);
+  }
+
+  /** Forgets the message 24 hours after its final state. */
+  override async alarm(): Promise<void> {
+    await this.ctx.storage.deleteAll();
+  }
+
+  private render(row: Row): MessageView {
+    const history = this.ctx.storage.sql
+      .exec<{ at: number; state: MessageStateName; attempt: number | null; note: string | null; outcome: string | null }>("SELECT at, state, attempt, note, outcome FROM history ORDER BY seq")
+      .toArray()
+      .map((entry) => ({
+        at: new Date(entry.at).toISOString(),
+        state: entry.state,
+        ...(entry.attempt === null ? {} : { attempt: entry.attempt }),
+        ...(entry.note === null ? {} : { note: entry.note }),
+        ...(entry.outcome === null ? {} : { outcome: JSON.parse(entry.outcome) }),
+      }));
+    return {
+      id: row.id,
+      vendor: row.vendor,
+      state: row.state,
+      attempts: row.attempts,
+      createdAt: new Date(row.created_at).toISOString(),
+      updatedAt: new Date(row.updated_at).toISOString(),
+      ...(row.result === null ? {} : { result: JSON.parse(row.result) }),
+      history,
+    };
+  }
+
+  private row(): Row | undefined {
+    return this.ctx.storage.sql.exec<Row>("SELECT * FROM message").toArray()[0];
+  }
+
+  /** A final state: the content is dropped at once, the rest kept for `MESSAGE_KEPT_MS`. */
+  private finish(row: Row, now: number, state: MessageStateName, verdict: Partial<Verdict>, attempt?: number): void {
+    this.ctx.storage.sql.exec(
+      "UPDATE message SET state = ?, body = NULL, result = ?, updated_at = ? WHERE id = ?",
+      state,
+      verdict.result === undefined ? null : JSON.stringify(verdict.result),
+      now,
+      row.id,
+    );
+    this.note(now, state, attempt, verdict.note, verdict.outcome);
+    void this.ctx.storage.setAlarm(now + MESSAGE_KEPT_MS);
+  }
+
+  private note(at: number, state: MessageStateName, attempt?: number, note?: string, outcome?: Readonly<Record<string, unknown>>): void {
+    this.ctx.storage.sql.exec(
+      "INSERT INTO history (at, state, attempt, note, outcome) VALUES (?, ?, ?, ?, ?)",
+      at,
+      state,
+      attempt ?? null,
+      note ?? null,
+      outcome === undefined ? null : JSON.stringify(outcome),
+    );
+  }
+}

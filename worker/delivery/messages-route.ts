@@ -1,0 +1,79 @@
+/**
+ * `GET /v1/messages/{id}`: a queued message's state and history, never its content, and only to whoever queued
+ * it: the same caller key id, the same signed-in user, or (anonymous forms) the same address.
+ */
+import type { CallerKey, Config, Env } from "../env.ts";
+import { authenticateCaller } from "../gates/caller-key.ts";
+import { bearerToken, verifyJwt, type VerifiedUser } from "../gates/jwt.ts";
+import { requireAllowedOrigin, withCors } from "../gates/origin-cors.ts";
+import { clientIp, ipRateKey, limitRate } from "../gates/rate-limit.ts";
+import { problemResponse, Refusal } from "../problem.ts";
+
+const MESSAGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The scope of a browser's keys and messages: its signed-in user, or its address.
+ *
+ * @example
+ * const scope = browserScope(user, request);
+ */
+export function browserScope(user: VerifiedUser | undefined, request: Request): string {
+  return user ? `user:${user.subject}` : `ip:${ipRateKey(clientIp(request))}`;
+}
+
+/**
+ * Serves `/v1/messages/{id}`. Browsers (a request with `Origin`) are known by their JWT or address; servers by
+ * their caller key (`callerKeys`, as the send route accepts them).
+ *
+ * @example
+ * if (match) return messageStatus(request, env, config, config.callerKeys, match[1]);
+ */
+export async function messageStatus(request: Request, env: Env, config: Config, callerKeys: readonly CallerKey[] | undefined, id: string): Promise<Response> {
+  if (!request.headers.has("origin")) return answerStatus(request, env, config, callerKeys, id, false);
+  // A page must be able to read refusals too, so it can show why.
+  try {
+    return withCors(await answerStatus(request, env, config, callerKeys, id, true), request, config.origins);
+  } catch (error) {
+    if (error instanceof Refusal) return withCors(problemResponse(error.problem, error.headers), request, config.origins);
+    throw error;
+  }
+}
+
+async function answerStatus(request: Request, env: Env, config: Config, callerKeys: readonly CallerKey[] | undefined, id: string, browser: boolean): Promise<Response> {
+  if (browser && request.method === "OPTIONS") return preflight(request, config);
+  if (request.method !== "GET") {
+    throw new Refusal("method_not_allowed", `${request.method.slice(0, 10)} is not allowed here`, { headers: { allow: browser ? "GET, OPTIONS" : "GET" } });
+  }
+  let scope: string;
+  if (browser) {
+    requireAllowedOrigin(request, config.origins);
+    const token = bearerToken(request);
+    scope = browserScope(token === undefined ? undefined : await verifyJwt(token, config.jwt), request);
+  } else {
+    const caller = await authenticateCaller(request, callerKeys);
+    await limitRate(env.CALLER_RATE_LIMIT, `caller:${caller.id}`);
+    scope = `caller:${caller.id}`;
+  }
+  const view = MESSAGE_ID.test(id) && env.MESSAGES ? await env.MESSAGES.get(env.MESSAGES.idFromName(id)).view(scope) : undefined;
+  // Someone else's message is answered as one that does not exist: ids are not to be probed.
+  if (!view) throw new Refusal("not_found", "no such message");
+  return Response.json(view, { headers: { "cache-control": "no-store" } });
+}
+
+/** The preflight of a page's `GET` with its JWT. */
+function preflight(request: Request, config: Config): Response {
+  const origin = requireAllowedOrigin(request, config.origins);
+  if (request.headers.get("access-control-request-method") !== "GET") {
+    throw new Refusal("method_not_allowed", "only GET is allowed here", { headers: { allow: "GET, OPTIONS" } });
+  }
+  return new Response(null, {
+    status: 204,
+    headers: {
+      "access-control-allow-origin": origin,
+      "access-control-allow-methods": "GET",
+      "access-control-allow-headers": "authorization",
+      "access-control-max-age": "600",
+      vary: "Origin",
+    },
+  });
+}

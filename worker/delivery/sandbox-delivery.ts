@@ -1,0 +1,110 @@
+/**
+ * The local sandbox's view of delivery: a switch that makes the sandbox vendors answer the next sends with
+ * 429, 500 or 503 (so a queued message's retry, or its `unknown` end, can be watched), and the states of the
+ * messages this isolate queued, for the outbox page.
+ *
+ *   POST   /sandbox/failures  {"status": 429, "count": 2, "retryAfter": 30, "vendor": "listmonk"}
+ *   GET    /sandbox/failures  what is still to come
+ *   DELETE /sandbox/failures  back to normal
+ *   GET    /sandbox/queued    the queued messages' states, newest first (JSON)
+ */
+import type { VendorName } from "../../src/core/public.ts";
+import type { Env } from "../env.ts";
+import { Refusal } from "../problem.ts";
+import type { SandboxVendor } from "../sandbox/http.ts";
+import type { MessageView } from "./message-state.ts";
+import { recentlyQueued } from "./recent.ts";
+
+/** The answers the switch can force: rate limited and unavailable prove nothing was sent; 500 leaves it unknown. */
+export type ForcedStatus = 429 | 500 | 503;
+
+interface Failures {
+  status: ForcedStatus;
+  /** Sends still to be answered this way. */
+  remaining: number;
+  /** Seconds, sent as `Retry-After` with a 429 or 503. Above the library's own 10 s, the queue does the retrying. */
+  retryAfter?: number;
+  /** Only this vendor's sends; every vendor's when absent. */
+  vendor?: VendorName;
+}
+
+let failures: Failures | undefined;
+
+/**
+ * Makes the next `count` sends fail with `status`.
+ *
+ * @example
+ * forceFailures({ status: 429, count: 1, retryAfter: 30 });
+ */
+export function forceFailures(next: { status: ForcedStatus; count?: number; retryAfter?: number; vendor?: VendorName } | undefined): void {
+  failures = next && { status: next.status, remaining: next.count ?? 1, ...(next.retryAfter === undefined ? {} : { retryAfter: next.retryAfter }), ...(next.vendor ? { vendor: next.vendor } : {}) };
+}
+
+/**
+ * `vendor`'s sandbox with the switch in front of it. Act-On's `POST /token` is never failed: the switch is about
+ * sends.
+ *
+ * @example
+ * const listmonk = withForcedFailures("listmonk", listmonkSandbox(outbox));
+ */
+export function withForcedFailures(vendor: VendorName, sandbox: SandboxVendor): SandboxVendor {
+  return async (request) => {
+    const pending = failures;
+    const isSend = request.method === "POST" && !new URL(request.url).pathname.endsWith("/token");
+    if (!pending || pending.remaining < 1 || !isSend || (pending.vendor && pending.vendor !== vendor)) return sandbox(request);
+    pending.remaining--;
+    if (pending.remaining < 1) failures = undefined;
+    const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8" };
+    if (pending.retryAfter !== undefined && pending.status !== 500) headers["retry-after"] = String(pending.retryAfter);
+    const message = { 429: "Too Many Requests (sandbox switch)", 500: "Internal Server Error (sandbox switch)", 503: "Service Unavailable (sandbox switch)" }[pending.status];
+    return new Response(JSON.stringify({ message }), { status: pending.status, headers });
+  };
+}
+
+/**
+ * `/sandbox/failures` and `/sandbox/queued`; the router calls it only for the local sandbox.
+ *
+ * @example
+ * if (pathname === "/sandbox/failures" || pathname === "/sandbox/queued") return sandboxDelivery(request, env, pathname);
+ */
+export async function sandboxDelivery(request: Request, env: Env, pathname: string): Promise<Response> {
+  const json = (body: unknown, status = 200) => Response.json(body, { status, headers: { "cache-control": "no-store" } });
+  if (pathname === "/sandbox/queued") {
+    if (request.method !== "GET") throw new Refusal("method_not_allowed", "only GET is allowed here", { headers: { allow: "GET" } });
+    return json({ messages: await queuedViews(env) });
+  }
+  if (request.method === "GET") return json({ failures: failures ?? null });
+  if (request.method === "DELETE") {
+    forceFailures(undefined);
+    return json({ failures: null });
+  }
+  if (request.method !== "POST") throw new Refusal("method_not_allowed", "GET, POST or DELETE", { headers: { allow: "GET, POST, DELETE" } });
+  const body = (await request.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+  const { status, count = 1, retryAfter, vendor } = body ?? {};
+  const ok =
+    (status === 429 || status === 500 || status === 503) &&
+    Number.isInteger(count) &&
+    (count as number) >= 1 &&
+    (retryAfter === undefined || (Number.isInteger(retryAfter) && (retryAfter as number) >= 0)) &&
+    (vendor === undefined || ["listmonk", "acton", "everlytic", "expertsender"].includes(vendor as string));
+  if (!ok) {
+    throw new Refusal("validation", 'send {"status": 429 | 500 | 503, "count": n ≥ 1, "retryAfter": seconds, "vendor": optional}', {
+      issues: [{ path: "status", rule: "sandbox_failures", message: "429, 500 or 503, with an optional count, retryAfter and vendor" }],
+    });
+  }
+  forceFailures({ status, count: count as number, ...(retryAfter === undefined ? {} : { retryAfter: retryAfter as number }), ...(vendor ? { vendor: vendor as VendorName } : {}) });
+  return json({ failures }, 201);
+}
+
+/**
+ * The states of the messages this isolate queued lately, newest first.
+ *
+ * @example
+ * return outboxPage(outbox.list(), await queuedViews(env));
+ */
+export async function queuedViews(env: Env): Promise<MessageView[]> {
+  const namespace = env.MESSAGES;
+  if (!namespace) return [];
+  const views = await Promise.all(recentlyQueued().map((id) => (namespace.get(namespace.idFromName(id)).peek() as Promise<MessageView | undefined>).catch(() => undefined)));
+  return views.filter((view): view is MessageView => view !== undefined);
+}
