@@ -4,7 +4,7 @@
  * in more than 5 times an hour.
  */
 import type { CallOptions } from "../core/options.ts";
-import type { Failure, Outcome, TokenStoreFailure } from "../core/outcome.ts";
+import type { Failure, NetworkFailure, Outcome, TokenStoreFailure } from "../core/outcome.ts";
 import type { Grant } from "./request.ts";
 import { isRefusedGrant, type TokenResponse } from "./response.ts";
 
@@ -158,6 +158,14 @@ export function createTokenSession(options: TokenSessionOptions): TokenSession {
     }
   };
 
+  const exclusive = async (renewal: () => Promise<string | Failure>): Promise<string | Failure> => {
+    try {
+      return await store.exclusive!(key, renewal);
+    } catch (error) {
+      throw new TokenStoreError("exclusive", error);
+    }
+  };
+
   async function keep(record: ActOnTokenRecord, answer: TokenResponse): Promise<string> {
     const tokens = {
       accessToken: answer.access_token,
@@ -214,9 +222,9 @@ export function createTokenSession(options: TokenSessionOptions): TokenSession {
       const cached = usable(state.tokens);
       if (cached) return cached.accessToken;
       // Failures become outcomes inside `exclusive`: what it carries back to this isolate is plain data.
-      const renewal = () => renew(call?.timeoutMs).catch(storeFailure);
-      state.renewal ??= (store.exclusive ? store.exclusive(key, renewal) : renewal())
-        .catch(storeFailure)
+      const renewal = () => renew(call?.timeoutMs).catch(renewalFailure);
+      state.renewal ??= (store.exclusive ? exclusive(renewal) : renewal())
+        .catch(renewalFailure)
         .finally(() => {
           state.renewal = undefined;
         });
@@ -287,7 +295,7 @@ function grantsSpent(passwordGrantsAt: readonly number[], refused: ActOnTokenRec
 /** A token store call that threw or rejected, or answered what no retry can change. */
 class TokenStoreError {
   constructor(
-    readonly operation: "get" | "set",
+    readonly operation: "get" | "set" | "exclusive",
     readonly error: unknown,
     readonly retryable = true,
   ) {}
@@ -310,21 +318,22 @@ function recordFlaw(record: unknown): string | undefined {
 }
 
 /**
- * The token store failed (a KV outage, say): no token, so nothing was sent, and a retry may find it back. Only
- * the store can make a renewal throw: `requestToken` never rejects.
+ * A renewal that threw: the token store failed (a KV outage, say), or the token request could not start (a
+ * `tokenPacer` that rejected). Either way there is no token, so nothing was sent, and a retry may get one.
  */
-function storeFailure(error: unknown): TokenStoreFailure {
-  const operation = error instanceof TokenStoreError ? error.operation : undefined;
-  const cause = describe(error instanceof TokenStoreError ? error.error : error);
+function renewalFailure(error: unknown): TokenStoreFailure | NetworkFailure {
+  const base = { ok: false, vendor: "acton", attempts: 0, delivery: "not_sent" } as const;
+  if (!(error instanceof TokenStoreError)) {
+    const cause = describe(error);
+    return { ...base, kind: "network", cause, retryable: true, message: `No Act-On access token, nothing sent: the token request could not start: ${cause.message}` };
+  }
+  const cause = describe(error.error);
   return {
-    ok: false,
-    vendor: "acton",
-    attempts: 0,
+    ...base,
     kind: "token_store",
     cause,
-    retryable: error instanceof TokenStoreError ? error.retryable : true,
-    delivery: "not_sent",
-    message: `The Act-On token store failed${operation ? ` (${operation})` : ""}, nothing sent: ${cause.message}`,
+    retryable: error.retryable,
+    message: `The Act-On token store failed (${error.operation}), nothing sent: ${cause.message}`,
   };
 }
 

@@ -97,6 +97,16 @@ describe("token endpoint answers a later try can get past: retryable, nothing se
   });
 });
 
+describe("a token request that cannot start", () => {
+  it("a tokenPacer that rejects is not blamed on the token store: nothing sent, retryable", async () => {
+    const tokenPacer = { acquire: () => Promise.reject(new Error("pacer out of reach")) };
+    const outcome = await client({ tokenPacer }).send(minimal);
+    expect(outcome).toMatchObject({ kind: "network", delivery: "not_sent", retryable: true, attempts: 0, cause: { message: "pacer out of reach" } });
+    expect(message(outcome)).toBe("No Act-On access token, nothing sent: the token request could not start: pacer out of reach");
+    expect(acton.requests).toHaveLength(0);
+  });
+});
+
 describe("the hour's password grants spent: Act-On's last word, or when to come back", () => {
   it("after refused logins: auth with Act-On's status and words, not retryable", async () => {
     const options = { tokenStore: memoryTokenStore(), maxPasswordGrantsPerHour: 2, credentials: { ...ACTON_CREDENTIALS, password: "wrong-password" } };
@@ -205,6 +215,13 @@ describe("a failing token store: token_store, nothing sent", () => {
     const outcome = await client({ tokenStore }).send(minimal);
     expect(outcome).toMatchObject({ kind: "token_store", retryable: false, message: "The Act-On token store failed (get), nothing sent: it returned a record whose passwordGrantsAt is not a list of times" });
     expect(acton.tokenCalls).toHaveLength(0);
+  });
+
+  it("exclusive rejects (a Durable Object out of reach)", async () => {
+    const tokenStore = failing({ exclusive: () => Promise.reject(new Error("Durable Object reset")) });
+    const outcome = await client({ tokenStore }).send(minimal);
+    expect(outcome).toMatchObject({ kind: "token_store", delivery: "not_sent", retryable: true, message: "The Act-On token store failed (exclusive), nothing sent: Durable Object reset" });
+    expect(acton.requests).toHaveLength(0);
   });
 
   it("a thrown non-Error value is described, not lost", async () => {
