@@ -1,0 +1,258 @@
+/**
+ * The generated-input suite's engine: feeds each vendor's `send` generated input through a recording `fetch`,
+ * judges every send against the library's promises, counts what happened, and shrinks a failing input to a
+ * small counterexample.
+ */
+import fc from "fast-check";
+import { failureKinds, type Outcome, type VendorName } from "../../src/core/outcome.js";
+import { generatedInputs, materialize, printValue, type GeneratedInput } from "./hostile.js";
+import { inputMentions, recordingFetch, type RecordedRequest } from "./wire.js";
+
+/** What the suite needs to know about one vendor. */
+export interface VendorFuzz {
+  readonly vendor: VendorName;
+  /** Valid messages, from the vendor's fixtures and generated values. */
+  readonly valid: fc.Arbitrary<unknown>;
+  /** Strings worth trying in this vendor's fields (its near-miss values and its secrets). */
+  readonly strings: readonly string[];
+  /** Where the messages hold free-form records (`*` for every item of an array): keys such as `__proto__` go there. */
+  readonly records: readonly (readonly string[])[];
+  /** Every form of every credential: none may appear in an outcome. */
+  readonly secrets: readonly string[];
+  /** The vendor's success answer to a request. */
+  answer(request: RecordedRequest): Response | Promise<Response>;
+  /** A fresh client sending through `fetch`. */
+  client(fetch: (request: Request) => Promise<Response>): { send(message: never): Promise<Outcome<unknown>> };
+  /** Judges the requests a send made from `input` (materialized): what breaks the spec, what differs from the input. */
+  judge(input: unknown, requests: readonly RecordedRequest[]): Promise<WireVerdict>;
+  /** Whether a request carries the message (Act-On's token requests do not). Default: every request does. */
+  isMessageRequest?(request: RecordedRequest): boolean;
+  /** Where each secret may travel: `true` when `secret` in this part of this request is where it belongs. */
+  secretBelongs(request: RecordedRequest, where: "url" | "body" | `header ${string}`, secret: string): boolean;
+}
+
+export interface WireVerdict {
+  /** The request breaks the vendor's spec (schema, formats, path parameters). */
+  readonly malformed: string[];
+  /** The request does not carry the input's values as they were given. */
+  readonly altered: string[];
+  /** A header (or a multipart part header) holds CR, LF or NUL. */
+  readonly headers: string[];
+}
+
+/** The promises, one test each. */
+export const PROPERTIES = {
+  rejection: "send never rejects",
+  hang: "send never hangs",
+  outcome: "the outcome's kind is documented, and a validation outcome names a path and a rule for each issue",
+  validationSent: "a validation outcome sends nothing",
+  delivery: "a failure that sent nothing says delivery not_sent, and sent means a request went out",
+  malformed: "every request sent is valid against the vendor's spec",
+  altered: "every request sent carries the input's values unchanged",
+  headers: "no header value holds CR, LF or NUL, and no credential appears where it should not",
+  validRefused: "a valid message is sent",
+} as const;
+
+export type Property = keyof typeof PROPERTIES;
+
+export interface Verdict {
+  readonly generated: GeneratedInput;
+  readonly settled: "resolved" | "rejected" | "hung";
+  readonly outcome?: Outcome<unknown>;
+  readonly requests: number;
+  readonly problems: Partial<Record<Property, string>>;
+}
+
+/** The bound on one send. The injected fetch answers at once, so a send still open after it is stuck. */
+const HANG_BOUND_MS = 10_000;
+
+const documentedKinds = new Set<string>([...failureKinds, "sent"]);
+
+/** Sends one generated input and judges everything the send did. */
+export async function evaluate(fuzz: VendorFuzz, generated: GeneratedInput): Promise<Verdict> {
+  const input = materialize(generated.input);
+  const { fetch, requests } = recordingFetch((request) => fuzz.answer(request));
+  const problems: Partial<Record<Property, string>> = {};
+  let outcome: Outcome<unknown> | undefined;
+  let settled: Verdict["settled"];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const send = fuzz.client(fetch).send(input as never);
+    const hang = new Promise<"hung">((resolve) => (timer = setTimeout(() => resolve("hung"), HANG_BOUND_MS)));
+    const result = await Promise.race([send, hang]);
+    if (result === "hung") settled = "hung";
+    else {
+      settled = "resolved";
+      outcome = result;
+    }
+  } catch (error) {
+    settled = "rejected";
+    problems.rejection = `send rejected with ${describeThrown(error)}`;
+  } finally {
+    clearTimeout(timer);
+  }
+  if (settled === "hung") problems.hang = `send still open after ${HANG_BOUND_MS} ms with ${requests.length} request(s) made`;
+
+  if (outcome !== undefined) {
+    const bad = outcomeProblem(outcome);
+    if (bad) problems.outcome = bad;
+    const kind = (outcome as { kind?: unknown })?.kind;
+    if (kind === "validation" && requests.length > 0) problems.validationSent = `validation outcome after ${requests.length} request(s)`;
+    const messages = requests.filter((request) => fuzz.isMessageRequest?.(request) ?? true).length;
+    if (kind === "sent" && messages === 0) problems.delivery = "sent, but the message was never requested";
+    if (kind !== "sent" && kind !== "validation" && messages === 0 && (outcome as { delivery?: unknown }).delivery !== "not_sent") {
+      problems.delivery = `${String(kind)} with delivery ${String((outcome as { delivery?: unknown }).delivery)}, but the message was never requested (${JSON.stringify((outcome as { message?: unknown }).message)})`;
+    }
+    if (generated.origin === "valid" && kind !== "sent") problems.validRefused = `${String(kind)}: ${String((outcome as { message?: unknown }).message)}`;
+    const leaked = leakedSecret(fuzz, input, outcome);
+    if (leaked) problems.headers = leaked;
+  }
+  if (requests.length > 0) {
+    let wire: WireVerdict;
+    try {
+      wire = await fuzz.judge(input, requests);
+    } catch (error) {
+      wire = { malformed: [], altered: [`sent, though the input cannot be read back: ${describeThrown(error)}`], headers: [] };
+    }
+    if (wire.malformed.length) problems.malformed = wire.malformed.join("; ");
+    if (wire.altered.length) problems.altered = wire.altered.join("; ");
+    const misplaced = [...wire.headers, ...misplacedSecrets(fuzz, input, requests)];
+    if (misplaced.length) problems.headers = [problems.headers, ...misplaced].filter(Boolean).join("; ");
+  }
+  return { generated, settled, outcome, requests: requests.length, problems };
+}
+
+function describeThrown(error: unknown): string {
+  try {
+    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  } catch {
+    return "an unprintable value";
+  }
+}
+
+function outcomeProblem(outcome: Outcome<unknown>): string | undefined {
+  if (typeof outcome !== "object" || outcome === null) return `the outcome is ${String(outcome)}`;
+  if (!documentedKinds.has(outcome.kind)) return `undocumented kind ${JSON.stringify(outcome.kind)}`;
+  if (outcome.ok !== (outcome.kind === "sent")) return `ok ${String(outcome.ok)} with kind ${outcome.kind}`;
+  if (outcome.kind !== "validation") return undefined;
+  if (!Array.isArray(outcome.issues) || outcome.issues.length === 0) return "a validation outcome without issues";
+  for (const issue of outcome.issues) {
+    if (typeof issue?.path !== "string") return `an issue without a path: ${JSON.stringify(issue)}`;
+    if (typeof issue.rule !== "string" || !issue.rule) return `an issue without a rule: ${JSON.stringify(issue)}`;
+    if (typeof issue.message !== "string" || !issue.message) return `an issue without a message: ${JSON.stringify(issue)}`;
+    // The root's path is "": an unknown key must be named by a path that is not the root's.
+    if (issue.rule === "unknown_field" && issue.path === "") return `an unknown field whose path is the root's (""): ${issue.message}`;
+  }
+  const { delivery, retryable } = outcome as { delivery: unknown; retryable: unknown };
+  if (delivery !== "not_sent" || retryable !== false) return `validation with delivery ${String(delivery)}, retryable ${String(retryable)}`;
+  return undefined;
+}
+
+function leakedSecret(fuzz: VendorFuzz, input: unknown, outcome: Outcome<unknown>): string | undefined {
+  let text: string;
+  try {
+    text = JSON.stringify(outcome, (_key, value) => (typeof value === "bigint" ? String(value) : value)) ?? "";
+  } catch (error) {
+    return `the outcome cannot be serialised: ${describeThrown(error)}`;
+  }
+  const secret = fuzz.secrets.find((form) => text.includes(form));
+  return secret && !inputMentions(input, secret) ? `a credential (${secret.slice(0, 3)}…) in the outcome` : undefined;
+}
+
+function misplacedSecrets(fuzz: VendorFuzz, input: unknown, requests: readonly RecordedRequest[]): string[] {
+  const found: string[] = [];
+  for (const request of requests) {
+    const body = new TextDecoder().decode(request.body);
+    for (const secret of fuzz.secrets) {
+      const shown = `${secret.slice(0, 3)}…`;
+      if (request.url.href.includes(secret) && !fuzz.secretBelongs(request, "url", secret)) found.push(`credential ${shown} in the URL`);
+      for (const [name, value] of request.headers) {
+        if (value.includes(secret) && !fuzz.secretBelongs(request, `header ${name}`, secret)) found.push(`credential ${shown} in header ${name}`);
+      }
+      if (body.includes(secret) && !fuzz.secretBelongs(request, "body", secret) && !inputMentions(input, secret)) found.push(`credential ${shown} in the body`);
+    }
+    for (const [name, value] of request.headers) {
+      if (/[\r\n\0]/.test(value)) found.push(`header ${name} holds CR, LF or NUL: ${JSON.stringify(value)}`);
+    }
+  }
+  return found;
+}
+
+/** Per-vendor counts of one run. */
+export interface Counts {
+  inputs: number;
+  sent: number;
+  validation: number;
+  other: Record<string, number>;
+  failures: Record<Property, number>;
+  /** Wall time of the run, for the table only (nothing depends on it). */
+  seconds?: number;
+}
+
+export function countVerdicts(verdicts: readonly Verdict[]): Counts {
+  const failures = Object.fromEntries(Object.keys(PROPERTIES).map((key) => [key, 0])) as Record<Property, number>;
+  const counts: Counts = { inputs: verdicts.length, sent: 0, validation: 0, other: {}, failures };
+  for (const verdict of verdicts) {
+    const kind = verdict.outcome?.kind;
+    if (kind === "sent") counts.sent++;
+    else if (kind === "validation") counts.validation++;
+    else if (kind !== undefined) counts.other[kind] = (counts.other[kind] ?? 0) + 1;
+    for (const property of Object.keys(verdict.problems) as Property[]) failures[property]++;
+  }
+  return counts;
+}
+
+/** The counts of every vendor as a table. */
+export function countsTable(rows: readonly [VendorName, Counts][]): string {
+  const header = ["vendor", "seconds", "inputs", "sent", "validation", "other kinds", "rejections", "hangs", "malformed", "altered", "bad outcome", "validation sent", "delivery", "header/secret", "valid refused"];
+  const lines = rows.map(([vendor, c]) => [
+    vendor,
+    c.seconds?.toFixed(1) ?? "",
+    c.inputs,
+    c.sent,
+    c.validation,
+    Object.entries(c.other).map(([kind, n]) => `${kind} ${n}`).join(", ") || "0",
+    c.failures.rejection,
+    c.failures.hang,
+    c.failures.malformed,
+    c.failures.altered,
+    c.failures.outcome,
+    c.failures.validationSent,
+    c.failures.delivery,
+    c.failures.headers,
+    c.failures.validRefused,
+  ].map(String));
+  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column]!.length)));
+  const row = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(" | ")} |`;
+  return [row(header), row(widths.map((width) => "-".repeat(width))), ...lines.map(row)].join("\n");
+}
+
+/** How many inputs per vendor: `FUZZ_RUNS`, or a few hundred for `npm test`. */
+export const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
+/** A fixed seed unless `FUZZ_SEED` says otherwise, so `npm test` always tries the same inputs. */
+export const SEED = Number(process.env.FUZZ_SEED ?? 20261130);
+
+/** The inputs of one vendor's run, in order. */
+export function inputsOf(fuzz: VendorFuzz): GeneratedInput[] {
+  return fc.sample(generatedInputs(fuzz.valid, fuzz.strings, fuzz.records), { seed: SEED, numRuns: RUNS });
+}
+
+/**
+ * The smallest input fast-check can find that breaks `property`, starting from the same seed; the first failing
+ * input of the run when shrinking finds none (or, for a hang, straight away: each try would take the bound).
+ */
+export async function counterexample(fuzz: VendorFuzz, property: Property, firstFailure: Verdict): Promise<string> {
+  const shown = (verdict: Verdict) => `${printValue(verdict.generated.input)} (${verdict.generated.origin}) → ${verdict.problems[property]}`;
+  if (property === "hang") return shown(firstFailure);
+  let smallest: Verdict | undefined;
+  const details = await fc.check(
+    fc.asyncProperty(generatedInputs(fuzz.valid, fuzz.strings, fuzz.records), async (generated) => {
+      const verdict = await evaluate(fuzz, generated);
+      if (verdict.problems[property] === undefined) return true;
+      smallest = verdict;
+      return false;
+    }),
+    { seed: SEED, numRuns: RUNS, plugins: [fc.interruptAfterTimeLimit(10_000)] } as fc.Parameters<[GeneratedInput]>,
+  );
+  return shown(details.failed && smallest ? smallest : firstFailure);
+}
