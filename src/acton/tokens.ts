@@ -213,7 +213,8 @@ export function createTokenSession(options: TokenSessionOptions): TokenSession {
       return refused;
     } catch (error) {
       // Act-On's refusal is the answer; the store's failure only costs the reason once the hour's grants are spent.
-      return { ...refused, message: `${refused.message} (and the token store failed to record it: ${describe(error).message})` };
+      const cause = describe(error instanceof TokenStoreError ? error.error : error);
+      return { ...refused, message: `${refused.message} (and the token store failed to record it: ${cause.message})` };
     }
   }
 
@@ -231,7 +232,8 @@ export function createTokenSession(options: TokenSessionOptions): TokenSession {
       return untilAborted(state.renewal, call?.signal);
     },
     refuse(token) {
-      state.refused = token;
+      // A late 401 for a token already replaced says nothing new, and must not clear the refusal of the one held.
+      if (!state.tokens || state.tokens.accessToken === token) state.refused = token;
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createActOnClient, memoryTokenStore, type ActOnOptions, type ActOnTokenRecord, type ActOnTokenStore } from "../../src/acton/index.js";
+import { createTokenSession } from "../../src/acton/tokens.js";
 import { minimal } from "./fixtures.js";
 import { ACTON_ACCOUNT, ACTON_CREDENTIALS, startActOnDouble, type ActOnDouble } from "./double.js";
 
@@ -152,6 +153,35 @@ describe("a 401 on send: one refresh, one retry", () => {
     expect(outcome).toMatchObject({ kind: "auth", status: 401, vendorMessage: "Unauthorized", attempts: 2, delivery: "not_sent" });
     expect(grants()).toEqual(["password", "refresh_token"]);
   });
+
+  it("a late 401 for a token already replaced does not hand out again the token Act-On refused since", async () => {
+    // A session whose token requests answer T1, T2, T3 in turn; the third waits until released.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let issued = 0;
+    const session = createTokenSession({
+      store: memoryTokenStore(),
+      key: "k",
+      maxPasswordGrantsPerHour: 5,
+      onSecret: () => {},
+      requestToken: async () => {
+        const n = ++issued;
+        if (n === 3) await held;
+        return { ok: true, kind: "sent", vendor: "acton", status: 200, attempts: 1, data: { access_token: `T${n}`, refresh_token: `R${n}`, expires_in: 3600 } as never };
+      },
+    });
+    expect(await session.accessToken()).toBe("T1");
+    session.refuse("T1");
+    expect(await session.accessToken()).toBe("T2");
+    // T2 refused in turn: its renewal is under way when a send that still held T1 gets its 401.
+    session.refuse("T2");
+    const renewing = session.accessToken();
+    session.refuse("T1");
+    const next = session.accessToken();
+    release();
+    expect(await renewing).toBe("T3");
+    expect(await next).toBe("T3");
+  });
 });
 
 describe("password grants are rationed: 5 an hour, never a loop", () => {
@@ -226,6 +256,19 @@ describe("token errors", () => {
       message: "The Act-On token store failed (get), nothing sent: KV unavailable",
     });
     expect(acton.requests).toHaveLength(0);
+  });
+
+  it("a refused login the store cannot record: Act-On's refusal, and the store's own words", async () => {
+    const memory = memoryTokenStore();
+    const tokenStore: ActOnTokenStore = {
+      get: memory.get,
+      set: (key, record) => (record.passwordGrantRefused ? Promise.reject(new Error("KV write limit")) : memory.set(key, record)),
+    };
+    const outcome = await client({ tokenStore, credentials: { ...ACTON_CREDENTIALS, password: "wrong-password" } }).send(minimal);
+    expect(outcome).toMatchObject({ kind: "auth", status: 403, retryable: false, delivery: "not_sent" });
+    expect(outcome.ok ? "" : outcome.message).toBe(
+      "No Act-On access token, nothing sent: 403 invalid_grant: Wrong email or password. (and the token store failed to record it: KV write limit)",
+    );
   });
 
   it("an abort while waiting for a login ends the send, nothing sent", async () => {
