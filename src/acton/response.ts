@@ -82,9 +82,10 @@ export function mapTokenResponse(status: number, body: unknown, headers: Headers
   // redirect or another 4xx (a 404 from a wrong `baseUrl`) says this is not that endpoint, or not a request it
   // takes: the same request can only get the same answer.
   const misconfigured = status < 500;
+  const elsewhere = status < 400 || status === 404 || status === 405;
   return {
     ...failure,
-    ...(misconfigured ? { message: `${failure.message} (is baseUrl Act-On's API gateway?)` } : {}),
+    ...(elsewhere ? { message: `${failure.message} (is baseUrl Act-On's API gateway?)` } : {}),
     retryable: !misconfigured,
     delivery: "not_sent",
   } as Answer<TokenResponse>;

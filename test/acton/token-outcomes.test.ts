@@ -48,12 +48,15 @@ describe("token endpoint answers that prove the configuration wrong: never retry
     acton.answerNext({ status: 400, body: { error: "unsupported_grant_type", error_description: "Unsupported grant type" } });
     const outcome = await client().send(minimal);
     expect(outcome).toMatchObject({ kind: "rejected", status: 400, vendorCode: "unsupported_grant_type", delivery: "not_sent", retryable: false });
+    // Act-On's own endpoint answered: no hint at the base URL.
+    expect(message(outcome)).toBe("No Act-On access token, nothing sent: 400 unsupported_grant_type: Unsupported grant type");
   });
 
   it("200 without a token pair (a page, not the token endpoint)", async () => {
     acton.answerNext({ status: 200, body: "<html>Welcome</html>" });
     const outcome = await client().send(minimal);
     expect(outcome).toMatchObject({ kind: "server_error", status: 200, delivery: "not_sent", retryable: false, attempts: 0 });
+    expect(message(outcome)).toBe("No Act-On access token, nothing sent: 200 <html>Welcome</html> (is baseUrl Act-On's API gateway?)");
     expect(eteRequests()).toHaveLength(0);
   });
 });
