@@ -19,6 +19,14 @@ export interface ActionInput<Variables> {
   /** The signed-in user's JWT, for actions that send to the user's own address. */
   readonly idToken?: string;
   readonly signal?: AbortSignal;
+  /**
+   * The `Idempotency-Key` of this user action. The client does not retry on its own, so by default each `send`
+   * gets a fresh key; make one per user action and pass it again when the user retries (after a `network` or
+   * `unknown` failure, say), and the worker answers the first attempt's outcome instead of sending twice.
+   */
+  readonly idempotencyKey?: string;
+  /** Ask the worker to queue the email (`Prefer: respond-async`): the answer is `queued` with the message's id. */
+  readonly queue?: boolean;
 }
 
 /** The worker accepted the action and the vendor accepted the email. */
@@ -36,7 +44,14 @@ export interface ActionFailed extends Omit<Problem, "kind"> {
   readonly kind: ProblemKind | "network" | "aborted";
 }
 
-export type ActionOutcome = ActionSent | ActionFailed;
+/** The worker queued the email (`queue: true`); `GET /v1/messages/{id}` says how it went. */
+export interface ActionQueued {
+  readonly ok: true;
+  readonly kind: "queued";
+  readonly id: string;
+}
+
+export type ActionOutcome = ActionSent | ActionQueued | ActionFailed;
 
 export interface BrowserClientOptions {
   /** The worker's actions URL, e.g. `https://mail.example.com/v1/actions`. */
@@ -61,10 +76,14 @@ export interface BrowserClient<A extends ActionsShape> {
  */
 export function createBrowserClient<A extends ActionsShape>(options: BrowserClientOptions): BrowserClient<A> {
   return {
-    async send(action, { variables, recipient, turnstileToken, idToken, signal }) {
+    async send(action, { variables, recipient, turnstileToken, idToken, signal, idempotencyKey, queue }) {
       const headers: Record<string, string> = { "content-type": "application/json" };
       if (turnstileToken) headers["x-turnstile-token"] = turnstileToken;
       if (idToken) headers.authorization = `Bearer ${idToken}`;
+      // randomUUID exists in secure contexts (https, localhost) only; elsewhere the send goes without a key.
+      const key = idempotencyKey ?? (typeof crypto === "undefined" ? undefined : crypto.randomUUID?.());
+      if (key) headers["idempotency-key"] = key;
+      if (queue) headers.prefer = "respond-async";
       let response: Response;
       try {
         response = await (options.fetch ?? fetch)(options.endpoint, {
@@ -78,8 +97,8 @@ export function createBrowserClient<A extends ActionsShape>(options: BrowserClie
         const aborted = signal?.aborted === true;
         return failed(aborted ? "aborted" : "network", 0, aborted ? "aborted" : String(error), "unknown");
       }
-      const body = (await response.json().catch(() => undefined)) as { ok?: unknown; kind?: unknown } | undefined;
-      if (response.ok && body?.ok === true) return { ok: true, kind: "sent" };
+      const body = (await response.json().catch(() => undefined)) as { ok?: unknown; kind?: unknown; id?: unknown } | undefined;
+      if (response.ok && body?.ok === true) return body.kind === "queued" ? { ok: true, kind: "queued", id: String(body.id) } : { ok: true, kind: "sent" };
       if (typeof body?.kind === "string") return { ...(body as Problem), ok: false };
       // Not the worker's own answer (a proxy's error page): it may or may not have sent.
       return failed("internal", response.status, `unexpected ${response.status} answer`, "unknown");

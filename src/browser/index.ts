@@ -6,6 +6,7 @@ export {
   type ActionFailed,
   type ActionInput,
   type ActionOutcome,
+  type ActionQueued,
   type ActionSent,
   type ActionsShape,
   type BrowserClient,

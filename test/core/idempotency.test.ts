@@ -5,6 +5,7 @@
  */
 import { describe, expect, it, vi } from "vitest";
 import { memoryIdempotencyLedger, requestFingerprint, type IdempotencyLedger } from "../../src/core/idempotency.js";
+import { createBrowserClient } from "../../src/browser/index.js";
 import { createListmonkClient } from "../../src/listmonk/index.js";
 import { LISTMONK_TOKEN, LISTMONK_USER } from "../listmonk/double.js";
 
@@ -129,5 +130,38 @@ describe("idempotency keys in the library", () => {
     await client.send(message);
     await client.send(message);
     expect(fetch).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe("the browser client's Idempotency-Key", () => {
+  type Actions = { "contact-form": { variables: import("valibot").GenericSchema<{ name: string }> } };
+  const capture = () => {
+    const requests: Request[] = [];
+    const fetch = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      requests.push(new Request(input, init));
+      return Response.json({ ok: true, kind: "sent" });
+    });
+    return { requests, client: createBrowserClient<Actions>({ endpoint: "https://mail.example/v1/actions", fetch: fetch as typeof globalThis.fetch }) };
+  };
+
+  it("sends a fresh key with each call (it never retries by itself), and the caller's own key when given", async () => {
+    const { requests, client } = capture();
+    await client.send("contact-form", { variables: { name: "Ada" } });
+    await client.send("contact-form", { variables: { name: "Ada" } });
+    await client.send("contact-form", { variables: { name: "Ada" }, idempotencyKey: "user-action-42" });
+    await client.send("contact-form", { variables: { name: "Ada" }, idempotencyKey: "user-action-42" });
+    const keys = requests.map((request) => request.headers.get("idempotency-key"));
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[0]).not.toBe(keys[1]);
+    expect(keys.slice(2)).toEqual(["user-action-42", "user-action-42"]);
+  });
+
+  it("asks for a queued send with queue: true and reads the queued answer", async () => {
+    const fetch = vi.fn(async () => Response.json({ ok: true, kind: "queued", id: "5f0c2a8e-1b7d-4c3e-9a6f-2d8b4e1c7a90", location: "/v1/messages/5f0c2a8e-1b7d-4c3e-9a6f-2d8b4e1c7a90" }, { status: 202 }));
+    const client = createBrowserClient<Actions>({ endpoint: "https://mail.example/v1/actions", fetch: fetch as unknown as typeof globalThis.fetch });
+    const outcome = await client.send("contact-form", { variables: { name: "Ada" }, queue: true });
+    expect(outcome).toEqual({ ok: true, kind: "queued", id: "5f0c2a8e-1b7d-4c3e-9a6f-2d8b4e1c7a90" });
+    expect(new Headers((fetch.mock.calls[0] as unknown as [string, RequestInit])[1].headers).get("prefer")).toBe("respond-async");
   });
 });

@@ -5,7 +5,7 @@
 import { Refusal } from "../problem.ts";
 
 /** Request headers a browser may send to the browser route. */
-export const BROWSER_REQUEST_HEADERS = ["content-type", "authorization", "x-turnstile-token"] as const;
+export const BROWSER_REQUEST_HEADERS = ["content-type", "authorization", "x-turnstile-token", "idempotency-key", "prefer"] as const;
 const PREFLIGHT_MAX_AGE_SECONDS = 600;
 
 /**

@@ -28,12 +28,15 @@ describe("the origin allow-list matches exactly", () => {
 
 describe("CORS preflight", () => {
   it("allows POST with the browser headers for an allowed origin, without credentials or wildcards", () => {
-    const response = preflight(request({ origin: "https://shop.example", "access-control-request-method": "POST", "access-control-request-headers": "Content-Type, Authorization, X-Turnstile-Token" }, "OPTIONS"), origins);
+    const response = preflight(
+      request({ origin: "https://shop.example", "access-control-request-method": "POST", "access-control-request-headers": "Content-Type, Authorization, X-Turnstile-Token, Idempotency-Key, Prefer" }, "OPTIONS"),
+      origins,
+    );
     expect(response.status).toBe(204);
     expect(Object.fromEntries(response.headers)).toEqual({
       "access-control-allow-origin": "https://shop.example",
       "access-control-allow-methods": "POST",
-      "access-control-allow-headers": "content-type, authorization, x-turnstile-token",
+      "access-control-allow-headers": "content-type, authorization, x-turnstile-token, idempotency-key, prefer",
       "access-control-max-age": "600",
       vary: "Origin",
     });
