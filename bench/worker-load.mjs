@@ -29,6 +29,7 @@ const wrangler = spawn(
     "--ip", "127.0.0.1",
     "--port", String(port),
     "--show-interactive-dev-session=false",
+    "--var", "SANDBOX:true",
     "--var", `CALLER_KEYS:${JSON.stringify([{ id: "bench", key: callerKey, vendors: ["listmonk"] }])}`,
   ],
   { cwd: root, detached: true, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" } },

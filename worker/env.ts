@@ -58,6 +58,12 @@ export interface Env {
   /** Secret. Without it, Turnstile actions are refused (outside local sandbox mode). */
   readonly TURNSTILE_SECRET?: string;
   readonly TURNSTILE_VERIFY_URL?: string;
+  /**
+   * `"true"` sends to the built-in sandbox while no vendor has credentials (`npm start` sets it). Without it, a
+   * worker with no vendor credentials refuses every send (`not_configured`): forgotten secrets never look like
+   * delivered mail.
+   */
+  readonly SANDBOX?: string;
   readonly BROWSER_MAX_BODY_BYTES?: string;
   readonly CALLER_MAX_BODY_BYTES?: string;
   readonly LISTMONK_URL?: string;
@@ -117,10 +123,12 @@ export interface Config {
   /** Each vendor's cap in sends a second; a vendor without one is unpaced. */
   readonly sendsPerSecond: Partial<Record<VendorName, number>>;
   /**
-   * `sandbox` when no vendor has credentials: every vendor is the built-in sandbox. `live` as soon as one has:
-   * then a vendor without credentials is refused, never silently sandboxed, and no local-dev shortcut applies.
+   * `live` as soon as one vendor has credentials: a vendor without them is refused, never silently sandboxed,
+   * and no local-dev shortcut applies. Without any credentials, `sandbox` when the deployment says so
+   * (`SANDBOX=true`): every vendor is the built-in sandbox and every answer says so; otherwise `unconfigured`,
+   * and every send is refused.
    */
-  readonly mode: "sandbox" | "live";
+  readonly mode: "sandbox" | "live" | "unconfigured";
   /** Knows every secret value, for scrubbing log lines and problem details. */
   readonly redactor: Redactor;
 }
@@ -194,6 +202,9 @@ export function parseConfig(env: Env): Config {
   if (!env.VENDOR_ACCOUNTS?.idFromName) wrong.push("VENDOR_ACCOUNTS (Durable Object binding missing)");
   const sendsPerSecond = parseSendsPerSecond(text, wrong);
 
+  const sandbox = text("SANDBOX");
+  if (sandbox !== undefined && sandbox !== "true" && sandbox !== "false") wrong.push("SANDBOX (true or false)");
+
   const turnstileSecret = text("TURNSTILE_SECRET");
   const redactor = new Redactor().add(
     env.CALLER_KEYS,
@@ -217,7 +228,7 @@ export function parseConfig(env: Env): Config {
     accounts: env.VENDOR_ACCOUNTS,
     sendsPerSecond,
     vendors,
-    mode: VENDORS.some((vendor) => vendors[vendor]) ? "live" : "sandbox",
+    mode: VENDORS.some((vendor) => vendors[vendor]) ? "live" : sandbox === "true" ? "sandbox" : "unconfigured",
     redactor,
   };
 }
@@ -273,7 +284,7 @@ function parseCallerKeys(raw: string, wrong: string[]): CallerKey[] {
       Array.isArray(vendors) &&
       vendors.every((vendor) => VENDORS.includes(vendor));
     if (!ok) {
-      wrong.push(`CALLER_KEYS[${index}] (needs a unique id, a key of 32 to 512 printable ASCII characters without spaces, and vendors from ${VENDORS.join(", ")})`);
+      wrong.push(`CALLER_KEYS[${index}] (needs a unique id, a key of 32 to 512 printable ASCII characters without spaces or commas, and vendors from ${VENDORS.join(", ")})`);
       continue;
     }
     ids.add(id);

@@ -6,7 +6,7 @@
  *   POST    /v1/actions           browsers: a named action, {action, variables, recipient}
  *   OPTIONS /v1/actions           CORS preflight
  *   POST    /v1/send/{vendor}     trusted servers: the library client's send input, with a caller key
- *   GET     /sandbox              sandbox mode, on a loopback host only: the outbox page
+ *   GET     /sandbox              sandbox mode (SANDBOX=true), on a loopback host only: the outbox page
  *   GET     /sandbox/messages     … the outbox as JSON (DELETE clears it)
  *   *       /sandbox/{vendor}/…   … each sandbox vendor's own HTTP API
  *   GET     /demo                 … a contact form sent with the browser client (and /demo/*.js, its scripts)
@@ -19,13 +19,16 @@ import { browserScope, messageStatus } from "./delivery/messages-route.ts";
 import { queuedViews, sandboxDelivery } from "./delivery/sandbox-delivery.ts";
 import { decodeAttachments } from "./binary-fields.ts";
 import { loadConfig, type Config, type Env } from "./env.ts";
-import { readJsonBody } from "./gates/body-limit.ts";
-import { authenticateCaller, requireVendorAllowed } from "./gates/caller-key.ts";
+import { CALLER_MAX_NESTING, readJsonBody } from "./gates/body-limit.ts";
+import { authenticateCaller, LOCAL_SANDBOX_CALLER, requireVendorAllowed } from "./gates/caller-key.ts";
+import { refuseRepeatedCredentials } from "./gates/credential-headers.ts";
 import { checkHeaderText } from "./gates/header-text.ts";
 import { bearerToken, verifyJwt, type VerifiedUser } from "./gates/jwt.ts";
+import { isLoopbackRequest } from "./gates/loopback.ts";
 import { refuseMarkup } from "./gates/markup.ts";
 import { preflight, refuseBrowsers, requireAllowedOrigin, withCors } from "./gates/origin-cors.ts";
-import { clientIp, ipRateKey, limitRate } from "./gates/rate-limit.ts";
+import { clientIp, countFailure, ipRateKey, limitRate, refuseWhileBlocked } from "./gates/rate-limit.ts";
+import { refuseTemplateTags } from "./gates/template-tags.ts";
 import { verifyTurnstile } from "./gates/turnstile.ts";
 import { RequestLog } from "./log.ts";
 import { serveDemo } from "./pages/demo.ts";
@@ -33,7 +36,12 @@ import { outboxPage } from "./pages/outbox.ts";
 import { parseActionCall, parseVariables, resolveRecipient, type Action } from "./policy.ts";
 import { outcomeProblem, problemResponse, Refusal, type Audience } from "./problem.ts";
 import { outbox, serveSandboxApi } from "./sandbox/index.ts";
-import { isVendorName, vendorClient } from "./vendors.ts";
+import { isVendorName, vendorClient, type VendorClient } from "./vendors.ts";
+
+/** What a request has done so far that its answer must own up to: whether a vendor client was asked to send. */
+interface Progress {
+  vendorCalled: boolean;
+}
 
 // The account Durable Object (one per vendor account), bound as VENDOR_ACCOUNTS in wrangler.toml.
 export { VendorAccount } from "./durable/account.ts";
@@ -49,21 +57,31 @@ export default {
   },
   async fetch(request: Request, env: Env): Promise<Response> {
     const log = new RequestLog(request);
-    const response = await answer(log, () => {
+    const progress: Progress = { vendorCalled: false };
+    let sandbox = false;
+    const response = await answer(log, progress, () => {
       const config = loadConfig(env);
       log.redactor = config.redactor;
-      return route(request, env, config, log);
+      sandbox = config.mode === "sandbox";
+      return route(request, env, config, log, progress);
     });
     log.write(response);
-    return response;
+    return sandbox ? markSandbox(response) : response;
   },
 };
 
-async function route(request: Request, env: Env, config: Config, log: RequestLog): Promise<Response> {
+/** Every answer of a worker in sandbox mode says so, so no sandbox send is ever taken for a delivery. */
+function markSandbox(response: Response): Response {
+  const headers = new Headers(response.headers);
+  headers.set("txgate-sandbox", "true");
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+async function route(request: Request, env: Env, config: Config, log: RequestLog, progress: Progress): Promise<Response> {
   const { pathname } = new URL(request.url);
   if (pathname === "/v1/actions") {
     // CORS headers go on every answer to an allowed origin, refusals included, so the page can read why.
-    return withCors(await answer(log, () => browserAction(request, env, config, log)), request, config.origins);
+    return withCors(await answer(log, progress, () => browserAction(request, env, config, log, progress)), request, config.origins);
   }
   const message = /^\/v1\/messages\/([^/]+)$/.exec(pathname);
   if (message) return messageStatus(request, env, config, config.callerKeys, message[1]!);
@@ -73,7 +91,7 @@ async function route(request: Request, env: Env, config: Config, log: RequestLog
     return pathname === "/sandbox" ? outboxPage(outbox.list(), await queuedViews(env)) : sandboxDelivery(request, env, pathname);
   }
   const send = /^\/v1\/send\/([^/]+)$/.exec(pathname);
-  if (send) return callerSend(request, env, config, log, send[1]!);
+  if (send) return callerSend(request, env, config, log, progress, send[1]!);
   if (pathname === "/sandbox" || pathname.startsWith("/sandbox/")) return sandbox(request, config, pathname);
   if (pathname === "/demo" || pathname.startsWith("/demo/")) return demo(request, config, pathname);
   if (pathname === "/") {
@@ -83,11 +101,15 @@ async function route(request: Request, env: Env, config: Config, log: RequestLog
   throw new Refusal("not_found", "no such route");
 }
 
-/** Browsers: origin → body cap → action → auth and rate limit → recipient rule → header text → plain text → variables → send. */
-async function browserAction(request: Request, env: Env, config: Config, log: RequestLog): Promise<Response> {
+/**
+ * Browsers: origin → single credentials → body cap → action → auth and rate limit → recipient rule → header text
+ * → plain text → no template tags → variables → send.
+ */
+async function browserAction(request: Request, env: Env, config: Config, log: RequestLog, progress: Progress): Promise<Response> {
   if (request.method === "OPTIONS") return preflight(request, config.origins);
   allowMethods(request, ["POST", "OPTIONS"]);
   requireAllowedOrigin(request, config.origins);
+  refuseRepeatedCredentials(request);
   const body = await readJsonBody(request, config.maxBodyBytes.browser);
   const call = parseActionCall(body, actions);
   log.set({ action: call.name });
@@ -95,8 +117,9 @@ async function browserAction(request: Request, env: Env, config: Config, log: Re
   const recipient = resolveRecipient(call.action.recipient, call.recipient, user);
   checkHeaderText({ recipient, variables: call.variables }, { multiline: (call.action.multiline ?? []).map((name) => `variables.${name}`) });
   refuseMarkup({ variables: call.variables });
-  const variables = parseVariables(call);
   const { send } = call.action;
+  refuseTemplateTags({ variables: call.variables }, send.evaluatedSyntax);
+  const variables = parseVariables(call);
   log.set({ vendor: send.vendor, template: send.template });
   const message = send.build({ recipient, variables });
   return dispatchSend(request, env, config, {
@@ -105,19 +128,29 @@ async function browserAction(request: Request, env: Env, config: Config, log: Re
     vendor: send.vendor,
     identity: { action: call.name, recipient: call.recipient, variables: call.variables },
     queued: { body: message, decode: false },
-    sendNow: () => vendorClient(config, send.vendor).send(message),
+    sendNow: () => sendThrough(vendorClient(config, send.vendor), message, progress),
     respond: (outcome) => outcomeResponse(outcome, "browser", config, log),
   });
 }
 
-/** Signed-in users by JWT, then limited per user; anonymous forms limited per IP, then Turnstile. */
+/**
+ * Signed-in users by JWT, then limited per user (an address whose tokens keep failing is refused before its next
+ * signature check); anonymous forms limited per IP, then Turnstile.
+ */
 async function authenticateBrowser(request: Request, env: Env, config: Config, action: Action): Promise<VerifiedUser | undefined> {
+  const ip = clientIp(request);
   if (action.auth === "jwt") {
-    const user = await verifyJwt(bearerToken(request), config.jwt);
+    refuseWhileBlocked(`jwt:${ipRateKey(ip)}`);
+    let user: VerifiedUser;
+    try {
+      user = await verifyJwt(bearerToken(request), config.jwt);
+    } catch (error) {
+      if (error instanceof Refusal && error.problem.kind === "unauthenticated") await countFailure(env.BROWSER_RATE_LIMIT, `jwt:${ipRateKey(ip)}`);
+      throw error;
+    }
     await limitRate(env.BROWSER_RATE_LIMIT, `user:${user.subject}`);
     return user;
   }
-  const ip = clientIp(request);
   await limitRate(env.BROWSER_RATE_LIMIT, ipRateKey(ip));
   await verifyTurnstile(request.headers.get("x-turnstile-token"), {
     secret: config.turnstile.secret,
@@ -130,17 +163,22 @@ async function authenticateBrowser(request: Request, env: Env, config: Config, a
   return undefined;
 }
 
-/** Trusted servers: method → not a browser → caller key → vendor allowed → rate limit → body cap → send. */
-async function callerSend(request: Request, env: Env, config: Config, log: RequestLog, vendor: string): Promise<Response> {
+/**
+ * Trusted servers: method → not a browser → single credentials → caller key → vendor allowed → rate limit → body
+ * cap and depth → send. Locally (sandbox mode, loopback host) the documented local key works too.
+ */
+async function callerSend(request: Request, env: Env, config: Config, log: RequestLog, progress: Progress, vendor: string): Promise<Response> {
   allowMethods(request, ["POST"]);
   refuseBrowsers(request);
-  const caller = await authenticateCaller(request, config.callerKeys);
+  refuseRepeatedCredentials(request);
+  const keys = isLocalSandbox(request, config) ? [...(config.callerKeys ?? []), LOCAL_SANDBOX_CALLER] : config.callerKeys;
+  const caller = await authenticateCaller(request, keys);
   log.set({ caller: caller.id });
   if (!isVendorName(vendor)) throw new Refusal("not_found", "no such vendor");
   log.set({ vendor });
   requireVendorAllowed(caller, vendor);
   await limitRate(env.CALLER_RATE_LIMIT, `caller:${caller.id}`);
-  const body = await readJsonBody(request, config.maxBodyBytes.caller);
+  const body = await readJsonBody(request, config.maxBodyBytes.caller, CALLER_MAX_NESTING);
   const message = decodeAttachments(vendor, body);
   return dispatchSend(request, env, config, {
     scope: `caller:${caller.id}`,
@@ -148,9 +186,15 @@ async function callerSend(request: Request, env: Env, config: Config, log: Reque
     vendor,
     identity: body,
     queued: { body, decode: true },
-    sendNow: () => vendorClient(config, vendor).send(message),
+    sendNow: () => sendThrough(vendorClient(config, vendor), message, progress),
     respond: (outcome) => outcomeResponse(outcome, "caller", config, log),
   });
+}
+
+/** The vendor client's send, noted first: from here on, a failure cannot say the email was not sent. */
+function sendThrough(client: VendorClient, message: unknown, progress: Progress): Promise<Outcome<unknown>> {
+  progress.vendorCalled = true;
+  return client.send(message);
 }
 
 /** The sandbox's own pages and vendor APIs: only in sandbox mode, and only on a loopback host. */
@@ -178,12 +222,12 @@ function demo(request: Request, config: Config, pathname: string): Response {
 }
 
 /**
- * Local development: sandbox mode (no vendor credentials at all) and a loopback host name. A deployed worker
- * is reached by its own host name, so neither the outbox nor the Turnstile stand-in can be reached there.
+ * Local development: sandbox mode (no vendor credentials, SANDBOX=true) and a request to a loopback host, by a
+ * command-line client or a page on a loopback origin (gates/loopback.ts). A deployed worker is reached by its
+ * own host name, so neither the outbox, the Turnstile stand-in nor the local caller key can be reached there.
  */
 function isLocalSandbox(request: Request, config: Config): boolean {
-  const { hostname } = new URL(request.url);
-  return config.mode === "sandbox" && (hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname));
+  return config.mode === "sandbox" && isLoopbackRequest(request);
 }
 
 function allowMethods(request: Request, methods: readonly string[]): void {
@@ -199,12 +243,20 @@ function outcomeResponse(outcome: Outcome<unknown>, audience: Audience, config: 
     // The library already redacts its own credentials; the worker's redactor knows every secret of the deployment.
     return problemResponse(config.redactor.value(outcomeProblem(outcome, audience)));
   }
-  const sent = audience === "browser" ? { ok: true, kind: "sent" } : config.redactor.value({ ok: true, kind: "sent", vendor: outcome.vendor, status: outcome.status, attempts: outcome.attempts, data: outcome.data });
+  // A sandbox send reached no one: the answer says so in its body too, where a caller that reads only `kind` looks.
+  const sandbox = config.mode === "sandbox" ? { sandbox: true } : {};
+  const sent =
+    audience === "browser"
+      ? { ok: true, kind: "sent", ...sandbox }
+      : config.redactor.value({ ok: true, kind: "sent", ...sandbox, vendor: outcome.vendor, status: outcome.status, attempts: outcome.attempts, data: outcome.data });
   return Response.json(sent, { headers: { "cache-control": "no-store" } });
 }
 
-/** Runs a handler; a `Refusal` becomes its problem, anything else an `internal` problem that is logged, not shown. */
-async function answer(log: RequestLog, handle: () => Promise<Response>): Promise<Response> {
+/**
+ * Runs a handler; a `Refusal` becomes its problem, anything else an `internal` problem that is logged, not shown,
+ * and says `not_sent` unless a vendor client had been asked to send.
+ */
+async function answer(log: RequestLog, progress: Progress, handle: () => Promise<Response>): Promise<Response> {
   try {
     return await handle();
   } catch (error) {
@@ -214,7 +266,7 @@ async function answer(log: RequestLog, handle: () => Promise<Response>): Promise
     }
     const { name, message } = error instanceof Error ? error : { name: "Error", message: String(error) };
     log.set({ kind: "internal", error: `${name}: ${message}`.slice(0, 300) });
-    // Whether the vendor was called before the failure is not known here.
-    return problemResponse({ ...new Refusal("internal", "the worker failed unexpectedly").problem, delivery: "unknown" });
+    // Once the vendor client was asked to send, whether it did is not known here; before that, nothing was sent.
+    return problemResponse({ ...new Refusal("internal", "the worker failed unexpectedly").problem, delivery: progress.vendorCalled ? "unknown" : "not_sent" });
   }
 }

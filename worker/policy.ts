@@ -31,8 +31,19 @@ export interface VendorTemplate {
   readonly template: string | number;
   /** The fixed sender, when the vendor takes one per message. */
   readonly sender?: string;
+  /**
+   * The vendor's template syntax that it evaluates inside the values it substitutes (ExpertSender's `*[tag]*`):
+   * a browser variable holding it is refused, so a page cannot make the template read data it was not given.
+   */
+  readonly evaluatedSyntax?: EvaluatedSyntax;
   /** The client's `send` input for one recipient; `variables` have passed the action's schema. */
   build(input: { readonly recipient: string; readonly variables: Readonly<Record<string, unknown>> }): unknown;
+}
+
+/** A vendor's template syntax, as a pattern that finds its opening sequence, and how to name it to the browser. */
+export interface EvaluatedSyntax {
+  readonly pattern: RegExp;
+  readonly description: string;
 }
 
 interface ActionBase<S extends VariablesSchema> {

@@ -7,7 +7,19 @@ import type { ActOnMessage } from "../src/acton/index.ts";
 import type { EverlyticMessage } from "../src/everlytic/index.ts";
 import type { ExpertSenderMessage } from "../src/expertsender/index.ts";
 import type { ListmonkMessage } from "../src/listmonk/index.ts";
-import type { VendorTemplate } from "./policy.ts";
+import type { EvaluatedSyntax, VendorTemplate } from "./policy.ts";
+
+/**
+ * ExpertSender evaluates personalization tags (`*[subscriber_firstname]*`) inside snippet values (its
+ * SystemTransactionals page: "Snippets can contain … personalization tags").
+ */
+const EXPERTSENDER_TAGS: EvaluatedSyntax = { pattern: /\*\[/, description: "ExpertSender personalization tags (*[ ]*)" };
+/**
+ * Act-On and Everlytic put `{{field}}` personalization in templates; neither documents whether a substituted
+ * value is read for it again, so a value that could be one is refused rather than bet on. listmonk's values are
+ * Go template data (`{{ .Tx.Data.name }}`), which a Go template prints and never evaluates: nothing to refuse.
+ */
+const MERGE_TAGS: EvaluatedSyntax = { pattern: /\{\{|\}\}/, description: "personalization tags ({{ }})" };
 
 /** Template data as the vendors that take text only want it. */
 function asText(variables: Readonly<Record<string, unknown>>): Record<string, string> {
@@ -53,6 +65,7 @@ export function actonTemplate(options: {
   return {
     vendor: "acton",
     template: options.templateId,
+    evaluatedSyntax: MERGE_TAGS,
     sender: options.from?.address,
     build: ({ recipient, variables }): ActOnMessage => ({
       templateId: options.templateId,
@@ -78,6 +91,7 @@ export function everlyticTemplate(options: { templateId: string; from: { email: 
   return {
     vendor: "everlytic",
     template: options.templateId,
+    evaluatedSyntax: MERGE_TAGS,
     sender: options.from.email,
     build: ({ recipient, variables }): EverlyticMessage => ({
       headers: { to: [{ email: recipient }], from: { ...options.from } },
@@ -98,6 +112,7 @@ export function expertsenderTemplate(options: { transactionalId: number }): Vend
   return {
     vendor: "expertsender",
     template: options.transactionalId,
+    evaluatedSyntax: EXPERTSENDER_TAGS,
     build: ({ recipient, variables }): ExpertSenderMessage => ({
       transactionalId: options.transactionalId,
       Receiver: { Email: recipient },

@@ -1,7 +1,8 @@
 /**
  * The vendor clients of this isolate: each built from its secrets, or, in sandbox mode (no vendor has
- * credentials), pointed at the built-in sandbox through an injected `fetch`. In live mode a vendor without
- * credentials has no client: a send to it is refused, never quietly sandboxed.
+ * credentials and the deployment says `SANDBOX=true`), pointed at the built-in sandbox through an injected
+ * `fetch`. In live mode a vendor without credentials has no client, and a worker with neither credentials nor
+ * `SANDBOX=true` has none at all: a send is then refused, never quietly sandboxed.
  */
 import { ACTON_BASE_URL, createActOnClient } from "../src/acton/index.ts";
 import type { CallOptions, Outcome, VendorName } from "../src/core/public.ts";
@@ -41,13 +42,18 @@ export function vendorClient(config: Config, vendor: VendorName): VendorClient {
   let clients = built.get(config);
   if (!clients) built.set(config, (clients = buildClients(config)));
   const client = clients[vendor];
-  if (!client) throw new Refusal("not_configured", `${vendor} is not configured on this worker`);
+  if (!client) {
+    throw new Refusal(
+      "not_configured",
+      config.mode === "unconfigured" ? "no vendor is configured on this worker (set a vendor's credentials)" : `${vendor} is not configured on this worker`,
+    );
+  }
   return client;
 }
 
 function buildClients(config: Config): Partial<Record<VendorName, VendorClient>> {
   const sandbox = config.mode === "sandbox";
-  const settings = sandbox ? sandboxSettings : config.vendors;
+  const settings = sandbox ? sandboxSettings : config.mode === "live" ? config.vendors : {};
   const via = (vendor: VendorName) => (sandbox ? { fetch: sandboxVendors[vendor] } : {});
   const clients: Partial<Record<VendorName, VendorClient>> = {};
   // Each factory's `send` is typed for its own message; the worker hands it JSON, which the client validates.

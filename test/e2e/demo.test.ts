@@ -38,7 +38,7 @@ beforeAll(async () => {
   // As `npm start` runs it, on its own port; node_modules/.bin first, so wrangler runs on the project's Node.
   wrangler = spawn(
     `${root}node_modules/.bin/wrangler`,
-    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--show-interactive-dev-session=false", "--var", `ALLOWED_ORIGINS:${base}`],
+    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--show-interactive-dev-session=false", "--var", "SANDBOX:true", "--var", `ALLOWED_ORIGINS:${base}`],
     {
       cwd: root,
       detached: true,

@@ -96,7 +96,7 @@ describe("browsers send named actions", () => {
     const jwt = await signJwt({ email: "ada@example.com" });
     const answer = await browserSend({ action: "order-shipped", variables: { orderNumber: "A-1234", carrier: "DHL" } }, { jwt });
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ ok: true, kind: "sent" });
+    expect(answer.body).toEqual({ ok: true, kind: "sent", sandbox: true });
     const [message] = await outbox();
     expect(message).toMatchObject({ vendor: "listmonk", template: 2, from: "Example Shop <shop@example.com>", to: ["ada@example.com"], data: { orderNumber: "A-1234", carrier: "DHL" }, specViolations: [] });
   });

@@ -3,17 +3,27 @@
  * stream is counted as it is read, and reading stops at the first byte over.
  */
 import { Refusal } from "../problem.ts";
+import { requireMaxDepth } from "./walk.ts";
 
 /**
- * The request's JSON body. Refuses a body that is not `application/json` (415), larger than `maxBytes` (413)
- * or not JSON (422).
+ * How deep a trusted caller's message may nest: far more than any vendor's message needs, and far less than
+ * would overflow the stack of the recursive steps after (copying attachments, the client's schema).
+ */
+export const CALLER_MAX_NESTING = 64;
+
+/**
+ * The request's JSON body. Refuses a body that is not `application/json` in UTF-8 (415), larger than
+ * `maxBytes` (413), cut short by the client, not JSON, or nested deeper than `maxDepth` (422).
  *
  * @example
  * const body = await readJsonBody(request, config.maxBodyBytes.browser);
  */
-export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
-  const type = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+export async function readJsonBody(request: Request, maxBytes: number, maxDepth?: number): Promise<unknown> {
+  const [type = "", ...parameters] = (request.headers.get("content-type") ?? "").split(";").map((part) => part.trim().toLowerCase());
   if (type !== "application/json") throw new Refusal("unsupported_media_type", "send the body as application/json");
+  // JSON is UTF-8 (RFC 8259 §8.1); a body declared in another charset would be read as something it is not.
+  const charset = parameters.find((parameter) => parameter.startsWith("charset="))?.slice("charset=".length).replace(/^"(.*)"$/, "$1");
+  if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") throw new Refusal("unsupported_media_type", "send the body as application/json in UTF-8");
   const tooLarge = () => new Refusal("payload_too_large", `the body is over ${maxBytes} bytes`);
   const declared = Number(request.headers.get("content-length") ?? NaN);
   if (declared > maxBytes) throw tooLarge();
@@ -23,7 +33,14 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let next: ReadableStreamReadResult<Uint8Array>;
+    try {
+      next = await reader.read();
+    } catch {
+      // The client went away or its stream broke mid-body: nothing was read to act on.
+      throw new Refusal("validation", "the body ended before it was complete", { issues: [{ path: "", rule: "complete_body", message: "must be sent in full" }] });
+    }
+    const { done, value } = next;
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
@@ -38,7 +55,9 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return parse(new TextDecoder().decode(bytes));
+  const body = parse(new TextDecoder().decode(bytes));
+  if (maxDepth !== undefined) requireMaxDepth(body, maxDepth);
+  return body;
 }
 
 function parse(text: string): unknown {

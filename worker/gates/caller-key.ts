@@ -5,13 +5,22 @@
 import type { VendorName } from "../../src/core/public.ts";
 import type { CallerKey } from "../env.ts";
 import { Refusal } from "../problem.ts";
+import { bearerCredentials } from "./credential-headers.ts";
 
 const CHALLENGE = { "www-authenticate": 'Bearer realm="txgate"' };
 /**
- * What a caller key can be: printable ASCII without spaces, at most 512 characters. Keys are presented in
- * `Authorization: Bearer <key>`, and only these are read there; CALLER_KEYS refuses any other key (env.ts).
+ * What a caller key can be: printable ASCII without spaces or commas, at most 512 characters. Keys are
+ * presented in `Authorization: Bearer <key>`, and only these are read there (a comma there means the header
+ * came twice: see credential-headers.ts); CALLER_KEYS refuses any other key (env.ts).
  */
-export const CALLER_KEY_SYNTAX = /^[\x21-\x7e]{1,512}$/;
+export const CALLER_KEY_SYNTAX = /^[\x21-\x2b\x2d-\x7e]{1,512}$/;
+
+/**
+ * The caller key `npm start` documents, for trying the trusted route on a fresh clone. It is no secret: the
+ * worker accepts it only in sandbox mode on a loopback host (worker/index.ts), where every send goes to the
+ * built-in sandbox and reaches no one.
+ */
+export const LOCAL_SANDBOX_CALLER: CallerKey = { id: "local-sandbox", key: "txgate-local-sandbox", vendors: ["listmonk", "acton", "everlytic", "expertsender"] };
 
 /**
  * The caller whose key the request presents; an `unauthenticated` refusal otherwise. Every configured key is
@@ -22,7 +31,7 @@ export const CALLER_KEY_SYNTAX = /^[\x21-\x7e]{1,512}$/;
  */
 export async function authenticateCaller(request: Request, keys: readonly CallerKey[] | undefined): Promise<CallerKey> {
   if (!keys?.length) throw new Refusal("not_configured", "no caller keys are configured (CALLER_KEYS)");
-  const presented = /^Bearer (.+)$/.exec(request.headers.get("authorization") ?? "")?.[1];
+  const presented = bearerCredentials(request);
   if (presented === undefined || !CALLER_KEY_SYNTAX.test(presented)) throw new Refusal("unauthenticated", "send Authorization: Bearer <caller key>", { headers: CHALLENGE });
   const presentedDigest = await sha256(presented);
   let match: CallerKey | undefined;

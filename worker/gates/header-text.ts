@@ -21,10 +21,18 @@ const HEADER_BREAKERS = /[\0-\x08\n-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066
  * bidirectional formatting characters are refused there too.
  */
 const TEXT_CONTROLS = /[\0-\x08\v\f\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
+/**
+ * Invisible formatting characters (Unicode category Cf: zero-width spaces and joiners U+200B–U+200D, the
+ * direction marks U+200E, U+200F and U+061C, U+2060–U+2064, U+FEFF, U+180E, the soft hyphen, tag characters…)
+ * make a one-line value read as something it is not, or hide text from whoever reads it; refused there.
+ */
+const INVISIBLE = /\p{Cf}/u;
+/** Half of a surrogate pair, alone: not a character, and UTF-8 (every mail's encoding) cannot carry it. */
+const LONE_SURROGATE = /[\ud800-\udfff]/u;
 
 /**
- * Refuses (422, one issue per string) any header-bound string with a line break, a control or bidirectional
- * formatting character, or over 998 characters. Strings at or under a `multiline` path (`variables.message`)
+ * Refuses (422, one issue per string) any header-bound string with a line break, a control, bidirectional or
+ * other invisible formatting character, or over 998 characters, and any string with a lone surrogate. Strings at or under a `multiline` path (`variables.message`)
  * may hold line breaks, but none of the others. Values nested deeper than `MAX_NESTING` are refused too.
  *
  * @example
@@ -38,10 +46,14 @@ export function checkHeaderText(fields: Record<string, unknown>, options: { mult
     false,
     (path, inText) => inText || multiline.has(path),
     (value, path, inText) => {
-      if (inText) {
+      if (LONE_SURROGATE.test(value)) {
+        issues.push({ path, rule: "well_formed_unicode", message: "must not contain half of a surrogate pair" });
+      } else if (inText) {
         if (TEXT_CONTROLS.test(value)) issues.push({ path, rule: "no_control_characters", message: "must not contain control or bidirectional formatting characters" });
       } else if (HEADER_BREAKERS.test(value)) {
         issues.push({ path, rule: "no_line_breaks", message: "must not contain line breaks, control or bidirectional formatting characters" });
+      } else if (INVISIBLE.test(value)) {
+        issues.push({ path, rule: "no_invisible_characters", message: "must not contain invisible formatting characters (zero-width, direction marks)" });
       } else if (value.length > HEADER_TEXT_MAX_LENGTH) {
         issues.push({ path, rule: "max_length", message: `must be at most ${HEADER_TEXT_MAX_LENGTH} characters` });
       }

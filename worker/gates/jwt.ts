@@ -6,6 +6,7 @@
  */
 import type { JwtConfig } from "../env.ts";
 import { Refusal } from "../problem.ts";
+import { bearerCredentials } from "./credential-headers.ts";
 
 /** The user a valid token names. */
 export interface VerifiedUser {
@@ -51,7 +52,8 @@ const refuse = (detail: string) => new Refusal("unauthenticated", detail, { head
  * const token = bearerToken(request);
  */
 export function bearerToken(request: Request): string | undefined {
-  return /^Bearer ([A-Za-z0-9_.-]+)$/.exec(request.headers.get("authorization") ?? "")?.[1];
+  const token = bearerCredentials(request);
+  return token !== undefined && /^[A-Za-z0-9_.-]+$/.test(token) ? token : undefined;
 }
 
 /**

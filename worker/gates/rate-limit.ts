@@ -21,6 +21,45 @@ export async function limitRate(limiter: RateLimiter, key: string, periodSeconds
   }
 }
 
+/** How long a client whose failed sign-ins went over the limit is refused without its token being looked at. */
+const FAILURE_BLOCK_MS = 60_000;
+/** Rate keys blocked for failing, and until when; in the order blocked, so the expired ones are at the front. */
+const blockedUntil = new Map<string, number>();
+
+/**
+ * Refuses (429) a client whose failures (`countFailure`) went over the limit, until its block ends. Checked
+ * before the work a failure costs (a JWT's RSA signature check), so a client sending bad tokens pays for at
+ * most the limiter's limit of them per block.
+ *
+ * @example
+ * refuseWhileBlocked(ipRateKey(ip));
+ */
+export function refuseWhileBlocked(key: string, now = Date.now()): void {
+  for (const [blocked, until] of blockedUntil) {
+    if (until > now) break;
+    blockedUntil.delete(blocked);
+  }
+  const until = blockedUntil.get(key);
+  if (until !== undefined && until > now) {
+    throw new Refusal("rate_limited", "too many failed sign-ins; try again later", { retryAfter: Math.ceil((until - now) / 1000) });
+  }
+}
+
+/**
+ * Counts one failure (a token that did not verify) against `key` with `limiter`; once the limiter refuses, the
+ * key is blocked (`refuseWhileBlocked`) for a minute in this isolate.
+ *
+ * @example
+ * await countFailure(env.BROWSER_RATE_LIMIT, ipRateKey(ip));
+ */
+export async function countFailure(limiter: RateLimiter, key: string, now = Date.now()): Promise<void> {
+  const { success } = await limiter.limit({ key: `failures:${key}` });
+  if (!success) {
+    blockedUntil.delete(key);
+    blockedUntil.set(key, now + FAILURE_BLOCK_MS);
+  }
+}
+
 /**
  * The client's IP address as Cloudflare reports it. Without the header (a local run without it) every such
  * request shares one key, which limits them together rather than not at all.

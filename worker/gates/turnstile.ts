@@ -3,7 +3,9 @@
  * closed: no secret, an unreachable or unreadable siteverify, or anything but `success: true` is a refusal, and so
  * is a token siteverify does not say was solved on one of our hosts (or, when the action names one, for its form).
  * A token works once: this isolate remembers the tokens it verified, and siteverify itself answers
- * `timeout-or-duplicate` to a token another isolate already spent.
+ * `timeout-or-duplicate` to a token another isolate already spent. A token is spent only by siteverify's
+ * answer: when siteverify cannot be reached the refusal is retryable, and the retry of the same token asks
+ * siteverify again with the same idempotency key, so it gets the verdict the first ask would have had.
  */
 import { Refusal } from "../problem.ts";
 
@@ -38,7 +40,14 @@ export interface TurnstileCheck {
   readonly fetch?: (request: Request) => Promise<Response>;
 }
 
-const spent = new Map<string, number>();
+/** What this isolate knows of a token it was sent: being verified, verified (spent) or not yet verified. */
+interface TokenState {
+  state: "verifying" | "spent" | "unanswered";
+  readonly idempotencyKey: string;
+  readonly expiresAt: number;
+}
+/** In the order first seen, so the expired ones are at the front. */
+const tokens = new Map<string, TokenState>();
 
 /**
  * Verifies the Turnstile token of one request; a refusal unless siteverify says it is fresh, unused and ours.
@@ -54,27 +63,36 @@ export async function verifyTurnstile(token: string | null | undefined, check: T
     throw new Refusal("not_configured", "Turnstile is not configured on this worker (TURNSTILE_SECRET)");
   }
   forgetExpired();
-  // Marked before asking siteverify, so two concurrent uses of one token cannot both pass.
-  if (spent.has(token)) throw new Refusal("unauthenticated", "the Turnstile token was already used");
-  spent.set(token, Date.now() + TOKEN_LIFETIME_MS);
-
-  const form = new URLSearchParams({ secret: check.secret, response: token, idempotency_key: crypto.randomUUID() });
-  if (check.remoteIp && check.remoteIp !== "unknown") form.set("remoteip", check.remoteIp);
-  // One retry, with the same idempotency key, so a lost answer is not mistaken for a spent token.
-  const verdict = (await siteverify(form, check)) ?? (await siteverify(form, check));
-  if (!verdict) throw new Refusal("verification_unavailable", "Turnstile could not be verified; try again");
-
-  if (verdict.success !== true) {
+  const known = tokens.get(token);
+  if (known?.state === "spent") throw new Refusal("unauthenticated", "the Turnstile token was already used");
+  // Two concurrent uses of one token cannot both pass: the second is refused while the first is being verified.
+  if (known?.state === "verifying") throw new Refusal("unauthenticated", "the Turnstile token is already being used");
+  const entry: TokenState = known ?? { state: "verifying", idempotencyKey: crypto.randomUUID(), expiresAt: Date.now() + TOKEN_LIFETIME_MS };
+  entry.state = "verifying";
+  tokens.set(token, entry);
+  try {
+    const form = new URLSearchParams({ secret: check.secret, response: token, idempotency_key: entry.idempotencyKey });
+    if (check.remoteIp && check.remoteIp !== "unknown") form.set("remoteip", check.remoteIp);
+    // One retry, with the same idempotency key, so a lost answer is not mistaken for a spent token.
+    const verdict = (await siteverify(form, check)) ?? (await siteverify(form, check));
+    if (!verdict) throw new Refusal("verification_unavailable", "Turnstile could not be verified; try again");
     const codes = Array.isArray(verdict["error-codes"]) ? verdict["error-codes"].map(String) : [];
-    if (codes.some((code) => code.includes("secret"))) {
+    if (verdict.success !== true && codes.some((code) => code.includes("secret"))) {
       throw new Refusal("verification_unavailable", "siteverify refused this worker's Turnstile secret");
     }
-    throw new Refusal(
-      "unauthenticated",
-      codes.includes("timeout-or-duplicate") ? "the Turnstile token has expired or was already used" : "the Turnstile token is not valid",
-    );
+    // siteverify answered about the token itself: whatever it said, the token is used up.
+    entry.state = "spent";
+    if (verdict.success !== true) {
+      throw new Refusal(
+        "unauthenticated",
+        codes.includes("timeout-or-duplicate") ? "the Turnstile token has expired or was already used" : "the Turnstile token is not valid",
+      );
+    }
+    requireOurs(verdict, check);
+  } finally {
+    // No answer (or one about our secret, not the token): the same token may be tried again.
+    if (entry.state === "verifying") entry.state = "unanswered";
   }
-  requireOurs(verdict, check);
 }
 
 interface SiteverifyAnswer {
@@ -120,8 +138,9 @@ async function siteverify(form: URLSearchParams, check: TurnstileCheck): Promise
 
 function forgetExpired(): void {
   const now = Date.now();
-  for (const [token, expiresAt] of spent) {
+  for (const [token, { expiresAt, state }] of tokens) {
     if (expiresAt > now) break;
-    spent.delete(token);
+    // One being verified is left to its request, which still holds it.
+    if (state !== "verifying") tokens.delete(token);
   }
 }

@@ -10,6 +10,27 @@ import { Refusal } from "../problem.ts";
 export const MAX_NESTING = 16;
 
 /**
+ * Refuses (422) a JSON value whose objects and arrays nest deeper than `maxDepth` levels (the value itself being
+ * level 1), before anything recursive (a schema, `structuredClone`) walks it and overflows the stack.
+ *
+ * @example
+ * requireMaxDepth(JSON.parse(text), 64);
+ */
+export function requireMaxDepth(value: unknown, maxDepth: number): void {
+  const stack: { value: unknown; depth: number }[] = [{ value, depth: 1 }];
+  while (stack.length) {
+    const { value: current, depth } = stack.pop()!;
+    if (!current || typeof current !== "object") continue;
+    if (depth > maxDepth) {
+      throw new Refusal("validation", `values may nest at most ${maxDepth} levels deep`, {
+        issues: [{ path: "", rule: "max_depth", message: `must not nest more than ${maxDepth} levels deep` }],
+      });
+    }
+    for (const item of Object.values(current)) stack.push({ value: item, depth: depth + 1 });
+  }
+}
+
+/**
  * Calls `visit` for each string under `fields` with its dotted path (`variables.items.0`) and a flag that
  * `flag(path, parentFlag)` derives along the way (`initial` at the top). A `validation` refusal when an
  * object or array sits deeper than `MAX_NESTING` levels.

@@ -12,6 +12,38 @@ const issuesOf = (fields: Record<string, unknown>, multiline: string[] = []) => 
   }
 };
 
+describe("invisible characters and lone surrogates", () => {
+  it.each([
+    ["a zero-width space (U+200B)", "Ada\u200b"],
+    ["a zero-width non-joiner (U+200C)", "Ada\u200c"],
+    ["a zero-width joiner (U+200D)", "Ada\u200d"],
+    ["a left-to-right mark (U+200E)", "\u200eAda"],
+    ["a right-to-left mark (U+200F)", "Ada\u200f"],
+    ["the Arabic letter mark (U+061C)", "Ada\u061c"],
+    ["a word joiner (U+2060)", "Ada\u2060"],
+    ["an invisible plus (U+2064)", "Ada\u2064"],
+    ["a byte-order mark (U+FEFF)", "\ufeffAda"],
+    ["the Mongolian vowel separator (U+180E)", "Ada\u180e"],
+    ["a soft hyphen (U+00AD)", "Ad\u00ada"],
+    ["a tag character (U+E0041)", "Ada\u{e0041}"],
+  ])("a one-line string refuses %s", (_name, value) => {
+    expect(issuesOf({ variables: { name: value } })).toEqual(["variables.name no_invisible_characters"]);
+  });
+  it("a multi-line string may hold a zero-width joiner (emoji sequences), not a bidi control", () => {
+    expect(issuesOf({ variables: { message: "Family: \u{1f468}\u200d\u{1f469}\u200d\u{1f467}\nBye" } }, ["variables.message"])).toEqual([]);
+  });
+  it.each([
+    ["a high surrogate alone", "Ada\ud800"],
+    ["a low surrogate alone", "\udc00Ada"],
+    ["two low surrogates", "\udc00\udc00"],
+  ])("every string refuses %s, which UTF-8 cannot carry", (_name, value) => {
+    expect(issuesOf({ variables: { name: value, message: value } }, ["variables.message"])).toEqual(["variables.name well_formed_unicode", "variables.message well_formed_unicode"]);
+  });
+  it("a whole surrogate pair (an emoji) is a character like any other", () => {
+    expect(issuesOf({ variables: { name: "Ada \u{1f600}" } })).toEqual([]);
+  });
+});
+
 describe("strings that can reach a header", () => {
   it("pass when they are one line within 998 characters", () => {
     expect(issuesOf({ recipient: "ada@example.com", variables: { name: "Ada\tLovelace", n: 3, long: "x".repeat(HEADER_TEXT_MAX_LENGTH) } })).toEqual([]);
@@ -36,7 +68,9 @@ describe("strings that can reach a header", () => {
     expect(issuesOf({ variables: { name: value } })).toEqual(["variables.name no_line_breaks"]);
   });
   it("keep accepting text beside those ranges (Latin-1 letters, other scripts, emoji, a no-break space)", () => {
-    expect(issuesOf({ variables: { a: "Zoë Ångström", b: "\u00a0¡Hola!", c: "עברית العربية", d: "日本語 🙂", e: "a\u2027b\u202fc\u206ad" } })).toEqual([]);
+    expect(issuesOf({ variables: { a: "Zoë Ångström", b: "\u00a0¡Hola!", c: "עברית العربية", d: "日本語 🙂", e: "a\u2027b\u202fc" } })).toEqual([]);
+    // U+206A–U+206F (deprecated format characters) are category Cf: invisible, so refused in one-line text.
+    expect(issuesOf({ variables: { e: "c\u206ad" } })).toEqual(["variables.e no_invisible_characters"]);
   });
   it("refuse a value over the line limit", () => {
     expect(issuesOf({ recipient: "x".repeat(HEADER_TEXT_MAX_LENGTH + 1) })).toEqual(["recipient max_length"]);

@@ -176,7 +176,7 @@ describe("through the worker: JWT_TRUST_UNVERIFIED_EMAIL", () => {
     expect((await welcome({ email_verified: undefined })).body).toMatchObject({ kind: "forbidden_recipient" });
   });
   it("set to true, such a token's address is used; an explicit false still is not", async () => {
-    expect((await welcome({ email_verified: undefined }, { JWT_TRUST_UNVERIFIED_EMAIL: "true" })).body).toEqual({ ok: true, kind: "sent" });
+    expect((await welcome({ email_verified: undefined }, { JWT_TRUST_UNVERIFIED_EMAIL: "true" })).body).toEqual({ ok: true, kind: "sent", sandbox: true });
     expect((await welcome({ email_verified: false }, { JWT_TRUST_UNVERIFIED_EMAIL: "true" })).body).toMatchObject({ kind: "forbidden_recipient" });
   });
 });

@@ -41,6 +41,8 @@ export const LIVE_VENDOR_SECRETS = {
 
 /** Settings of the suite, as bindings. */
 export const TEST_BINDINGS = {
+  // The suite runs on the sandbox, which a deployment must ask for (npm start does the same).
+  SANDBOX: "true",
   ALLOWED_ORIGINS: `${ORIGIN}, ${OTHER_ALLOWED_ORIGIN}`,
   CALLER_KEYS: JSON.stringify(CALLER_KEYS),
   TURNSTILE_SECRET,

@@ -6,7 +6,7 @@
 import { env, SELF } from "cloudflare:test";
 import { vi } from "vitest";
 import worker from "../../../worker/index.ts";
-import type { Env } from "../../../worker/env.ts";
+import type { Env, RateLimiter } from "../../../worker/env.ts";
 import { JWT_AUDIENCE, JWT_ISSUER, ORIGIN, TURNSTILE_SECRET, TURNSTILE_VERIFY_URL } from "./bindings.ts";
 import { journal } from "./secret-scan.ts";
 
@@ -41,11 +41,29 @@ export async function fetchWorker(path: string, init: RequestInit = {}): Promise
   return record(await SELF.fetch(url, init), `${init.method ?? "GET"} ${url}`);
 }
 
-/** A request to the worker's `fetch` with `overrides` on top of the suite's environment. */
-export async function fetchWithEnv(overrides: Partial<Record<keyof Env, string | undefined>>, path: string, init: RequestInit = {}): Promise<Answer> {
+/** A request to the worker's `fetch` with `overrides` (settings, or bindings such as a rate limiter) on top of the suite's environment. */
+export async function fetchWithEnv(overrides: { readonly [K in keyof Env]?: Env[K] | undefined }, path: string, init: RequestInit = {}): Promise<Answer> {
   const url = path.startsWith("http") ? path : `${HOST}${path}`;
   const response = await worker.fetch(new Request(url, init), { ...(env as unknown as Env), ...overrides } as Env);
   return record(response, `${init.method ?? "GET"} ${url} (own env)`);
+}
+
+/**
+ * A rate limiter that lets each key through `limit` times and refuses it from then on, with no time window: a
+ * test that counts to the limit cannot be undone by a window rolling over mid-test. `keys` lists every key asked.
+ */
+export function countingLimiter(limit: number): RateLimiter & { readonly keys: string[] } {
+  const counts = new Map<string, number>();
+  const keys: string[] = [];
+  return {
+    keys,
+    async limit({ key }) {
+      keys.push(key);
+      const count = (counts.get(key) ?? 0) + 1;
+      counts.set(key, count);
+      return { success: count <= limit };
+    },
+  };
 }
 
 export interface BrowserOptions {
@@ -140,12 +158,16 @@ export interface SiteverifyCall {
  * Replaces Cloudflare's siteverify with a fake that behaves like it: tokens `pass-*` succeed once (for host
  * shop.example and the contact form's widget action `contact`), a second use or a token `expired-*` answers
  * `timeout-or-duplicate`, `foreign-*` succeeds for another host, `otherform-*` for another widget action,
- * `nohost-*` without naming a host, `down-*` answers 502, anything else `invalid-input-response`; a wrong
- * secret `invalid-input-secret`. Every other fetch goes through. Undo with `vi.restoreAllMocks()`.
+ * `nohost-*` without naming a host, `down-*` answers 502, `recovers-*` answers 502 twice and then as `pass-*`,
+ * anything else `invalid-input-response`; a wrong secret `invalid-input-secret`. Like siteverify, a repeated
+ * `idempotency_key` gets the answer its first call got. Every other fetch goes through. Undo with
+ * `vi.restoreAllMocks()`.
  */
 export function fakeSiteverify(): SiteverifyCall[] {
   const calls: SiteverifyCall[] = [];
   const used = new Set<string>();
+  const answered = new Map<string, unknown>();
+  const outages = new Map<string, number>();
   const realFetch = globalThis.fetch;
   vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
     const request = new Request(input as RequestInfo, init);
@@ -154,10 +176,21 @@ export function fakeSiteverify(): SiteverifyCall[] {
     const call = { secret: form.get("secret"), response: form.get("response"), idempotencyKey: form.get("idempotency_key"), remoteIp: form.get("remoteip") };
     calls.push(call);
     const token = call.response ?? "";
-    const verdict = (success: boolean, codes: string[] = [], hostname: string | null = "shop.example", action = "contact") =>
-      Response.json({ success, "error-codes": codes, ...(success ? { ...(hostname === null ? {} : { hostname }), action, challenge_ts: new Date().toISOString() } : {}) });
+    const verdict = (success: boolean, codes: string[] = [], hostname: string | null = "shop.example", action = "contact") => {
+      const body = { success, "error-codes": codes, ...(success ? { ...(hostname === null ? {} : { hostname }), action, challenge_ts: new Date().toISOString() } : {}) };
+      if (call.idempotencyKey) answered.set(call.idempotencyKey, body);
+      return Response.json(body);
+    };
     if (call.secret !== TURNSTILE_SECRET) return verdict(false, ["invalid-input-secret"]);
+    if (call.idempotencyKey && answered.has(call.idempotencyKey)) return Response.json(answered.get(call.idempotencyKey));
     if (token.startsWith("down-")) return new Response("Bad Gateway", { status: 502 });
+    if (token.startsWith("recovers-")) {
+      const failures = outages.get(token) ?? 0;
+      outages.set(token, failures + 1);
+      if (failures < 2) return new Response("Bad Gateway", { status: 502 });
+      used.add(token);
+      return verdict(true);
+    }
     if (token.startsWith("expired-")) return verdict(false, ["timeout-or-duplicate"]);
     if (used.has(token)) return verdict(false, ["timeout-or-duplicate"]);
     used.add(token);

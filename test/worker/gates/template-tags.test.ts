@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { actions } from "../../../worker/actions.ts";
+import { refuseTemplateTags } from "../../../worker/gates/template-tags.ts";
+import { Refusal } from "../../../worker/problem.ts";
+import type { EvaluatedSyntax } from "../../../worker/policy.ts";
+
+const issuesOf = (variables: Record<string, unknown>, syntax: EvaluatedSyntax | undefined) => {
+  try {
+    refuseTemplateTags({ variables }, syntax);
+    return [];
+  } catch (error) {
+    return (error as Refusal).problem.issues!.map((issue) => `${issue.path} ${issue.rule}`);
+  }
+};
+const syntaxOf = (name: keyof typeof actions) => actions[name].send.evaluatedSyntax;
+
+describe("a vendor's evaluated template syntax in browser variables", () => {
+  it("ExpertSender: personalization tags (*[...]*), which it evaluates inside snippets, are refused wherever they sit", () => {
+    const syntax = syntaxOf("welcome");
+    expect(issuesOf({ firstName: "*[subscriber_firstname]*" }, syntax)).toEqual(["variables.firstName no_template_tags"]);
+    expect(issuesOf({ firstName: "Pat *[tr_other]* x", list: ["a", "b*[c"] }, syntax)).toEqual(["variables.firstName no_template_tags", "variables.list.1 no_template_tags"]);
+    expect(issuesOf({ firstName: "Pat [sic] *star*" }, syntax)).toEqual([]);
+  });
+  it.each([["password-changed", "Act-On"], ["contact-form", "Everlytic"]] as const)("%s (%s): {{ }} personalization is refused", (name, _vendor) => {
+    const syntax = syntaxOf(name);
+    expect(issuesOf({ name: "{{First Name}}" }, syntax)).toEqual(["variables.name no_template_tags"]);
+    expect(issuesOf({ name: "x }} y" }, syntax)).toEqual(["variables.name no_template_tags"]);
+    expect(issuesOf({ name: "{ single braces }" }, syntax)).toEqual([]);
+  });
+  it("listmonk: nothing is refused (Go templates print data, they never evaluate it)", () => {
+    expect(syntaxOf("order-shipped")).toBeUndefined();
+    expect(issuesOf({ carrier: "{{ .Subscriber.Email }}" }, syntaxOf("order-shipped"))).toEqual([]);
+  });
+});
