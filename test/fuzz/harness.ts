@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { failureKinds, type Outcome, type VendorName } from "../../src/core/outcome.js";
-import { generatedInputs, materialize, printValue, type GeneratedInput } from "./hostile.js";
+import { generatedInputs, materialize, type GeneratedInput } from "./hostile.js";
 import { inputMentions, recordingFetch, type RecordedRequest } from "./wire.js";
 
 /** What the suite needs to know about one vendor. */
@@ -77,7 +77,8 @@ export async function evaluate(fuzz: VendorFuzz, generated: GeneratedInput): Pro
   let settled: Verdict["settled"];
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    const send = fuzz.client(fetch).send(input as never);
+    const call = materialize(generated.call);
+    const send = (fuzz.client(fetch).send as (message: unknown, call?: unknown) => Promise<Outcome<unknown>>)(input, call);
     const hang = new Promise<"hung">((resolve) => (timer = setTimeout(() => resolve("hung"), HANG_BOUND_MS)));
     const result = await Promise.race([send, hang]);
     if (result === "hung") settled = "hung";
@@ -103,7 +104,7 @@ export async function evaluate(fuzz: VendorFuzz, generated: GeneratedInput): Pro
     if (kind !== "sent" && kind !== "validation" && messages === 0 && (outcome as { delivery?: unknown }).delivery !== "not_sent") {
       problems.delivery = `${String(kind)} with delivery ${String((outcome as { delivery?: unknown }).delivery)}, but the message was never requested (${JSON.stringify((outcome as { message?: unknown }).message)})`;
     }
-    if (generated.origin === "valid" && kind !== "sent") problems.validRefused = `${String(kind)}: ${String((outcome as { message?: unknown }).message)}`;
+    if (generated.origin === "valid" && generated.call === undefined && kind !== "sent") problems.validRefused = `${String(kind)}: ${String((outcome as { message?: unknown }).message)}`;
     const leaked = leakedSecret(fuzz, input, outcome);
     if (leaked) problems.headers = leaked;
   }
@@ -165,11 +166,13 @@ function misplacedSecrets(fuzz: VendorFuzz, input: unknown, requests: readonly R
     const body = new TextDecoder().decode(request.body);
     for (const secret of fuzz.secrets) {
       const shown = `${secret.slice(0, 3)}…`;
+      // A credential the caller put in the message travels where the caller put it.
+      if (inputMentions(input, secret)) continue;
       if (request.url.href.includes(secret) && !fuzz.secretBelongs(request, "url", secret)) found.push(`credential ${shown} in the URL`);
       for (const [name, value] of request.headers) {
         if (value.includes(secret) && !fuzz.secretBelongs(request, `header ${name}`, secret)) found.push(`credential ${shown} in header ${name}`);
       }
-      if (body.includes(secret) && !fuzz.secretBelongs(request, "body", secret) && !inputMentions(input, secret)) found.push(`credential ${shown} in the body`);
+      if (body.includes(secret) && !fuzz.secretBelongs(request, "body", secret)) found.push(`credential ${shown} in the body`);
     }
     for (const [name, value] of request.headers) {
       if (/[\r\n\0]/.test(value)) found.push(`header ${name} holds CR, LF or NUL: ${JSON.stringify(value)}`);
@@ -242,7 +245,7 @@ export function inputsOf(fuzz: VendorFuzz): GeneratedInput[] {
  * input of the run when shrinking finds none (or, for a hang, straight away: each try would take the bound).
  */
 export async function counterexample(fuzz: VendorFuzz, property: Property, firstFailure: Verdict): Promise<string> {
-  const shown = (verdict: Verdict) => `${printValue(verdict.generated.input)} (${verdict.generated.origin}) → ${verdict.problems[property]}`;
+  const shown = (verdict: Verdict) => `${verdict.generated[fc.toStringMethod]()} → ${verdict.problems[property]}`;
   if (property === "hang") return shown(firstFailure);
   let smallest: Verdict | undefined;
   const details = await fc.check(

@@ -11,7 +11,7 @@ import fc from "fast-check";
 /** A value made real only when the input is sent. */
 export class Recipe {
   constructor(
-    readonly kind: "revokedProxy" | "throwingGetter" | "trapProxy" | "transparentProxy" | "flipGetter" | "inherited",
+    readonly kind: "revokedProxy" | "throwingGetter" | "trapProxy" | "transparentProxy" | "flipGetter" | "inherited" | "abortedSignal" | "fakeSignal" | "deep" | "deepArray" | "cycle" | "wide",
     readonly payload?: unknown,
   ) {}
   [fc.toStringMethod](): string {
@@ -31,12 +31,19 @@ export function firstRead(object: object, key: string): { found: boolean; value?
   return getter && firstReads.has(getter) ? { found: true, value: firstReads.get(getter) } : { found: false };
 }
 
-/** A shallow copy of a plain object without `key`, getters kept as getters. */
+/**
+ * A plain copy of an object's enumerable fields, own or inherited, without `key`; getters are kept as getters.
+ * Anything else (a Map, a revoked Proxy, a string) comes back as it is.
+ */
 export function omitKey(object: unknown, key: string): unknown {
-  if (!isPlainContainer(object) || Array.isArray(object)) return object;
-  const copy = Object.create(Object.getPrototypeOf(object));
-  for (const own of Object.keys(object)) {
-    if (own !== key) Object.defineProperty(copy, own, Object.getOwnPropertyDescriptor(object, own)!);
+  if (typeof object !== "object" || object === null || Array.isArray(object)) return object;
+  if (Object.prototype.toString.call(object) !== "[object Object]" || typeof (object as { toJSON?: unknown }).toJSON === "function") return object;
+  const copy: Record<string, unknown> = {};
+  for (const field in object) {
+    if (field === key) continue;
+    let owner: object | null = object;
+    while (owner && !Object.prototype.hasOwnProperty.call(owner, field)) owner = Object.getPrototypeOf(owner);
+    Object.defineProperty(copy, field, { ...Object.getOwnPropertyDescriptor(owner!, field)!, enumerable: true, configurable: true });
   }
   return copy;
 }
@@ -63,7 +70,7 @@ export function materialize(value: unknown): unknown {
       Object.defineProperty(copy, key, { value: materialize(item), enumerable: true, configurable: true, writable: true });
     }
   }
-  return copy;
+  return Object.isFrozen(value) ? Object.freeze(copy) : copy;
 }
 
 function realize(recipe: Recipe): unknown {
@@ -87,6 +94,19 @@ function realize(recipe: Recipe): unknown {
       return Object.create(materialize(recipe.payload) as object);
     case "flipGetter":
       return (recipe.payload as { first: unknown }).first;
+    case "deep": return nested(5000, (inner) => ({ a: inner }));
+    case "deepArray": return nested(5000, (inner) => [inner]);
+    case "cycle": {
+      const cycle: Record<string, unknown> = { a: "b" };
+      cycle.self = cycle;
+      return cycle;
+    }
+    case "wide": return Object.fromEntries(Array.from({ length: 20_000 }, (_, index) => [`k${index}`, "v"]));
+    case "abortedSignal":
+      return AbortSignal.abort();
+    case "fakeSignal":
+      // Looks like a signal to a careless check, is none.
+      return { aborted: false };
   }
 }
 
@@ -167,7 +187,9 @@ export const exoticValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.bigInt().map((n) => n),
   fc.constant(null).map(() => Symbol("s")),
   fc.constant(null).map(() => () => "ada@example.com"),
-  fc.constantFrom("map", "set", "date", "invalidDate", "u8", "f64", "buffer", "string", "number", "boolean", "toJSON", "toJSONself", "sparse", "undefinedItem", "regexp", "error", "promise", "instance", "nullProto", "blob", "file", "fileHostile").map(exotic),
+  fc.constantFrom("map", "set", "date", "invalidDate", "u8", "f64", "buffer", "string", "number", "boolean", "toJSON", "toJSONself", "sparse", "undefinedItem", "regexp", "error", "promise", "instance", "nullProto", "blob", "file", "fileHostile", "frozen").map(exotic),
+  // Built only when sent: the tree walkers here would follow a cycle forever.
+  fc.constantFrom("deep", "deepArray", "cycle", "wide").map((kind) => new Recipe(kind as Recipe["kind"])),
   fc.constantFrom("revokedProxy", "throwingGetter").map((kind) => new Recipe(kind as Recipe["kind"])),
   fc.jsonValue({ maxDepth: 2 }).map((value) => new Recipe("trapProxy", typeof value === "object" && value !== null ? value : { value })),
   fc.anything({
@@ -208,8 +230,15 @@ function exotic(name: string): unknown {
     case "nullProto": return Object.assign(Object.create(null), { a: "b" });
     case "blob": return new Blob(["x"]);
     case "file": return new File(["x"], "file.txt");
+    case "frozen": return Object.freeze({ a: "b" });
     default: return new File(["x"], "a\r\nb\0c.txt");
   }
+}
+
+function nested(depth: number, wrapOnce: (inner: unknown) => unknown): unknown {
+  let value: unknown = "leaf";
+  for (let level = 0; level < depth; level++) value = wrapOnce(value);
+  return value;
 }
 
 /** A path into a plain tree, root first. */
@@ -233,7 +262,7 @@ type Mutation =
   | { op: "replaceString"; at: number; value: string }
   | { op: "recordKey"; at: number; key: string; value: unknown }
   | { op: "hostileFile"; at: number; name: string }
-  | { op: "wrap"; at: number; how: "map" | "set" | "toJSON" | "nullProto" | "sparse" | "boxed" | "proxy" | "inherited" | "flip" | "extend" };
+  | { op: "wrap"; at: number; how: "map" | "set" | "toJSON" | "nullProto" | "freeze" | "sparse" | "boxed" | "proxy" | "inherited" | "flip" | "extend" };
 
 /** File names every vendor must carry unchanged or refuse, whether given as a name or as a `File`'s own name. */
 export const HOSTILE_FILE_NAMES = [
@@ -256,7 +285,7 @@ export function mutation(strings: readonly string[]): fc.Arbitrary<Mutation> {
       arbitrary: fc.record({
         op: fc.constant("wrap" as const),
         at: fc.nat(),
-        how: fc.constantFrom("map", "set", "toJSON", "nullProto", "sparse", "boxed", "proxy", "inherited", "flip", "extend"),
+        how: fc.constantFrom("map", "set", "toJSON", "nullProto", "freeze", "sparse", "boxed", "proxy", "inherited", "flip", "extend"),
       }),
     },
   );
@@ -300,7 +329,7 @@ export function applyMutations(base: unknown, mutations: readonly Mutation[], re
       }
       const target = targets[m.at % Math.max(targets.length, 1)];
       if (!target) continue;
-      Object.defineProperty(get(tree, target), m.key, { value: m.value, enumerable: true, configurable: true, writable: true });
+      Reflect.defineProperty(get(tree, target) as object, m.key, { value: m.value, enumerable: true, configurable: true, writable: true });
       continue;
     }
     const paths = pathsOf(tree);
@@ -317,7 +346,7 @@ export function applyMutations(base: unknown, mutations: readonly Mutation[], re
         break;
       case "addKey":
         if (!isPlainContainer(current) || Array.isArray(current)) continue;
-        Object.defineProperty(current, m.key, { value: m.value, enumerable: true, configurable: true, writable: true });
+        Reflect.defineProperty(current, m.key, { value: m.value, enumerable: true, configurable: true, writable: true });
         continue;
       case "delete":
         if (path.length === 0) continue;
@@ -339,6 +368,7 @@ function wrap(value: unknown, how: Extract<Mutation, { op: "wrap" }>["how"]): un
     case "set": return Array.isArray(value) ? new Set(value) : value;
     case "toJSON": return plain ? { toJSON: () => value } : value;
     case "nullProto": return plain && !Array.isArray(value) ? Object.assign(Object.create(null), value) : value;
+    case "freeze": return plain ? Object.freeze(value) : value;
     case "sparse": return Array.isArray(value) ? Object.assign([...value], { length: value.length + 1 }) : value;
     case "boxed": return typeof value === "string" ? new String(value) : typeof value === "number" ? new Number(value) : typeof value === "boolean" ? new Boolean(value) : value;
     case "proxy": return plain ? new Recipe("transparentProxy", value) : value;
@@ -359,18 +389,20 @@ function structuredCloneKeepingBlobs(value: unknown): unknown {
 }
 
 function get(tree: unknown, path: Path): unknown {
-  return path.reduce<unknown>((node, key) => (node as Record<string, unknown>)[key as string], tree);
+  return path.reduce<unknown>((node, key) => (isPlainContainer(node) ? node[key as string] : undefined), tree);
 }
 
 function put(tree: unknown, path: Path, value: unknown): unknown {
   if (path.length === 0) return value;
   const parent = get(tree, path.slice(0, -1)) as Record<string, unknown>;
-  Object.defineProperty(parent, path.at(-1)!, { value, enumerable: true, configurable: true, writable: true });
+  // A frozen container stays as it is.
+  Reflect.defineProperty(parent, path.at(-1)!, { value, enumerable: true, configurable: true, writable: true });
   return tree;
 }
 
 function remove(tree: unknown, path: Path): void {
   const parent = get(tree, path.slice(0, -1)) as Record<string, unknown>;
+  if (Object.isFrozen(parent)) return;
   if (Array.isArray(parent)) parent.splice(path.at(-1) as number, 1);
   else delete parent[path.at(-1)!];
 }
@@ -381,24 +413,35 @@ export type Origin = "valid" | "mutated" | "arbitrary";
 export interface GeneratedInput {
   readonly origin: Origin;
   readonly input: unknown;
+  /** The send's second argument (`{signal, timeoutMs}`), hostile now and then; a `Recipe` for an AbortSignal. */
+  readonly call?: unknown;
   [fc.toStringMethod](): string;
 }
 
-const generated = (origin: Origin, input: unknown): GeneratedInput => ({
+const generated = (origin: Origin, input: unknown, call?: unknown): GeneratedInput => ({
   origin,
   input,
-  [fc.toStringMethod]: () => `${origin}: ${printValue(input)}`,
+  call,
+  [fc.toStringMethod]: () => `${origin}: ${printValue(input)}${call === undefined ? "" : `, call ${printValue(call)}`}`,
 });
+
+/** What the second argument of `send` may be: mostly nothing, sometimes odd timeouts, aborted or fake signals. */
+export const callOptions: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 12, arbitrary: fc.constant(undefined) },
+  { weight: 1, arbitrary: fc.record({ timeoutMs: fc.constantFrom<unknown>(NaN, -1, 0, 0.5, Infinity, 2 ** 31, 1e12, "100", null, 5000) }) },
+  { weight: 1, arbitrary: fc.record({ signal: fc.constantFrom<unknown>(new Recipe("abortedSignal"), null, "signal", new Recipe("fakeSignal"), new Recipe("revokedProxy")) }) },
+  { weight: 1, arbitrary: fc.constantFrom<unknown>(null, "options", 5, new Recipe("revokedProxy"), new Recipe("throwingGetter")) },
+);
 
 /** The inputs a vendor's send is fed: its valid messages, mutations of them, and arbitrary values. */
 export function generatedInputs(valid: fc.Arbitrary<unknown>, strings: readonly string[], records: readonly (readonly string[])[] = []): fc.Arbitrary<GeneratedInput> {
   return fc.oneof(
-    { weight: 2, arbitrary: valid.map((input) => generated("valid", input)) },
+    { weight: 2, arbitrary: fc.tuple(valid, callOptions).map(([input, call]) => generated("valid", input, call)) },
     {
       weight: 7,
       arbitrary: fc
-        .tuple(valid, fc.array(mutation(strings), { minLength: 1, maxLength: 3 }))
-        .map(([base, mutations]) => generated("mutated", applyMutations(base, mutations, records))),
+        .tuple(valid, fc.array(mutation(strings), { minLength: 1, maxLength: 3 }), callOptions)
+        .map(([base, mutations, call]) => generated("mutated", applyMutations(base, mutations, records), call)),
     },
     { weight: 1, arbitrary: exoticValue.map((input) => generated("arbitrary", input)) },
   );
