@@ -107,8 +107,9 @@ export const actonFuzz: VendorFuzz = {
     request.url.pathname === "/token"
       ? json(200, { access_token: ACCESS_TOKEN, refresh_token: REFRESH_TOKEN, scope: "PRODUCTION", token_type: "Bearer", expires_in: 3600 })
       : json(200, { success: true, message: "Email Sent Successfully", suppressedRecipients: [] }),
-  client: (fetch) =>
+  client: (fetch, hooks) =>
     createActOnClient({
+      ...hooks,
       accountId: ACCOUNT,
       credentials: CREDENTIALS,
       fetch,

@@ -111,7 +111,7 @@ export const everlyticFuzz: VendorFuzz = {
   strings: [API_KEY, `${USERNAME}:${API_KEY}`],
   secrets: secretForms(API_KEY, `${USERNAME}:${API_KEY}`),
   answer: () => json(200, { transactions: [{ id: "8faa62ec-6c01-4020-8322-933a8q046d9e" }] }),
-  client: (fetch) => createEverlyticClient({ username: USERNAME, apiKey: API_KEY, fetch }),
+  client: (fetch, hooks) => createEverlyticClient({ ...hooks, username: USERNAME, apiKey: API_KEY, fetch }),
   judge,
   // Every form of the credential inside the Authorization header is the header itself.
   secretBelongs: (request, where) => where === "header authorization" && request.headers.some(([name, value]) => name === "authorization" && value === `Basic ${BASIC}`),

@@ -161,7 +161,7 @@ export const expertSenderFuzz: VendorFuzz = {
     /<ReturnGuid>true<\/ReturnGuid>/.test(new TextDecoder().decode(request.body))
       ? new Response('<ApiResponse xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><Data>c3a4bda9-07be-4d48-af20-df51293ec78f</Data></ApiResponse>', { status: 201, headers: { "content-type": "text/xml; charset=utf-8" } })
       : new Response(null, { status: 201 }),
-  client: (fetch) => createExpertSenderClient({ baseUrl: "https://api.esv2.com", apiKey: API_KEY, fetch }),
+  client: (fetch, hooks) => createExpertSenderClient({ ...hooks, baseUrl: "https://api.esv2.com", apiKey: API_KEY, fetch }),
   judge,
   // The key travels in the first <ApiKey>, before <Data>, and nowhere else.
   secretBelongs: (request, where, secret) => {

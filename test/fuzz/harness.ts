@@ -4,7 +4,10 @@
  * small counterexample.
  */
 import fc from "fast-check";
+import type { Middleware } from "openapi-fetch";
+import type { LogEntry } from "../../src/core/options.js";
 import { failureKinds, type Outcome, type VendorName } from "../../src/core/outcome.js";
+import { watchForSecrets } from "../support/secret-watch.js";
 import { generatedInputs, materialize, type GeneratedInput } from "./hostile.js";
 import { inputMentions, recordingFetch, type RecordedRequest } from "./wire.js";
 
@@ -21,14 +24,19 @@ export interface VendorFuzz {
   readonly secrets: readonly string[];
   /** The vendor's success answer to a request. */
   answer(request: RecordedRequest): Response | Promise<Response>;
-  /** A fresh client sending through `fetch`. */
-  client(fetch: (request: Request) => Promise<Response>): { send(message: never): Promise<Outcome<unknown>> };
+  /** A fresh client sending through `fetch`, with the caller's hooks (a logger and a middleware that watch for secrets). */
+  client(fetch: (request: Request) => Promise<Response>, hooks: Hooks): { send(message: never): Promise<Outcome<unknown>> };
   /** Judges the requests a send made from `input` (materialized): what breaks the spec, what differs from the input. */
   judge(input: unknown, requests: readonly RecordedRequest[]): Promise<WireVerdict>;
   /** Whether a request carries the message (Act-On's token requests do not). Default: every request does. */
   isMessageRequest?(request: RecordedRequest): boolean;
   /** Where each secret may travel: `true` when `secret` in this part of this request is where it belongs. */
   secretBelongs(request: RecordedRequest, where: "url" | "body" | `header ${string}`, secret: string): boolean;
+}
+
+export interface Hooks {
+  readonly logger: (entry: LogEntry) => void;
+  readonly middleware: Middleware[];
 }
 
 export interface WireVerdict {
@@ -72,13 +80,14 @@ const documentedKinds = new Set<string>([...failureKinds, "sent"]);
 export async function evaluate(fuzz: VendorFuzz, generated: GeneratedInput): Promise<Verdict> {
   const input = materialize(generated.input);
   const { fetch, requests } = recordingFetch((request) => fuzz.answer(request));
+  const watch = watchForSecrets();
   const problems: Partial<Record<Property, string>> = {};
   let outcome: Outcome<unknown> | undefined;
   let settled: Verdict["settled"];
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const call = materialize(generated.call);
-    const send = (fuzz.client(fetch).send as (message: unknown, call?: unknown) => Promise<Outcome<unknown>>)(input, call);
+    const send = (fuzz.client(fetch, { logger: watch.logger, middleware: [watch.middleware] }).send as (message: unknown, call?: unknown) => Promise<Outcome<unknown>>)(input, call);
     const hang = new Promise<"hung">((resolve) => (timer = setTimeout(() => resolve("hung"), HANG_BOUND_MS)));
     const result = await Promise.race([send, hang]);
     if (result === "hung") settled = "hung";
@@ -105,7 +114,7 @@ export async function evaluate(fuzz: VendorFuzz, generated: GeneratedInput): Pro
       problems.delivery = `${String(kind)} with delivery ${String((outcome as { delivery?: unknown }).delivery)}, but the message was never requested (${JSON.stringify((outcome as { message?: unknown }).message)})`;
     }
     if (generated.origin === "valid" && generated.call === undefined && kind !== "sent") problems.validRefused = `${String(kind)}: ${String((outcome as { message?: unknown }).message)}`;
-    const leaked = leakedSecret(fuzz, input, outcome);
+    const leaked = leakedSecret(fuzz, input, { outcome, logs: watch.logs, middlewareSaw: watch.hookViews });
     if (leaked) problems.headers = leaked;
   }
   if (requests.length > 0) {
@@ -149,15 +158,19 @@ function outcomeProblem(outcome: Outcome<unknown>): string | undefined {
   return undefined;
 }
 
-function leakedSecret(fuzz: VendorFuzz, input: unknown, outcome: Outcome<unknown>): string | undefined {
-  let text: string;
-  try {
-    text = JSON.stringify(outcome, (_key, value) => (typeof value === "bigint" ? String(value) : value)) ?? "";
-  } catch (error) {
-    return `the outcome cannot be serialised: ${describeThrown(error)}`;
+/** A credential in what the caller sees: the outcome, the log entries, what middleware is shown. */
+function leakedSecret(fuzz: VendorFuzz, input: unknown, seen: Record<string, unknown>): string | undefined {
+  for (const [where, value] of Object.entries(seen)) {
+    let text: string;
+    try {
+      text = JSON.stringify(value, (_key, item) => (typeof item === "bigint" ? String(item) : item)) ?? "";
+    } catch (error) {
+      return `the ${where} cannot be serialised: ${describeThrown(error)}`;
+    }
+    const secret = fuzz.secrets.find((form) => text.includes(form) && !inputMentions(input, form));
+    if (secret) return `a credential (${secret.slice(0, 3)}…) in the ${where}`;
   }
-  const secret = fuzz.secrets.find((form) => text.includes(form));
-  return secret && !inputMentions(input, secret) ? `a credential (${secret.slice(0, 3)}…) in the outcome` : undefined;
+  return undefined;
 }
 
 function misplacedSecrets(fuzz: VendorFuzz, input: unknown, requests: readonly RecordedRequest[]): string[] {

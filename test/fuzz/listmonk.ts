@@ -125,7 +125,7 @@ export const listmonkFuzz: VendorFuzz = {
   strings: [TOKEN, `${USERNAME}:${TOKEN}`],
   secrets: secretForms(TOKEN, `${USERNAME}:${TOKEN}`).concat(BASIC),
   answer: () => json(200, { data: true }),
-  client: (fetch) => createListmonkClient({ baseUrl: "https://lists.example.com", username: USERNAME, token: TOKEN, fetch }),
+  client: (fetch, hooks) => createListmonkClient({ ...hooks, baseUrl: "https://lists.example.com", username: USERNAME, token: TOKEN, fetch }),
   judge,
   // Every form of the credential inside the Authorization header is the header itself.
   secretBelongs: (request, where) => where === "header authorization" && request.headers.some(([name, value]) => name === "authorization" && value === `Basic ${BASIC}`),
