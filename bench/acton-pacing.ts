@@ -5,9 +5,11 @@
  *
  *   node --experimental-strip-types bench/acton-pacing.ts   (part of `npm run bench`)
  */
+import { transformSync } from "esbuild";
 import { registerHooks } from "node:module";
 
-// The sources import each other as `./x.js` (as tsc and bundlers expect); here the files are `./x.ts`.
+// The sources import each other as `./x.js` (as tsc and bundlers expect); here the files are `./x.ts`. They are
+// compiled by esbuild as they load: Node's own type stripping refuses some TypeScript (parameter properties).
 registerHooks({
   resolve(specifier, context, next) {
     try {
@@ -16,6 +18,11 @@ registerHooks({
       if (!/^\.\.?\//.test(specifier) || !specifier.endsWith(".js")) throw error;
       return next(`${specifier.slice(0, -3)}.ts`, context);
     }
+  },
+  load(url, context, next) {
+    if (!url.startsWith("file:") || !url.endsWith(".ts")) return next(url, context);
+    const source = String(next(url, { ...context, format: "module" }).source);
+    return { format: "module", source: transformSync(source, { loader: "ts", format: "esm" }).code, shortCircuit: true };
   },
 });
 

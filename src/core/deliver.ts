@@ -20,13 +20,17 @@ export async function deliver<T>(
 ): Promise<Outcome<T>> {
   const { vendor, retry } = options;
   const timeoutMs = call?.timeoutMs ?? options.timeoutMs;
-  const log = (entry: Omit<LogEntry, "vendor">) => {
-    try {
-      options.logger?.({ vendor, ...entry });
-    } catch {
-      // The caller's logger failing must neither reject the send nor strand its pacing slot.
-    }
-  };
+  const { logger } = options;
+  // Called as `log?.(…)`, so without a logger no entry is even built.
+  const log =
+    logger &&
+    ((entry: Omit<LogEntry, "vendor">) => {
+      try {
+        logger({ vendor, ...entry });
+      } catch {
+        // The caller's logger failing must neither reject the send nor strand its pacing slot.
+      }
+    });
 
   for (let attemptNumber = 1; ; attemptNumber++) {
     if (call?.signal?.aborted) return aborted(options, attemptNumber - 1);
@@ -39,14 +43,14 @@ export async function deliver<T>(
       return aborted(options, attemptNumber - 1);
     }
     const started = Date.now();
-    log({ event: "attempt", attempt: attemptNumber });
+    log?.({ event: "attempt", attempt: attemptNumber });
     let outcome: Outcome<T>;
     try {
       outcome = redactOutcome(redactor, await attemptOnce(options, attemptNumber, timeoutMs, call?.signal, attempt));
     } finally {
       releaseSlot?.();
     }
-    log({
+    log?.({
       event: "outcome",
       attempt: attemptNumber,
       kind: outcome.kind,
@@ -59,7 +63,7 @@ export async function deliver<T>(
     const retryAfter = outcome.kind === "rate_limited" || outcome.kind === "server_error" ? outcome.retryAfter : undefined;
     const delayMs = retryDelayMs(retry, attemptNumber, retryAfter);
     if (delayMs === undefined) return outcome;
-    log({ event: "retry", attempt: attemptNumber, kind: outcome.kind, delayMs });
+    log?.({ event: "retry", attempt: attemptNumber, kind: outcome.kind, delayMs });
     // An abort during the wait ends the send; the failure before it proved nothing was sent.
     if (!(await sleep(delayMs, call?.signal))) return aborted(options, attemptNumber);
   }
