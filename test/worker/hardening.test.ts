@@ -196,6 +196,20 @@ describe("a failure inside the worker says whether anything was sent", () => {
     expect(answer.status).toBe(500);
     expect(answer.body).toMatchObject({ kind: "internal", delivery: "not_sent" });
   });
+
+  it("once a vendor was called it is unknown", async () => {
+    const json = Response.json.bind(Response);
+    // The worker fails while writing its answer, after the sandbox vendor took the message.
+    vi.spyOn(Response, "json").mockImplementation((body, init) => {
+      if ((body as { kind?: unknown } | null)?.kind === "sent") throw new Error("the answer could not be written");
+      return json(body, init);
+    });
+    const answer = await callerSend("listmonk", listmonkMessage, CALLER_KEY_BILLING);
+    vi.restoreAllMocks();
+    expect(answer.status).toBe(500);
+    expect(answer.body).toMatchObject({ kind: "internal", delivery: "unknown" });
+    expect(await outbox()).toHaveLength(1);
+  });
 });
 
 describe("a vendor's template syntax in a browser's variables", () => {
