@@ -99,3 +99,5 @@ try {
 } catch (error) {
   console.log(`Act-On pacing: not measured (${String(error.message).split("\n")[0]})`);
 }
+// Queued sends (bench/queued-sends.mjs): 5,000 through the local worker's queue to the sandbox's Act-On, about 5 minutes.
+if (process.env.BENCH_SKIP_QUEUED !== "1") { try { console.log(`\n${node("./queued-sends.mjs").trim()}`); } catch (error) { console.log(`Queued sends: failed (${String(error.stdout ?? error.message).trim().split("\n").slice(-3).join(" ")})`); } }

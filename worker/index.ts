@@ -84,9 +84,9 @@ async function route(request: Request, env: Env, config: Config, log: RequestLog
     return withCors(await answer(log, progress, () => browserAction(request, env, config, log, progress)), request, config.origins);
   }
   const message = /^\/v1\/messages\/([^/]+)$/.exec(pathname);
-  if (message) return messageStatus(request, env, config, config.callerKeys, message[1]!);
+  if (message) return messageStatus(request, env, config, isLocalSandbox(request, config) ? [...(config.callerKeys ?? []), LOCAL_SANDBOX_CALLER] : config.callerKeys, message[1]!);
   // The local sandbox's delivery views: the outbox page with queued messages' states, and the 429/500/503 switch.
-  if ((pathname === "/sandbox" && request.method === "GET") || pathname === "/sandbox/failures" || pathname === "/sandbox/queued") {
+  if ((pathname === "/sandbox" && request.method === "GET") || ["/sandbox/failures", "/sandbox/queued", "/sandbox/receipts"].includes(pathname)) {
     if (!isLocalSandbox(request, config)) throw new Refusal("not_found", "no such route");
     return pathname === "/sandbox" ? outboxPage(outbox.list(), await queuedViews(env)) : sandboxDelivery(request, env, pathname);
   }

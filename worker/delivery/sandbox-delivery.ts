@@ -7,6 +7,8 @@
  *   GET    /sandbox/failures  what is still to come
  *   DELETE /sandbox/failures  back to normal
  *   GET    /sandbox/queued    the queued messages' states, newest first (JSON)
+ *   POST   /sandbox/receipts  start counting what the sandbox vendors accept (the queued-sends benchmark)
+ *   GET    /sandbox/receipts  how many, how many distinct, and the busiest second per vendor
  */
 import type { VendorName } from "../../src/core/public.ts";
 import type { Env } from "../env.ts";
@@ -30,6 +32,9 @@ interface Failures {
 
 let failures: Failures | undefined;
 
+/** Every accepted send since counting started: when, and its body (which tells a duplicate from a new message). */
+let receipts: { vendor: VendorName; at: number; body: string }[] | undefined;
+
 /**
  * Makes the next `count` sends fail with `status`.
  *
@@ -51,7 +56,13 @@ export function withForcedFailures(vendor: VendorName, sandbox: SandboxVendor): 
   return async (request) => {
     const pending = failures;
     const isSend = request.method === "POST" && !new URL(request.url).pathname.endsWith("/token");
-    if (!pending || pending.remaining < 1 || !isSend || (pending.vendor && pending.vendor !== vendor)) return sandbox(request);
+    if (!pending || pending.remaining < 1 || !isSend || (pending.vendor && pending.vendor !== vendor)) {
+      if (!receipts || !isSend) return sandbox(request);
+      const body = await request.clone().text();
+      const response = await sandbox(request);
+      if (response.ok) receipts?.push({ vendor, at: Date.now(), body });
+      return response;
+    }
     pending.remaining--;
     if (pending.remaining < 1) failures = undefined;
     const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8" };
@@ -69,6 +80,14 @@ export function withForcedFailures(vendor: VendorName, sandbox: SandboxVendor): 
  */
 export async function sandboxDelivery(request: Request, env: Env, pathname: string): Promise<Response> {
   const json = (body: unknown, status = 200) => Response.json(body, { status, headers: { "cache-control": "no-store" } });
+  if (pathname === "/sandbox/receipts") {
+    if (request.method === "POST") {
+      receipts = [];
+      return json({ counting: true }, 201);
+    }
+    if (request.method !== "GET") throw new Refusal("method_not_allowed", "GET or POST", { headers: { allow: "GET, POST" } });
+    return json(receiptSummary());
+  }
   if (pathname === "/sandbox/queued") {
     if (request.method !== "GET") throw new Refusal("method_not_allowed", "only GET is allowed here", { headers: { allow: "GET" } });
     return json({ messages: await queuedViews(env) });
@@ -107,4 +126,25 @@ export async function queuedViews(env: Env): Promise<MessageView[]> {
   if (!namespace) return [];
   const views = await Promise.all(recentlyQueued().map((id) => (namespace.get(namespace.idFromName(id)).peek() as Promise<MessageView | undefined>).catch(() => undefined)));
   return views.filter((view): view is MessageView => view !== undefined);
+}
+
+/** Per vendor: sends accepted, distinct bodies among them, the busiest 1-second window, and the first and last arrival. */
+function receiptSummary(): Record<string, unknown> {
+  const byVendor = new Map<VendorName, { at: number; body: string }[]>();
+  for (const receipt of receipts ?? []) {
+    const list = byVendor.get(receipt.vendor) ?? [];
+    list.push(receipt);
+    byVendor.set(receipt.vendor, list);
+  }
+  const vendors: Record<string, unknown> = {};
+  for (const [vendor, list] of byVendor) {
+    const times = list.map((receipt) => receipt.at).sort((a, b) => a - b);
+    let busiest = 0;
+    for (let start = 0, end = 0; end < times.length; end++) {
+      while (times[end]! - times[start]! >= 1000) start++;
+      busiest = Math.max(busiest, end - start + 1);
+    }
+    vendors[vendor] = { accepted: list.length, distinct: new Set(list.map((receipt) => receipt.body)).size, busiestSecond: busiest, first: times[0], last: times.at(-1) };
+  }
+  return { counting: receipts !== undefined, vendors };
 }
