@@ -6,7 +6,8 @@ import { validActOnMessages } from "../acton/fixtures.js";
 import type { VendorFuzz, WireVerdict } from "./harness.js";
 import { omitKey } from "./hostile.js";
 import { firstValue, jsonDifference, json, pathParameter, readJson, secretForms, utf8, type RecordedRequest } from "./wire.js";
-import { address, headerLine, plainKey } from "./values.js";
+import { ADDRESS_EDGES } from "./hostile.js";
+import { address, aroundLength, headerLine, plainKey } from "./values.js";
 
 const ACCOUNT = "1234567";
 const CREDENTIALS = { username: "ops@example.com", password: "pa ss+w0rd&Fuzz=41c", clientId: "client-id-fuzz", clientSecret: "client-secret-fuzz-92e1" };
@@ -99,6 +100,17 @@ export const actonFuzz: VendorFuzz = {
   vendor: "acton",
   valid,
   records: [["content", "personalizationDataMap"]],
+  fields: [
+    [["envelope", "toAddress"], ADDRESS_EDGES],
+    [["envelope", "ccAddressList", "*"], ADDRESS_EDGES],
+    [["envelope", "fromAddress"], ADDRESS_EDGES],
+    [["envelope", "replyToAddress"], ADDRESS_EDGES],
+    [["templateId"], [".", "..", "a/b", "%2e%2e", "\uD800", "a?b", "a#b", "", " ", "t-0099/../x", "\0"]],
+    [["metadata", "externalId"], aroundLength(128)],
+    [["metadata", "tagList", "*"], aroundLength(48)],
+    [["content", "subjectLine"], aroundLength(90)],
+    [["content", "previewText"], aroundLength(240)],
+  ],
   strings: [CREDENTIALS.password, CREDENTIALS.clientSecret, ACCESS_TOKEN, ACCOUNT],
   secrets: secretForms(CREDENTIALS.password, CREDENTIALS.clientSecret, ACCESS_TOKEN, REFRESH_TOKEN).concat(
     new URLSearchParams({ s: CREDENTIALS.password }).toString().slice(2),

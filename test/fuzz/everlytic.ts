@@ -6,6 +6,7 @@ import { validEverlyticMessages } from "../everlytic/fixtures.js";
 import type { VendorFuzz, WireVerdict } from "./harness.js";
 import { omitKey } from "./hostile.js";
 import { firstValue, jsonDifference, json, readJson, secretForms, utf8, type RecordedRequest } from "./wire.js";
+import { ADDRESS_EDGES, HOSTILE_FILE_NAMES } from "./hostile.js";
 import { address, fileContent, headerLine, plainKey, safeFileName } from "./values.js";
 
 const USERNAME = "acme";
@@ -107,6 +108,16 @@ function define(target: unknown, values: Record<string, unknown>): object {
 export const everlyticFuzz: VendorFuzz = {
   vendor: "everlytic",
   valid,
+  fields: [
+    [["headers", "to", "*", "email"], ADDRESS_EDGES],
+    [["headers", "cc", "*", "email"], ADDRESS_EDGES],
+    [["headers", "from", "email"], ADDRESS_EDGES],
+    [["headers", "reply_to", "email"], ADDRESS_EDGES],
+    [["attachments", "data", "*", "filename"], HOSTILE_FILE_NAMES],
+    [["attachments", "data", "*", "data"], ["YQ==", "YQ", "Y Q==", "YQ==\n", "", "====", "YWJj", "YW Jj"]],
+    [["options", "unsubscribe_redirect_url"], ["https://example.com/", "javascript:alert(1)", "https://exa mple.com", "http://localhost/", "https://example.com/a b", "https://example.com/\u00e9", "ftp://example.com/", "https://example.com:99999/"]],
+    [["options", "template_id"], ["", " ", "1", "\uD800"]],
+  ],
   records: [["body", "personalisation_fields", "common_fields"], ["headers", "custom_headers"], ["body", "personalisation_fields", "unique_fields", "*"], ["body", "personalisation_fields", "unique_fields", "*", "*"]],
   strings: [API_KEY, `${USERNAME}:${API_KEY}`],
   secrets: secretForms(API_KEY, `${USERNAME}:${API_KEY}`),

@@ -10,9 +10,9 @@ import { MIME_TYPE } from "../../src/expertsender/schema.js";
 import { specErrors } from "../support/spec.js";
 import { parseApiRequest } from "../expertsender/xml-model.js";
 import type { VendorFuzz, WireVerdict } from "./harness.js";
-import { omitKey } from "./hostile.js";
+import { ADDRESS_EDGES, HOSTILE_FILE_NAMES, IP_EDGES, omitKey } from "./hostile.js";
 import { firstValue, jsonDifference, readJson, secretForms, utf8, type RecordedRequest } from "./wire.js";
-import { address, fileContent, safeFileName } from "./values.js";
+import { address, fileContent, ID_EDGES, ipAddress, MIME_EDGES, safeFileName } from "./values.js";
 
 const API_KEY = "Es9Fuzz7Key3Vb2Q";
 const id = fc.integer({ min: 1, max: 2 ** 31 - 1 });
@@ -43,7 +43,7 @@ const generated = fc.record(
           Name: xmlText(20),
           TrackingCode: xmlText(10),
           Vendor: xmlText(10),
-          Ip: fc.oneof(fc.ipV4(), fc.ipV6()),
+          Ip: ipAddress,
           Properties: fc.uniqueArray(property, { maxLength: 3, selector: (p) => p.Id }),
           Bcc: address,
           hashEmail: fc.constantFrom("md5", "sha256"),
@@ -155,6 +155,17 @@ export const expertSenderFuzz: VendorFuzz = {
   vendor: "expertsender",
   valid,
   records: [],
+  fields: [
+    [["Receiver", "Email"], ADDRESS_EDGES],
+    [["Receiver", "Ip"], IP_EDGES],
+    [["Receiver", "Bcc"], [...ADDRESS_EDGES, "a@b.co;c@d.co", "*[subscriber_email]*"]],
+    [["Receiver", "Id"], ID_EDGES],
+    [["transactionalId"], ID_EDGES],
+    [["Receiver", "Properties", "*", "Value"], ["", "1e3", "+7", "0x10", "2024-02-30", "true", " 1", "1 ", "\uD800", 1e21, -0, NaN, 2 ** 31]],
+    [["Attachments", "*", "FileName"], HOSTILE_FILE_NAMES],
+    [["Attachments", "*", "MimeType"], MIME_EDGES],
+    [["Snippets", "*", "Name"], ["", "a-b", "a b", "ü", "x".repeat(100), "x".repeat(101), "tr_x"]],
+  ],
   strings: [API_KEY, "[redacted]", "<ApiKey>[redacted]</ApiKey>"],
   secrets: secretForms(API_KEY),
   answer: (request) =>

@@ -8,7 +8,7 @@ import type { Middleware } from "openapi-fetch";
 import type { LogEntry } from "../../src/core/options.js";
 import { failureKinds, type Outcome, type VendorName } from "../../src/core/outcome.js";
 import { watchForSecrets } from "../support/secret-watch.js";
-import { generatedInputs, materialize, type GeneratedInput } from "./hostile.js";
+import { generatedInputs, materialize, type FieldEdges, type GeneratedInput } from "./hostile.js";
 import { inputMentions, recordingFetch, type RecordedRequest } from "./wire.js";
 
 /** What the suite needs to know about one vendor. */
@@ -20,6 +20,8 @@ export interface VendorFuzz {
   readonly strings: readonly string[];
   /** Where the messages hold free-form records (`*` for every item of an array): keys such as `__proto__` go there. */
   readonly records: readonly (readonly string[])[];
+  /** Fields and the edge values to try in them (addresses, IPs, ids). */
+  readonly fields: readonly FieldEdges[];
   /** Every form of every credential: none may appear in an outcome. */
   readonly secrets: readonly string[];
   /** The vendor's success answer to a request. */
@@ -250,7 +252,7 @@ export const SEED = Number(process.env.FUZZ_SEED ?? 20261130);
 
 /** The inputs of one vendor's run, in order. */
 export function inputsOf(fuzz: VendorFuzz): GeneratedInput[] {
-  return fc.sample(generatedInputs(fuzz.valid, fuzz.strings, fuzz.records), { seed: SEED, numRuns: RUNS });
+  return fc.sample(generatedInputs(fuzz.valid, fuzz.strings, fuzz.records, fuzz.fields), { seed: SEED, numRuns: RUNS });
 }
 
 /**
@@ -262,7 +264,7 @@ export async function counterexample(fuzz: VendorFuzz, property: Property, first
   if (property === "hang") return shown(firstFailure);
   let smallest: Verdict | undefined;
   const details = await fc.check(
-    fc.asyncProperty(generatedInputs(fuzz.valid, fuzz.strings, fuzz.records), async (generated) => {
+    fc.asyncProperty(generatedInputs(fuzz.valid, fuzz.strings, fuzz.records, fuzz.fields), async (generated) => {
       const verdict = await evaluate(fuzz, generated);
       if (verdict.problems[property] === undefined) return true;
       smallest = verdict;

@@ -166,6 +166,21 @@ export const NEAR_MISS_STRINGS = [
   "true", "1", "-1", "0", "1e3", "NaN", "2024-05-01", "2024-02-30", "+7",
 ];
 
+/** Addresses on the edge of `format: email`, some accepted by it and some not. */
+export const ADDRESS_EDGES = [
+  "a@b", ".a@b.co", "a.@b.co", "a..b@b.co", "!a@a.aa", "#{}|~@a.aa", "a@b.c", "a@-b.co", "a@b-.co", "a@b_c.co", "a@b.co.",
+  "user@[127.0.0.1]", "\"a b\"@c.co", "ü@b.co", "a@bü.co", "A@B.CO", "o'brien+tag@mail.example.co.uk", "a@localhost",
+  "a@1.2.3.4", "a".repeat(65) + "@example.com", `a@${"b".repeat(64)}.com`, `a@${"b".repeat(63)}.com`, " a@b.co", "a@b.co ",
+  "a@b.co\n", "Ada <ada@example.com>", "a@b.co, c@d.co", "a@@b.co", "@b.co", "a@", "",
+];
+
+/** IPs on the edge of `format: ipv4` / `ipv6`. */
+export const IP_EDGES = [
+  "fe80::1%eth0", "::0:0:0:0:0:0.0.0.0", "::ffff:1.2.3.4", "::1.2.3.4", "1:2:3:4:5:6:1.2.3.4", "1.2.3.04", "01.2.3.4",
+  "1.2.3.256", "::", "::1", "1::", "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8:9", "2001:DB8::1", "[::1]", "1.2.3", "1.2.3.4 ",
+  " 1.2.3.4", "1.2.3.4/24", "1.2.3.4\n", "0.0.0.0", "255.255.255.255", "::ffff:1.2.3.256", "1::2::3", "",
+];
+
 /** Keys a record or object must carry faithfully or refuse, never drop. */
 export const TRICKY_KEYS = ["__proto__", "constructor", "prototype", "", "toString", "hasOwnProperty", "__defineGetter__", "toJSON", "then"];
 
@@ -261,7 +276,8 @@ type Mutation =
   | { op: "delete"; at: number }
   | { op: "replaceString"; at: number; value: string }
   | { op: "recordKey"; at: number; key: string; value: unknown }
-  | { op: "hostileFile"; at: number; name: string }
+  | { op: "hostileFile"; at: number; name: string; dropName: boolean }
+  | { op: "field"; at: number; pick: number }
   | { op: "wrap"; at: number; how: "map" | "set" | "toJSON" | "nullProto" | "freeze" | "sparse" | "boxed" | "proxy" | "inherited" | "flip" | "extend" };
 
 /** File names every vendor must carry unchanged or refuse, whether given as a name or as a `File`'s own name. */
@@ -275,7 +291,8 @@ export function mutation(strings: readonly string[]): fc.Arbitrary<Mutation> {
   return fc.oneof(
     { weight: 4, arbitrary: fc.record({ op: fc.constant("replaceString" as const), at: fc.nat(), value: hostileString([...strings, ...HOSTILE_FILE_NAMES]) }) },
     { weight: 2, arbitrary: fc.record({ op: fc.constant("recordKey" as const), at: fc.nat(), key: fc.constantFrom(...TRICKY_KEYS), value: fc.oneof(fc.constant("x"), value) }) },
-    { weight: 2, arbitrary: fc.record({ op: fc.constant("hostileFile" as const), at: fc.nat(), name: fc.constantFrom(...HOSTILE_FILE_NAMES) }) },
+    { weight: 2, arbitrary: fc.record({ op: fc.constant("hostileFile" as const), at: fc.nat(), name: fc.constantFrom(...HOSTILE_FILE_NAMES), dropName: fc.boolean() }) },
+    { weight: 3, arbitrary: fc.record({ op: fc.constant("field" as const), at: fc.nat(), pick: fc.nat() }) },
     { weight: 4, arbitrary: fc.record({ op: fc.constant("set" as const), at: fc.nat(), value }) },
     { weight: 3, arbitrary: fc.record({ op: fc.constant("insertChar" as const), at: fc.nat(), char: controlChar, position: fc.nat() }) },
     { weight: 2, arbitrary: fc.record({ op: fc.constant("addKey" as const), at: fc.nat(), key: fc.oneof(fc.constantFrom(...TRICKY_KEYS), fc.string({ maxLength: 8 })), value: fc.oneof(fc.constant("x"), value) }) },
@@ -307,16 +324,33 @@ function expand(tree: unknown, pattern: readonly string[]): Path[] {
   return paths;
 }
 
+/** A field (a path pattern, `*` for every item) and the edge values worth putting there. */
+export type FieldEdges = readonly [pattern: readonly string[], values: readonly unknown[]];
+
 /** `base` (a plain tree, not changed) with the mutations applied in order. `records` are the paths of free-form records. */
-export function applyMutations(base: unknown, mutations: readonly Mutation[], records: readonly (readonly string[])[] = []): unknown {
+export function applyMutations(base: unknown, mutations: readonly Mutation[], records: readonly (readonly string[])[] = [], fields: readonly FieldEdges[] = []): unknown {
   let tree = structuredCloneKeepingBlobs(base);
   for (const m of mutations) {
+    if (m.op === "field") {
+      if (!fields.length) continue;
+      const [pattern, values] = fields[m.at % fields.length]!;
+      let targets = expand(tree, pattern);
+      if (!targets.length && !pattern.includes("*") && isPlainContainer(get(tree, pattern.slice(0, -1)))) targets = [[...pattern]];
+      const target = targets[m.pick % Math.max(targets.length, 1)];
+      if (target) tree = put(tree, target, values[m.pick % values.length]);
+      continue;
+    }
     if (m.op === "replaceString" || m.op === "hostileFile") {
       const leaves = pathsOf(tree).filter((path) => (m.op === "replaceString" ? typeof get(tree, path) === "string" : isBinary(get(tree, path))));
       if (!leaves.length) continue;
       const path = leaves[m.at % leaves.length]!;
       const bytes = m.op === "hostileFile" ? new File([new Uint8Array([37, 80, 68, 70])], m.name, { type: "application/pdf" }) : m.value;
       tree = put(tree, path, bytes);
+      // Without an explicit name, the File's own name is the one sent.
+      if (m.op === "hostileFile" && m.dropName) {
+        const parent = get(tree, path.slice(0, -1));
+        if (isPlainContainer(parent) && !Object.isFrozen(parent)) for (const key of ["filename", "FileName"]) delete parent[key];
+      }
       continue;
     }
     if (m.op === "recordKey") {
@@ -434,14 +468,19 @@ export const callOptions: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 /** The inputs a vendor's send is fed: its valid messages, mutations of them, and arbitrary values. */
-export function generatedInputs(valid: fc.Arbitrary<unknown>, strings: readonly string[], records: readonly (readonly string[])[] = []): fc.Arbitrary<GeneratedInput> {
+export function generatedInputs(
+  valid: fc.Arbitrary<unknown>,
+  strings: readonly string[],
+  records: readonly (readonly string[])[] = [],
+  fields: readonly FieldEdges[] = [],
+): fc.Arbitrary<GeneratedInput> {
   return fc.oneof(
     { weight: 2, arbitrary: fc.tuple(valid, callOptions).map(([input, call]) => generated("valid", input, call)) },
     {
       weight: 7,
       arbitrary: fc
         .tuple(valid, fc.array(mutation(strings), { minLength: 1, maxLength: 3 }), callOptions)
-        .map(([base, mutations, call]) => generated("mutated", applyMutations(base, mutations, records), call)),
+        .map(([base, mutations, call]) => generated("mutated", applyMutations(base, mutations, records, fields), call)),
     },
     { weight: 1, arbitrary: exoticValue.map((input) => generated("arbitrary", input)) },
   );

@@ -6,7 +6,8 @@ import { validListmonkMessages } from "../listmonk/fixtures.js";
 import type { VendorFuzz, WireVerdict } from "./harness.js";
 import { omitKey } from "./hostile.js";
 import { firstValue, jsonDifference, json, readJson, readMultipart, secretForms, utf8, type RecordedRequest } from "./wire.js";
-import { address, fileContent, headerLine, jsonObject, safeFileName } from "./values.js";
+import { ADDRESS_EDGES, HOSTILE_FILE_NAMES } from "./hostile.js";
+import { address, aroundLength, fileContent, headerLine, ID_EDGES, jsonObject, MIME_EDGES, safeFileName } from "./values.js";
 
 const USERNAME = "api_user";
 const TOKEN = "lm-fuzz-token-3b9d71";
@@ -122,6 +123,17 @@ export const listmonkFuzz: VendorFuzz = {
   vendor: "listmonk",
   valid,
   records: [["data"], ["headers", "*"]],
+  fields: [
+    [["subscriber_emails", "*"], ADDRESS_EDGES],
+    [["subscriber_email"], ADDRESS_EDGES],
+    [["from_email"], ADDRESS_EDGES],
+    [["template_id"], ID_EDGES],
+    [["subscriber_ids", "*"], ID_EDGES],
+    [["subscriber_id"], ID_EDGES],
+    [["attachments", "*", "filename"], HOSTILE_FILE_NAMES],
+    [["attachments", "*", "contentType"], MIME_EDGES],
+    [["subject"], aroundLength(998)],
+  ],
   strings: [TOKEN, `${USERNAME}:${TOKEN}`],
   secrets: secretForms(TOKEN, `${USERNAME}:${TOKEN}`).concat(BASIC),
   answer: () => json(200, { data: true }),

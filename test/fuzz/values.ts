@@ -1,12 +1,36 @@
 /** Valid field values shared by the vendors' valid-message arbitraries. */
 import fc from "fast-check";
 import { specSchema } from "../support/spec.js";
-import { TRICKY_KEYS } from "./hostile.js";
+import { ADDRESS_EDGES, IP_EDGES, TRICKY_KEYS } from "./hostile.js";
 
 const specEmail = specSchema("listmonk", "Email");
+const specReceiver = specSchema("expertsender", "Receiver");
 
-/** An address the specs' `format: email` accepts (and no longer than 254 characters). */
-export const address = fc.emailAddress().filter((email) => email.length <= 254 && specEmail(email) === true);
+/**
+ * An address the specs' `format: email` accepts (and no longer than 254 characters): generated, or one of the
+ * edge cases the spec accepts.
+ */
+export const address = fc.oneof(
+  { weight: 4, arbitrary: fc.emailAddress().filter((email) => email.length <= 254 && specEmail(email) === true) },
+  { weight: 1, arbitrary: fc.constantFrom(...ADDRESS_EDGES.filter((email) => specEmail(email) === true)) },
+);
+
+/** An IP address the ExpertSender spec accepts: generated, or one of the edge cases it accepts. */
+export const ipAddress = fc.oneof(
+  { weight: 4, arbitrary: fc.oneof(fc.ipV4(), fc.ipV6()) },
+  { weight: 1, arbitrary: fc.constantFrom(...IP_EDGES.filter((Ip) => specReceiver({ Email: "a@example.com", Ip }) === true)) },
+);
+
+/** Ids on the edge of a positive 32-bit integer, and values that only look like one. */
+export const ID_EDGES: readonly unknown[] = [0, -1, 1, 1.5, 2 ** 31 - 1, 2 ** 31, 2 ** 53, 2 ** 53 + 2, "1", NaN, Infinity, -0, 1e21];
+
+/** MIME types on the edge of `type/subtype`. */
+export const MIME_EDGES: readonly unknown[] = [
+  "text/plain", "TEXT/PLAIN", "text/plain; charset=utf-8", "text/", "/plain", "a/b/c", "text/plaïn", "\0text/plain", "text/plain\r\n", "", " text/plain", "application/vnd.ms-excel",
+];
+
+/** Strings just inside and just outside a length limit. */
+export const aroundLength = (limit: number): string[] => [limit - 1, limit, limit + 1].map((n) => "x".repeat(n)).concat("😀".repeat(Math.ceil(limit / 2) + 1));
 
 /** One line of text: no CR or LF. */
 export const headerLine = (maxLength: number) =>
