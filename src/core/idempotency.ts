@@ -11,7 +11,9 @@
  *
  * The ledger is pluggable: memory (one process) by default; the worker keeps its ledger in a Durable Object.
  */
+import { invalid } from "./deliver.ts";
 import type { Failure, Outcome, VendorName } from "./outcome.ts";
+import { readCallOptions } from "./validation.ts";
 
 /** 8 to 255 characters from a URL-safe, header-safe set: a UUID, a ULID or base64 all fit. */
 export const IDEMPOTENCY_KEY_SYNTAX = /^[A-Za-z0-9._:~+/=-]{8,255}$/;
@@ -229,7 +231,11 @@ export function withIdempotency<M, T, C extends { readonly idempotencyKey?: stri
   ledger: IdempotencyLedger | undefined,
   send: (message: M, call?: C) => Promise<Outcome<T>>,
 ): (message: M, call?: C) => Promise<Outcome<T>> {
-  return async (message, call) => {
+  return async (message, options) => {
+    // The options are read once, here, so a hostile options object is an outcome, never a rejected send.
+    const checked = readCallOptions(options);
+    if (!checked.success) return invalid<T>(vendor, checked.issues);
+    const call = checked.output as C | undefined;
     const key = call?.idempotencyKey;
     if (key === undefined) return send(message, call);
     if (typeof key !== "string" || !IDEMPOTENCY_KEY_SYNTAX.test(key)) {

@@ -4,10 +4,14 @@
  * needs that valibot's own get wrong for a JSON wire: records that keep every key, plain objects only, JSON values.
  */
 import * as v from "valibot";
+import type { CallOptions } from "./options.ts";
 import type { ValidationIssue } from "./outcome.ts";
 
-/** A key that can be written after a dot without being misread: no separator, quote, space or invisible character. */
-const SIMPLE_KEY = /^[^\s.[\]"\\\p{C}]+$/u;
+/**
+ * A key that can be written after a dot without being misread: no separator, quote, space or invisible
+ * character, and no parenthesis (a path starting `(call)` is the send's options, not the message).
+ */
+const SIMPLE_KEY = /^[^\s.[\]()"\\\p{C}]+$/u;
 
 /**
  * The path of a value inside the input: `a.b.0.c` for simple keys and array indexes, `a["b.c"]`, `headers[""]`
@@ -302,4 +306,50 @@ export function validateInput<S extends v.GenericSchema>(schema: S, input: unkno
   } catch {
     return { success: false, issues: [{ path: "", rule: "unreadable_input", message: UNREADABLE }] };
   }
+}
+
+/** Where issues with a send's options (its second argument) point, apart from every path into the message. */
+const CALL = "(call)";
+/** The longest timer every runtime keeps as given (a longer or non-numeric one fires at once). */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** Whether `value` is a real AbortSignal: its own `aborted` getter refuses anything else, a Proxy included. */
+function isAbortSignal(value: unknown): value is AbortSignal {
+  if (typeof AbortSignal === "undefined" || !(value instanceof AbortSignal)) return false;
+  try {
+    Object.getOwnPropertyDescriptor(AbortSignal.prototype, "aborted")?.get?.call(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads a send's options once, never throwing: a `signal` that is not an AbortSignal (rule `abort_signal`), a
+ * `timeoutMs` that is not a number of milliseconds from 1 to 2^31-1 (rule `timeout_ms`) or options that throw
+ * when read (rule `unreadable_input`) are issues at `(call)`, `(call).signal`, `(call).timeoutMs`. The send
+ * goes on with `output`, the copy that was checked.
+ *
+ * @example
+ * const options = readCallOptions(call);
+ * if (!options.success) return invalid(vendor, options.issues);
+ */
+export function readCallOptions(call: unknown): InputCheck<CallOptions | undefined> {
+  if (call === undefined) return { success: true, output: undefined };
+  const issue = (key: string, rule: string, message: string): InputCheck<never> => ({
+    success: false,
+    issues: [{ path: key ? `${CALL}.${key}` : CALL, rule, message }],
+  });
+  if (typeof call !== "object" || call === null) return issue("", "call_options", "the send's options must be an object");
+  let signal: unknown, timeoutMs: unknown, idempotencyKey: unknown;
+  try {
+    ({ signal, timeoutMs, idempotencyKey } = call as Record<string, unknown>);
+  } catch {
+    return issue("", "unreadable_input", UNREADABLE);
+  }
+  if (signal !== undefined && !isAbortSignal(signal)) return issue("signal", "abort_signal", "must be an AbortSignal");
+  if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && timeoutMs >= 1 && timeoutMs <= MAX_TIMEOUT_MS)) {
+    return issue("timeoutMs", "timeout_ms", `must be a number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`);
+  }
+  return { success: true, output: { signal, timeoutMs, idempotencyKey } as CallOptions };
 }

@@ -40,7 +40,7 @@ const clients = {
   expertsender: () => createExpertSenderClient({ baseUrl: expertsender.url, apiKey: EXPERTSENDER_API_KEY }),
 };
 type Vendor = keyof typeof clients;
-const send = (vendor: Vendor, message: unknown): Promise<Outcome<unknown>> => clients[vendor]().send(message as never);
+const send = (vendor: Vendor, message: unknown, call?: unknown): Promise<Outcome<unknown>> => clients[vendor]().send(message as never, call as never);
 const requestCount = () => listmonk.requests.length + acton.requests.length + everlytic.requests.length + expertsender.requests.length;
 
 const valid: Record<Vendor, Record<string, unknown>> = {
@@ -56,9 +56,9 @@ const valid: Record<Vendor, Record<string, unknown>> = {
 };
 
 /** `path rule` of every issue, or the outcome's kind when it is not a validation outcome. */
-async function refusal(vendor: Vendor, message: unknown): Promise<string[]> {
+async function refusal(vendor: Vendor, message: unknown, call?: unknown): Promise<string[]> {
   const before = requestCount();
-  const outcome = await send(vendor, message);
+  const outcome = await send(vendor, message, call);
   expect(requestCount() - before).toBe(0);
   if (outcome.ok || outcome.kind !== "validation") return [outcome.kind];
   expect(outcome).toMatchObject({ delivery: "not_sent", retryable: false, attempts: 0 });
@@ -99,6 +99,31 @@ describe("a send never rejects when reading the input throws (rule unreadable_in
   it("a throwing getter deep in listmonk's data is blamed on its own path", async () => {
     const data = Object.defineProperty({}, "total", { enumerable: true, get: () => { throw new Error("getter"); } });
     expect(await refusal("listmonk", { ...valid.listmonk, data })).toEqual(["data.total unreadable_input"]);
+  });
+});
+
+describe("a send never rejects when its options are not what the types say (issues at (call))", () => {
+  const revoked = Proxy.revocable({}, {});
+  revoked.revoke();
+  const throwingSignal = Object.defineProperty({}, "signal", { enumerable: true, get: () => { throw new Error("getter"); } });
+  it.each<[string, unknown, string]>([
+    ["a signal that only looks like one", { signal: { aborted: false } }, "(call).signal abort_signal"],
+    ["a string as the signal", { signal: "x" }, "(call).signal abort_signal"],
+    ["a throwing signal getter", throwingSignal, "(call) unreadable_input"],
+    ["a revoked Proxy as the options", revoked.proxy, "(call) unreadable_input"],
+    ["options that are not an object", 5, "(call) call_options"],
+    ["a NaN timeout", { timeoutMs: NaN }, "(call).timeoutMs timeout_ms"],
+    ["a negative timeout", { timeoutMs: -1 }, "(call).timeoutMs timeout_ms"],
+    ["a timeout no timer keeps", { timeoutMs: 2 ** 31 }, "(call).timeoutMs timeout_ms"],
+    ["a timeout as text", { timeoutMs: "100" }, "(call).timeoutMs timeout_ms"],
+  ])("%s", async (_, call, expected) => {
+    for (const vendor of vendors) expect(await refusal(vendor, valid[vendor], call)).toEqual([expected]);
+  });
+
+  it("real options still work", async () => {
+    for (const vendor of vendors) {
+      expect(await send(vendor, valid[vendor], { signal: new AbortController().signal, timeoutMs: 5000 })).toMatchObject({ ok: true });
+    }
   });
 });
 

@@ -26,6 +26,7 @@ describe("issue paths are unambiguous", () => {
     [["data", "x[0]"], 'data["x[0]"]'],
     [["data", "two words"], 'data["two words"]'],
     [["data", "line\nbreak"], 'data["line\\nbreak"]'],
+    [["(call)", "signal"], '["(call)"].signal'],
     [["unique_fields", 0, "joe@example.com"], 'unique_fields.0["joe@example.com"]'],
   ])("%j → %s, and back", (keys, path) => {
     expect(formatPath(keys)).toBe(path);
