@@ -363,7 +363,9 @@ export function applyMutations(base: unknown, mutations: readonly Mutation[], re
       }
       const target = targets[m.at % Math.max(targets.length, 1)];
       if (!target) continue;
-      Reflect.defineProperty(get(tree, target) as object, m.key, { value: m.value, enumerable: true, configurable: true, writable: true });
+      // A frozen parent may have kept the record from being made.
+      const record = get(tree, target);
+      if (isPlainContainer(record)) Reflect.defineProperty(record, m.key, { value: m.value, enumerable: true, configurable: true, writable: true });
       continue;
     }
     const paths = pathsOf(tree);
