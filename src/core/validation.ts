@@ -315,8 +315,10 @@ const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 /** Whether `value` is a real AbortSignal: its own `aborted` getter refuses anything else, a Proxy included. */
 function isAbortSignal(value: unknown): value is AbortSignal {
-  if (typeof AbortSignal === "undefined" || !(value instanceof AbortSignal)) return false;
+  if (typeof AbortSignal === "undefined") return false;
   try {
+    // Both can throw: `instanceof` on a revoked Proxy, the getter on anything but a signal.
+    if (!(value instanceof AbortSignal)) return false;
     Object.getOwnPropertyDescriptor(AbortSignal.prototype, "aborted")?.get?.call(value);
     return true;
   } catch {

@@ -109,6 +109,7 @@ describe("a send never rejects when its options are not what the types say (issu
   it.each<[string, unknown, string]>([
     ["a signal that only looks like one", { signal: { aborted: false } }, "(call).signal abort_signal"],
     ["a string as the signal", { signal: "x" }, "(call).signal abort_signal"],
+    ["a revoked Proxy as the signal", { signal: revoked.proxy }, "(call).signal abort_signal"],
     ["a throwing signal getter", throwingSignal, "(call) unreadable_input"],
     ["a revoked Proxy as the options", revoked.proxy, "(call) unreadable_input"],
     ["options that are not an object", 5, "(call) call_options"],
