@@ -9,12 +9,14 @@ import { withIdempotency } from "../core/idempotency.ts";
 import { Redactor } from "../core/redact.ts";
 import { responseBody } from "../core/response.ts";
 import { validateInput } from "../core/validation.ts";
+import { templateMessageSender, type TemplateMessage } from "../core/message.ts";
 import type { paths } from "../../generated/acton.ts";
 import { ACTON_BASE_URL, type ActOnOptions } from "./options.ts";
 import { formBody, maskedTokenForm, toEteRequest, tokenForm, withSecrets, type Grant } from "./request.ts";
 import { isRefusedToken, mapEteResponse, mapTokenResponse, type EteSuccess, type TokenResponse } from "./response.ts";
 import { ActOnMessageSchema, PathSegment, type ActOnMessage } from "./schema.ts";
 import { createTokenSession, memoryTokenStore } from "./tokens.ts";
+import { toActOnMessage } from "./message-converter.ts";
 
 /**
  * An Act-On Event-Triggered Email client; see `createActOnClient`.
@@ -28,6 +30,12 @@ export interface ActOnClient {
    * rate. Never rejects: returns `Sent` or a `Failure`; bad input gets a `validation` outcome, nothing sent.
    */
   send(message: ActOnMessage, call?: CallOptions): Promise<Outcome<EteSuccess>>;
+  /**
+   * Sends the common `TemplateMessage`, converted to this vendor's message and then sent as `send` sends it (every
+   * rule of `send` applies; issues name the common message's fields). A field this vendor cannot carry is a
+   * `validation` issue with rule `unsupported_by_vendor`.
+   */
+  sendMessage(message: TemplateMessage, call?: CallOptions): Promise<Outcome<EteSuccess>>;
 }
 
 /** Shared by every client in this isolate, so per-request clients still log in once and share one queue. */
@@ -112,7 +120,7 @@ export function createActOnClient(options: ActOnOptions): ActOnClient {
     onSecret: (...secrets) => redactor.add(...secrets.flatMap(asSent)),
   });
 
-  return {
+  const client: Pick<ActOnClient, "send"> = {
     // An idempotency key is checked before anything else, so a replay neither validates nor sends again.
     send: withIdempotency("acton", options.idempotencyLedger, async (message, call) => {
       const parsed = validateInput(ActOnMessageSchema, message);
@@ -140,6 +148,7 @@ export function createActOnClient(options: ActOnOptions): ActOnClient {
       }
     }),
   };
+  return { ...client, sendMessage: templateMessageSender("acton", toActOnMessage, client.send, redactor) };
 }
 
 /** A secret as it may appear in an echo: raw, percent-encoded, and form-encoded (a space as `+`). */

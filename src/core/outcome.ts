@@ -21,6 +21,11 @@ export interface Sent<T> {
   readonly vendor: VendorName;
   readonly status: number;
   readonly data: T;
+  /**
+   * The vendor's ids for what it accepted, where it returns any, whatever the vendor: Everlytic's transaction ids
+   * (one per recipient), ExpertSender's message GUID (when `ReturnGuid` was set). Absent for Act-On and listmonk.
+   */
+  readonly ids?: readonly string[];
   /** How many HTTP attempts the send took (1 unless a retry happened). */
   readonly attempts: number;
 }
@@ -178,7 +183,7 @@ export const failureKinds: readonly FailureKind[] = [
  * `ok: true` answers become `Sent`.
  */
 export type Answer<T> =
-  | { readonly ok: true; readonly status: number; readonly data: T }
+  | { readonly ok: true; readonly status: number; readonly data: T; readonly ids?: readonly string[] }
   | DistributiveOmit<Exclude<Failure, ValidationFailure | IdempotencyInFlight | IdempotencyKeyReused>, "vendor" | "attempts" | "ok">;
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -8,11 +8,13 @@ import { withIdempotency } from "../core/idempotency.ts";
 import { Redactor } from "../core/redact.ts";
 import { responseBody } from "../core/response.ts";
 import { validateInput } from "../core/validation.ts";
+import { templateMessageSender, type TemplateMessage } from "../core/message.ts";
 import type { paths } from "../../generated/everlytic.ts";
 import { EVERLYTIC_BASE_URL, type EverlyticOptions } from "./options.ts";
 import { toSendMailRequest, type SendMailRequest } from "./request.ts";
 import { mapEverlyticResponse, type SendMailSuccess } from "./response.ts";
 import { EverlyticMessageSchema, recipientsOf, type EverlyticMessage } from "./schema.ts";
+import { toEverlyticMessage } from "./message-converter.ts";
 
 /** An Everlytic client; see `createEverlyticClient`. */
 export interface EverlyticClient {
@@ -21,6 +23,12 @@ export interface EverlyticClient {
    * (with one transaction id per recipient) or a `Failure`. Bad input gets a `validation` outcome and nothing is sent.
    */
   send(message: EverlyticMessage, call?: CallOptions): Promise<Outcome<SendMailSuccess>>;
+  /**
+   * Sends the common `TemplateMessage`, converted to this vendor's message and then sent as `send` sends it (every
+   * rule of `send` applies; issues name the common message's fields). A field this vendor cannot carry is a
+   * `validation` issue with rule `unsupported_by_vendor`.
+   */
+  sendMessage(message: TemplateMessage, call?: CallOptions): Promise<Outcome<SendMailSuccess>>;
 }
 
 /**
@@ -46,7 +54,7 @@ export function createEverlyticClient(options: EverlyticOptions): EverlyticClien
   // valibot's messages quote the input, and a key pasted into the wrong field must not come back.
   const refuse = (issues: ValidationIssue[]) => invalid<SendMailSuccess>("everlytic", issues, redactor);
 
-  return {
+  const client: Pick<EverlyticClient, "send"> = {
     // An idempotency key is checked before anything else, so a replay neither validates nor sends again.
     send: withIdempotency("everlytic", options.idempotencyLedger, async (message, call) => {
       const parsed = validateInput(EverlyticMessageSchema, message);
@@ -67,4 +75,5 @@ export function createEverlyticClient(options: EverlyticOptions): EverlyticClien
       });
     }),
   };
+  return { ...client, sendMessage: templateMessageSender("everlytic", toEverlyticMessage, client.send, redactor) };
 }

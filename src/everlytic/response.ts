@@ -43,7 +43,8 @@ export function mapEverlyticResponse(
   recipients: readonly string[],
 ): Answer<SendMailSuccess> {
   if (status === 200 && Array.isArray((body as Partial<SendMailSuccess> | undefined)?.transactions)) {
-    return { ok: true, status, data: body as SendMailSuccess };
+    const data = body as SendMailSuccess;
+    return { ok: true, status, data, ids: data.transactions.flatMap((transaction) => (typeof transaction?.id === "string" ? [transaction.id] : [])) };
   }
   const listed = (body as { error?: { errors?: unknown } } | undefined)?.error?.errors;
   const errors: ErrorDetail[] = Array.isArray(listed) ? listed : [];

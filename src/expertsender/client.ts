@@ -8,11 +8,13 @@ import { withIdempotency } from "../core/idempotency.ts";
 import { Redactor } from "../core/redact.ts";
 import { responseBody } from "../core/response.ts";
 import { validateInput } from "../core/validation.ts";
+import { templateMessageSender, type TemplateMessage } from "../core/message.ts";
 import type { paths } from "../../generated/expertsender.ts";
 import type { ExpertSenderOptions } from "./options.ts";
 import { apiKeyAuthorizer, toApiRequest, type SystemTransactionalRequest } from "./request.ts";
 import { mapExpertSenderResponse, type ExpertSenderSent } from "./response.ts";
 import { ExpertSenderMessageSchema, XML_TEXT, type ExpertSenderMessage } from "./schema.ts";
+import { toExpertSenderMessage } from "./message-converter.ts";
 
 /** An ExpertSender client; see `createExpertSenderClient`. */
 export interface ExpertSenderClient {
@@ -21,6 +23,12 @@ export interface ExpertSenderClient {
    * Never rejects: returns `Sent` (201) or a `Failure`. Bad input gets a `validation` outcome and nothing is sent.
    */
   send(message: ExpertSenderMessage, call?: CallOptions): Promise<Outcome<ExpertSenderSent>>;
+  /**
+   * Sends the common `TemplateMessage`, converted to this vendor's message and then sent as `send` sends it (every
+   * rule of `send` applies; issues name the common message's fields). A field this vendor cannot carry is a
+   * `validation` issue with rule `unsupported_by_vendor`.
+   */
+  sendMessage(message: TemplateMessage, call?: CallOptions): Promise<Outcome<ExpertSenderSent>>;
 }
 
 /**
@@ -51,7 +59,7 @@ export function createExpertSenderClient(options: ExpertSenderOptions): ExpertSe
   const redactor = new Redactor().add(apiKey, escapedKey);
   const http = createVendorHttpClient<paths>(options, authorize);
 
-  return {
+  const client: Pick<ExpertSenderClient, "send"> = {
     // An idempotency key is checked before anything else, so a replay neither validates nor sends again.
     send: withIdempotency("expertsender", options.idempotencyLedger, async (message, call) => {
       const parsed = validateInput(ExpertSenderMessageSchema, message);
@@ -78,4 +86,5 @@ export function createExpertSenderClient(options: ExpertSenderOptions): ExpertSe
       });
     }),
   };
+  return { ...client, sendMessage: templateMessageSender("expertsender", toExpertSenderMessage, client.send, redactor) };
 }

@@ -27,7 +27,9 @@ export async function mapExpertSenderResponse(status: number, body: unknown, hea
   // The XML reader loads on the first answer that has a document to read: a plain 201 never needs it.
   const document = text.trimStart().startsWith("<") ? (await import("./api-response-xml.ts")).parseApiResponse(text) : undefined;
   if (status === 201) {
-    return { ok: true, status, data: document?.Data === undefined ? {} : { guid: String(document.Data) } };
+    if (document?.Data === undefined) return { ok: true, status, data: {} };
+    const guid = String(document.Data);
+    return { ok: true, status, data: { guid }, ids: [guid] };
   }
   const error = document?.ErrorMessage;
   return defaultFailure(

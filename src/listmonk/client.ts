@@ -7,11 +7,13 @@ import { withIdempotency } from "../core/idempotency.ts";
 import { Redactor } from "../core/redact.ts";
 import { responseBody } from "../core/response.ts";
 import { validateInput } from "../core/validation.ts";
+import { templateMessageSender, type TemplateMessage } from "../core/message.ts";
 import type { paths } from "../../generated/listmonk.ts";
 import type { ListmonkOptions } from "./options.ts";
 import { toTxMessage, txBodySerializer } from "./request.ts";
 import { mapListmonkResponse, type TxQueued } from "./response.ts";
 import { ListmonkMessageSchema, type ListmonkMessage } from "./schema.ts";
+import { toListmonkMessage } from "./message-converter.ts";
 
 /** A listmonk client; see `createListmonkClient`. */
 export interface ListmonkClient {
@@ -20,6 +22,12 @@ export interface ListmonkClient {
    * `Failure`. Bad input gets a `validation` outcome and nothing is sent.
    */
   send(message: ListmonkMessage, call?: CallOptions): Promise<Outcome<TxQueued>>;
+  /**
+   * Sends the common `TemplateMessage`, converted to this vendor's message and then sent as `send` sends it (every
+   * rule of `send` applies; issues name the common message's fields). A field this vendor cannot carry is a
+   * `validation` issue with rule `unsupported_by_vendor`.
+   */
+  sendMessage(message: TemplateMessage, call?: CallOptions): Promise<Outcome<TxQueued>>;
 }
 
 /**
@@ -41,7 +49,7 @@ export function createListmonkClient(options: ListmonkOptions): ListmonkClient {
   const redactor = new Redactor().add(...basic.secrets, authorization);
   const http = createVendorHttpClient<paths>(options, withHeader("Authorization", authorization));
 
-  return {
+  const client: Pick<ListmonkClient, "send"> = {
     // An idempotency key is checked before anything else, so a replay neither validates nor sends again.
     send: withIdempotency("listmonk", options.idempotencyLedger, async (message, call) => {
       const parsed = validateInput(ListmonkMessageSchema, message);
@@ -59,4 +67,5 @@ export function createListmonkClient(options: ListmonkOptions): ListmonkClient {
       });
     }),
   };
+  return { ...client, sendMessage: templateMessageSender("listmonk", toListmonkMessage, client.send, redactor) };
 }

@@ -1,0 +1,76 @@
+/** The common `TemplateMessage` to Act-On's Event-Triggered Email, and what Act-On can carry of it. */
+import type { VendorCapabilities } from "../core/capabilities.ts";
+import { unsupportedFields } from "../core/capabilities.ts";
+import { addressList, checkTemplateMessage, definedFields, type MessageConverter } from "../core/message.ts";
+import type { ActOnMessage } from "./schema.ts";
+
+/**
+ * What Act-On carries: one `to` with no name, up to 5 cc, no bcc, a from address with a display name, a bare
+ * reply-to, a subject, text personalization, one tag, `externalId`; `transactional` and `tracking` must be stated.
+ * No attachments.
+ */
+export const actOnCapabilities: VendorCapabilities = {
+  vendor: "acton",
+  template: "string",
+  to: { max: 1, names: false },
+  cc: { max: 5, names: false },
+  bcc: { max: 0, names: false },
+  from: { max: 1, names: true },
+  replyTo: { max: 1, names: false },
+  subject: true,
+  data: "text",
+  attachments: false,
+  attachmentContentType: false,
+  tags: 1,
+  externalId: true,
+  transactional: "stated",
+  tracking: true,
+};
+
+/**
+ * The common message as Act-On's `send` takes it. `transactional`, `externalId` and `tracking` are passed as given
+ * (absent stays absent), so Act-On's own rules still refuse a message that leaves them out.
+ *
+ * @example
+ * const converted = toActOnMessage({ template: "t-0099", to: "jane@example.com", transactional: true, externalId: "o-1", tracking: { opens: false, clicks: false } });
+ */
+export const toActOnMessage: MessageConverter<ActOnMessage> = (input) => {
+  const checked = checkTemplateMessage(input, (message) => unsupportedFields(actOnCapabilities, message));
+  if (!checked.success) return checked;
+  const message = checked.output;
+  const [to] = addressList(message.to);
+  const cc = addressList(message.cc);
+  const [from] = addressList(message.from);
+  const [replyTo] = addressList(message.replyTo);
+  const content = definedFields({ subjectLine: message.subject, personalizationDataMap: message.data as Record<string, string> | undefined });
+  const native = definedFields({
+    templateId: message.template as string,
+    envelope: definedFields({
+      toAddress: to!.address,
+      ccAddressList: message.cc === undefined ? undefined : cc.map((item) => item.address),
+      fromAddress: from?.address,
+      fromDisplayName: from?.name,
+      replyToAddress: replyTo?.address,
+    }),
+    content: Object.keys(content).length ? content : undefined,
+    metadata: definedFields({ transactional: message.transactional, externalId: message.externalId, tagList: message.tags }),
+    actions: definedFields({ trackOpens: message.tracking?.opens, trackClicks: message.tracking?.clicks }),
+  }) as ActOnMessage;
+  return { success: true, output: { native, origins: ACTON_ORIGINS } };
+};
+
+const ACTON_ORIGINS = [
+  ["templateId", "template"],
+  ["envelope.toAddress", "to"],
+  ["envelope.ccAddressList", "cc"],
+  ["envelope.fromAddress", "from"],
+  ["envelope.fromDisplayName", "from.name"],
+  ["envelope.replyToAddress", "replyTo"],
+  ["content.subjectLine", "subject"],
+  ["content.personalizationDataMap", "data"],
+  ["metadata.transactional", "transactional"],
+  ["metadata.externalId", "externalId"],
+  ["metadata.tagList", "tags"],
+  ["actions.trackOpens", "tracking.opens"],
+  ["actions.trackClicks", "tracking.clicks"],
+] as const;

@@ -1,0 +1,174 @@
+/**
+ * The template catalogue: each template declared once, with its variables (a valibot schema) and the vendor
+ * templates that render it, in failover order. Clients are injected, so this module imports no vendor.
+ */
+import type * as v from "valibot";
+import { invalid } from "./deliver.ts";
+import type { TemplateMessage } from "./message.ts";
+import type { CallOptions } from "./options.ts";
+import type { Failure, Outcome, VendorName } from "./outcome.ts";
+import { joinPath, validateInput } from "./validation.ts";
+
+/** The type of each vendor's template id. */
+export interface VendorTemplateIds {
+  readonly acton: string;
+  readonly everlytic: string;
+  readonly expertsender: number;
+  readonly listmonk: number;
+}
+
+/** The fields of a message a declaration or a route may fix (everything but the template, recipients and variables). */
+export type MessageDefaults = Omit<TemplateMessage, "template" | "to" | "data">;
+
+/** One vendor template that renders a catalogue template, with any fields only this vendor needs. */
+export type VendorRoute = {
+  readonly [V in VendorName]: { readonly vendor: V; readonly template: VendorTemplateIds[V]; readonly message?: MessageDefaults };
+}[VendorName];
+
+/** One catalogue template: its variables, the vendor templates in failover order, and fields every send shares. */
+export interface TemplateDeclaration<S extends v.GenericSchema = v.GenericSchema> {
+  readonly variables: S;
+  readonly via: readonly [VendorRoute, ...VendorRoute[]];
+  readonly message?: MessageDefaults;
+}
+
+/** A catalogue: template names to declarations. */
+export type Catalogue = Readonly<Record<string, TemplateDeclaration>>;
+
+/**
+ * Declares a catalogue; returns it unchanged, typed exactly, so `createMailer` can check names and variables.
+ *
+ * @example
+ * const catalogue = defineCatalogue({
+ *   orderShipped: {
+ *     variables: v.object({ orderId: v.string(), name: v.string() }),
+ *     via: [{ vendor: "acton", template: "t-0099" }, { vendor: "listmonk", template: 3 }],
+ *   },
+ * });
+ */
+export function defineCatalogue<const C extends Catalogue>(catalogue: C): C {
+  return catalogue;
+}
+
+/** Any client that sends the common message: every txgate vendor client does. */
+export interface TemplateMessageClient {
+  sendMessage(message: TemplateMessage, call?: CallOptions): Promise<Outcome<unknown>>;
+}
+
+/** The vendors a catalogue names. */
+export type CatalogueVendors<C extends Catalogue> = C[keyof C]["via"][number]["vendor"];
+
+/** What `send` takes: the recipients and the template's variables, plus any field of the common message. */
+export type CatalogueMessage<D extends TemplateDeclaration> = MessageDefaults & {
+  readonly to: TemplateMessage["to"];
+  readonly data: v.InferInput<D["variables"]>;
+};
+
+/**
+ * A catalogue send's outcome: the last vendor's outcome (`vendor` says which one sent), with the failures of the
+ * vendors tried before it, in order.
+ */
+export type CatalogueOutcome = Outcome<unknown> & { readonly failover: readonly Failure[] };
+
+/** Sends catalogue templates; see `createMailer`. */
+export interface Mailer<C extends Catalogue> {
+  /**
+   * Validates `data` against the template's variables (a failure is a `validation` outcome with paths under
+   * `data`, nothing sent), then sends through each vendor template in order until one does not fail with
+   * `delivery: "not_sent"`. Never rejects.
+   */
+  send<K extends keyof C & string>(template: K, message: CatalogueMessage<C[K]>, call?: CallOptions): Promise<CatalogueOutcome>;
+}
+
+/**
+ * Binds a catalogue to clients, one for each vendor it names (a missing one is a type error).
+ *
+ * Failover moves to the next vendor template only after a failure that proves nothing was sent
+ * (`delivery: "not_sent"`), including the vendor's own `validation` (a field it cannot carry), `auth` and
+ * `rate_limited`. It stops at `unknown` and `partial` (the email may have gone out), at a validation failure of
+ * the template's variables (every vendor would get the same data), at `aborted` (the caller asked to stop) and
+ * at an idempotency answer (the first send with that key may still be running). A call's `idempotencyKey` goes
+ * to each vendor as `<key>.<vendor>`, so a repeated call replays each vendor's own outcome.
+ *
+ * @example
+ * const mail = createMailer(catalogue, { acton, listmonk });
+ * const outcome = await mail.send("orderShipped", { to: "jane@example.com", data: { orderId: "1234", name: "Jane" } });
+ * if (outcome.ok) console.log("sent by", outcome.vendor, "after", outcome.failover.length, "failures");
+ */
+export function createMailer<const C extends Catalogue>(
+  catalogue: C,
+  clients: { readonly [V in CatalogueVendors<C>]: TemplateMessageClient },
+): Mailer<C> {
+  const clientOf = clients as Readonly<Record<string, TemplateMessageClient>>;
+  return {
+    async send(name, message, call) {
+      const declaration: TemplateDeclaration | undefined = Object.hasOwn(catalogue, name) ? catalogue[name] : undefined;
+      if (!declaration) {
+        // Only JavaScript callers get here (a wrong name is a type error); no vendor is involved, the first declared is named.
+        const vendor = Object.values(catalogue)[0]?.via[0].vendor ?? "listmonk";
+        return { ...invalid(vendor, [{ path: "", rule: "unknown_template", message: `${String(name)} is not in the catalogue` }]), failover: [] };
+      }
+      const first = declaration.via[0].vendor;
+      const variables = validateInput(declaration.variables, (message as { data?: unknown }).data);
+      if (!variables.success) {
+        const issues = variables.issues.map((issue) => ({ ...issue, path: joinPath("data", issue.path) }));
+        return { ...invalid(first, issues), failover: [] };
+      }
+      const failover: Failure[] = [];
+      for (const route of declaration.via) {
+        const client = clientOf[route.vendor];
+        const outcome = client
+          ? await sendSafely(route.vendor, client, { ...declaration.message, ...route.message, ...message, data: variables.output as TemplateMessage["data"], template: route.template }, perVendor(call, route.vendor))
+          : noClient(route.vendor);
+        if (outcome.ok || !movesOn(outcome)) return { ...outcome, failover };
+        failover.push(outcome);
+      }
+      // Every vendor failed with nothing sent: the answer is the last failure, the earlier ones are in failover.
+      const last = failover.pop()!;
+      return { ...last, failover };
+    },
+  };
+}
+
+/** Whether a failure lets the next vendor template be tried without any risk of a second email. */
+function movesOn(failure: Failure): boolean {
+  return (
+    failure.delivery === "not_sent" &&
+    failure.kind !== "aborted" &&
+    failure.kind !== "idempotency_in_flight" &&
+    failure.kind !== "idempotency_key_reused"
+  );
+}
+
+function perVendor(call: CallOptions | undefined, vendor: VendorName): CallOptions | undefined {
+  return call?.idempotencyKey === undefined ? call : { ...call, idempotencyKey: `${call.idempotencyKey}.${vendor}` };
+}
+
+/** A client of your own (a stub, a wrapper) may throw: still an outcome. */
+async function sendSafely(
+  vendor: VendorName,
+  client: TemplateMessageClient,
+  message: TemplateMessage,
+  call: CallOptions | undefined,
+): Promise<Outcome<unknown>> {
+  try {
+    return await client.sendMessage(message, call);
+  } catch (error) {
+    // Whether it sent is unknown, so failover stops here. Only the error's name is kept: its text could quote a secret.
+    const errorName = error instanceof Error ? error.name : typeof error;
+    return {
+      ok: false,
+      kind: "network",
+      vendor,
+      message: `the ${vendor} client threw instead of returning an outcome (${errorName})`,
+      cause: { name: errorName, message: "the client threw" },
+      retryable: false,
+      delivery: "unknown",
+      attempts: 0,
+    };
+  }
+}
+
+function noClient(vendor: VendorName): Failure {
+  return invalid(vendor, [{ path: "", rule: "no_client", message: `no ${vendor} client was given to createMailer` }]) as Failure;
+}

@@ -1,0 +1,164 @@
+/**
+ * The common template message: one shape for all four vendors, converted per vendor (`<vendor>/message-converter.ts`)
+ * into that vendor's native message, which then goes through the native send and all of its rules.
+ */
+import * as v from "valibot";
+import { isAttachmentContent, type AttachmentContent } from "./attachment.ts";
+import { invalid } from "./deliver.ts";
+import { emailAddress } from "./formats.ts";
+import type { CallOptions } from "./options.ts";
+import type { Outcome, ValidationIssue, VendorName } from "./outcome.ts";
+import type { Redactor } from "./redact.ts";
+import { noLineBreaks, plainObject, record, validateInput, type InputCheck } from "./validation.ts";
+
+/** An address: bare, or with a display name (which a vendor that cannot carry one refuses, never drops). */
+export type MessageAddress = string | { readonly address: string; readonly name?: string };
+
+/**
+ * One transactional email from a vendor template, in the same shape for every vendor. What each vendor can
+ * carry is in its capability table (`actOnCapabilities`, ...); a field it cannot carry is refused with rule
+ * `unsupported_by_vendor`.
+ *
+ * @example
+ * const message: TemplateMessage = {
+ *   template: "t-0099",
+ *   to: { address: "jane.doe@example.com", name: "Jane Doe" },
+ *   data: { orderNumber: "3423423-234234" },
+ *   transactional: true,
+ *   externalId: "3423423-234234",
+ *   tracking: { opens: false, clicks: false },
+ * };
+ */
+export interface TemplateMessage {
+  /** The vendor's template id: a string for Act-On and Everlytic, a number for listmonk and ExpertSender. */
+  readonly template: string | number;
+  readonly to: MessageAddress | readonly MessageAddress[];
+  readonly cc?: MessageAddress | readonly MessageAddress[];
+  readonly bcc?: MessageAddress | readonly MessageAddress[];
+  readonly from?: MessageAddress;
+  readonly replyTo?: MessageAddress;
+  readonly subject?: string;
+  /** The template's variables (Act-On personalization, Everlytic common fields, ExpertSender snippets, listmonk `.Tx.Data`). */
+  readonly data?: Readonly<Record<string, unknown>>;
+  readonly attachments?: readonly MessageAttachment[];
+  readonly tags?: readonly string[];
+  /** Your id for this email, kept by the vendor with it (Act-On's `externalId`). */
+  readonly externalId?: string;
+  /** `true` only for email that is transactional by law: Act-On then reaches contacts who opted out. */
+  readonly transactional?: boolean;
+  readonly tracking?: { readonly opens: boolean; readonly clicks: boolean };
+}
+
+/** A file to attach. A `File`'s own name and type count when `filename`/`contentType` are omitted. */
+export interface MessageAttachment {
+  readonly content: AttachmentContent;
+  readonly filename?: string;
+  readonly contentType?: string;
+}
+
+const Address = v.union([
+  v.pipe(v.string(), emailAddress),
+  plainObject(v.strictObject({ address: v.pipe(v.string(), emailAddress), name: v.optional(v.pipe(v.string(), noLineBreaks)) })),
+]);
+const Addresses = v.union([Address, v.array(Address)]);
+
+/**
+ * The rules every vendor shares: the shape, bare addresses as `format: email`, one-line display names, `data` a
+ * plain object. Each vendor's own limits (lengths, counts, name rules) are its native send's, checked after conversion.
+ */
+export const TemplateMessageSchema = plainObject(
+  v.strictObject({
+    template: v.union([v.pipe(v.string(), v.minLength(1)), v.pipe(v.number(), v.integer(), v.minValue(1))]),
+    to: Addresses,
+    cc: v.optional(Addresses),
+    bcc: v.optional(Addresses),
+    from: v.optional(Address),
+    replyTo: v.optional(Address),
+    subject: v.optional(v.string()),
+    // Values are the vendor's to check (listmonk: plain JSON; the others: text), after conversion.
+    data: v.optional(plainObject(record(v.string(), v.unknown()))),
+    attachments: v.optional(
+      v.array(
+        plainObject(
+          v.strictObject({
+            content: v.custom<AttachmentContent>(isAttachmentContent, "must be a Blob, File, Uint8Array or ArrayBuffer"),
+            filename: v.optional(v.string()),
+            contentType: v.optional(v.string()),
+          }),
+        ),
+      ),
+    ),
+    tags: v.optional(v.array(v.string())),
+    externalId: v.optional(v.string()),
+    transactional: v.optional(v.boolean()),
+    tracking: v.optional(plainObject(v.strictObject({ opens: v.boolean(), clicks: v.boolean() }))),
+  }),
+);
+
+/** A message that passed `TemplateMessageSchema`: a checked copy, so converting it reads nothing twice. */
+export type ValidTemplateMessage = v.InferOutput<typeof TemplateMessageSchema>;
+
+/** An address as the converters read it. */
+export interface NamedAddress {
+  readonly address: string;
+  readonly name?: string;
+}
+
+/** One address or a list, as a list (the shape changes, never a value). */
+export function addressList(value: MessageAddress | readonly MessageAddress[] | undefined): NamedAddress[] {
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).map((item: MessageAddress) => (typeof item === "string" ? { address: item } : item));
+}
+
+/**
+ * A vendor's converter: the checked common message to the vendor's native message, plus where each native field
+ * came from (`[nativePath, commonPath]`), so an issue the native rules find names the field the caller wrote.
+ */
+export type MessageConverter<N> = (message: TemplateMessage) => InputCheck<{ readonly native: N; readonly origins: readonly (readonly [string, string])[] }>;
+
+/**
+ * Builds a client's `sendMessage`: convert, then the native `send` (so every native rule still applies), with
+ * validation issues of the native message renamed to the common message's paths.
+ *
+ * @example
+ * const sendMessage = templateMessageSender("acton", toActOnMessage, send, redactor);
+ */
+export function templateMessageSender<N, T>(
+  vendor: VendorName,
+  convert: MessageConverter<N>,
+  send: (message: N, call?: CallOptions) => Promise<Outcome<T>>,
+  redactor: Redactor,
+): (message: TemplateMessage, call?: CallOptions) => Promise<Outcome<T>> {
+  return async (message, call) => {
+    const converted = convert(message);
+    if (!converted.success) return invalid(vendor, converted.issues, redactor);
+    const outcome = await send(converted.output.native, call);
+    if (outcome.kind !== "validation") return outcome;
+    const issues = outcome.issues.map((issue) => ({ ...issue, path: commonPath(issue.path, converted.output.origins) }));
+    return invalid(vendor, issues, redactor);
+  };
+}
+
+function commonPath(path: string, origins: readonly (readonly [string, string])[]): string {
+  for (const [native, common] of origins) {
+    if (path === native) return common;
+    if (path.startsWith(`${native}.`) || path.startsWith(`${native}[`)) return common + path.slice(native.length);
+  }
+  return path;
+}
+
+/** Checks the shared rules, then the vendor's capabilities; the checked copy is what gets converted. */
+export function checkTemplateMessage(
+  message: TemplateMessage,
+  unsupported: (message: ValidTemplateMessage) => ValidationIssue[],
+): InputCheck<ValidTemplateMessage> {
+  const checked = validateInput(TemplateMessageSchema, message);
+  if (!checked.success) return checked;
+  const issues = unsupported(checked.output);
+  return issues.length ? { success: false, issues } : checked;
+}
+
+/** `fields` without its `undefined` entries: a native message gets only what the caller gave, so a missing field is `required`. */
+export function definedFields<T extends Record<string, unknown>>(fields: T): T {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as T;
+}

@@ -1,0 +1,83 @@
+/** The common `TemplateMessage` to Everlytic's transactional email, and what Everlytic can carry of it. */
+import type { VendorCapabilities } from "../core/capabilities.ts";
+import { unsupportedFields } from "../core/capabilities.ts";
+import { addressList, checkTemplateMessage, definedFields, type MessageConverter, type NamedAddress } from "../core/message.ts";
+import type { EverlyticMessage } from "./schema.ts";
+
+/**
+ * What Everlytic carries: to, cc and bcc lists with display names, from and reply-to with names, a subject,
+ * text personalisation (common fields), attachments (without a content type), open and link tracking. No tags or
+ * externalId; the API is transactional only.
+ */
+export const everlyticCapabilities: VendorCapabilities = {
+  vendor: "everlytic",
+  template: "string",
+  to: { max: Infinity, names: true },
+  cc: { max: Infinity, names: true },
+  bcc: { max: Infinity, names: true },
+  from: { max: 1, names: true },
+  replyTo: { max: 1, names: true },
+  subject: true,
+  data: "text",
+  attachments: true,
+  attachmentContentType: false,
+  tags: 0,
+  externalId: false,
+  transactional: "always",
+  tracking: true,
+};
+
+const wire = (item: NamedAddress) => definedFields({ email: item.address, name: item.name });
+const wireList = (value: Parameters<typeof addressList>[0]) => (value === undefined ? undefined : addressList(value).map(wire));
+
+/**
+ * The common message as Everlytic's `send` takes it: the template in `options.template_id`, data as
+ * `personalisation_fields.common_fields`.
+ *
+ * @example
+ * const converted = toEverlyticMessage({ template: "order-shipped", to: { address: "joe@example.com", name: "Joe" }, data: { name: "Joe" } });
+ */
+export const toEverlyticMessage: MessageConverter<EverlyticMessage> = (input) => {
+  const checked = checkTemplateMessage(input, (message) => unsupportedFields(everlyticCapabilities, message));
+  if (!checked.success) return checked;
+  const message = checked.output;
+  const [from] = addressList(message.from);
+  const [replyTo] = addressList(message.replyTo);
+  const native = definedFields({
+    body: message.data && { personalisation_fields: { common_fields: message.data as Record<string, string> } },
+    headers: definedFields({
+      subject: message.subject,
+      from: from && wire(from),
+      to: wireList(message.to),
+      cc: wireList(message.cc),
+      bcc: wireList(message.bcc),
+      reply_to: replyTo && wire(replyTo),
+    }),
+    options: definedFields({
+      template_id: message.template as string,
+      track_opens: message.tracking?.opens,
+      track_links: message.tracking?.clicks,
+    }),
+    attachments: message.attachments && {
+      data: message.attachments.map((file) => definedFields({ content: file.content, filename: file.filename })),
+    },
+  }) as EverlyticMessage;
+  return { success: true, output: { native, origins: EVERLYTIC_ORIGINS } };
+};
+
+const EVERLYTIC_ORIGINS = [
+  ["options.template_id", "template"],
+  ["headers.to", "to"],
+  ["headers.cc", "cc"],
+  ["headers.bcc", "bcc"],
+  ["headers.from.email", "from"],
+  ["headers.from.name", "from.name"],
+  ["headers.from", "from"],
+  ["headers.reply_to.email", "replyTo"],
+  ["headers.reply_to", "replyTo"],
+  ["headers.subject", "subject"],
+  ["body.personalisation_fields.common_fields", "data"],
+  ["options.track_opens", "tracking.opens"],
+  ["options.track_links", "tracking.clicks"],
+  ["attachments.data", "attachments"],
+] as const;

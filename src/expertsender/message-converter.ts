@@ -1,0 +1,64 @@
+/** The common `TemplateMessage` to ExpertSender's system transactional message, and what ExpertSender can carry of it. */
+import type { VendorCapabilities } from "../core/capabilities.ts";
+import { unsupportedFields } from "../core/capabilities.ts";
+import { addressList, checkTemplateMessage, definedFields, type MessageConverter } from "../core/message.ts";
+import { formatPath } from "../core/validation.ts";
+import type { ExpertSenderMessage } from "./schema.ts";
+
+/**
+ * What ExpertSender carries: one receiver (a subscriber, so no display name), bcc addresses (its `Bcc`, `;`-joined),
+ * text snippets, attachments with their content type. The sender, reply-to, subject and tracking belong to the
+ * transactional message set up in ExpertSender; no cc, tags or externalId; the API is transactional only.
+ */
+export const expertSenderCapabilities: VendorCapabilities = {
+  vendor: "expertsender",
+  template: "number",
+  to: { max: 1, names: false },
+  cc: { max: 0, names: false },
+  bcc: { max: Infinity, names: false },
+  from: { max: 0, names: false },
+  replyTo: { max: 0, names: false },
+  subject: false,
+  data: "text",
+  attachments: true,
+  attachmentContentType: true,
+  tags: 0,
+  externalId: false,
+  transactional: "always",
+  tracking: false,
+};
+
+/**
+ * The common message as ExpertSender's `send` takes it: each `data` entry a snippet (`*[tr_name]*`), and
+ * `ReturnGuid` set so `Sent.ids` holds the sent message's GUID.
+ *
+ * @example
+ * const converted = toExpertSenderMessage({ template: 123, to: "patrick@example.com", data: { helloMessage: "Hello Patrick!" } });
+ */
+export const toExpertSenderMessage: MessageConverter<ExpertSenderMessage> = (input) => {
+  const checked = checkTemplateMessage(input, (message) => unsupportedFields(expertSenderCapabilities, message));
+  if (!checked.success) return checked;
+  const message = checked.output;
+  const [to] = addressList(message.to);
+  const bcc = addressList(message.bcc);
+  const native = definedFields({
+    transactionalId: message.template as number,
+    ReturnGuid: true,
+    Receiver: definedFields({ Email: to!.address, Bcc: bcc.length ? bcc.map((item) => item.address).join(";") : undefined }),
+    Snippets: message.data && Object.entries(message.data).map(([Name, Value]) => ({ Name, Value: Value as string })),
+    Attachments: message.attachments?.map((file) => definedFields({ Content: file.content, FileName: file.filename, MimeType: file.contentType })),
+  }) as ExpertSenderMessage;
+  // A snippet's issue names the data entry it came from.
+  const snippets = Object.keys(message.data ?? {}).flatMap((key, index) =>
+    ["Name", "Value"].map((field) => [`Snippets.${index}.${field}`, formatPath(["data", key])] as const),
+  );
+  return { success: true, output: { native, origins: [...snippets, ...EXPERTSENDER_ORIGINS] } };
+};
+
+const EXPERTSENDER_ORIGINS = [
+  ["transactionalId", "template"],
+  ["Receiver.Email", "to"],
+  ["Receiver.Bcc", "bcc"],
+  ["Snippets", "data"],
+  ["Attachments", "attachments"],
+] as const;
