@@ -162,6 +162,7 @@ export const expertSenderFuzz: VendorFuzz = {
     [["Receiver", "Bcc"], [...ADDRESS_EDGES, "a@b.co;c@d.co", "*[subscriber_email]*"]],
     [["Receiver", "Id"], ID_EDGES],
     [["transactionalId"], ID_EDGES],
+    [["Receiver", "Properties", "*", "Type"], ["int", "boolean", "decimal", "double", "date", "dateTime", "string", "Int", "xs:int", "", "float"]],
     [["Receiver", "Properties", "*", "Value"], ["", "1e3", "+7", "0x10", "2024-02-30", "true", " 1", "1 ", "\uD800", 1e21, -0, NaN, 2 ** 31]],
     [["Attachments", "*", "FileName"], HOSTILE_FILE_NAMES],
     [["Attachments", "*", "MimeType"], MIME_EDGES],

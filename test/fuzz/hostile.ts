@@ -181,6 +181,11 @@ export const IP_EDGES = [
   " 1.2.3.4", "1.2.3.4/24", "1.2.3.4\n", "0.0.0.0", "255.255.255.255", "::ffff:1.2.3.256", "1::2::3", "",
 ];
 
+/** Record keys on the edge of a header name, an address or a template tag. */
+export const RECORD_KEY_EDGES = [
+  "X-A\r\nBcc", "X-A\n", "X A", "X:A", "X-ü", "x-lower", "X-", "Bcc", "\0", "a@b", "!a@a.aa", "A@B.CO", "*[tr_x]*", "{{x}}", "\uD800",
+];
+
 /** Keys a record or object must carry faithfully or refuse, never drop. */
 export const TRICKY_KEYS = ["__proto__", "constructor", "prototype", "", "toString", "hasOwnProperty", "__defineGetter__", "toJSON", "then"];
 
@@ -290,7 +295,15 @@ export function mutation(strings: readonly string[]): fc.Arbitrary<Mutation> {
   const value = fc.oneof(hostileString(strings), exoticValue);
   return fc.oneof(
     { weight: 4, arbitrary: fc.record({ op: fc.constant("replaceString" as const), at: fc.nat(), value: hostileString([...strings, ...HOSTILE_FILE_NAMES]) }) },
-    { weight: 2, arbitrary: fc.record({ op: fc.constant("recordKey" as const), at: fc.nat(), key: fc.constantFrom(...TRICKY_KEYS), value: fc.oneof(fc.constant("x"), value) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        op: fc.constant("recordKey" as const),
+        at: fc.nat(),
+        key: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...TRICKY_KEYS) }, fc.constantFrom(...RECORD_KEY_EDGES), fc.string({ unit: "binary", maxLength: 6 })),
+        value: fc.oneof(fc.constant("x"), value),
+      }),
+    },
     { weight: 2, arbitrary: fc.record({ op: fc.constant("hostileFile" as const), at: fc.nat(), name: fc.constantFrom(...HOSTILE_FILE_NAMES), dropName: fc.boolean() }) },
     { weight: 3, arbitrary: fc.record({ op: fc.constant("field" as const), at: fc.nat(), pick: fc.nat() }) },
     { weight: 4, arbitrary: fc.record({ op: fc.constant("set" as const), at: fc.nat(), value }) },
