@@ -108,8 +108,8 @@ export function named<A extends { readonly type: string }>(name: string, action:
 export const noLineBreaks = named("no_line_breaks", v.regex<string, string>(/^[^\r\n]*$/, "must not contain CR or LF"));
 
 /**
- * valibot's object and record schemas accept arrays (an array is an object); JSON Schema's `type: object` does
- * not. `plainObject(schema)` refuses anything but a non-array object first, as rule `object`.
+ * valibot's object and record schemas accept arrays, `Map`s, `Date`s and class instances (all are objects);
+ * JSON Schema's `type: object` means a plain one. `plainObject(schema)` refuses anything else first, as rule `object`.
  */
 export function plainObject<S extends v.GenericSchema>(schema: S) {
   return v.pipe(named("object", v.custom<v.InferInput<S>>(isPlainObject, "must be a plain object")), schema);
