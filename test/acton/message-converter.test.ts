@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { actOnCapabilities, createActOnClient, toActOnMessage, type TemplateMessage } from "../../src/acton/index.js";
-import { createMailer } from "../../src/core/catalogue.js";
+import { createMailer } from "../../src/catalogue/index.js";
 import { catalogueVia, shipment } from "../core/catalogue-fixture.js";
 import { ACTON_ACCOUNT, ACTON_CREDENTIALS, startActOnDouble, type ActOnDouble } from "./double.js";
 

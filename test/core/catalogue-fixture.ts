@@ -3,7 +3,7 @@
  * test/<vendor>/message-converter.test.ts.
  */
 import * as v from "valibot";
-import { defineCatalogue, type VendorRoute } from "../../src/core/catalogue.ts";
+import { defineCatalogue, type VendorRoute } from "../../src/catalogue/index.ts";
 
 export const orderShipped = {
   variables: v.object({ orderNumber: v.string(), trackingLink: v.string(), name: v.string() }),

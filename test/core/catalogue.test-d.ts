@@ -1,0 +1,75 @@
+/**
+ * Type-level tests of the catalogue, checked by `tsc -p tsconfig.test.json` (part of `npm test`): a wrong
+ * template name, a wrong or missing variable, a vendor template id of the wrong type and a vendor without a
+ * client are compile errors. Never run, only compiled.
+ */
+import * as v from "valibot";
+import { expectTypeOf } from "vitest";
+import { createMailer, defineCatalogue, type CatalogueOutcome, type TemplateMessageClient } from "../../src/catalogue/index.ts";
+import { createActOnClient } from "../../src/acton/index.ts";
+import { createListmonkClient } from "../../src/listmonk/index.ts";
+import type { Failure, VendorName } from "../../src/core/outcome.ts";
+
+const catalogue = defineCatalogue({
+  orderShipped: {
+    variables: v.object({ orderId: v.string(), name: v.string() }),
+    via: [
+      { vendor: "acton", template: "t-0099" },
+      { vendor: "listmonk", template: 3 },
+    ],
+  },
+  passwordReset: { variables: v.object({ link: v.pipe(v.string(), v.url()) }), via: [{ vendor: "listmonk", template: 7 }] },
+});
+
+declare const acton: ReturnType<typeof createActOnClient>;
+declare const listmonk: ReturnType<typeof createListmonkClient>;
+declare const everlytic: TemplateMessageClient;
+
+const mail = createMailer(catalogue, { acton, listmonk });
+
+export async function typeChecks() {
+  const outcome = await mail.send("orderShipped", { to: "jane@example.com", data: { orderId: "1234", name: "Jane" } });
+  expectTypeOf(outcome).toEqualTypeOf<CatalogueOutcome>();
+  expectTypeOf(outcome.failover).toEqualTypeOf<readonly Failure[]>();
+  expectTypeOf(outcome.vendor).toEqualTypeOf<VendorName>();
+  await mail.send("passwordReset", { to: ["a@example.com"], data: { link: "https://example.com/r/1" }, subject: "Reset" });
+
+  // @ts-expect-error: no such template
+  await mail.send("orderShiped", { to: "jane@example.com", data: { orderId: "1234", name: "Jane" } });
+  // @ts-expect-error: a missing variable (name)
+  await mail.send("orderShipped", { to: "jane@example.com", data: { orderId: "1234" } });
+  // @ts-expect-error: a variable of the wrong type
+  await mail.send("orderShipped", { to: "jane@example.com", data: { orderId: 1234, name: "Jane" } });
+  // @ts-expect-error: a variable the template does not declare
+  await mail.send("orderShipped", { to: "jane@example.com", data: { orderId: "1234", name: "Jane", coupon: "X" } });
+  // @ts-expect-error: a variable of another template
+  await mail.send("passwordReset", { to: "jane@example.com", data: { orderId: "1234" } });
+  // @ts-expect-error: no recipients
+  await mail.send("passwordReset", { data: { link: "https://example.com/r/1" } });
+  // @ts-expect-error: the template comes from the catalogue, not the call
+  await mail.send("passwordReset", { to: "a@example.com", template: 9, data: { link: "https://example.com/r/1" } });
+}
+
+// @ts-expect-error: the catalogue names acton, and no acton client is given
+createMailer(catalogue, { listmonk });
+// An extra client is harmless only if it is declared; a client without sendMessage is not a client.
+// @ts-expect-error: listmonk given something that cannot send the common message
+createMailer(catalogue, { acton, listmonk: { send: listmonk.send } });
+createMailer(catalogue, { acton, listmonk: everlytic });
+
+defineCatalogue({
+  // @ts-expect-error: listmonk template ids are numbers
+  wrongId: { variables: v.object({}), via: [{ vendor: "listmonk", template: "3" }] },
+});
+defineCatalogue({
+  // @ts-expect-error: Act-On template ids are strings
+  wrongId: { variables: v.object({}), via: [{ vendor: "acton", template: 99 }] },
+});
+defineCatalogue({
+  // @ts-expect-error: no such vendor
+  unknownVendor: { variables: v.object({}), via: [{ vendor: "mailchimp", template: "x" }] },
+});
+defineCatalogue({
+  // @ts-expect-error: a template needs at least one vendor template
+  noVendor: { variables: v.object({}), via: [] },
+});
