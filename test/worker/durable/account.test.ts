@@ -1,0 +1,280 @@
+/**
+ * The account Durable Object holds what Act-On limits per account for the whole deployment, not per isolate:
+ * one login or refresh in flight, at most 5 password grants an hour, each refresh token used once, and at most
+ * 20 Event-Triggered Emails in any second.
+ *
+ * Every send here is a separate invocation of the worker with its own copy of the environment, so it builds its
+ * own configuration, clients, token session and pacer: nothing of txgate's is shared in memory between two
+ * sends, as between two isolates. Only the account object is shared. The sandbox vendor (one per isolate, like a
+ * real vendor is one for everyone) records each token request and the moment each email arrived.
+ */
+import { env, runInDurableObject } from "cloudflare:test";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { ActOnTokenRecord } from "../../../src/acton/index.ts";
+import { accountObjectName, type VendorAccount } from "../../../worker/durable/account.ts";
+import { ACTON_SANDBOX, SANDBOX_BASE_URL, sandboxVendors } from "../../../worker/sandbox/index.ts";
+import { CALLER_KEY_BILLING } from "../support/bindings.ts";
+import type { Env } from "../../../worker/env.ts";
+import { fetchWithEnv, type Answer } from "../support/harness.ts";
+
+const ACTON_RATE = 20;
+const { accountId, credentials } = ACTON_SANDBOX;
+/** The sandbox account's object, and the key its token record is kept under (base URL, client ID, username). */
+const accounts = (env as unknown as Env).VENDOR_ACCOUNTS;
+const account = () => accounts.get(accounts.idFromName(accountObjectName("acton", `${accountId} ${SANDBOX_BASE_URL}`)));
+const tokenKey = `${SANDBOX_BASE_URL} ${credentials.clientId} ${credentials.username}`;
+
+const email = (n: number) => ({
+  templateId: "t-0099",
+  envelope: { toAddress: `customer-${n}@example.com` },
+  content: { personalizationDataMap: { orderNumber: `A-${n}` } },
+  metadata: { transactional: true, externalId: `A-${n}` },
+  actions: { trackOpens: false, trackClicks: false },
+});
+
+/** One send through the trusted route, as its own invocation (its own copy of the environment). */
+function send(n: number, settings: Record<string, string> = {}): Promise<Answer> {
+  return fetchWithEnv(settings, "/v1/send/acton", {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${CALLER_KEY_BILLING}` },
+    body: JSON.stringify(email(n)),
+  });
+}
+
+function sendMany(count: number): Promise<Answer[]> {
+  return Promise.all(Array.from({ length: count }, (_, n) => send(n)));
+}
+
+interface ActOnTraffic {
+  /** `grant_type` of every `POST /token`, in order. */
+  readonly grants: string[];
+  /** When each `POST /token` reached the sandbox. */
+  readonly tokenCalls: number[];
+  /** When each email reached the sandbox (ms since the epoch). */
+  readonly arrivals: number[];
+}
+
+/** The sandbox vendors themselves, before any test watches them. */
+const { acton: actOnSandbox, listmonk: listmonkSandbox } = sandboxVendors;
+
+/** Watches the Act-On sandbox (from now on, replacing any earlier watch); `answer` may stand in for it on a token request. */
+function watchActOn(answer?: (grantType: string) => Response | undefined): ActOnTraffic {
+  const traffic: ActOnTraffic = { grants: [], tokenCalls: [], arrivals: [] };
+  vi.spyOn(sandboxVendors, "acton").mockImplementation(async (request) => {
+    const { pathname } = new URL(request.url);
+    if (pathname === "/token") {
+      const form = new URLSearchParams(new TextDecoder().decode(await request.clone().arrayBuffer()));
+      const grantType = form.get("grant_type") ?? "";
+      traffic.grants.push(grantType);
+      traffic.tokenCalls.push(Date.now());
+      const stand = answer?.(grantType);
+      if (stand) return stand;
+    } else {
+      traffic.arrivals.push(Date.now());
+    }
+    return actOnSandbox(request);
+  });
+  return traffic;
+}
+
+/** The most arrivals within any 1-second window [t, t + 1000). */
+function busiestSecond(arrivals: readonly number[]): number {
+  const sorted = [...arrivals].sort((a, b) => a - b);
+  let most = 0;
+  for (let first = 0, last = 0; last < sorted.length; last++) {
+    while (sorted[last]! - sorted[first]! >= 1000) first++;
+    most = Math.max(most, last - first + 1);
+  }
+  return most;
+}
+
+const storedRecord = () => account().tokenRecord(tokenKey) as Promise<ActOnTokenRecord | undefined>;
+const storeRecord = (record: ActOnTokenRecord) => account().keepTokenRecord(tokenKey, record);
+
+beforeEach(async () => {
+  // A fresh account: no tokens, no password grants this hour.
+  await storeRecord({ passwordGrantsAt: [] });
+});
+afterEach(() => vi.restoreAllMocks());
+
+describe("one account object for every isolate", () => {
+  it(
+    "200 concurrent sends from separate invocations: exactly 1 password grant, never more than 20 emails in a second",
+    async () => {
+      const traffic = watchActOn();
+      const answers = await sendMany(200);
+      expect(answers.map((answer) => answer.status)).toEqual(Array(200).fill(200));
+      expect(traffic.grants).toEqual(["password"]);
+      expect(traffic.arrivals).toHaveLength(200);
+      expect(busiestSecond(traffic.arrivals)).toBeLessThanOrEqual(ACTON_RATE);
+      const record = await storedRecord();
+      expect(record?.passwordGrantsAt).toHaveLength(1);
+      expect(record?.tokens?.accessToken).toMatch(/^sandbox-at-/);
+    },
+    300_000,
+  );
+
+  it("a lower ACTON_SENDS_PER_SECOND holds across invocations too", async () => {
+    const traffic = watchActOn();
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, n) => send(n, { ACTON_SENDS_PER_SECOND: "3" })));
+    expect(answers.every((answer) => answer.status === 200)).toBe(true);
+    expect(busiestSecond(traffic.arrivals)).toBeLessThanOrEqual(3);
+  }, 120_000);
+});
+
+describe("Act-On: at most 5 password grants an hour, counted in the account object", () => {
+  it("the fifth grant of the hour is made; with none left, no invocation asks Act-On", async () => {
+    const now = Date.now();
+    const earlier = [now - 50 * 60_000, now - 40 * 60_000, now - 30 * 60_000, now - 20 * 60_000];
+    await storeRecord({ passwordGrantsAt: earlier });
+    const traffic = watchActOn();
+    expect((await send(1)).status).toBe(200);
+    expect(traffic.grants).toEqual(["password"]);
+    const afterFifth = await storedRecord();
+    expect(afterFifth?.passwordGrantsAt).toHaveLength(5);
+
+    // The tokens are lost (say Act-On revoked them); the hour's 5 grants are spent.
+    await storeRecord({ passwordGrantsAt: afterFifth!.passwordGrantsAt });
+    const refused = await Promise.all(Array.from({ length: 10 }, (_, n) => send(n)));
+    for (const answer of refused) {
+      expect(answer.status).not.toBe(200);
+      expect(answer.body).toMatchObject({ delivery: "not_sent" });
+      expect(answer.body.detail).toContain("5 password grants in the last hour");
+    }
+    expect(traffic.grants).toEqual(["password"]);
+    expect(traffic.arrivals).toHaveLength(1);
+    expect((await storedRecord())?.passwordGrantsAt).toEqual(afterFifth!.passwordGrantsAt);
+  });
+
+  it("grants older than an hour no longer count", async () => {
+    const now = Date.now();
+    await storeRecord({ passwordGrantsAt: [1, 2, 3, 4, 5].map((minutes) => now - 60 * 60_000 - minutes * 60_000) });
+    const traffic = watchActOn();
+    expect((await send(1)).status).toBe(200);
+    expect(traffic.grants).toEqual(["password"]);
+    expect((await storedRecord())?.passwordGrantsAt).toHaveLength(1);
+  });
+});
+
+describe("Act-On: a refresh token is used once, and the next pair stored once", () => {
+  it("50 separate invocations with an expired access token make 1 refresh and no login", async () => {
+    watchActOn();
+    expect((await send(0)).status).toBe(200);
+    const first = (await storedRecord())!;
+    await storeRecord({ ...first, tokens: { ...first.tokens!, expiresAt: Date.now() - 1 } });
+
+    const traffic = watchActOn();
+    const answers = await sendMany(50);
+    expect(answers.map((answer) => answer.status)).toEqual(Array(50).fill(200));
+    expect(traffic.grants).toEqual(["refresh_token"]);
+    const rotated = (await storedRecord())!;
+    expect(rotated.tokens!.refreshToken).not.toBe(first.tokens!.refreshToken);
+    expect(rotated.tokens!.accessToken).not.toBe(first.tokens!.accessToken);
+    expect(rotated.passwordGrantsAt).toEqual(first.passwordGrantsAt);
+  }, 120_000);
+
+  it("a refused refresh token falls back to one password grant, counted, for all invocations", async () => {
+    await storeRecord({
+      tokens: { accessToken: "sandbox-at-long-gone", refreshToken: "sandbox-rt-never-issued", expiresAt: Date.now() - 1 },
+      passwordGrantsAt: [],
+    });
+    const traffic = watchActOn();
+    const answers = await sendMany(20);
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(traffic.grants).toEqual(["refresh_token", "password"]);
+    const record = (await storedRecord())!;
+    expect(record.passwordGrantsAt).toHaveLength(1);
+    expect(record.tokens!.refreshToken).not.toBe("sandbox-rt-never-issued");
+  }, 120_000);
+
+  it("a refresh cut off by a server error keeps the refresh token and logs in nowhere; the next send refreshes", async () => {
+    watchActOn();
+    expect((await send(0)).status).toBe(200);
+    const first = (await storedRecord())!;
+    await storeRecord({ ...first, tokens: { ...first.tokens!, expiresAt: Date.now() - 1 } });
+
+    let failing = true;
+    const traffic = watchActOn((grantType) =>
+      failing && grantType === "refresh_token" ? Response.json({ error: "server_error" }, { status: 503 }) : undefined,
+    );
+    const failed = await Promise.all(Array.from({ length: 10 }, (_, n) => send(n)));
+    for (const answer of failed) expect(answer.body).toMatchObject({ delivery: "not_sent" });
+    // Each send tried a refresh in its turn, none logged in: the refresh token was not spent, so it is kept. The
+    // tries kept within Act-On's 5 calls a second.
+    expect(traffic.grants).toEqual(Array(10).fill("refresh_token"));
+    expect(busiestSecond(traffic.tokenCalls)).toBeLessThanOrEqual(5);
+    expect((await storedRecord())!.tokens!.refreshToken).toBe(first.tokens!.refreshToken);
+
+    failing = false;
+    expect((await send(11)).status).toBe(200);
+    expect(traffic.grants).toEqual(Array(11).fill("refresh_token"));
+    expect((await storedRecord())!.passwordGrantsAt).toEqual(first.passwordGrantsAt);
+  });
+});
+
+describe("the account object's pacer", () => {
+  const slot = (ticket: string, holdMs = 60_000) => ({ lane: `test ${crypto.randomUUID()}`, limit: 1, windowMs: 1000, ticket, holdMs });
+
+  it("a withdrawn request leaves the queue without a slot", async () => {
+    const stub = account();
+    const request = slot("first");
+    expect(await stub.acquireSlot(request)).toBe(true);
+    const waiting = stub.acquireSlot({ ...request, ticket: "second" });
+    await stub.withdrawSlot("second");
+    expect(await waiting).toBe(false);
+    await stub.releaseSlot("first");
+  });
+
+  it("a slot its holder never releases (its isolate ended) frees after holdMs", async () => {
+    const stub = account();
+    const request = slot("abandoned", 10);
+    expect(await stub.acquireSlot(request)).toBe(true);
+    // Never released: the next request is still served.
+    expect(await stub.acquireSlot({ ...request, ticket: "next" })).toBe(true);
+    await stub.releaseSlot("next");
+  });
+
+  it("renewals for one key run one at a time, in order", async () => {
+    const log = await runInDurableObject(account() as DurableObjectStub<VendorAccount>, async (instance: VendorAccount) => {
+      const steps: string[] = [];
+      const renewal = (name: string) => async () => {
+        steps.push(`${name} starts`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        steps.push(`${name} ends`);
+        return name;
+      };
+      const results = await Promise.all([instance.exclusive("k", renewal("a")), instance.exclusive("k", renewal("b"))]);
+      return { steps, results };
+    });
+    expect(log.results).toEqual(["a", "b"]);
+    expect(log.steps).toEqual(["a starts", "a ends", "b starts", "b ends"]);
+  });
+});
+
+describe("configuration", () => {
+  it("ACTON_SENDS_PER_SECOND above Act-On's 20 is refused", async () => {
+    const answer = await send(1, { ACTON_SENDS_PER_SECOND: "30" });
+    expect(answer.status).toBe(500);
+    expect(answer.body).toMatchObject({ kind: "misconfigured" });
+  });
+
+  it("LISTMONK_SENDS_PER_SECOND paces listmonk through its account object", async () => {
+    const arrivals: number[] = [];
+    vi.spyOn(sandboxVendors, "listmonk").mockImplementation(async (request) => {
+      arrivals.push(Date.now());
+      return listmonkSandbox(request);
+    });
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, n) =>
+        fetchWithEnv({ LISTMONK_SENDS_PER_SECOND: "2" }, "/v1/send/listmonk", {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${CALLER_KEY_BILLING}` },
+          body: JSON.stringify({ template_id: 2, subscriber_emails: [`reader-${n}@example.com`] }),
+        }),
+      ),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(Array(6).fill(200));
+    expect(arrivals).toHaveLength(6);
+    expect(busiestSecond(arrivals)).toBeLessThanOrEqual(2);
+  }, 60_000);
+});
