@@ -35,7 +35,23 @@ export async function deliver<T>(
   for (let attemptNumber = 1; ; attemptNumber++) {
     if (call?.signal?.aborted) return aborted(options, attemptNumber - 1);
     // Paced before the timeout starts: time spent queued is not time waiting for the vendor.
-    const releaseSlot = await options.pace?.(call?.signal);
+    let releaseSlot: (() => void) | false | undefined;
+    try {
+      releaseSlot = await options.pace?.(call?.signal);
+    } catch (error) {
+      // A shared pacer out of reach (a Durable Object, say) grants no slot: nothing went, and a retry may get one.
+      const cause = describeError(error);
+      return redactOutcome(redactor, {
+        ok: false,
+        vendor,
+        attempts: attemptNumber - 1,
+        kind: "network",
+        cause,
+        retryable: true,
+        delivery: "not_sent",
+        message: `No send slot from the pacer, nothing sent: ${cause.message}`,
+      });
+    }
     if (releaseSlot === false) return aborted(options, attemptNumber - 1);
     // The signal may have fired in the same turn the slot was granted, before the attempt could listen for it.
     if (call?.signal?.aborted) {

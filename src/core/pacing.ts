@@ -32,7 +32,8 @@ export type ReleaseSlot = () => void;
 export interface Pacer {
   /**
    * Waits for a send slot for `key`: a `ReleaseSlot` once the send may start, or `false` when `signal` aborted
-   * the wait (the send must then not start). Never rejects.
+   * the wait (the send must then not start). `createPacer`'s never rejects; a shared pacer's may (its store out of
+   * reach), and the send then ends `network`, `not_sent`, retryable.
    */
   acquire(key: string, signal?: AbortSignal): Promise<ReleaseSlot | false>;
 }
