@@ -4,7 +4,8 @@
  * while queued gives up the place without starting the send.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createPacer, type ReleaseSlot } from "../../src/core/pacing.js";
+import { createPacer, type Pacer, type ReleaseSlot } from "../../src/core/pacing.js";
+import { createListmonkClient } from "../../src/listmonk/index.js";
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -125,5 +126,36 @@ describe("abortable while queued", () => {
   it("an already aborted signal gets no slot, even a free one", async () => {
     const pacer = createPacer({ limit: 5 });
     expect(await pacer.acquire("account", AbortSignal.abort())).toBe(false);
+  });
+});
+
+describe("a pacer given to a client (a Durable Object's, say)", () => {
+  const listmonk = (pacer: Pacer, fetch: (request: Request) => Promise<Response>) =>
+    createListmonkClient({ baseUrl: "http://lists.test", username: "api", token: "listmonk-token", pacer, fetch });
+  const message = { template_id: 2, subscriber_emails: ["ada@example.com"] };
+
+  it("paces every send, keyed by vendor and base URL, and frees the slot once answered", async () => {
+    const events: string[] = [];
+    const pacer: Pacer = {
+      acquire: async (key) => {
+        events.push(`acquire ${key}`);
+        return () => events.push("release");
+      },
+    };
+    const outcome = await listmonk(pacer, async () => {
+      events.push("fetch");
+      return Response.json({ data: true });
+    }).send(message);
+    expect(outcome.ok).toBe(true);
+    expect(events).toEqual(["acquire listmonk http://lists.test", "fetch", "release"]);
+  });
+
+  it("a pacer that cannot give a slot (its object out of reach) ends the send not_sent and retryable, nothing fetched", async () => {
+    const fetch = vi.fn(async () => Response.json({ data: true }));
+    const pacer: Pacer = { acquire: () => Promise.reject(new Error("Durable Object is overloaded")) };
+    const outcome = await listmonk(pacer, fetch).send(message);
+    expect(outcome).toMatchObject({ ok: false, kind: "network", delivery: "not_sent", retryable: true, attempts: 0 });
+    expect(outcome.ok || outcome.message).toContain("Durable Object is overloaded");
+    expect(fetch).not.toHaveBeenCalled();
   });
 });

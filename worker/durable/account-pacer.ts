@@ -21,7 +21,7 @@ export interface AccountPacerOptions {
  * A pacer whose slots come from the object `account()` returns (a stub per call, in the request that uses it).
  *
  * @example
- * const account = () => env.VENDOR_ACCOUNT.get(env.VENDOR_ACCOUNT.idFromName(name));
+ * const account = () => env.VENDOR_ACCOUNTS.get(env.VENDOR_ACCOUNTS.idFromName(name));
  * const client = createListmonkClient({ baseUrl, username, token, pacer: accountPacer(account, { limit: 50 }) });
  */
 export function accountPacer(stub: () => DurableObjectStub<VendorAccount>, { limit, windowMs = 1000, holdMs = 60_000 }: AccountPacerOptions): Pacer {

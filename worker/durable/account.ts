@@ -34,7 +34,7 @@ export interface SlotRequest {
  * The account object. Its RPC methods are what `accountTokenStore` and `accountPacer` call.
  *
  * @example
- * const account = env.VENDOR_ACCOUNT.get(env.VENDOR_ACCOUNT.idFromName(accountObjectName("acton", "1234567@api.actonsoftware.com")));
+ * const account = env.VENDOR_ACCOUNTS.get(env.VENDOR_ACCOUNTS.idFromName(accountObjectName("acton", "1234567@api.actonsoftware.com")));
  * const record = await account.tokenRecord(key);
  */
 export class VendorAccount extends DurableObject<Env> {
@@ -130,7 +130,7 @@ export class VendorAccount extends DurableObject<Env> {
  * The object's name for a vendor account: one object per name, so each account's tokens and caps are one.
  *
  * @example
- * env.VENDOR_ACCOUNT.idFromName(accountObjectName("listmonk", "https://lists.example.com"));
+ * env.VENDOR_ACCOUNTS.idFromName(accountObjectName("listmonk", "https://lists.example.com"));
  */
 export function accountObjectName(vendor: string, accountKey: string): string {
   return `${vendor}:${accountKey}`;
