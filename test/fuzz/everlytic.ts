@@ -5,7 +5,7 @@ import { specErrors, specSchema } from "../support/spec.js";
 import { validEverlyticMessages } from "../everlytic/fixtures.js";
 import type { VendorFuzz, WireVerdict } from "./harness.js";
 import { omitKey } from "./hostile.js";
-import { firstValue, jsonDifference, json, readJson, secretForms, utf8, type RecordedRequest } from "./wire.js";
+import { firstValue, jsonDifference, retriesDiffer, json, readJson, secretForms, utf8, type RecordedRequest } from "./wire.js";
 import { ADDRESS_EDGES, HOSTILE_FILE_NAMES } from "./hostile.js";
 import { address, fileContent, headerLine, plainKey, safeFileName } from "./values.js";
 
@@ -61,7 +61,8 @@ const valid = fc.oneof(generated, fc.constantFrom(...validEverlyticMessages.map(
 
 async function judge(input: unknown, requests: readonly RecordedRequest[]): Promise<WireVerdict> {
   const verdict: WireVerdict = { malformed: [], altered: [], headers: [] };
-  if (requests.length !== 1) verdict.malformed.push(`${requests.length} requests for one send`);
+  const differs = retriesDiffer(requests);
+  if (differs) verdict.malformed.push(differs);
   const request = requests[0]!;
   if (request.method !== "POST" || request.url.pathname !== "/transactional/email/v1/mail") verdict.malformed.push(`${request.method} ${request.url.pathname}`);
   let body: unknown;
@@ -121,7 +122,7 @@ export const everlyticFuzz: VendorFuzz = {
   ],
   records: [["body", "personalisation_fields", "common_fields"], ["headers", "custom_headers"], ["body", "personalisation_fields", "unique_fields", "*"], ["body", "personalisation_fields", "unique_fields", "*", "*"]],
   strings: [API_KEY, `${USERNAME}:${API_KEY}`],
-  secrets: secretForms(API_KEY, `${USERNAME}:${API_KEY}`),
+  secrets: [...secretForms(API_KEY, `${USERNAME}:${API_KEY}`), BASIC],
   answer: () => json(200, { transactions: [{ id: "8faa62ec-6c01-4020-8322-933a8q046d9e" }] }),
   client: (fetch, hooks) => createEverlyticClient({ ...hooks, username: USERNAME, apiKey: API_KEY, fetch }),
   judge,

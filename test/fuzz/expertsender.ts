@@ -11,7 +11,7 @@ import { specErrors } from "../support/spec.js";
 import { parseApiRequest } from "../expertsender/xml-model.js";
 import type { VendorFuzz, WireVerdict } from "./harness.js";
 import { ADDRESS_EDGES, HOSTILE_FILE_NAMES, IP_EDGES, omitKey } from "./hostile.js";
-import { firstValue, jsonDifference, readJson, secretForms, utf8, type RecordedRequest } from "./wire.js";
+import { firstValue, jsonDifference, retriesDiffer, readJson, secretForms, utf8, type RecordedRequest } from "./wire.js";
 import { address, fileContent, ID_EDGES, ipAddress, MIME_EDGES, safeFileName } from "./values.js";
 
 const API_KEY = "Es9Fuzz7Key3Vb2Q";
@@ -125,7 +125,8 @@ async function expectedModel(input: unknown): Promise<{ ok: true; value: unknown
 
 async function judge(input: unknown, requests: readonly RecordedRequest[]): Promise<WireVerdict> {
   const verdict: WireVerdict = { malformed: [], altered: [], headers: [] };
-  if (requests.length !== 1) verdict.malformed.push(`${requests.length} requests for one send`);
+  const differs = retriesDiffer(requests);
+  if (differs) verdict.malformed.push(differs);
   const request = requests[0]!;
   const path = /^\/v2\/Api\/SystemTransactionals\/([^/]+)$/.exec(request.url.pathname);
   if (request.method !== "POST" || !path) {

@@ -6,9 +6,11 @@
 import fc from "fast-check";
 import type { Middleware } from "openapi-fetch";
 import type { LogEntry } from "../../src/core/options.js";
+import type { RetryPolicy } from "../../src/core/retry.js";
+import { answers, toResponse } from "./answers.js";
 import { failureKinds, type Outcome, type VendorName } from "../../src/core/outcome.js";
 import { watchForSecrets } from "../support/secret-watch.js";
-import { generatedInputs, materialize, type FieldEdges, type GeneratedInput } from "./hostile.js";
+import { answeredInputs, generatedInputs, materialize, type FieldEdges, type GeneratedInput } from "./hostile.js";
 import { inputMentions, recordingFetch, type RecordedRequest } from "./wire.js";
 
 /** What the suite needs to know about one vendor. */
@@ -39,7 +41,11 @@ export interface VendorFuzz {
 export interface Hooks {
   readonly logger: (entry: LogEntry) => void;
   readonly middleware: Middleware[];
+  readonly retry: RetryPolicy;
 }
+
+/** One retry, at once: a 429 or 503 is retried without waiting, and a Retry-After of more than 0 s ends the send. */
+const QUICK_RETRY: RetryPolicy = { retries: 1, baseDelayMs: 0, maxDelayMs: 0 };
 
 export interface WireVerdict {
   /** The request breaks the vendor's spec (schema, formats, path parameters). */
@@ -81,7 +87,10 @@ const documentedKinds = new Set<string>([...failureKinds, "sent"]);
 /** Sends one generated input and judges everything the send did. */
 export async function evaluate(fuzz: VendorFuzz, generated: GeneratedInput): Promise<Verdict> {
   const input = materialize(generated.input);
-  const { fetch, requests } = recordingFetch((request) => fuzz.answer(request));
+  const { answer } = generated;
+  const { fetch, requests } = recordingFetch((request) =>
+    answer && (fuzz.isMessageRequest?.(request) ?? true) ? toResponse(answer) : fuzz.answer(request),
+  );
   const watch = watchForSecrets();
   const problems: Partial<Record<Property, string>> = {};
   let outcome: Outcome<unknown> | undefined;
@@ -89,7 +98,7 @@ export async function evaluate(fuzz: VendorFuzz, generated: GeneratedInput): Pro
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const call = materialize(generated.call);
-    const send = (fuzz.client(fetch, { logger: watch.logger, middleware: [watch.middleware] }).send as (message: unknown, call?: unknown) => Promise<Outcome<unknown>>)(input, call);
+    const send = (fuzz.client(fetch, { logger: watch.logger, middleware: [watch.middleware], retry: QUICK_RETRY }).send as (message: unknown, call?: unknown) => Promise<Outcome<unknown>>)(input, call);
     const hang = new Promise<"hung">((resolve) => (timer = setTimeout(() => resolve("hung"), HANG_BOUND_MS)));
     const result = await Promise.race([send, hang]);
     if (result === "hung") settled = "hung";
@@ -146,6 +155,7 @@ function outcomeProblem(outcome: Outcome<unknown>): string | undefined {
   if (typeof outcome !== "object" || outcome === null) return `the outcome is ${String(outcome)}`;
   if (!documentedKinds.has(outcome.kind)) return `undocumented kind ${JSON.stringify(outcome.kind)}`;
   if (outcome.ok !== (outcome.kind === "sent")) return `ok ${String(outcome.ok)} with kind ${outcome.kind}`;
+  if (outcome.kind === "sent" && !(outcome.status >= 200 && outcome.status < 300)) return `sent, on a ${outcome.status} answer`;
   if (outcome.kind !== "validation") return undefined;
   if (!Array.isArray(outcome.issues) || outcome.issues.length === 0) return "a validation outcome without issues";
   for (const issue of outcome.issues) {
@@ -221,7 +231,7 @@ export function countVerdicts(verdicts: readonly Verdict[]): Counts {
 }
 
 /** The counts of every vendor as a table. */
-export function countsTable(rows: readonly [VendorName, Counts][]): string {
+export function countsTable(rows: readonly [string, Counts][]): string {
   const header = ["vendor", "seconds", "inputs", "sent", "validation", "other kinds", "rejections", "hangs", "malformed", "altered", "bad outcome", "validation sent", "delivery", "header/secret", "valid refused"];
   const lines = rows.map(([vendor, c]) => [
     vendor,
@@ -250,21 +260,30 @@ export const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 /** A fixed seed unless `FUZZ_SEED` says otherwise, so `npm test` always tries the same inputs. */
 export const SEED = Number(process.env.FUZZ_SEED ?? 20261130);
 
+/** What a run generates: messages (valid, mutated, arbitrary) or vendor answers to valid messages. */
+export type RunKind = "inputs" | "answers";
+
+function arbitraryOf(fuzz: VendorFuzz, kind: RunKind): fc.Arbitrary<GeneratedInput> {
+  return kind === "inputs"
+    ? generatedInputs(fuzz.valid, fuzz.strings, fuzz.records, fuzz.fields)
+    : answeredInputs(fuzz.valid, answers(fuzz.secrets));
+}
+
 /** The inputs of one vendor's run, in order. */
-export function inputsOf(fuzz: VendorFuzz): GeneratedInput[] {
-  return fc.sample(generatedInputs(fuzz.valid, fuzz.strings, fuzz.records, fuzz.fields), { seed: SEED, numRuns: RUNS });
+export function inputsOf(fuzz: VendorFuzz, kind: RunKind = "inputs"): GeneratedInput[] {
+  return fc.sample(arbitraryOf(fuzz, kind), { seed: SEED, numRuns: RUNS });
 }
 
 /**
  * The smallest input fast-check can find that breaks `property`, starting from the same seed; the first failing
  * input of the run when shrinking finds none (or, for a hang, straight away: each try would take the bound).
  */
-export async function counterexample(fuzz: VendorFuzz, property: Property, firstFailure: Verdict): Promise<string> {
+export async function counterexample(fuzz: VendorFuzz, property: Property, firstFailure: Verdict, kind: RunKind = "inputs"): Promise<string> {
   const shown = (verdict: Verdict) => `${verdict.generated[fc.toStringMethod]()} → ${verdict.problems[property]}`;
   if (property === "hang") return shown(firstFailure);
   let smallest: Verdict | undefined;
   const details = await fc.check(
-    fc.asyncProperty(generatedInputs(fuzz.valid, fuzz.strings, fuzz.records, fuzz.fields), async (generated) => {
+    fc.asyncProperty(arbitraryOf(fuzz, kind), async (generated) => {
       const verdict = await evaluate(fuzz, generated);
       if (verdict.problems[property] === undefined) return true;
       smallest = verdict;

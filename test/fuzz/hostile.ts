@@ -7,6 +7,7 @@
  * `{template_id: revokedProxy()}`.
  */
 import fc from "fast-check";
+import type { AnswerRecipe } from "./answers.js";
 
 /** A value made real only when the input is sent. */
 export class Recipe {
@@ -457,13 +458,15 @@ function remove(tree: unknown, path: Path): void {
 }
 
 /** Where an input came from: a valid message, a mutated one, or any value at all. */
-export type Origin = "valid" | "mutated" | "arbitrary";
+export type Origin = "valid" | "mutated" | "arbitrary" | "answer";
 
 export interface GeneratedInput {
   readonly origin: Origin;
   readonly input: unknown;
   /** The send's second argument (`{signal, timeoutMs}`), hostile now and then; a `Recipe` for an AbortSignal. */
   readonly call?: unknown;
+  /** The vendor's answer to the message request, when the answer is what is generated. */
+  readonly answer?: AnswerRecipe;
   [fc.toStringMethod](): string;
 }
 
@@ -481,6 +484,19 @@ export const callOptions: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ signal: fc.constantFrom<unknown>(new Recipe("abortedSignal"), null, "signal", new Recipe("fakeSignal"), new Recipe("revokedProxy")) }) },
   { weight: 1, arbitrary: fc.constantFrom<unknown>(null, "options", 5, new Recipe("revokedProxy"), new Recipe("throwingGetter")) },
 );
+
+/** A valid message answered with a generated answer. */
+export function answeredInputs(valid: fc.Arbitrary<unknown>, answer: fc.Arbitrary<AnswerRecipe>): fc.Arbitrary<GeneratedInput> {
+  return fc.tuple(valid, answer).map(([input, recipe]) => ({
+    origin: "answer" as const,
+    input,
+    answer: recipe,
+    [fc.toStringMethod]: () => {
+      const body = typeof recipe.body === "string" ? JSON.stringify(recipe.body.length > 160 ? `${recipe.body.slice(0, 160)}…(${recipe.body.length} characters)` : recipe.body) : printValue(recipe.body);
+      return `${printValue(input)} answered ${recipe.status} ${JSON.stringify(recipe.headers)} ${body}`;
+    },
+  }));
+}
 
 /** The inputs a vendor's send is fed: its valid messages, mutations of them, and arbitrary values. */
 export function generatedInputs(

@@ -5,7 +5,7 @@ import { specErrors } from "../support/spec.js";
 import { validListmonkMessages } from "../listmonk/fixtures.js";
 import type { VendorFuzz, WireVerdict } from "./harness.js";
 import { omitKey } from "./hostile.js";
-import { firstValue, jsonDifference, json, readJson, readMultipart, secretForms, utf8, type RecordedRequest } from "./wire.js";
+import { firstValue, jsonDifference, retriesDiffer, json, readJson, readMultipart, secretForms, utf8, type RecordedRequest } from "./wire.js";
 import { ADDRESS_EDGES, HOSTILE_FILE_NAMES } from "./hostile.js";
 import { address, aroundLength, fileContent, headerLine, ID_EDGES, jsonObject, MIME_EDGES, safeFileName } from "./values.js";
 
@@ -59,7 +59,8 @@ const valid = fc.oneof(generated, fc.constantFrom(...validListmonkMessages.map((
 /** What listmonk reads from a request: the JSON message, and the files with their names and types. */
 async function judge(input: unknown, requests: readonly RecordedRequest[]): Promise<WireVerdict> {
   const verdict: WireVerdict = { malformed: [], altered: [], headers: [] };
-  if (requests.length !== 1) verdict.malformed.push(`${requests.length} requests for one send`);
+  const differs = retriesDiffer(requests);
+  if (differs) verdict.malformed.push(differs);
   const request = requests[0]!;
   if (request.method !== "POST" || request.url.pathname !== "/api/tx") verdict.malformed.push(`${request.method} ${request.url.pathname}`);
   const contentType = request.headers.find(([name]) => name === "content-type")?.[1] ?? "";
@@ -136,7 +137,7 @@ export const listmonkFuzz: VendorFuzz = {
     [["subject"], aroundLength(998)],
   ],
   strings: [TOKEN, `${USERNAME}:${TOKEN}`],
-  secrets: secretForms(TOKEN, `${USERNAME}:${TOKEN}`).concat(BASIC),
+  secrets: [...secretForms(TOKEN, `${USERNAME}:${TOKEN}`), BASIC],
   answer: () => json(200, { data: true }),
   client: (fetch, hooks) => createListmonkClient({ ...hooks, baseUrl: "https://lists.example.com", username: USERNAME, token: TOKEN, fetch }),
   judge,

@@ -208,9 +208,21 @@ export function pathParameter(vendor: SpecVendor, path: string, name: string): V
   return ajv.compile(parameter.schema);
 }
 
-/** Every form a secret can take in a request or an answer. */
+/** A retry must resend the request it retries: the same bytes, but for a multipart body's fresh boundary. */
+export function retriesDiffer(requests: readonly RecordedRequest[]): string | undefined {
+  const shape = (request: RecordedRequest) => {
+    const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(request.headers.find(([name]) => name === "content-type")?.[1] ?? "");
+    const body = Buffer.from(request.body).toString("latin1");
+    return `${request.method} ${request.url.href}\n${boundary ? body.split(boundary[1] ?? boundary[2]!).join("BOUNDARY") : body}`;
+  };
+  const [first, ...others] = requests.map(shape);
+  const index = others.findIndex((other) => other !== first);
+  return index < 0 ? undefined : `request ${index + 2} of one send differs from the first`;
+}
+
+/** A credential as it is and percent-encoded (the forms a URL, a form body or an echo of either would show). */
 export function secretForms(...secrets: string[]): string[] {
-  return [...new Set(secrets.flatMap((secret) => [secret, encodeURIComponent(secret), btoa(secret)]))];
+  return [...new Set(secrets.flatMap((secret) => [secret, encodeURIComponent(secret)]))];
 }
 
 /** Whether any string inside a (possibly hostile) input holds `needle`. */
