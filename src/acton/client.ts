@@ -9,14 +9,14 @@ import { withIdempotency } from "../core/idempotency.ts";
 import { Redactor } from "../core/redact.ts";
 import { responseBody } from "../core/response.ts";
 import { validateInput } from "../core/validation.ts";
-import { templateMessageSender, type TemplateMessage } from "../core/message.ts";
+import type { TemplateMessage } from "../core/message.ts";
+import { templateMessageSender } from "../core/message-sender.ts";
 import type { paths } from "../../generated/acton.ts";
 import { ACTON_BASE_URL, type ActOnOptions } from "./options.ts";
 import { formBody, maskedTokenForm, toEteRequest, tokenForm, withSecrets, type Grant } from "./request.ts";
 import { isRefusedToken, mapEteResponse, mapTokenResponse, type EteSuccess, type TokenResponse } from "./response.ts";
 import { ActOnMessageSchema, PathSegment, type ActOnMessage } from "./schema.ts";
 import { createTokenSession, memoryTokenStore } from "./tokens.ts";
-import { toActOnMessage } from "./message-converter.ts";
 
 /**
  * An Act-On Event-Triggered Email client; see `createActOnClient`.
@@ -148,7 +148,7 @@ export function createActOnClient(options: ActOnOptions): ActOnClient {
       }
     }),
   };
-  return { ...client, sendMessage: templateMessageSender("acton", toActOnMessage, client.send, redactor) };
+  return { ...client, sendMessage: templateMessageSender("acton", async () => (await import("./message-converter.ts")).toActOnMessage, client.send, redactor) };
 }
 
 /** A secret as it may appear in an echo: raw, percent-encoded, and form-encoded (a space as `+`). */

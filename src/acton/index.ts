@@ -7,7 +7,7 @@ export { ACTON_BASE_URL, ACTON_EU_BASE_URL, ACTON_LEGACY_BASE_URL, type ActOnCre
 export { ActOnMessageSchema, type ActOnMessage } from "./schema.ts";
 export { memoryTokenStore, type ActOnTokenRecord, type ActOnTokenStore, type ActOnTokens } from "./tokens.ts";
 export type { EteSuccess } from "./response.ts";
-export { actOnCapabilities, toActOnMessage } from "./message-converter.ts";
+export { actOnCapabilities } from "./capabilities.ts";
 export type { MessageAddress, MessageAttachment, TemplateMessage } from "../core/message.ts";
 export type { AddressCapability, VendorCapabilities } from "../core/capabilities.ts";
 export { TxgateConfigError } from "../core/credentials.ts";

@@ -1,31 +1,8 @@
-/** The common `TemplateMessage` to Act-On's Event-Triggered Email, and what Act-On can carry of it. */
-import type { VendorCapabilities } from "../core/capabilities.ts";
+/** The common `TemplateMessage` to Act-On's Event-Triggered Email. */
 import { unsupportedFields } from "../core/capabilities.ts";
+import { actOnCapabilities } from "./capabilities.ts";
 import { addressList, checkTemplateMessage, definedFields, type MessageConverter } from "../core/message.ts";
 import type { ActOnMessage } from "./schema.ts";
-
-/**
- * What Act-On carries: one `to` with no name, up to 5 cc, no bcc, a from address with a display name, a bare
- * reply-to, a subject, text personalization, one tag, `externalId`; `transactional` and `tracking` must be stated.
- * No attachments.
- */
-export const actOnCapabilities: VendorCapabilities = {
-  vendor: "acton",
-  template: "string",
-  to: { max: 1, names: false },
-  cc: { max: 5, names: false },
-  bcc: { max: 0, names: false },
-  from: { max: 1, names: true },
-  replyTo: { max: 1, names: false },
-  subject: true,
-  data: "text",
-  attachments: false,
-  attachmentContentType: false,
-  tags: 1,
-  externalId: true,
-  transactional: "stated",
-  tracking: true,
-};
 
 /**
  * The common message as Act-On's `send` takes it. `transactional`, `externalId` and `tracking` are passed as given

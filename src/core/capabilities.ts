@@ -63,8 +63,11 @@ export function unsupportedFields(capabilities: VendorCapabilities, message: Val
     const { max, names } = capabilities[field];
     const list = Array.isArray(value) ? value : [value];
     const at = (index: number) => (Array.isArray(value) ? [field, index] : [field]);
-    if (max === 0) refuse([field], `cannot carry ${field}`);
-    else if (list.length > max) refuse(at(max), `takes at most ${max} ${field} address${max === 1 ? "" : "es"}`);
+    if (max === 0) {
+      refuse([field], `cannot carry ${field}`);
+      continue;
+    }
+    if (list.length > max) refuse(at(max), `takes at most ${max} ${field} address${max === 1 ? "" : "es"}`);
     list.forEach((item, index) => {
       if (!names && typeof item === "object" && item.name !== undefined) refuse([...at(index), "name"], `cannot carry a display name in ${field}`);
     });

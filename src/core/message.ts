@@ -4,11 +4,8 @@
  */
 import * as v from "valibot";
 import { isAttachmentContent, type AttachmentContent } from "./attachment.ts";
-import { invalid } from "./deliver.ts";
 import { emailAddress } from "./formats.ts";
-import type { CallOptions } from "./options.ts";
-import type { Outcome, ValidationIssue, VendorName } from "./outcome.ts";
-import type { Redactor } from "./redact.ts";
+import type { ValidationIssue } from "./outcome.ts";
 import { noLineBreaks, plainObject, record, validateInput, type InputCheck } from "./validation.ts";
 
 /** An address: bare, or with a display name (which a vendor that cannot carry one refuses, never drops). */
@@ -115,37 +112,6 @@ export function addressList(value: MessageAddress | readonly MessageAddress[] | 
  * came from (`[nativePath, commonPath]`), so an issue the native rules find names the field the caller wrote.
  */
 export type MessageConverter<N> = (message: TemplateMessage) => InputCheck<{ readonly native: N; readonly origins: readonly (readonly [string, string])[] }>;
-
-/**
- * Builds a client's `sendMessage`: convert, then the native `send` (so every native rule still applies), with
- * validation issues of the native message renamed to the common message's paths.
- *
- * @example
- * const sendMessage = templateMessageSender("acton", toActOnMessage, send, redactor);
- */
-export function templateMessageSender<N, T>(
-  vendor: VendorName,
-  convert: MessageConverter<N>,
-  send: (message: N, call?: CallOptions) => Promise<Outcome<T>>,
-  redactor: Redactor,
-): (message: TemplateMessage, call?: CallOptions) => Promise<Outcome<T>> {
-  return async (message, call) => {
-    const converted = convert(message);
-    if (!converted.success) return invalid(vendor, converted.issues, redactor);
-    const outcome = await send(converted.output.native, call);
-    if (outcome.kind !== "validation") return outcome;
-    const issues = outcome.issues.map((issue) => ({ ...issue, path: commonPath(issue.path, converted.output.origins) }));
-    return invalid(vendor, issues, redactor);
-  };
-}
-
-function commonPath(path: string, origins: readonly (readonly [string, string])[]): string {
-  for (const [native, common] of origins) {
-    if (path === native) return common;
-    if (path.startsWith(`${native}.`) || path.startsWith(`${native}[`)) return common + path.slice(native.length);
-  }
-  return path;
-}
 
 /** Checks the shared rules, then the vendor's capabilities; the checked copy is what gets converted. */
 export function checkTemplateMessage(

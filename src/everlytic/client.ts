@@ -8,13 +8,13 @@ import { withIdempotency } from "../core/idempotency.ts";
 import { Redactor } from "../core/redact.ts";
 import { responseBody } from "../core/response.ts";
 import { validateInput } from "../core/validation.ts";
-import { templateMessageSender, type TemplateMessage } from "../core/message.ts";
+import type { TemplateMessage } from "../core/message.ts";
+import { templateMessageSender } from "../core/message-sender.ts";
 import type { paths } from "../../generated/everlytic.ts";
 import { EVERLYTIC_BASE_URL, type EverlyticOptions } from "./options.ts";
 import { toSendMailRequest, type SendMailRequest } from "./request.ts";
 import { mapEverlyticResponse, type SendMailSuccess } from "./response.ts";
 import { EverlyticMessageSchema, recipientsOf, type EverlyticMessage } from "./schema.ts";
-import { toEverlyticMessage } from "./message-converter.ts";
 
 /** An Everlytic client; see `createEverlyticClient`. */
 export interface EverlyticClient {
@@ -75,5 +75,5 @@ export function createEverlyticClient(options: EverlyticOptions): EverlyticClien
       });
     }),
   };
-  return { ...client, sendMessage: templateMessageSender("everlytic", toEverlyticMessage, client.send, redactor) };
+  return { ...client, sendMessage: templateMessageSender("everlytic", async () => (await import("./message-converter.ts")).toEverlyticMessage, client.send, redactor) };
 }

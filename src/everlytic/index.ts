@@ -6,7 +6,7 @@ export { createEverlyticClient, type EverlyticClient } from "./client.ts";
 export { EVERLYTIC_BASE_URL, type EverlyticOptions } from "./options.ts";
 export { EverlyticMessageSchema, type EverlyticMessage } from "./schema.ts";
 export type { SendMailSuccess } from "./response.ts";
-export { everlyticCapabilities, toEverlyticMessage } from "./message-converter.ts";
+export { everlyticCapabilities } from "./capabilities.ts";
 export type { MessageAddress, MessageAttachment, TemplateMessage } from "../core/message.ts";
 export type { AddressCapability, VendorCapabilities } from "../core/capabilities.ts";
 export { TxgateConfigError } from "../core/credentials.ts";

@@ -1,31 +1,8 @@
-/** The common `TemplateMessage` to Everlytic's transactional email, and what Everlytic can carry of it. */
-import type { VendorCapabilities } from "../core/capabilities.ts";
+/** The common `TemplateMessage` to Everlytic's transactional email. */
 import { unsupportedFields } from "../core/capabilities.ts";
+import { everlyticCapabilities } from "./capabilities.ts";
 import { addressList, checkTemplateMessage, definedFields, type MessageConverter, type NamedAddress } from "../core/message.ts";
 import type { EverlyticMessage } from "./schema.ts";
-
-/**
- * What Everlytic carries: to, cc and bcc lists with display names, from and reply-to with names, a subject,
- * text personalisation (common fields), attachments (without a content type), open and link tracking. No tags or
- * externalId; the API is transactional only.
- */
-export const everlyticCapabilities: VendorCapabilities = {
-  vendor: "everlytic",
-  template: "string",
-  to: { max: Infinity, names: true },
-  cc: { max: Infinity, names: true },
-  bcc: { max: Infinity, names: true },
-  from: { max: 1, names: true },
-  replyTo: { max: 1, names: true },
-  subject: true,
-  data: "text",
-  attachments: true,
-  attachmentContentType: false,
-  tags: 0,
-  externalId: false,
-  transactional: "always",
-  tracking: true,
-};
 
 const wire = (item: NamedAddress) => definedFields({ email: item.address, name: item.name });
 const wireList = (value: Parameters<typeof addressList>[0]) => (value === undefined ? undefined : addressList(value).map(wire));

@@ -8,13 +8,13 @@ import { withIdempotency } from "../core/idempotency.ts";
 import { Redactor } from "../core/redact.ts";
 import { responseBody } from "../core/response.ts";
 import { validateInput } from "../core/validation.ts";
-import { templateMessageSender, type TemplateMessage } from "../core/message.ts";
+import type { TemplateMessage } from "../core/message.ts";
+import { templateMessageSender } from "../core/message-sender.ts";
 import type { paths } from "../../generated/expertsender.ts";
 import type { ExpertSenderOptions } from "./options.ts";
 import { apiKeyAuthorizer, toApiRequest, type SystemTransactionalRequest } from "./request.ts";
 import { mapExpertSenderResponse, type ExpertSenderSent } from "./response.ts";
 import { ExpertSenderMessageSchema, XML_TEXT, type ExpertSenderMessage } from "./schema.ts";
-import { toExpertSenderMessage } from "./message-converter.ts";
 
 /** An ExpertSender client; see `createExpertSenderClient`. */
 export interface ExpertSenderClient {
@@ -86,5 +86,5 @@ export function createExpertSenderClient(options: ExpertSenderOptions): ExpertSe
       });
     }),
   };
-  return { ...client, sendMessage: templateMessageSender("expertsender", toExpertSenderMessage, client.send, redactor) };
+  return { ...client, sendMessage: templateMessageSender("expertsender", async () => (await import("./message-converter.ts")).toExpertSenderMessage, client.send, redactor) };
 }

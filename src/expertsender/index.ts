@@ -6,7 +6,7 @@ export { createExpertSenderClient, type ExpertSenderClient } from "./client.ts";
 export { EXPERTSENDER_HOSTS, type ExpertSenderHost, type ExpertSenderOptions } from "./options.ts";
 export { ExpertSenderMessageSchema, type ExpertSenderMessage, type PropertyType } from "./schema.ts";
 export type { ExpertSenderSent } from "./response.ts";
-export { expertSenderCapabilities, toExpertSenderMessage } from "./message-converter.ts";
+export { expertSenderCapabilities } from "./capabilities.ts";
 export type { MessageAddress, MessageAttachment, TemplateMessage } from "../core/message.ts";
 export type { AddressCapability, VendorCapabilities } from "../core/capabilities.ts";
 export { TxgateConfigError } from "../core/credentials.ts";

@@ -1,32 +1,9 @@
-/** The common `TemplateMessage` to ExpertSender's system transactional message, and what ExpertSender can carry of it. */
-import type { VendorCapabilities } from "../core/capabilities.ts";
+/** The common `TemplateMessage` to ExpertSender's system transactional message. */
 import { unsupportedFields } from "../core/capabilities.ts";
+import { expertSenderCapabilities } from "./capabilities.ts";
 import { addressList, checkTemplateMessage, definedFields, type MessageConverter } from "../core/message.ts";
 import { formatPath } from "../core/validation.ts";
 import type { ExpertSenderMessage } from "./schema.ts";
-
-/**
- * What ExpertSender carries: one receiver (a subscriber, so no display name), bcc addresses (its `Bcc`, `;`-joined),
- * text snippets, attachments with their content type. The sender, reply-to, subject and tracking belong to the
- * transactional message set up in ExpertSender; no cc, tags or externalId; the API is transactional only.
- */
-export const expertSenderCapabilities: VendorCapabilities = {
-  vendor: "expertsender",
-  template: "number",
-  to: { max: 1, names: false },
-  cc: { max: 0, names: false },
-  bcc: { max: Infinity, names: false },
-  from: { max: 0, names: false },
-  replyTo: { max: 0, names: false },
-  subject: false,
-  data: "text",
-  attachments: true,
-  attachmentContentType: true,
-  tags: 0,
-  externalId: false,
-  transactional: "always",
-  tracking: false,
-};
 
 /**
  * The common message as ExpertSender's `send` takes it: each `data` entry a snippet (`*[tr_name]*`), and

@@ -7,13 +7,13 @@ import { withIdempotency } from "../core/idempotency.ts";
 import { Redactor } from "../core/redact.ts";
 import { responseBody } from "../core/response.ts";
 import { validateInput } from "../core/validation.ts";
-import { templateMessageSender, type TemplateMessage } from "../core/message.ts";
+import type { TemplateMessage } from "../core/message.ts";
+import { templateMessageSender } from "../core/message-sender.ts";
 import type { paths } from "../../generated/listmonk.ts";
 import type { ListmonkOptions } from "./options.ts";
 import { toTxMessage, txBodySerializer } from "./request.ts";
 import { mapListmonkResponse, type TxQueued } from "./response.ts";
 import { ListmonkMessageSchema, type ListmonkMessage } from "./schema.ts";
-import { toListmonkMessage } from "./message-converter.ts";
 
 /** A listmonk client; see `createListmonkClient`. */
 export interface ListmonkClient {
@@ -67,5 +67,5 @@ export function createListmonkClient(options: ListmonkOptions): ListmonkClient {
       });
     }),
   };
-  return { ...client, sendMessage: templateMessageSender("listmonk", toListmonkMessage, client.send, redactor) };
+  return { ...client, sendMessage: templateMessageSender("listmonk", async () => (await import("./message-converter.ts")).toListmonkMessage, client.send, redactor) };
 }

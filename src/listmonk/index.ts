@@ -5,7 +5,7 @@ export { createListmonkClient, type ListmonkClient } from "./client.ts";
 export type { ListmonkAuthScheme, ListmonkOptions } from "./options.ts";
 export { ListmonkMessageSchema, type ListmonkMessage } from "./schema.ts";
 export type { TxQueued } from "./response.ts";
-export { listmonkCapabilities, toListmonkMessage } from "./message-converter.ts";
+export { listmonkCapabilities } from "./capabilities.ts";
 export type { MessageAddress, MessageAttachment, TemplateMessage } from "../core/message.ts";
 export type { AddressCapability, VendorCapabilities } from "../core/capabilities.ts";
 export { TxgateConfigError } from "../core/credentials.ts";

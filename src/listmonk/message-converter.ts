@@ -1,31 +1,8 @@
-/** The common `TemplateMessage` to listmonk's `/api/tx` message, and what listmonk can carry of it. */
-import type { VendorCapabilities } from "../core/capabilities.ts";
+/** The common `TemplateMessage` to listmonk's `/api/tx` message. */
 import { unsupportedFields } from "../core/capabilities.ts";
+import { listmonkCapabilities } from "./capabilities.ts";
 import { addressList, checkTemplateMessage, definedFields, type MessageConverter } from "../core/message.ts";
 import type { ListmonkMessage } from "./schema.ts";
-
-/**
- * What listmonk carries: many `to` (subscriber_emails, bare addresses), no cc or bcc, a bare from address, a
- * reply-to (as a `Reply-To` header), a subject, JSON data, attachments with their content type. No tags,
- * externalId or tracking per message; every `/api/tx` message is transactional.
- */
-export const listmonkCapabilities: VendorCapabilities = {
-  vendor: "listmonk",
-  template: "number",
-  to: { max: Infinity, names: false },
-  cc: { max: 0, names: false },
-  bcc: { max: 0, names: false },
-  from: { max: 1, names: false },
-  replyTo: { max: 1, names: false },
-  subject: true,
-  data: "json",
-  attachments: true,
-  attachmentContentType: true,
-  tags: 0,
-  externalId: false,
-  transactional: "always",
-  tracking: false,
-};
 
 /**
  * The common message as listmonk's `send` takes it.

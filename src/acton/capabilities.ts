@@ -1,0 +1,25 @@
+/** What Act-On can carry of the common `TemplateMessage` (README: "What each vendor can carry"). */
+import type { VendorCapabilities } from "../core/capabilities.ts";
+
+/**
+ * What Act-On carries: one `to` with no name, up to 5 cc, no bcc, a from address with a display name, a bare
+ * reply-to, a subject, text personalization, one tag, `externalId`; `transactional` and `tracking` must be stated.
+ * No attachments.
+ */
+export const actOnCapabilities: VendorCapabilities = {
+  vendor: "acton",
+  template: "string",
+  to: { max: 1, names: false },
+  cc: { max: 5, names: false },
+  bcc: { max: 0, names: false },
+  from: { max: 1, names: true },
+  replyTo: { max: 1, names: false },
+  subject: true,
+  data: "text",
+  attachments: false,
+  attachmentContentType: false,
+  tags: 1,
+  externalId: true,
+  transactional: "stated",
+  tracking: true,
+};

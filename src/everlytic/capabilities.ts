@@ -1,0 +1,25 @@
+/** What Everlytic can carry of the common `TemplateMessage` (README: "What each vendor can carry"). */
+import type { VendorCapabilities } from "../core/capabilities.ts";
+
+/**
+ * What Everlytic carries: to, cc and bcc lists with display names, from and reply-to with names, a subject,
+ * text personalisation (common fields), attachments (without a content type), open and link tracking. No tags or
+ * externalId; the API is transactional only.
+ */
+export const everlyticCapabilities: VendorCapabilities = {
+  vendor: "everlytic",
+  template: "string",
+  to: { max: Infinity, names: true },
+  cc: { max: Infinity, names: true },
+  bcc: { max: Infinity, names: true },
+  from: { max: 1, names: true },
+  replyTo: { max: 1, names: true },
+  subject: true,
+  data: "text",
+  attachments: true,
+  attachmentContentType: false,
+  tags: 0,
+  externalId: false,
+  transactional: "always",
+  tracking: true,
+};

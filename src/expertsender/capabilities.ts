@@ -1,0 +1,25 @@
+/** What ExpertSender can carry of the common `TemplateMessage` (README: "What each vendor can carry"). */
+import type { VendorCapabilities } from "../core/capabilities.ts";
+
+/**
+ * What ExpertSender carries: one receiver (a subscriber, so no display name), bcc addresses (its `Bcc`, `;`-joined),
+ * text snippets, attachments with their content type. The sender, reply-to, subject and tracking belong to the
+ * transactional message set up in ExpertSender; no cc, tags or externalId; the API is transactional only.
+ */
+export const expertSenderCapabilities: VendorCapabilities = {
+  vendor: "expertsender",
+  template: "number",
+  to: { max: 1, names: false },
+  cc: { max: 0, names: false },
+  bcc: { max: Infinity, names: false },
+  from: { max: 0, names: false },
+  replyTo: { max: 0, names: false },
+  subject: false,
+  data: "text",
+  attachments: true,
+  attachmentContentType: true,
+  tags: 0,
+  externalId: false,
+  transactional: "always",
+  tracking: false,
+};
