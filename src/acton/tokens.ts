@@ -245,9 +245,10 @@ export function createTokenSession(options: TokenSessionOptions): TokenSession {
  */
 function noToken(outcome: Outcome<TokenResponse>): Failure {
   const failure = outcome as Failure;
+  // A network failure with no attempt never started: the `tokenPacer` gave no slot.
   const reason =
     failure.kind === "network"
-      ? `the token request failed: ${failure.cause.message}`
+      ? `the token request ${failure.attempts === 0 ? "could not start" : "failed"}: ${failure.cause.message}`
       : failure.kind === "timeout"
         ? `no answer from the token endpoint within ${failure.timeoutMs} ms`
         : failure.message;
