@@ -29,7 +29,7 @@ import { refuseMarkup } from "./gates/markup.ts";
 import { preflight, refuseBrowsers, requireAllowedOrigin, withCors } from "./gates/origin-cors.ts";
 import { clientIp, countFailure, ipRateKey, limitRate, refuseWhileBlocked } from "./gates/rate-limit.ts";
 import { refuseTemplateTags } from "./gates/template-tags.ts";
-import { verifyTurnstile } from "./gates/turnstile.ts";
+import { releaseTurnstileToken, verifyTurnstile } from "./gates/turnstile.ts";
 import { RequestLog } from "./log.ts";
 import { serveDemo } from "./pages/demo.ts";
 import { outboxPage } from "./pages/outbox.ts";
@@ -129,7 +129,13 @@ async function browserAction(request: Request, env: Env, config: Config, log: Re
     identity: { action: call.name, recipient: call.recipient, variables: call.variables },
     queued: { body: message, decode: false },
     sendNow: () => sendThrough(vendorClient(config, send.vendor), message, progress),
-    respond: (outcome) => outcomeResponse(outcome, "browser", config, log),
+    respond: (outcome) => {
+      // A send that reached no one and invites a retry gives its Turnstile token back, or that retry would be a replay.
+      if (call.action.auth === "turnstile" && !outcome.ok && outcome.retryable && outcome.delivery === "not_sent") {
+        releaseTurnstileToken(request.headers.get("x-turnstile-token") ?? "");
+      }
+      return outcomeResponse(outcome, "browser", config, log);
+    },
   });
 }
 

@@ -58,10 +58,14 @@ export interface TemplateMessageClient {
 /** The vendors a catalogue names. */
 export type CatalogueVendors<C extends Catalogue> = C[keyof C]["via"][number]["vendor"];
 
-/** What `send` takes: the recipients and the template's variables, plus any field of the common message. */
+/**
+ * What `send` takes: the recipients and the template's variables, plus any field of the common message (sent to
+ * every vendor in the list), and `byVendor` for fields only one vendor takes (Act-On's `externalId`, say).
+ */
 export type CatalogueMessage<D extends TemplateDeclaration> = MessageDefaults & {
   readonly to: TemplateMessage["to"];
   readonly data: v.InferInput<D["variables"]>;
+  readonly byVendor?: { readonly [V in D["via"][number]["vendor"]]?: MessageDefaults };
 };
 
 /**
@@ -118,7 +122,7 @@ export function createMailer<const C extends Catalogue>(
       for (const route of declaration.via) {
         const client = clientOf[route.vendor];
         const outcome = client
-          ? await sendSafely(route.vendor, client, { ...declaration.message, ...route.message, ...message, data: variables.output as TemplateMessage["data"], template: route.template }, perVendor(call, route.vendor))
+          ? await sendSafely(route.vendor, client, messageFor(route, declaration, message, variables.output), perVendor(call, route.vendor))
           : noClient(route.vendor);
         if (outcome.ok || !movesOn(outcome)) return { ...outcome, failover };
         failover.push(outcome);
@@ -128,6 +132,13 @@ export function createMailer<const C extends Catalogue>(
       return { ...last, failover };
     },
   };
+}
+
+/** The fields for one vendor, later ones winning: the declaration's, the route's, the call's, the call's for this vendor. */
+function messageFor(route: VendorRoute, declaration: TemplateDeclaration, message: object, data: unknown): TemplateMessage {
+  const { byVendor, ...common } = message as { byVendor?: Readonly<Record<string, MessageDefaults>> };
+  const own = byVendor && Object.hasOwn(byVendor, route.vendor) ? byVendor[route.vendor] : undefined;
+  return { ...declaration.message, ...route.message, ...common, ...own, data: data as TemplateMessage["data"], template: route.template } as TemplateMessage;
 }
 
 /** Whether a failure lets the next vendor template be tried without any risk of a second email. */

@@ -174,9 +174,22 @@ describe("what each vendor gets", () => {
     });
     const { calls, clients } = stubs({ acton: answers["rejected not_sent"], listmonk: answers.sent });
     const mail = createMailer(catalogue, { acton: clients.acton, listmonk: clients.listmonk });
-    await mail.send("orderShipped", { to: "a@example.com", subject: "Your order shipped", data: { orderId: "1" } });
+    await mail.send("orderShipped", {
+      to: "a@example.com",
+      subject: "Your order shipped",
+      data: { orderId: "1" },
+      byVendor: { acton: { externalId: "order-1" } },
+    });
     expect(calls.map((call) => call.message)).toEqual([
-      { template: "t-0099", to: "a@example.com", transactional: true, subject: "Your order shipped", tracking: { opens: false, clicks: false }, data: { orderId: "1" } },
+      {
+        template: "t-0099",
+        to: "a@example.com",
+        transactional: true,
+        subject: "Your order shipped",
+        tracking: { opens: false, clicks: false },
+        externalId: "order-1",
+        data: { orderId: "1" },
+      },
       { template: 3, to: "a@example.com", transactional: true, subject: "Your order shipped", data: { orderId: "1" } },
     ]);
   });

@@ -34,6 +34,9 @@ export async function typeChecks() {
   expectTypeOf(outcome.vendor).toEqualTypeOf<VendorName>();
   await mail.send("passwordReset", { to: ["a@example.com"], data: { link: "https://example.com/r/1" }, subject: "Reset" });
 
+  await mail.send("orderShipped", { to: "jane@example.com", data: { orderId: "1", name: "J" }, byVendor: { acton: { externalId: "order-1" } } });
+  // @ts-expect-error: byVendor names only the template's own vendors
+  await mail.send("passwordReset", { to: "jane@example.com", data: { link: "https://example.com/r/1" }, byVendor: { acton: { externalId: "x" } } });
   // @ts-expect-error: no such template
   await mail.send("orderShiped", { to: "jane@example.com", data: { orderId: "1234", name: "Jane" } });
   // @ts-expect-error: a missing variable (name)

@@ -164,6 +164,34 @@ describe("Turnstile: a retryable refusal can be retried", () => {
   });
 });
 
+describe("Turnstile: a vendor's retryable refusal can be retried with the same token", () => {
+  it("a 429 that sent nothing gives the token back; once sent, the token is spent", async () => {
+    const calls = fakeSiteverify();
+    const siteverifyFake = vi.mocked(globalThis.fetch).getMockImplementation()!;
+    let vendorAnswers = 0;
+    vi.mocked(globalThis.fetch).mockImplementation(async (input, init) => {
+      const request = new Request(input as RequestInfo, init);
+      if (!request.url.includes("everlytic.net")) return siteverifyFake(request);
+      vendorAnswers++;
+      return vendorAnswers === 1
+        ? Response.json({ code: 429, message: "Too many", error: { errors: [{ reason: "RequestLimit", message: "Too many", location: "default" }] } }, { status: 429, headers: { "retry-after": "30" } })
+        : Response.json({ transactions: [{ id: "t-1" }] });
+    });
+    const live = { EVERLYTIC_USERNAME: LIVE_VENDOR_SECRETS.EVERLYTIC_USERNAME, EVERLYTIC_API_KEY: LIVE_VENDOR_SECRETS.EVERLYTIC_API_KEY };
+    const token = passToken();
+    const ip = uniqueIp();
+    const send = () => fetchWithEnv(live, "/v1/actions", { method: "POST", headers: browserHeaders({ turnstile: token, ip }), body: JSON.stringify(contactForm) });
+    const first = await send();
+    expect(first.body).toMatchObject({ kind: "rate_limited", retryable: true, delivery: "not_sent" });
+    const retry = await send();
+    expect(retry.status).toBe(200);
+    expect(vendorAnswers).toBe(2);
+    expect(new Set(calls.map((call) => call.idempotencyKey)).size).toBe(1);
+    expect((await send()).body).toMatchObject({ kind: "unauthenticated", detail: "the Turnstile token was already used" });
+    expect(vendorAnswers).toBe(2);
+  });
+});
+
 describe("failed sign-ins are limited per IP", () => {
   it("once an IP's failures pass the limit, its tokens are refused before any signature is checked", async () => {
     const limiter = countingLimiter(2);

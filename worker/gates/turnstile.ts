@@ -95,6 +95,19 @@ export async function verifyTurnstile(token: string | null | undefined, check: T
   }
 }
 
+/**
+ * Lets a spent `token` be verified again, for a send that reached no one (`delivery: "not_sent"`) and whose
+ * answer invites a retry (`retryable`): without this the retry would be refused as a replay. siteverify answers
+ * the second ask from the token's idempotency key, and the token still sends at most one email.
+ *
+ * @example
+ * if (!outcome.ok && outcome.retryable && outcome.delivery === "not_sent") releaseTurnstileToken(token);
+ */
+export function releaseTurnstileToken(token: string): void {
+  const entry = tokens.get(token);
+  if (entry?.state === "spent") entry.state = "unanswered";
+}
+
 interface SiteverifyAnswer {
   success?: unknown;
   hostname?: unknown;
