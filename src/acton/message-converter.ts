@@ -1,7 +1,6 @@
 /** The common `TemplateMessage` to Act-On's Event-Triggered Email. */
-import { unsupportedFields } from "../core/capabilities.ts";
 import { actOnCapabilities } from "./capabilities.ts";
-import { addressList, checkTemplateMessage, definedFields, type MessageConverter } from "../core/message.ts";
+import { addressList, definedFields, messageConverter } from "../core/message.ts";
 import type { ActOnMessage } from "./schema.ts";
 
 /**
@@ -11,10 +10,7 @@ import type { ActOnMessage } from "./schema.ts";
  * @example
  * const converted = toActOnMessage({ template: "t-0099", to: "jane@example.com", transactional: true, externalId: "o-1", tracking: { opens: false, clicks: false } });
  */
-export const toActOnMessage: MessageConverter<ActOnMessage> = (input) => {
-  const checked = checkTemplateMessage(input, (message) => unsupportedFields(actOnCapabilities, message));
-  if (!checked.success) return checked;
-  const message = checked.output;
+export const toActOnMessage = messageConverter<ActOnMessage>(actOnCapabilities, (message) => {
   const [to] = addressList(message.to);
   const cc = addressList(message.cc);
   const [from] = addressList(message.from);
@@ -33,8 +29,8 @@ export const toActOnMessage: MessageConverter<ActOnMessage> = (input) => {
     metadata: definedFields({ transactional: message.transactional, externalId: message.externalId, tagList: message.tags }),
     actions: definedFields({ trackOpens: message.tracking?.opens, trackClicks: message.tracking?.clicks }),
   }) as ActOnMessage;
-  return { success: true, output: { native, origins: ACTON_ORIGINS } };
-};
+  return { native, origins: ACTON_ORIGINS };
+});
 
 const ACTON_ORIGINS = [
   ["templateId", "template"],

@@ -5,7 +5,7 @@
 import * as v from "valibot";
 import { isAttachmentContent, type AttachmentContent } from "./attachment.ts";
 import { emailAddress } from "./formats.ts";
-import type { ValidationIssue } from "./outcome.ts";
+import { unsupportedFields, type VendorCapabilities } from "./capabilities.ts";
 import { noLineBreaks, plainObject, record, validateInput, type InputCheck } from "./validation.ts";
 
 /** An address: bare, or with a display name (which a vendor that cannot carry one refuses, never drops). */
@@ -58,6 +58,8 @@ const Address = v.union([
   plainObject(v.strictObject({ address: v.pipe(v.string(), emailAddress), name: v.optional(v.pipe(v.string(), noLineBreaks)) })),
 ]);
 const Addresses = v.union([Address, v.array(Address)]);
+/** At least one recipient: an empty list would leave a vendor's one `to` to be made up. */
+const Recipients = v.union([Address, v.pipe(v.array(Address), v.minLength(1))]);
 
 /**
  * The rules every vendor shares: the shape, bare addresses as `format: email`, one-line display names, `data` a
@@ -66,7 +68,7 @@ const Addresses = v.union([Address, v.array(Address)]);
 export const TemplateMessageSchema = plainObject(
   v.strictObject({
     template: v.union([v.pipe(v.string(), v.minLength(1)), v.pipe(v.number(), v.integer(), v.minValue(1))]),
-    to: Addresses,
+    to: Recipients,
     cc: v.optional(Addresses),
     bcc: v.optional(Addresses),
     from: v.optional(Address),
@@ -113,15 +115,23 @@ export function addressList(value: MessageAddress | readonly MessageAddress[] | 
  */
 export type MessageConverter<N> = (message: TemplateMessage) => InputCheck<{ readonly native: N; readonly origins: readonly (readonly [string, string])[] }>;
 
-/** Checks the shared rules, then the vendor's capabilities; the checked copy is what gets converted. */
-export function checkTemplateMessage(
-  message: TemplateMessage,
-  unsupported: (message: ValidTemplateMessage) => ValidationIssue[],
-): InputCheck<ValidTemplateMessage> {
-  const checked = validateInput(TemplateMessageSchema, message);
-  if (!checked.success) return checked;
-  const issues = unsupported(checked.output);
-  return issues.length ? { success: false, issues } : checked;
+/**
+ * A vendor's converter from its capability table and its mapping: the shared rules, then the capability check
+ * (`unsupported_by_vendor`), then `convert` on the checked copy, so converting reads nothing twice.
+ *
+ * @example
+ * export const toListmonkMessage = messageConverter(listmonkCapabilities, (message) => ({ native: { template_id: message.template }, origins: [] }));
+ */
+export function messageConverter<N>(
+  capabilities: VendorCapabilities,
+  convert: (message: ValidTemplateMessage) => { readonly native: N; readonly origins: readonly (readonly [string, string])[] },
+): MessageConverter<N> {
+  return (input) => {
+    const checked = validateInput(TemplateMessageSchema, input);
+    if (!checked.success) return checked;
+    const issues = unsupportedFields(capabilities, checked.output);
+    return issues.length ? { success: false, issues } : { success: true, output: convert(checked.output) };
+  };
 }
 
 /** `fields` without its `undefined` entries: a native message gets only what the caller gave, so a missing field is `required`. */

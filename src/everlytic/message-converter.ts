@@ -1,7 +1,6 @@
 /** The common `TemplateMessage` to Everlytic's transactional email. */
-import { unsupportedFields } from "../core/capabilities.ts";
 import { everlyticCapabilities } from "./capabilities.ts";
-import { addressList, checkTemplateMessage, definedFields, type MessageConverter, type NamedAddress } from "../core/message.ts";
+import { addressList, definedFields, messageConverter, type NamedAddress } from "../core/message.ts";
 import type { EverlyticMessage } from "./schema.ts";
 
 const wire = (item: NamedAddress) => definedFields({ email: item.address, name: item.name });
@@ -14,10 +13,7 @@ const wireList = (value: Parameters<typeof addressList>[0]) => (value === undefi
  * @example
  * const converted = toEverlyticMessage({ template: "order-shipped", to: { address: "joe@example.com", name: "Joe" }, data: { name: "Joe" } });
  */
-export const toEverlyticMessage: MessageConverter<EverlyticMessage> = (input) => {
-  const checked = checkTemplateMessage(input, (message) => unsupportedFields(everlyticCapabilities, message));
-  if (!checked.success) return checked;
-  const message = checked.output;
+export const toEverlyticMessage = messageConverter<EverlyticMessage>(everlyticCapabilities, (message) => {
   const [from] = addressList(message.from);
   const [replyTo] = addressList(message.replyTo);
   const native = definedFields({
@@ -39,8 +35,8 @@ export const toEverlyticMessage: MessageConverter<EverlyticMessage> = (input) =>
       data: message.attachments.map((file) => definedFields({ content: file.content, filename: file.filename })),
     },
   }) as EverlyticMessage;
-  return { success: true, output: { native, origins: EVERLYTIC_ORIGINS } };
-};
+  return { native, origins: EVERLYTIC_ORIGINS };
+});
 
 const EVERLYTIC_ORIGINS = [
   ["options.template_id", "template"],

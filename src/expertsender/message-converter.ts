@@ -1,7 +1,6 @@
 /** The common `TemplateMessage` to ExpertSender's system transactional message. */
-import { unsupportedFields } from "../core/capabilities.ts";
 import { expertSenderCapabilities } from "./capabilities.ts";
-import { addressList, checkTemplateMessage, definedFields, type MessageConverter } from "../core/message.ts";
+import { addressList, definedFields, messageConverter } from "../core/message.ts";
 import { formatPath } from "../core/validation.ts";
 import type { ExpertSenderMessage } from "./schema.ts";
 
@@ -12,10 +11,7 @@ import type { ExpertSenderMessage } from "./schema.ts";
  * @example
  * const converted = toExpertSenderMessage({ template: 123, to: "patrick@example.com", data: { helloMessage: "Hello Patrick!" } });
  */
-export const toExpertSenderMessage: MessageConverter<ExpertSenderMessage> = (input) => {
-  const checked = checkTemplateMessage(input, (message) => unsupportedFields(expertSenderCapabilities, message));
-  if (!checked.success) return checked;
-  const message = checked.output;
+export const toExpertSenderMessage = messageConverter<ExpertSenderMessage>(expertSenderCapabilities, (message) => {
   const [to] = addressList(message.to);
   const bcc = addressList(message.bcc);
   const native = definedFields({
@@ -29,8 +25,8 @@ export const toExpertSenderMessage: MessageConverter<ExpertSenderMessage> = (inp
   const snippets = Object.keys(message.data ?? {}).flatMap((key, index) =>
     ["Name", "Value"].map((field) => [`Snippets.${index}.${field}`, formatPath(["data", key])] as const),
   );
-  return { success: true, output: { native, origins: [...snippets, ...EXPERTSENDER_ORIGINS] } };
-};
+  return { native, origins: [...snippets, ...EXPERTSENDER_ORIGINS] };
+});
 
 const EXPERTSENDER_ORIGINS = [
   ["transactionalId", "template"],

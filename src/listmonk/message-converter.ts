@@ -1,7 +1,6 @@
 /** The common `TemplateMessage` to listmonk's `/api/tx` message. */
-import { unsupportedFields } from "../core/capabilities.ts";
 import { listmonkCapabilities } from "./capabilities.ts";
-import { addressList, checkTemplateMessage, definedFields, type MessageConverter } from "../core/message.ts";
+import { addressList, definedFields, messageConverter } from "../core/message.ts";
 import type { ListmonkMessage } from "./schema.ts";
 
 /**
@@ -10,10 +9,7 @@ import type { ListmonkMessage } from "./schema.ts";
  * @example
  * const converted = toListmonkMessage({ template: 3, to: ["ada@example.com"], data: { orderId: "1234" } });
  */
-export const toListmonkMessage: MessageConverter<ListmonkMessage> = (input) => {
-  const checked = checkTemplateMessage(input, (message) => unsupportedFields(listmonkCapabilities, message));
-  if (!checked.success) return checked;
-  const message = checked.output;
+export const toListmonkMessage = messageConverter<ListmonkMessage>(listmonkCapabilities, (message) => {
   const [replyTo] = addressList(message.replyTo);
   const native = definedFields({
     template_id: message.template as number,
@@ -24,8 +20,8 @@ export const toListmonkMessage: MessageConverter<ListmonkMessage> = (input) => {
     headers: replyTo && [{ "Reply-To": replyTo.address }],
     attachments: message.attachments?.map((file) => definedFields({ content: file.content, filename: file.filename, contentType: file.contentType })),
   }) as ListmonkMessage;
-  return { success: true, output: { native, origins: LISTMONK_ORIGINS } };
-};
+  return { native, origins: LISTMONK_ORIGINS };
+});
 
 const LISTMONK_ORIGINS = [
   ["template_id", "template"],

@@ -9,6 +9,10 @@ import { actOnCapabilities } from "../../src/acton/index.ts";
 import { everlyticCapabilities } from "../../src/everlytic/index.ts";
 import { expertSenderCapabilities } from "../../src/expertsender/index.ts";
 import { listmonkCapabilities } from "../../src/listmonk/index.ts";
+import { toActOnMessage } from "../../src/acton/message-converter.ts";
+import { toEverlyticMessage } from "../../src/everlytic/message-converter.ts";
+import { toExpertSenderMessage } from "../../src/expertsender/message-converter.ts";
+import { toListmonkMessage } from "../../src/listmonk/message-converter.ts";
 
 const issuesOf = (input: unknown) => {
   const checked = validateInput(TemplateMessageSchema, input);
@@ -27,6 +31,7 @@ describe("the rules every vendor shares", () => {
     expect(issuesOf({ template: 1, to: "a@example.com", headers: {} })).toEqual([["headers", "unknown_field"]]);
     expect(issuesOf({ template: 1, to: "a@example.com", data: [1] })).toEqual([["data", "object"]]);
     expect(issuesOf({ template: 1 })).toEqual([["to", "required"]]);
+    expect(issuesOf({ template: 1, to: [] })).toEqual([["to", "min_length"]]);
   });
 });
 
@@ -111,5 +116,26 @@ describe("templateMessageSender", () => {
     );
     expect(await sendMessage({ template: 1, to: "a@example.com" })).toMatchObject({ ok: false, kind: "network", delivery: "not_sent", retryable: true, attempts: 0 });
     expect(called).toBe(false);
+  });
+});
+
+describe("the four converters never throw", () => {
+  const revoked = Proxy.revocable({}, {});
+  revoked.revoke();
+  const inputs: [string, unknown][] = [
+    ["null", null],
+    ["an empty object", {}],
+    ["no recipients", { template: 1, to: [] }],
+    ["a revoked Proxy", revoked.proxy],
+    ["a throwing getter", Object.defineProperty({ template: 1 }, "to", { enumerable: true, get: () => { throw new Error("boom"); } })],
+    ["an array as data", { template: 1, to: "a@example.com", data: ["x"] }],
+  ];
+  const converters = [toActOnMessage, toListmonkMessage, toEverlyticMessage, toExpertSenderMessage];
+  it.each(inputs)("%s is a validation failure, not a throw", (_, input) => {
+    for (const convert of converters) {
+      const converted = convert(input as TemplateMessage);
+      expect(converted.success).toBe(false);
+      expect(!converted.success && converted.issues.length).toBeGreaterThan(0);
+    }
   });
 });
