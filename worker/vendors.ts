@@ -83,10 +83,11 @@ function paced(config: Config, vendor: VendorName, accountKey: string) {
 
 /** Act-On's account object holds its tokens and paces both its sends and its `/token` calls. */
 function actOnAccount(config: Config, acton: NonNullable<VendorSettings["acton"]>) {
-  const account = accountObject(config, "acton", `${acton.accountId} ${acton.baseUrl ?? ACTON_BASE_URL}`);
+  const accountKey = `${acton.accountId} ${acton.baseUrl ?? ACTON_BASE_URL}`;
+  const account = accountObject(config, "acton", accountKey);
   return {
     tokenStore: accountTokenStore(account),
-    ...paced(config, "acton", `${acton.accountId} ${acton.baseUrl ?? ACTON_BASE_URL}`),
+    ...paced(config, "acton", accountKey),
     tokenPacer: accountPacer(account, { limit: ACTON_TOKEN_CALLS_PER_SECOND }),
   };
 }
