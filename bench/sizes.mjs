@@ -8,7 +8,7 @@ import { gzipSync } from "node:zlib";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 
-export const budgets = { listmonk: 6000, acton: 6000, everlytic: 6000, expertsender: 12000, browser: 1500 };
+export const budgets = { listmonk: 6000, acton: 6000, everlytic: 6000, expertsender: 12000, browser: 1500, catalogue: 2500 };
 
 const root = new URL("../", import.meta.url);
 const common = {
