@@ -76,3 +76,39 @@ defineCatalogue({
   // @ts-expect-error: a template needs at least one vendor template
   noVendor: { variables: v.object({}), via: [] },
 });
+
+/** The README's opening examples, as written there. */
+export async function readmeExamples(env: { LISTMONK_TOKEN: string }, baseUrl: string, to: string, orderId: string) {
+  const catalogue = defineCatalogue({
+    orderShipped: { variables: v.object({ orderNumber: v.string(), name: v.string() }), message: { transactional: true }, via: [{ vendor: "listmonk", template: 3 }] },
+  });
+  const mail = createMailer(catalogue, { listmonk: createListmonkClient({ baseUrl, username: "api_user", token: env.LISTMONK_TOKEN }) });
+  const outcome = await mail.send("orderShipped", { to: "jane@example.com", data: { orderNumber: "3423423", name: "Jane" } });
+  if (!outcome.ok) console.error(outcome.kind, outcome.message);
+
+  await acton.sendMessage({
+    template: "t-0099",
+    to: "jane.doe@example.com",
+    from: { address: "shop@example.com", name: "The Shop" },
+    data: { orderNumber: "3423423-234234" },
+    transactional: true, externalId: "3423423-234234", tracking: { opens: false, clicks: false },
+  });
+
+  const withFailover = defineCatalogue({
+    orderShipped: {
+      variables: v.object({ orderNumber: v.string(), name: v.string() }),
+      message: { transactional: true },
+      via: [{ vendor: "acton", template: "t-0099", message: { tracking: { opens: false, clicks: false } } }, { vendor: "listmonk", template: 3 }],
+    },
+  });
+  const data = { orderNumber: "3423423", name: "Jane" };
+  await createMailer(withFailover, { acton, listmonk }).send("orderShipped", { to, data, byVendor: { acton: { externalId: orderId } } });
+}
+
+/** `Sent.ids`: the vendor's ids, the same type for every vendor. */
+export async function sentIds() {
+  const outcome = await listmonk.sendMessage({ template: 3, to: "a@example.com" });
+  if (outcome.ok) expectTypeOf(outcome.ids).toEqualTypeOf<readonly string[] | undefined>();
+  const viaCatalogue = await mail.send("passwordReset", { to: "a@example.com", data: { link: "https://example.com" } });
+  if (viaCatalogue.ok) expectTypeOf(viaCatalogue.ids).toEqualTypeOf<readonly string[] | undefined>();
+}
