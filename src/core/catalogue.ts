@@ -113,7 +113,15 @@ export function createMailer<const C extends Catalogue>(
         return { ...invalid(vendor, [{ path: "", rule: "unknown_template", message: `${String(name)} is not in the catalogue` }]), failover: [] };
       }
       const first = declaration.via[0].vendor;
-      const variables = validateInput(declaration.variables, (message as { data?: unknown }).data);
+      // Read once, here: a throwing getter (JavaScript callers) is refused before any vendor is asked.
+      let fields: CallFields;
+      try {
+        const { data, byVendor, ...common } = message as CallFields["common"] & Pick<CallFields, "data" | "byVendor">;
+        fields = { data, byVendor, common };
+      } catch {
+        return { ...invalid(first, [{ path: "", rule: "unreadable_input", message: "could not be read: a getter or Proxy trap threw" }]), failover: [] };
+      }
+      const variables = validateInput(declaration.variables, fields.data);
       if (!variables.success) {
         const issues = variables.issues.map((issue) => ({ ...issue, path: joinPath("data", issue.path) }));
         return { ...invalid(first, issues), failover: [] };
@@ -122,7 +130,7 @@ export function createMailer<const C extends Catalogue>(
       for (const route of declaration.via) {
         const client = clientOf[route.vendor];
         const outcome = client
-          ? await sendSafely(route.vendor, client, messageFor(route, declaration, message, variables.output), perVendor(call, route.vendor))
+          ? await sendSafely(route.vendor, client, messageFor(route, declaration, fields, variables.output), perVendor(call, route.vendor))
           : noClient(route.vendor);
         if (outcome.ok || !movesOn(outcome)) return { ...outcome, failover };
         failover.push(outcome);
@@ -134,11 +142,25 @@ export function createMailer<const C extends Catalogue>(
   };
 }
 
+/** A call's message, read once. */
+interface CallFields {
+  readonly data: unknown;
+  readonly byVendor?: Readonly<Record<string, MessageDefaults>>;
+  readonly common: MessageDefaults & Pick<TemplateMessage, "to">;
+}
+
 /** The fields for one vendor, later ones winning: the declaration's, the route's, the call's, the call's for this vendor. */
-function messageFor(route: VendorRoute, declaration: TemplateDeclaration, message: object, data: unknown): TemplateMessage {
-  const { byVendor, ...common } = message as { byVendor?: Readonly<Record<string, MessageDefaults>> };
+function messageFor(route: VendorRoute, declaration: TemplateDeclaration, fields: CallFields, data: unknown): TemplateMessage {
+  const { byVendor } = fields;
   const own = byVendor && Object.hasOwn(byVendor, route.vendor) ? byVendor[route.vendor] : undefined;
-  return { ...declaration.message, ...route.message, ...common, ...own, data: data as TemplateMessage["data"], template: route.template } as TemplateMessage;
+  return {
+    ...declaration.message,
+    ...route.message,
+    ...fields.common,
+    ...own,
+    data: data as TemplateMessage["data"],
+    template: route.template,
+  };
 }
 
 /** Whether a failure lets the next vendor template be tried without any risk of a second email. */

@@ -135,6 +135,15 @@ describe("what failover never does", () => {
     expect(calls).toEqual([]);
   });
 
+  it("refuses a message whose reading throws (JavaScript callers) as unreadable_input, calling no vendor", async () => {
+    const { calls, mail } = mailerFor(["acton", "listmonk"], { acton: answers.sent, listmonk: answers.sent });
+    const hostile = Object.defineProperty({ to: "a@example.com" }, "data", { enumerable: true, get: () => { throw new Error("boom"); } });
+    const outcome = await mail.send("orderShipped", hostile as never);
+    expect(outcome).toMatchObject({ ok: false, kind: "validation", delivery: "not_sent", issues: [{ path: "", rule: "unreadable_input" }], failover: [] });
+    expect(await mail.send("orderShipped", null as never)).toMatchObject({ ok: false, kind: "validation", issues: [{ rule: "unreadable_input" }] });
+    expect(calls).toEqual([]);
+  });
+
   it("ends with the last failure when every vendor fails with nothing sent, the earlier ones in order", async () => {
     const { calls, mail } = mailerFor(["acton", "listmonk", "everlytic"], { acton: moving, listmonk: answers.auth, everlytic: answers["server_error not_sent"] });
     const outcome = await send(mail);
