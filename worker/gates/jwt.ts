@@ -1,9 +1,14 @@
 /**
- * Signed-in users: a JWT from the site's identity provider, verified with Web Crypto against the provider's
- * JWKS (fetched from a URL and cached, or given inline). RS256 and ES256 only; `exp`, `nbf`, `iss` and `aud`
+ * Signed-in users: a JWT from the site's identity provider, verified by `jose` against the provider's JWKS
+ * (fetched from a URL and cached, or given inline). RS256 and ES256 only; `exp`, `nbf`, `iat`, `iss` and `aud`
  * are checked, and the user's address is the `email` claim, which the token must mark `email_verified: true`
  * (unless the deployment trusts its provider's addresses without that claim: `JWT_TRUST_UNVERIFIED_EMAIL`).
+ *
+ * The JWKS URL is fetched here, not by jose's `createRemoteJWKSet`: that one reads any size of answer, refetches
+ * at once after a failure, and on Workers starts one fetch per waiting request (it cannot share a promise across
+ * requests); this gate caps the answer, throttles every refetch and shares one fetch, bounded by its own timeout.
  */
+import { createLocalJWKSet, errors, jwtVerify, type JWTHeaderParameters, type JWTPayload } from "jose";
 import type { JwtConfig } from "../env.ts";
 import { Refusal } from "../problem.ts";
 import { bearerCredentials } from "./credential-headers.ts";
@@ -23,12 +28,8 @@ export interface JwtVerifyOptions {
   readonly now?: number;
 }
 
-const ALGORITHMS = {
-  RS256: { kty: "RSA", importAs: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, verifyAs: { name: "RSASSA-PKCS1-v1_5" } },
-  ES256: { kty: "EC", importAs: { name: "ECDSA", namedCurve: "P-256" }, verifyAs: { name: "ECDSA", hash: "SHA-256" } },
-} as const;
-type Algorithm = keyof typeof ALGORITHMS;
-
+/** Asymmetric only: an HMAC alg would let anyone holding the public key (as the "secret") sign tokens. */
+const ALGORITHMS = ["RS256", "ES256"];
 /** Clock difference tolerated between the identity provider and the edge. */
 const LEEWAY_SECONDS = 30;
 const MAX_TOKEN_LENGTH = 8192;
@@ -37,13 +38,16 @@ const JWKS_TTL_MS = 10 * 60_000;
 const JWKS_REFETCH_MS = 30_000;
 /** After a failed fetch, the next is tried no sooner than this (meanwhile, tokens needing the keys get a 503). */
 const JWKS_RETRY_MS = 5_000;
+/** Also how long a request waits for a fetch another request started: on Workers that one may never settle. */
 const JWKS_TIMEOUT_MS = 5_000;
 /** A provider's JWKS is a few keys; an answer larger than this is not one (and is not read to the end). */
 const JWKS_MAX_BYTES = 64 * 1024;
 const JWKS_MAX_KEYS = 64;
 
 const CHALLENGE = { "www-authenticate": 'Bearer realm="txgate"' };
-const refuse = (detail: string) => new Refusal("unauthenticated", detail, { headers: CHALLENGE });
+const refuse = (detail: string, code?: string) => new Refusal("unauthenticated", detail, { headers: CHALLENGE, ...(code ? { log: { jwt: code } } : {}) });
+const noMatchingKey = () => refuse("no key of the identity provider matches the token");
+const jwksUnavailable = () => new Refusal("verification_unavailable", "the identity provider's keys could not be fetched");
 
 /**
  * The bearer token of `Authorization: Bearer <jwt>`, or `undefined`.
@@ -67,33 +71,24 @@ export async function verifyJwt(token: string | undefined, config: JwtConfig | u
   if (!config) throw new Refusal("not_configured", "signing in is not configured on this worker (JWT_ISSUER, JWT_AUDIENCE, JWT_JWKS_URL)");
   if (!token) throw refuse("send Authorization: Bearer <JWT of the signed-in user>");
   if (token.length > MAX_TOKEN_LENGTH) throw refuse("the token is too long");
-  const parts = token.split(".");
-  if (parts.length !== 3) throw refuse("the token is not a JWS compact serialization");
-  const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
-  const header = decodeJson(headerPart) as { alg?: unknown; kid?: unknown; crit?: unknown };
-  const claims = decodeJson(payloadPart) as Record<string, unknown>;
-  if (!header || !claims) throw refuse("the token's header or claims are not JSON");
-  // Own properties only: `in` would also accept inherited names ("constructor", "__proto__", "toString").
-  if (typeof header.alg !== "string" || !Object.hasOwn(ALGORITHMS, header.alg)) throw refuse("the token's alg must be RS256 or ES256");
-  if (header.crit !== undefined) throw refuse("the token names critical extensions this worker does not know");
-  const alg = header.alg as Algorithm;
-  const kid = typeof header.kid === "string" ? header.kid : undefined;
-
-  const key = await signingKey(config, alg, kid, options);
-  const signature = decodeBytes(signaturePart);
-  const signed = new TextEncoder().encode(`${headerPart}.${payloadPart}`);
-  if (!signature || !(await crypto.subtle.verify(ALGORITHMS[alg].verifyAs, key, signature, signed))) {
-    throw refuse("the token's signature is not valid");
-  }
-
   const now = options.now ?? Math.floor(Date.now() / 1000);
-  const { exp, nbf, iat, iss, aud, sub, email, email_verified: emailVerified } = claims;
-  if (typeof exp !== "number") throw refuse("the token has no exp claim");
-  if (now >= exp + LEEWAY_SECONDS) throw refuse("the token has expired");
-  if (nbf !== undefined && (typeof nbf !== "number" || now < nbf - LEEWAY_SECONDS)) throw refuse("the token is not valid yet (nbf)");
-  if (iat !== undefined && (typeof iat !== "number" || iat > now + LEEWAY_SECONDS)) throw refuse("the token was issued in the future (iat)");
-  if (iss !== config.issuer) throw refuse("the token is from another issuer");
-  if (!(aud === config.audience || (Array.isArray(aud) && aud.includes(config.audience)))) throw refuse("the token is for another audience");
+  let claims: JWTPayload;
+  try {
+    // jose refuses any other alg before asking for a key, and a key whose type, curve, `alg` or `use` does not fit.
+    ({ payload: claims } = await jwtVerify(token, (header) => signingKey(config, header, options), {
+      algorithms: ALGORITHMS,
+      issuer: config.issuer,
+      audience: config.audience,
+      requiredClaims: ["exp", "sub"],
+      clockTolerance: LEEWAY_SECONDS,
+      currentDate: new Date(now * 1000),
+    }));
+  } catch (error) {
+    throw refusalFor(error);
+  }
+  const { iat, sub, email, email_verified: emailVerified } = claims;
+  // jose checks that `iat` is a number, but that it is not in the future only with a maximum token age, unset here.
+  if (iat !== undefined && iat > now + LEEWAY_SECONDS) throw refuse("the token was issued in the future (iat)");
   if (typeof sub !== "string" || !sub) throw refuse("the token has no sub claim");
   // Only an explicit `true` verifies the address ("true", 1 or a missing claim do not), unless the deployment
   // says its provider issues verified addresses only; an explicit non-true claim is never trusted.
@@ -102,63 +97,88 @@ export async function verifyJwt(token: string | undefined, config: JwtConfig | u
   return { subject: sub, ...(verifiedEmail ? { email: verifiedEmail } : {}) };
 }
 
+/** What the caller is told about a token jose refused; anything unforeseen is a refusal too (fail closed). */
+function refusalFor(error: unknown): Refusal {
+  if (error instanceof Refusal) return error;
+  if (!(error instanceof errors.JOSEError)) return refuse("the token cannot be verified");
+  if (error instanceof errors.JOSEAlgNotAllowed) return refuse("the token's alg must be RS256 or ES256", error.code);
+  if (error instanceof errors.JWSSignatureVerificationFailed) return refuse("the token's signature is not valid", error.code);
+  if (error instanceof errors.JWTExpired) return refuse("the token has expired", error.code);
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.reason === "missing") return refuse(`the token has no ${error.claim} claim`, error.code);
+    const detail = { nbf: "the token is not valid yet (nbf)", iss: "the token is from another issuer", aud: "the token is for another audience" }[error.claim];
+    return refuse(detail ?? `the token's ${error.claim} claim is not valid`, error.code);
+  }
+  if (error instanceof errors.JOSENotSupported) return refuse("the token names critical extensions this worker does not know", error.code);
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return refuse("the token is not a valid JWS compact serialization of JSON", error.code);
+  return refuse("the identity provider's key cannot be used", error.code);
+}
+
+type KeySet = ReturnType<typeof createLocalJWKSet>;
+/** One key set per inline JWKS: jose keeps the keys it imported in it, so each is imported once. */
+const inlineKeySets = new WeakMap<object, KeySet>();
+
+/** The key that should have signed the token: the inline JWKS first, then the provider's URL. */
+async function signingKey(config: JwtConfig, header: JWTHeaderParameters, options: JwtVerifyOptions): Promise<CryptoKey> {
+  // jose accepts `crit: ["b64"]`; this gate knows no extension at all, as before.
+  if (header.crit !== undefined) throw refuse("the token names critical extensions this worker does not know");
+  if (config.jwks) {
+    let keySet = inlineKeySets.get(config.jwks);
+    if (!keySet) inlineKeySets.set(config.jwks, (keySet = createLocalJWKSet(config.jwks as Parameters<typeof createLocalJWKSet>[0])));
+    const key = await keyIn(keySet, header);
+    if (key) return key;
+  }
+  const key = config.jwksUrl ? await keyFromUrl(config.jwksUrl, header, options) : undefined;
+  if (!key) throw noMatchingKey();
+  return key;
+}
+
+/** The key of `keySet` that matches the token's `alg`, `kid` and key type, or `undefined`. */
+async function keyIn(keySet: KeySet, header: JWTHeaderParameters): Promise<CryptoKey | undefined> {
+  try {
+    return await keySet(header);
+  } catch (error) {
+    if (error instanceof errors.JWKSNoMatchingKey) return undefined;
+    // A token without `kid` that fits several keys is checked against the first of them, as before: trying each
+    // would let one token cost up to JWKS_MAX_KEYS signature checks.
+    if (error instanceof errors.JWKSMultipleMatchingKeys) {
+      for await (const key of error) return key;
+      return undefined;
+    }
+    throw error;
+  }
+}
+
 interface JwksState {
   /** The last key set fetched, and when; none until a fetch succeeds. */
-  keys?: JsonWebKey[];
+  keys?: KeySet;
   fetchedAt: number;
   /** When the last fetch started (recorded before awaiting it, so concurrent requests see it). */
   attemptedAt: number;
   /** Whether that last fetch failed. */
   failed: boolean;
   /** The fetch under way, which every request needing the keys meanwhile waits for. */
-  inFlight?: Promise<JsonWebKey[]>;
+  inFlight?: Promise<KeySet>;
 }
 const jwksByUrl = new Map<string, JwksState>();
-const importedKeys = new Map<string, Promise<CryptoKey>>();
-
-/** The key that should have signed the token: matched by `kid` (if any), key type and `alg`. */
-async function signingKey(config: JwtConfig, alg: Algorithm, kid: string | undefined, options: JwtVerifyOptions): Promise<CryptoKey> {
-  const pick = (keys: readonly JsonWebKey[]) =>
-    keys.find((key) => {
-      const jwk = key as JsonWebKey & { kid?: string; use?: string };
-      return (
-        jwk.kty === ALGORITHMS[alg].kty &&
-        (kid === undefined || jwk.kid === kid) &&
-        (jwk.alg === undefined || jwk.alg === alg) &&
-        (jwk.use === undefined || jwk.use === "sig")
-      );
-    });
-  let jwk = config.jwks ? pick(config.jwks.keys) : undefined;
-  if (!jwk && config.jwksUrl) jwk = await keyFromUrl(config.jwksUrl, pick, options);
-  if (!jwk) throw refuse("no key of the identity provider matches the token");
-  const cacheKey = `${alg} ${JSON.stringify(jwk)}`;
-  let key = importedKeys.get(cacheKey);
-  if (!key) {
-    const { kty, n, e, crv, x, y } = jwk;
-    key = crypto.subtle.importKey("jwk", { kty, n, e, crv, x, y }, ALGORITHMS[alg].importAs, false, ["verify"]);
-    importedKeys.set(cacheKey, key);
-  }
-  try {
-    return await key;
-  } catch {
-    importedKeys.delete(cacheKey);
-    throw refuse("the identity provider's key cannot be used");
-  }
-}
 
 /**
- * The key `pick` finds among the provider's keys at `url`: from the cached set while it is fresh, else from a
+ * The key for the token among the provider's keys at `url`: from the cached set while it is fresh, else from a
  * fetch. One fetch per URL at a time (concurrent requests share it), and none sooner than `JWKS_REFETCH_MS`
  * after the last one started (`JWKS_RETRY_MS` after a failed one): the start is recorded before the fetch is
  * awaited, so no number of tokens with unknown `kid`s, concurrent or not, makes this worker hammer the provider.
  */
-async function keyFromUrl(url: string, pick: (keys: readonly JsonWebKey[]) => JsonWebKey | undefined, options: JwtVerifyOptions): Promise<JsonWebKey | undefined> {
+async function keyFromUrl(url: string, header: JWTHeaderParameters, options: JwtVerifyOptions): Promise<CryptoKey | undefined> {
   const now = Date.now();
   let state = jwksByUrl.get(url);
-  const fresh = state?.keys && now - state.fetchedAt < JWKS_TTL_MS ? state.keys : undefined;
-  const cached = fresh && pick(fresh);
+  const cached = state?.keys && now - state.fetchedAt < JWKS_TTL_MS ? await keyIn(state.keys, header) : undefined;
   if (cached) return cached;
-  if (state?.inFlight) return pick(await state.inFlight);
+  // A fetch whose request was cancelled on Workers never settles: past its timeout it counts as failed.
+  if (state?.inFlight && now - state.attemptedAt >= JWKS_TIMEOUT_MS) {
+    delete state.inFlight;
+    state.failed = true;
+  }
+  if (state?.inFlight) return keyIn(await withinTimeout(state.inFlight), header);
   if (state && now - state.attemptedAt < (state.failed ? JWKS_RETRY_MS : JWKS_REFETCH_MS)) {
     if (state.failed) throw jwksUnavailable();
     return undefined;
@@ -169,28 +189,36 @@ async function keyFromUrl(url: string, pick: (keys: readonly JsonWebKey[]) => Js
   const fetching = fetchJwks(url, options);
   current.inFlight = fetching;
   try {
-    const keys = await fetching;
-    Object.assign(current, { keys, fetchedAt: now, failed: false });
-    return pick(keys);
+    const keys = await withinTimeout(fetching);
+    if (current.inFlight === fetching) Object.assign(current, { keys, fetchedAt: now, failed: false });
+    return keyIn(keys, header);
   } catch (error) {
-    current.failed = true;
+    if (current.inFlight === fetching) current.failed = true;
     throw error;
   } finally {
-    delete current.inFlight;
+    if (current.inFlight === fetching) delete current.inFlight;
   }
 }
 
-const jwksUnavailable = () => new Refusal("verification_unavailable", "the identity provider's keys could not be fetched");
+/** `fetching`, or `verification_unavailable` once `JWKS_TIMEOUT_MS` have passed. */
+async function withinTimeout<T>(fetching: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(jwksUnavailable()), JWKS_TIMEOUT_MS)));
+  try {
+    return await Promise.race([fetching, timeout]);
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+  }
+}
 
-async function fetchJwks(url: string, options: JwtVerifyOptions): Promise<JsonWebKey[]> {
+async function fetchJwks(url: string, options: JwtVerifyOptions): Promise<KeySet> {
   try {
     const response = await (options.fetch ?? fetch)(new Request(url, { headers: { accept: "application/json" }, signal: AbortSignal.timeout(JWKS_TIMEOUT_MS) }));
     if (!response.ok) throw jwksUnavailable();
     const jwks = JSON.parse(await readCapped(response, JWKS_MAX_BYTES)) as { keys?: unknown } | null;
     if (!jwks || !Array.isArray(jwks.keys) || jwks.keys.length > JWKS_MAX_KEYS) throw jwksUnavailable();
-    return jwks.keys.filter((key): key is JsonWebKey => Boolean(key) && typeof key === "object");
-  } catch (error) {
-    if (error instanceof Refusal) throw error;
+    return createLocalJWKSet({ keys: jwks.keys.filter((key) => Boolean(key) && typeof key === "object") });
+  } catch {
     throw jwksUnavailable();
   }
 }
@@ -217,25 +245,4 @@ async function readCapped(response: Response, maxBytes: number): Promise<string>
     text += decoder.decode(value, { stream: true });
   }
   return text + decoder.decode();
-}
-
-function decodeBytes(part: string): Uint8Array | undefined {
-  if (!/^[A-Za-z0-9_-]*$/.test(part)) return undefined;
-  try {
-    const binary = atob(part.replace(/-/g, "+").replace(/_/g, "/"));
-    return Uint8Array.from(binary, (char) => char.charCodeAt(0));
-  } catch {
-    return undefined;
-  }
-}
-
-function decodeJson(part: string): unknown {
-  const bytes = decodeBytes(part);
-  if (!bytes) return undefined;
-  try {
-    const value = JSON.parse(new TextDecoder().decode(bytes));
-    return value && typeof value === "object" && !Array.isArray(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
 }

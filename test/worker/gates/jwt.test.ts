@@ -4,7 +4,7 @@ import { bearerToken, verifyJwt } from "../../../worker/gates/jwt.ts";
 import type { JwtConfig } from "../../../worker/env.ts";
 import { Refusal } from "../../../worker/problem.ts";
 import { JWT_AUDIENCE, JWT_ISSUER } from "../support/bindings.ts";
-import { browserHeaders, fetchWithEnv, signJwt } from "../support/harness.ts";
+import { base64url, browserHeaders, fetchWithEnv, signJwt } from "../support/harness.ts";
 
 const jwks = JSON.parse((env as unknown as { JWT_JWKS: string }).JWT_JWKS) as { keys: JsonWebKey[] };
 const inline: JwtConfig = { issuer: JWT_ISSUER, audience: JWT_AUDIENCE, jwks };
@@ -69,6 +69,30 @@ describe("tokens that prove nothing", () => {
   it("refuses a token with critical extensions", async () => {
     expect(await refusal(verifyJwt(await signJwt({}, { header: { crit: ["exp"] } }), inline))).toMatchObject({ kind: "unauthenticated" });
   });
+  it("refuses crit b64 too, an extension jose itself would accept", async () => {
+    expect(await refusal(verifyJwt(await signJwt({}, { header: { crit: ["b64"], b64: true } }), inline))).toMatchObject({
+      kind: "unauthenticated",
+      detail: "the token names critical extensions this worker does not know",
+    });
+  });
+  it("refuses HS256 signed with the provider's RSA public key as the HMAC secret (alg confusion)", async () => {
+    const rsa = jwks.keys.find((key) => key.kty === "RSA")!;
+    const encode = (value: unknown) => base64url(new TextEncoder().encode(JSON.stringify(value)));
+    const now = Math.floor(Date.now() / 1000);
+    const input = `${encode({ alg: "HS256", typ: "JWT", kid: (rsa as { kid?: string }).kid })}.${encode({ iss: JWT_ISSUER, aud: JWT_AUDIENCE, sub: "u", email: "victim@example.com", email_verified: true, exp: now + 600 })}`;
+    for (const secret of [JSON.stringify(rsa), rsa.n!]) {
+      const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+      const token = `${input}.${base64url(new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(input))))}`;
+      expect(await refusal(verifyJwt(token, inline))).toMatchObject({ kind: "unauthenticated", detail: "the token's alg must be RS256 or ES256" });
+    }
+  });
+  it("checks a token without kid against the first key that fits, not against every one", async () => {
+    const other = (await crypto.subtle.generateKey({ name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" }, true, ["sign", "verify"])) as CryptoKeyPair;
+    const otherJwk = { ...((await crypto.subtle.exportKey("jwk", other.publicKey)) as JsonWebKey), kid: "rsa-other" };
+    const token = await signJwt({ sub: "u" }, { header: { kid: undefined } });
+    expect((await verifyJwt(token, { ...inline, jwks: { keys: [...jwks.keys, otherJwk] } })).subject).toBe("u");
+    expect(await refusal(verifyJwt(token, { ...inline, jwks: { keys: [otherJwk, ...jwks.keys] } }))).toMatchObject({ detail: "the token's signature is not valid" });
+  });
   it("refuses a token whose header names an RSA key but which is ES256", async () => {
     expect(await refusal(verifyJwt(await signJwt({}, { alg: "ES256", kid: "rsa-1" }), inline))).toMatchObject({ detail: "no key of the identity provider matches the token" });
   });
@@ -125,6 +149,23 @@ describe("keys from a JWKS URL", () => {
     expect(answers).toEqual([1, 2, 3].map(() => expect.objectContaining({ kind: "verification_unavailable" })));
     expect(await refusal(verifyJwt(await signJwt(), down, { fetch: fetchJwks }))).toMatchObject({ kind: "verification_unavailable" });
     expect(fetchJwks).toHaveBeenCalledTimes(1);
+  });
+
+  it("start a new fetch once one another request started has hung past its timeout (a cancelled request on Workers)", async () => {
+    const stuck: JwtConfig = { ...config, jwksUrl: `https://id.shop.example/stuck-${crypto.randomUUID()}` };
+    let asked!: () => void;
+    const fetched = new Promise<void>((resolve) => (asked = resolve));
+    const hanging = vi.fn(() => {
+      asked();
+      return new Promise<Response>(() => {});
+    });
+    const first = refusal(verifyJwt(await signJwt(), stuck, { fetch: hanging }));
+    await fetched;
+    vi.spyOn(Date, "now").mockReturnValue(Date.now() + 6_000);
+    const answering = vi.fn(async () => Response.json(jwks));
+    expect((await verifyJwt(await signJwt({ sub: "u" }), stuck, { fetch: answering })).subject).toBe("u");
+    expect(answering).toHaveBeenCalledTimes(1);
+    void first;
   });
 
   it.each([
