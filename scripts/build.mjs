@@ -1,0 +1,87 @@
+// `npm run build`: the published package in dist/. Each entry in package.json `exports` is an ES module bundled
+// by esbuild from its TypeScript source, minified, with code splitting: code two entries share lives once, in
+// dist/chunks/, and every dynamic import (ExpertSender's XML reader and writer, MD5, each vendor's message
+// converter) stays a chunk of its own that loads only when a send needs it. The libraries txgate runs on are
+// bundled and tree-shaken in (README "Runtimes and packaging" says why). tsc then writes the declarations beside
+// the bundles, so each entry's `types` resolves as before; it also type-checks, and a type error fails the build.
+//
+// `node scripts/build.mjs --outdir DIR --external`: the same build with the libraries left as imports, which the
+// benchmark's comparison uses (bench/cold-import.mjs).
+import { build } from "esbuild";
+import { execFileSync } from "node:child_process";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+const root = new URL("../", import.meta.url);
+const path = (relative) => fileURLToPath(new URL(relative, root));
+
+/** package.json `exports` → esbuild entry points: `./dist/src/x/index.js` is built from `src/x/index.ts`. */
+export async function entryPoints() {
+  const pkg = JSON.parse(await readFile(new URL("package.json", root), "utf8"));
+  return Object.values(pkg.exports).map((target) => {
+    const out = (typeof target === "string" ? target : target.default).replace(/^\.\/dist\//, "").replace(/\.js$/, "");
+    return { in: path(`${out}.ts`), out };
+  });
+}
+
+/** The bundles alone (no declarations) into `outdir`; returns esbuild's metafile. */
+export async function bundle({ outdir = path("dist"), external = false, minify = true } = {}) {
+  const pkg = JSON.parse(await readFile(new URL("package.json", root), "utf8"));
+  const result = await build({
+    entryPoints: await entryPoints(),
+    outdir,
+    outbase: path("."),
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    // No runtime's built-ins: src/ uses web APIs only, and the same file runs on Node, Deno, Bun, workerd and
+    // in browsers. None of the libraries has a runtime-specific export condition.
+    platform: "neutral",
+    mainFields: ["module", "main"],
+    target: "es2022",
+    minify,
+    chunkNames: "chunks/[name]-[hash]",
+    external: external ? Object.keys(pkg.dependencies ?? {}).flatMap((name) => [name, `${name}/*`]) : [],
+    // The libraries' licence comments go to one file per bundle rather than into every line of code.
+    legalComments: "none",
+    metafile: true,
+    logLevel: "warning",
+  });
+  return result.metafile;
+}
+
+/** The MIT notices of the libraries bundled in, which their licences ask to travel with the code. */
+async function writeNotices(metafile, outdir) {
+  const packages = new Set();
+  for (const input of Object.keys(metafile.inputs)) {
+    const name = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1];
+    if (name) packages.add(name);
+  }
+  const notices = [];
+  for (const name of [...packages].sort()) {
+    const { version, license, author, repository } = JSON.parse(await readFile(new URL(`node_modules/${name}/package.json`, root), "utf8"));
+    let text = "";
+    for (const file of ["LICENSE", "LICENSE.md", "LICENSE.txt", "license"]) {
+      text = await readFile(new URL(`node_modules/${name}/${file}`, root), "utf8").catch(() => "");
+      if (text) break;
+    }
+    // A package that ships no licence file (@nodable/entities) is named with what its package.json declares.
+    if (!text) text = `${license} licence, as declared in its package.json (the package ships no licence text). Author: ${typeof author === "string" ? author : author?.name}. Source: ${repository?.url ?? repository}.`;
+    notices.push(`${name} ${version} (${license})\n\n${text.trim()}\n`);
+  }
+  await writeFile(`${outdir}/THIRD_PARTY_NOTICES.txt`, `Libraries bundled into txgate's dist/:\n\n${notices.join("\n---\n\n")}`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({ options: { outdir: { type: "string" }, external: { type: "boolean" } } });
+  const outdir = values.outdir ? fileURLToPath(new URL(values.outdir, `file://${process.cwd()}/`)) : path("dist");
+  await rm(outdir, { recursive: true, force: true });
+  await mkdir(outdir, { recursive: true });
+  const metafile = await bundle({ outdir, external: values.external ?? false });
+  if (!values.external) await writeNotices(metafile, outdir);
+  if (!values.outdir) {
+    // Declarations only: the JavaScript is the bundles above.
+    execFileSync(process.execPath, [path("node_modules/typescript/bin/tsc"), "-p", path("tsconfig.build.json")], { stdio: "inherit" });
+  }
+}
