@@ -3,8 +3,10 @@
  * timeout and abort becomes a value of `Outcome`, so a `switch (outcome.kind)` is the whole error handling.
  */
 
-/** The vendors txgate speaks to. */
-export type VendorName = "listmonk" | "acton" | "everlytic" | "expertsender";
+import type { VENDOR_NAMES } from "./vendors.ts";
+
+/** The vendors txgate speaks to: the names in the registry, `core/vendors.ts`. */
+export type VendorName = (typeof VENDOR_NAMES)[number];
 
 /**
  * Whether an email may have gone out.
