@@ -297,11 +297,16 @@ function grantsSpent(passwordGrantsAt: readonly number[], refused: ActOnTokenRec
 
 /** A token store call that threw or rejected, or answered what no retry can change. */
 class TokenStoreError {
-  constructor(
-    readonly operation: "get" | "set" | "exclusive",
-    readonly error: unknown,
-    readonly retryable = true,
-  ) {}
+  // Plain fields, not parameter properties: Node's type stripping refuses those, and src/ runs as it is.
+  readonly operation: "get" | "set" | "exclusive";
+  readonly error: unknown;
+  readonly retryable: boolean;
+
+  constructor(operation: "get" | "set" | "exclusive", error: unknown, retryable = true) {
+    this.operation = operation;
+    this.error = error;
+    this.retryable = retryable;
+  }
 }
 
 /** What makes `record` unusable as an `ActOnTokenRecord` (never its values: they hold tokens), if anything. */

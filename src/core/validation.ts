@@ -202,12 +202,17 @@ function read(object: object, key: string | number, keys: (string | number)[]): 
   }
 }
 
+// Plain fields, not parameter properties: Node's type stripping refuses those, and src/ runs as it is.
 class JsonProblem {
-  constructor(
-    readonly rule: string,
-    readonly keys: (string | number)[],
-    readonly message: string,
-  ) {}
+  readonly rule: string;
+  readonly keys: (string | number)[];
+  readonly message: string;
+
+  constructor(rule: string, keys: (string | number)[], message: string) {
+    this.rule = rule;
+    this.keys = keys;
+    this.message = message;
+  }
 }
 
 const JSON_VALUE = "must be a JSON value: a string, a finite number, true, false, null, a plain object or a dense array";
