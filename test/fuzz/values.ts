@@ -39,8 +39,12 @@ export const headerLine = (maxLength: number) =>
 /** A key of a JSON object that no rule has an opinion about. */
 export const plainKey = fc.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 10 }).filter((key) => !TRICKY_KEYS.includes(key));
 
-/** A JSON object of arbitrary JSON values. */
-export const jsonObject = fc.dictionary(plainKey, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 });
+/** Whether a JSON value holds a key some rule may refuse (`__proto__` is refused as reserved_key), at any depth. */
+const holdsTrickyKey = (value: unknown): boolean =>
+  typeof value === "object" && value !== null && Object.entries(value).some(([key, item]) => TRICKY_KEYS.includes(key) || holdsTrickyKey(item));
+
+/** A JSON object of arbitrary JSON values, with no key any rule has an opinion about. */
+export const jsonObject = fc.dictionary(plainKey, fc.jsonValue({ maxDepth: 2 }).filter((value) => !holdsTrickyKey(value)), { maxKeys: 4 });
 
 /** A file name every vendor accepts. */
 export const safeFileName = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,20}$/);
