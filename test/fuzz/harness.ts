@@ -170,6 +170,17 @@ function outcomeProblem(outcome: Outcome<unknown>): string | undefined {
   if (!documentedKinds.has(outcome.kind)) return `undocumented kind ${JSON.stringify(outcome.kind)}`;
   if (outcome.ok !== (outcome.kind === "sent")) return `ok ${String(outcome.ok)} with kind ${outcome.kind}`;
   if (outcome.kind === "sent" && !(outcome.status >= 200 && outcome.status < 300)) return `sent, on a ${outcome.status} answer`;
+  if (!Number.isInteger(outcome.attempts) || outcome.attempts < 0) return `attempts ${String(outcome.attempts)}`;
+  if (!outcome.ok) {
+    // The fields every failure documents, with the types it documents.
+    const { delivery, retryable, message } = outcome;
+    if (!["not_sent", "unknown", "partial"].includes(delivery)) return `delivery ${JSON.stringify(delivery)}`;
+    if (typeof retryable !== "boolean") return `retryable ${JSON.stringify(retryable)}`;
+    if (typeof message !== "string" || !message) return `message ${JSON.stringify(message)}`;
+    const { retryAfter, status } = outcome as { retryAfter?: unknown; status?: unknown };
+    if (retryAfter !== undefined && !(typeof retryAfter === "number" && Number.isFinite(retryAfter) && retryAfter >= 0)) return `retryAfter ${String(retryAfter)}`;
+    if (status !== undefined && !(Number.isInteger(status) && (status as number) >= 100 && (status as number) <= 599)) return `status ${String(status)}`;
+  }
   if (outcome.kind !== "validation") return undefined;
   if (!Array.isArray(outcome.issues) || outcome.issues.length === 0) return "a validation outcome without issues";
   for (const issue of outcome.issues) {
