@@ -6,8 +6,8 @@
 // the messages lost (accepted, never received) and duplicated (received more than once), goal 0 and 0, with the
 // final state of every message from GET /v1/messages/{id}. The run ends by itself (BENCH_QUEUED_TIMEOUT_S, default
 // 900 s: at 20 a second, 5,000 sends need 250 s). Only 127.0.0.1 is contacted.
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFileSync, execSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,7 +21,18 @@ const STALL_MS = 60_000;
 const ACTON_CAP = 20;
 const root = fileURLToPath(new URL("../", import.meta.url));
 const callerKey = `bench-${crypto.randomUUID()}`;
-const state = mkdtempSync(join(tmpdir(), "txgate-queued-bench-"));
+// The worker runs from a copy of the last commit: `wrangler dev` reloads on every change to the files it built
+// from, which would drop requests in flight and the sandbox's count, and the working tree may be mid-edit.
+const copy = mkdtempSync(join(tmpdir(), "txgate-queued-bench-"));
+execSync(`git archive HEAD | tar -x -C "${copy}"`, { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+symlinkSync(join(root, "node_modules"), join(copy, "node_modules"));
+// The demo page imports the built browser client as text (wrangler.toml's rule): the copy builds its own.
+try {
+  execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: copy, stdio: "ignore" });
+} catch {
+  // The declarations may fail to type-check; the bundles are written first, and wrangler says if one is missing.
+}
+const state = mkdtempSync(join(tmpdir(), "txgate-queued-bench-state-"));
 const email = (n) =>
   JSON.stringify({
     templateId: "t-0099",
@@ -45,7 +56,7 @@ const wrangler = spawn(
     "--var", "SANDBOX:true",
     "--var", `CALLER_KEYS:${JSON.stringify([{ id: "bench", key: callerKey, vendors: ["acton"] }])}`,
   ],
-  { cwd: root, detached: true, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" } },
+  { cwd: copy, detached: true, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" } },
 );
 let wranglerErrors = "";
 wrangler.stderr.on("data", (chunk) => (wranglerErrors = (wranglerErrors + chunk).slice(-4000)));
@@ -55,9 +66,11 @@ const stop = () => {
   } catch {
     // Already gone.
   }
+  rmSync(copy, { recursive: true, force: true });
   rmSync(state, { recursive: true, force: true });
 };
 process.on("exit", stop);
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => process.exit(1));
 const timer = setTimeout(() => {
   console.error(`bench: over ${TIMEOUT_MS / 1000} s, stopping`);
   stop();
@@ -109,7 +122,10 @@ try {
   let lastChange = Date.now();
   while (receipts.accepted < ids.length && Date.now() - lastChange < STALL_MS) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    const current = (await (await fetch(`${base}/sandbox/receipts`)).json()).vendors.acton ?? receipts;
+    const counted = await (await fetch(`${base}/sandbox/receipts`)).json();
+    // A worker that restarted has forgotten its count: the figures would be wrong, not just low.
+    if (!counted.counting) throw new Error("the local worker restarted during the run (its sandbox count is gone)");
+    const current = counted.vendors.acton ?? receipts;
     if (current.accepted !== receipts.accepted) lastChange = Date.now();
     receipts = current;
   }
@@ -163,18 +179,23 @@ try {
   stop();
 }
 
+/** Ready once `/` has answered for 3 s in a row: `wrangler dev` may reload once more just after it first answers. */
 async function waitUntilReady() {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 90_000;
+  let answeringSince;
   while (Date.now() < deadline) {
     if (wrangler.exitCode !== null) throw new Error(`wrangler dev exited (${wrangler.exitCode})`);
+    let ok = false;
     try {
-      if ((await fetch(`${base}/`, { signal: AbortSignal.timeout(1000) })).ok) return;
+      ok = (await fetch(`${base}/`, { signal: AbortSignal.timeout(1000) })).ok;
     } catch {
       // Not listening yet.
     }
+    if (!ok) answeringSince = undefined;
+    else if ((answeringSince ??= Date.now()) <= Date.now() - 3000) return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error("wrangler dev did not start within 60 s");
+  throw new Error("wrangler dev did not start within 90 s");
 }
 
 function freePort() {

@@ -267,6 +267,23 @@ describe("the local sandbox", () => {
     expect(page.text).toContain(answer.body.id);
   });
 
+  it("lets the documented local caller key read the messages it queued", async () => {
+    const headers = { "content-type": "application/json", authorization: "Bearer txgate-local-sandbox" };
+    const answer = await fetchWorker(`${LOCAL}/v1/send/expertsender`, { method: "POST", headers: { ...headers, prefer: "respond-async" }, body: JSON.stringify({ transactionalId: 123, Receiver: { Email: "patrick@example.com" } }) });
+    expect(answer.status).toBe(202);
+    expect((await fetchWorker(`${LOCAL}${answer.headers.get("location")}`, { headers })).status).toBe(200);
+  });
+
+  it("counts what the sandbox vendors accept, for the benchmark: duplicates and the busiest second", async () => {
+    expect((await fetchWorker(`${LOCAL}/sandbox/receipts`, { method: "POST" })).status).toBe(201);
+    await callerSend(VENDOR, email("one"), CALLER_KEY_BILLING);
+    await callerSend(VENDOR, email("one"), CALLER_KEY_BILLING);
+    await callerSend(VENDOR, email("two"), CALLER_KEY_BILLING);
+    const receipts = (await fetchWorker(`${LOCAL}/sandbox/receipts`)).body;
+    expect(receipts.vendors[VENDOR]).toMatchObject({ accepted: 3, distinct: 2 });
+    expect(receipts.vendors[VENDOR].busiestSecond).toBeGreaterThanOrEqual(1);
+  });
+
   it("refuses a malformed failure switch", async () => {
     const answer = await fetchWorker(`${LOCAL}/sandbox/failures`, { method: "POST", body: JSON.stringify({ status: 404 }) });
     expect(answer.status).toBe(422);
