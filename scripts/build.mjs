@@ -9,7 +9,7 @@
 // benchmark's comparison uses (bench/cold-import.mjs).
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
@@ -76,12 +76,26 @@ async function writeNotices(metafile, outdir) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({ options: { outdir: { type: "string" }, external: { type: "boolean" } } });
   const outdir = values.outdir ? fileURLToPath(new URL(values.outdir, `file://${process.cwd()}/`)) : path("dist");
-  await rm(outdir, { recursive: true, force: true });
-  await mkdir(outdir, { recursive: true });
-  const metafile = await bundle({ outdir, external: values.external ?? false });
-  if (!values.external) await writeNotices(metafile, outdir);
-  if (!values.outdir) {
-    // Declarations only: the JavaScript is the bundles above.
-    execFileSync(process.execPath, [path("node_modules/typescript/bin/tsc"), "-p", path("tsconfig.build.json")], { stdio: "inherit" });
+  // Built beside the target and moved into place at the end, so a test or a `wrangler dev` reading dist/ while
+  // a build runs sees the old build or the new one, not half of each, and a failed build leaves dist/ as it was.
+  // (Staged under node_modules/.cache, which git ignores, on the same disk so the move is a rename.)
+  const staging = path(`node_modules/.cache/txgate-build-${process.pid}`);
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  try {
+    const metafile = await bundle({ outdir: staging, external: values.external ?? false });
+    if (!values.external) await writeNotices(metafile, staging);
+    if (!values.outdir) {
+      // Declarations only: the JavaScript is the bundles above.
+      execFileSync(process.execPath, [path("node_modules/typescript/bin/tsc"), "-p", path("tsconfig.build.json"), "--outDir", staging], { stdio: "inherit" });
+    }
+    const old = `${staging}-old`;
+    await rename(outdir, old).catch(() => {});
+    await rename(staging, outdir);
+    await rm(old, { recursive: true, force: true });
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    console.error(error.message);
+    process.exit(1);
   }
 }

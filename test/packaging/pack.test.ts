@@ -1,15 +1,44 @@
 /**
  * What `npm publish` would ship: every export's JavaScript and declarations, the generated types, the specs;
- * no tests, no worker, no secrets. ESM only, free of side effects.
+ * no tests, no worker, no secrets. ESM only, free of side effects. The JavaScript is what `npm run build`
+ * bundles (scripts/build.mjs): each entry and its chunks import nothing but each other, no module is copied
+ * into two files, and what an entry loads only when a send needs it stays out of what it loads up front.
  */
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, posix } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EVERLYTIC_API_KEY } from "../everlytic/double.js";
 import { EXPERTSENDER_API_KEY } from "../expertsender/double.js";
 import { LISTMONK_TOKEN } from "../listmonk/double.js";
+// @ts-expect-error: a plain .mjs build script, without declarations
+import { bundle } from "../../scripts/build.mjs";
+
+/**
+ * Every module the published entries reach, with what each imports, as esbuild parses them (bundling from dist/
+ * with every package left external, so an import of a library or a runtime built-in shows as external).
+ */
+async function publishedGraph(entries: string[]) {
+  const { build } = await import("esbuild");
+  const result = await build({
+    entryPoints: entries.map((path) => fileURLToPath(new URL(path, root))),
+    absWorkingDir: fileURLToPath(root),
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "neutral",
+    packages: "external",
+    write: false,
+    outdir: join(tmpdir(), "txgate-graph"),
+    metafile: true,
+    logLevel: "silent",
+  });
+  return result.metafile.inputs;
+}
 
 const root = new URL("../../", import.meta.url);
 const pkg = JSON.parse(readFileSync(new URL("package.json", root), "utf8"));
@@ -38,6 +67,27 @@ describe("the package", () => {
     for (const [, target] of entries) {
       expect(files).toContain(target.default.replace(/^\.\//, ""));
       expect(files).toContain(target.types.replace(/^\.\//, ""));
+    }
+  });
+
+  it("ships entries that import only the files shipped beside them: no library, no runtime built-in", async () => {
+    const graph = await publishedGraph(Object.values(pkg.exports as Record<string, { default: string }>).map((target) => target.default));
+    for (const [path, { imports }] of Object.entries(graph)) {
+      expect(files, `${path} is reached but not shipped`).toContain(path);
+      for (const { path: imported, external } of imports) {
+        expect(external ?? false, `${path} imports ${imported}`).toBe(false);
+        expect(files, `${path} imports ${imported}`).toContain(imported);
+      }
+    }
+    // ... and nothing ships that no entry reaches (say, a module left over from another build).
+    expect(files.filter((path) => path.endsWith(".js") && !(path in graph))).toEqual([]);
+  });
+
+  it("ships the notices of the libraries bundled in", () => {
+    expect(files).toContain("dist/THIRD_PARTY_NOTICES.txt");
+    const notices = readFileSync(new URL("dist/THIRD_PARTY_NOTICES.txt", root), "utf8");
+    for (const library of ["valibot 1.5.0", "openapi-fetch 0.17.0", "fast-xml-parser 5.12.1", "@noble/hashes 2.4.0"]) {
+      expect(notices).toContain(library);
     }
   });
 
@@ -76,4 +126,66 @@ describe("the package", () => {
     for (const vendor of ["listmonk", "acton", "everlytic", "expertsender"]) expect(report).toContain(`generated/${vendor}.ts`);
     expect(report).not.toMatch(/\/test\/|\/worker\//);
   }, 120_000);
+});
+
+describe("the bundles npm run build publishes", () => {
+  let outputs: Record<string, { imports: { path: string; kind: string }[]; inputs: Record<string, unknown>; entryPoint?: string }>;
+  let outdir: string;
+
+  beforeAll(async () => {
+    // The same build as dist/, into a scratch directory, for esbuild's record of which module went where.
+    outdir = await mkdtemp(join(tmpdir(), "txgate-build-"));
+    outputs = (await bundle({ outdir })).outputs;
+  }, 60_000);
+  afterAll(() => rm(outdir, { recursive: true, force: true }));
+
+  /** Output files an entry loads up front (static imports), by the entry's source path. */
+  const upFront = (source: string) => {
+    const entry = Object.keys(outputs).find((name) => outputs[name]!.entryPoint === source)!;
+    const reached: string[] = [];
+    const visit = (name: string) => {
+      if (reached.includes(name)) return;
+      reached.push(name);
+      for (const { path, kind } of outputs[name]!.imports) if (kind === "import-statement") visit(path);
+    };
+    visit(entry);
+    return reached.flatMap((name) => Object.keys(outputs[name]!.inputs));
+  };
+
+  it("is the build in dist/: the same files", () => {
+    const built = Object.keys(outputs).map((name) => name.slice(name.lastIndexOf("/chunks/") >= 0 ? name.lastIndexOf("/chunks/") + 1 : name.indexOf("/src/") + 1));
+    const shipped = files.filter((path) => path.endsWith(".js")).map((path) => path.replace(/^dist\//, ""));
+    expect(shipped.sort()).toEqual(built.sort());
+  });
+
+  it("puts each module in one file only: code two entries share is a shared chunk, not a copy", () => {
+    const seen = new Map<string, string>();
+    for (const [name, { inputs }] of Object.entries(outputs)) {
+      for (const input of Object.keys(inputs)) {
+        expect(seen.get(input), `${input} is in ${seen.get(input)} and ${name}`).toBeUndefined();
+        seen.set(input, name);
+      }
+    }
+    expect(seen.size).toBeGreaterThan(0);
+  });
+
+  it("keeps lazy what a send loads only when it needs it", () => {
+    for (const vendor of ["listmonk", "acton", "everlytic", "expertsender"]) {
+      const modules = upFront(`src/${vendor}/index.ts`);
+      expect(modules).toContain(`src/${vendor}/client.ts`);
+      expect(modules, vendor).not.toContain(`src/${vendor}/message-converter.ts`);
+      expect(modules.filter((path) => /node_modules\/(fast-xml-parser|@noble\/hashes)\//.test(path)), vendor).toEqual([]);
+    }
+    const expertsender = upFront("src/expertsender/index.ts");
+    for (const lazy of ["src/expertsender/api-request-xml.ts", "src/expertsender/api-response-xml.ts"]) expect(expertsender).not.toContain(lazy);
+    // ... and they are still in the package, each in a chunk of its own.
+    const all = Object.values(outputs).flatMap(({ inputs }) => Object.keys(inputs));
+    for (const lazy of ["src/expertsender/api-request-xml.ts", "src/expertsender/api-response-xml.ts", "src/listmonk/message-converter.ts"]) expect(all).toContain(lazy);
+  });
+
+  it("gives the browser entry a file of its own that imports nothing", () => {
+    const entry = Object.values(outputs).find((output) => output.entryPoint === "src/browser/index.ts")!;
+    expect(entry.imports).toEqual([]);
+    expect(Object.keys(entry.inputs).filter((path) => !path.startsWith("src/browser/"))).toEqual([]);
+  });
 });
