@@ -1,16 +1,14 @@
 import * as v from "valibot";
-import { TxgateConfigError } from "../core/credentials.ts";
-import { aborted, deliver, invalid } from "../core/deliver.ts";
+import { ANY_TEXT, requireCredentials, TxgateConfigError } from "../core/credentials.ts";
+import { deliver } from "../core/deliver.ts";
 import { createVendorHttpClient, withHeader } from "../core/http-client.ts";
 import { resolveOptions, type CallOptions, type ResolvedOptions } from "../core/options.ts";
 import type { Outcome } from "../core/outcome.ts";
 import { createPacer, type Pacer } from "../core/pacing.ts";
-import { withIdempotency } from "../core/idempotency.ts";
 import { Redactor } from "../core/redact.ts";
 import { responseBody } from "../core/response.ts";
-import { validateInput } from "../core/validation.ts";
 import type { TemplateMessage } from "../core/message.ts";
-import { templateMessageSender } from "../core/message-sender.ts";
+import { createTransport } from "../core/transport.ts";
 import type { paths } from "../../generated/acton.ts";
 import { ACTON_BASE_URL, type ActOnOptions } from "./options.ts";
 import { formBody, maskedTokenForm, toEteRequest, tokenForm, withSecrets, type Grant } from "./request.ts";
@@ -72,11 +70,15 @@ export function createActOnClient(options: ActOnOptions): ActOnClient {
     throw new TxgateConfigError("createActOnClient: accountId must be an account ID and ratePerSecond a whole number ≥ 1");
   }
   const { username, password, clientId, clientSecret } = credentials ?? {};
-  if (![username, password, clientId, clientSecret].every((field) => typeof field === "string" && field)) {
-    throw new TxgateConfigError("createActOnClient: credentials need username, password, clientId and clientSecret");
-  }
+  // Form-encoded, so any text travels; each only has to be there.
+  requireCredentials("createActOnClient", {
+    "credentials.username": [username, ANY_TEXT],
+    "credentials.password": [password, ANY_TEXT],
+    "credentials.clientId": [clientId, ANY_TEXT],
+    "credentials.clientSecret": [clientSecret, ANY_TEXT],
+  });
   // Every secret also travels form-encoded in a token request; an echo of that body would show it that way.
-  const redactor = new Redactor().add(...asSent(password), ...asSent(clientSecret));
+  const redactor = new Redactor().add(...asSent(password!), ...asSent(clientSecret!));
 
   let pacer = options.pacer ?? pacersByRate.get(rate);
   if (!pacer) pacersByRate.set(rate, (pacer = createPacer({ limit: rate })));
@@ -84,7 +86,6 @@ export function createActOnClient(options: ActOnOptions): ActOnClient {
   const paceKey = `${baseUrl} ${accountId}`;
   const common = { ...options, baseUrl };
   const resolved = resolveOptions("acton", common);
-  const paced: ResolvedOptions = { ...resolved, pace: (signal) => pacer.acquire(paceKey, signal) };
   const tokenKey = `${baseUrl} ${clientId} ${username}`;
   // Token requests are neither retried (a refresh token works once, logins are rationed) nor logged as sends.
   const once: ResolvedOptions = {
@@ -94,15 +95,13 @@ export function createActOnClient(options: ActOnOptions): ActOnClient {
     pace: (signal) => tokenPacer.acquire(tokenKey, signal),
   };
 
-  // Credentials differ per request (a token per send, a form per grant), so each request is authorized on its
-  // own, after every middleware: hooks never see them.
-  const http = createVendorHttpClient<paths>(common, () => {});
-
+  // A form per grant: its secrets go on in the one authorisation hook, after every middleware.
+  const tokenHttp = createVendorHttpClient<paths>(common, () => {});
   // No caller's signal: the request may be shared by many sends, each of which can stop waiting on its own.
   const requestToken = (grant: Grant, timeoutMs: number | undefined) =>
     deliver<TokenResponse>(once, redactor, { timeoutMs }, async (signal) => {
       const form = tokenForm(grant, credentials);
-      const result = await http.authorizedBy(withSecrets(form)).POST("/token", {
+      const result = await tokenHttp.authorizedBy(withSecrets(form)).POST("/token", {
         body: maskedTokenForm(form),
         bodySerializer: formBody,
         headers: { "Content-Type": "application/x-www-form-urlencoded" },
@@ -120,35 +119,25 @@ export function createActOnClient(options: ActOnOptions): ActOnClient {
     onSecret: (...secrets) => redactor.add(...secrets.flatMap(asSent)),
   });
 
-  const client: Pick<ActOnClient, "send"> = {
-    // An idempotency key is checked before anything else, so a replay neither validates nor sends again.
-    send: withIdempotency("acton", options.idempotencyLedger, async (message, call) => {
-      const parsed = validateInput(ActOnMessageSchema, message);
-      if (!parsed.success) return invalid("acton", parsed.issues, redactor);
-      const { templateId, body } = toEteRequest(parsed.output);
-      const recipients = [body.envelope.toAddress, ...(body.envelope.ccAddressList ?? [])];
-      let attempts = 0;
-      // A refused token gets one refresh and one more try; a second refusal is the answer.
-      for (let pass = 1; ; pass++) {
+  return createTransport<paths, ActOnMessage, ActOnMessage, EteSuccess>({
+    vendor: "acton",
+    options: common,
+    redactor,
+    // A token per send; a refused one gets one refresh and one more try.
+    authorization: {
+      async next(call) {
         const token = await tokens.accessToken(call);
-        if (token === undefined) return aborted(resolved, attempts);
-        if (typeof token !== "string") return { ...redactor.value(token), attempts };
-        const outcome = await deliver<EteSuccess>(paced, redactor, call, async (signal) => {
-          const result = await http.authorizedBy(withHeader("Authorization", `Bearer ${token}`)).POST("/ete/v1/email/{accountId}/{templateId}", {
-            params: { path: { accountId, templateId } },
-            body,
-            parseAs: "text",
-            signal,
-          });
-          return mapEteResponse(result.response.status, responseBody(result), result.response.headers, recipients);
-        });
-        attempts += outcome.attempts;
-        if (pass > 1 || !isRefusedToken(outcome)) return { ...outcome, attempts };
-        tokens.refuse(token);
-      }
-    }),
-  };
-  return { ...client, sendMessage: templateMessageSender("acton", async () => (await import("./message-converter.ts")).toActOnMessage, client.send, redactor) };
+        if (typeof token !== "string") return token;
+        return { authorize: withHeader("Authorization", `Bearer ${token}`), refuse: () => tokens.refuse(token) };
+      },
+      refusedBy: isRefusedToken,
+    },
+    pace: (signal) => pacer.acquire(paceKey, signal),
+    schema: ActOnMessageSchema,
+    buildRequest: (message) => toEteRequest(accountId, message),
+    mapResponse: mapEteResponse,
+    loadConverter: async () => (await import("./message-converter.ts")).toActOnMessage,
+  });
 }
 
 /** A secret as it may appear in an echo: raw, percent-encoded, and form-encoded (a space as `+`). */

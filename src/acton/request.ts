@@ -5,16 +5,18 @@
  */
 import { bodyText, type Authorize } from "../core/http-client.ts";
 import { REDACTED } from "../core/redact.ts";
-import type { components } from "../../generated/acton.ts";
+import type { PostRequest } from "../core/transport.ts";
+import type { components, paths } from "../../generated/acton.ts";
 import type { ActOnCredentials } from "./options.ts";
 import type { ActOnMessage } from "./schema.ts";
 
 export type EteEmailRequest = components["schemas"]["EteEmailRequest"];
 export type TokenRequest = components["schemas"]["TokenRequest"];
 
-/** The path's template ID and the bare EmailDetails body. */
-export function toEteRequest({ templateId, ...body }: ActOnMessage): { templateId: string; body: EteEmailRequest } {
-  return { templateId, body };
+/** The `POST /ete/v1/email/{accountId}/{templateId}` request: the template ID in the path, the bare EmailDetails body. */
+export function toEteRequest(accountId: string, { templateId, ...body }: ActOnMessage): PostRequest<paths> {
+  const recipients = [body.envelope.toAddress, ...(body.envelope.ccAddressList ?? [])];
+  return { path: "/ete/v1/email/{accountId}/{templateId}", params: { path: { accountId, templateId } }, body: body satisfies EteEmailRequest, recipients };
 }
 
 /** A login with the user's password, or the next token pair for a (single-use) refresh token. */

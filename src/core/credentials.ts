@@ -15,11 +15,17 @@ export const HEADER_TOKEN = /^[!-~]+$/;
 /** Any text without control characters: what a user name may hold inside Basic credentials. */
 export const HEADER_TEXT = /^[^\0-\x1F\x7F]+$/;
 
-/** Throws `TxgateConfigError` unless every named value is a string matching its pattern. */
+/** Any text at all, for a credential that travels encoded (a form field) and so only has to be there. */
+export const ANY_TEXT = /^[^]+$/;
+
+/**
+ * Throws `TxgateConfigError` unless every named value is a string matching its pattern: the one credential check
+ * of every client. The message names the options, never their values.
+ */
 export function requireCredentials(client: string, checks: Record<string, [unknown, RegExp]>): void {
   const bad = Object.entries(checks).filter(([, [value, pattern]]) => typeof value !== "string" || !pattern.test(value));
   if (bad.length) {
-    throw new TxgateConfigError(`${client}: ${bad.map(([name]) => name).join(", ")} missing or not usable in an HTTP header`);
+    throw new TxgateConfigError(`${client}: ${bad.map(([name]) => name).join(", ")} missing, or holding characters it cannot travel with`);
   }
 }
 

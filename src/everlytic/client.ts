@@ -1,20 +1,15 @@
-import { unreadableAttachment } from "../core/attachment.ts";
 import { basicAuthorization, HEADER_TEXT, requireCredentials } from "../core/credentials.ts";
-import { deliver, invalid } from "../core/deliver.ts";
-import { createVendorHttpClient, withHeader } from "../core/http-client.ts";
-import { resolveOptions, type CallOptions } from "../core/options.ts";
-import type { Outcome, ValidationIssue } from "../core/outcome.ts";
-import { withIdempotency } from "../core/idempotency.ts";
+import { withHeader } from "../core/http-client.ts";
+import type { CallOptions } from "../core/options.ts";
+import type { Outcome } from "../core/outcome.ts";
 import { Redactor } from "../core/redact.ts";
-import { responseBody } from "../core/response.ts";
-import { validateInput } from "../core/validation.ts";
 import type { TemplateMessage } from "../core/message.ts";
-import { templateMessageSender } from "../core/message-sender.ts";
+import { createTransport } from "../core/transport.ts";
 import type { paths } from "../../generated/everlytic.ts";
 import { EVERLYTIC_BASE_URL, type EverlyticOptions } from "./options.ts";
-import { toSendMailRequest, type SendMailRequest } from "./request.ts";
+import { toMailRequest } from "./request.ts";
 import { mapEverlyticResponse, type SendMailSuccess } from "./response.ts";
-import { EverlyticMessageSchema, recipientsOf, type EverlyticMessage } from "./schema.ts";
+import { EverlyticMessageSchema, type EverlyticMessage } from "./schema.ts";
 
 /** An Everlytic client; see `createEverlyticClient`. */
 export interface EverlyticClient {
@@ -45,35 +40,17 @@ export interface EverlyticClient {
  */
 export function createEverlyticClient(options: EverlyticOptions): EverlyticClient {
   requireCredentials("createEverlyticClient", { username: [options.username, HEADER_TEXT], apiKey: [options.apiKey, HEADER_TEXT] });
-  const common = { ...options, baseUrl: options.baseUrl ?? EVERLYTIC_BASE_URL };
-  const resolved = resolveOptions("everlytic", common);
   const basic = basicAuthorization(options.username, options.apiKey);
-  const redactor = new Redactor().add(...basic.secrets);
-  const http = createVendorHttpClient<paths>(common, withHeader("Authorization", basic.header));
-
-  // valibot's messages quote the input, and a key pasted into the wrong field must not come back.
-  const refuse = (issues: ValidationIssue[]) => invalid<SendMailSuccess>("everlytic", issues, redactor);
-
-  const client: Pick<EverlyticClient, "send"> = {
-    // An idempotency key is checked before anything else, so a replay neither validates nor sends again.
-    send: withIdempotency("everlytic", options.idempotencyLedger, async (message, call) => {
-      const parsed = validateInput(EverlyticMessageSchema, message);
-      if (!parsed.success) return refuse(parsed.issues);
-      let body: SendMailRequest;
-      try {
-        body = await toSendMailRequest(parsed.output);
-      } catch (error) {
-        // A Blob can fail to read (a File changed on disk): still an outcome, and still nothing sent.
-        return refuse([unreadableAttachment("attachments.data", error)]);
-      }
-      // Serialised once: a retry resends the same text instead of stringifying megabytes of base64 again.
-      const json = JSON.stringify(body);
-      const recipients = recipientsOf(parsed.output);
-      return deliver<SendMailSuccess>(resolved, redactor, call, async (signal) => {
-        const result = await http.POST("/transactional/email/v1/mail", { body, bodySerializer: () => json, parseAs: "text", signal });
-        return mapEverlyticResponse(result.response.status, responseBody(result), result.response.headers, recipients);
-      });
-    }),
-  };
-  return { ...client, sendMessage: templateMessageSender("everlytic", async () => (await import("./message-converter.ts")).toEverlyticMessage, client.send, redactor) };
+  return createTransport<paths, EverlyticMessage, EverlyticMessage, SendMailSuccess>({
+    vendor: "everlytic",
+    options: { ...options, baseUrl: options.baseUrl ?? EVERLYTIC_BASE_URL },
+    // valibot's messages quote the input, and a key pasted into the wrong field must not come back.
+    redactor: new Redactor().add(...basic.secrets),
+    authorization: withHeader("Authorization", basic.header),
+    schema: EverlyticMessageSchema,
+    buildRequest: toMailRequest,
+    attachmentsPath: "attachments.data",
+    mapResponse: mapEverlyticResponse,
+    loadConverter: async () => (await import("./message-converter.ts")).toEverlyticMessage,
+  });
 }

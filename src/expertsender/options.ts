@@ -26,6 +26,12 @@ export const EXPERTSENDER_HOSTS = [
 export type ExpertSenderHost = (typeof EXPERTSENDER_HOSTS)[number];
 
 /**
+ * What an API key may hold (the spec's ApiKey rule): no whitespace, no character XML cannot carry. A stray space or
+ * newline from configuration would only ever earn a 403.
+ */
+export const API_KEY_SYNTAX = /^[^\s\0-\x1F\uD800-\uDFFF\uFFFE\uFFFF]+$/u;
+
+/**
  * Options for `createExpertSenderClient`.
  *
  * @example

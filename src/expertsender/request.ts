@@ -6,7 +6,8 @@
 import { attachmentBase64 } from "../core/attachment.ts";
 import { bodyText, type Authorize } from "../core/http-client.ts";
 import { REDACTED } from "../core/redact.ts";
-import type { components } from "../../generated/expertsender.ts";
+import type { PostRequest } from "../core/transport.ts";
+import type { components, paths } from "../../generated/expertsender.ts";
 import { attachmentFileName, MIME_TYPE, propertyType, type ValidExpertSenderMessage } from "./schema.ts";
 
 export type SystemTransactionalRequest = components["schemas"]["SystemTransactionalRequest"];
@@ -24,6 +25,16 @@ export const XML_TEXT_ESCAPES: readonly { readonly regex: RegExp; readonly val: 
   { regex: /"/g, val: "&quot;" },
   { regex: /\r/g, val: "&#13;" },
 ];
+
+/** The `POST /v2/Api/SystemTransactionals/{id}` request for a validated message; its XML is written in the attempt. */
+export async function toSystemTransactionalRequest(message: ValidExpertSenderMessage): Promise<PostRequest<paths>> {
+  return {
+    path: "/v2/Api/SystemTransactionals/{id}",
+    params: { path: { id: message.transactionalId } },
+    body: await toApiRequest(message),
+    headers: { "Content-Type": "text/xml; charset=utf-8" },
+  };
+}
 
 /** The wire model of a validated message. `apiKey` is what goes in `<ApiKey>`: the placeholder, until `apiKeyAuthorizer`. */
 export async function toApiRequest(message: ValidExpertSenderMessage, apiKey = REDACTED): Promise<SystemTransactionalRequest> {

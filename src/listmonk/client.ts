@@ -1,17 +1,13 @@
 import { basicAuthorization, HEADER_TEXT, HEADER_TOKEN, requireCredentials } from "../core/credentials.ts";
-import { deliver, invalid } from "../core/deliver.ts";
-import { createVendorHttpClient, withHeader } from "../core/http-client.ts";
-import { resolveOptions, type CallOptions } from "../core/options.ts";
+import { withHeader } from "../core/http-client.ts";
+import type { CallOptions } from "../core/options.ts";
 import type { Outcome } from "../core/outcome.ts";
-import { withIdempotency } from "../core/idempotency.ts";
 import { Redactor } from "../core/redact.ts";
-import { responseBody } from "../core/response.ts";
-import { validateInput } from "../core/validation.ts";
 import type { TemplateMessage } from "../core/message.ts";
-import { templateMessageSender } from "../core/message-sender.ts";
+import { createTransport } from "../core/transport.ts";
 import type { paths } from "../../generated/listmonk.ts";
 import type { ListmonkOptions } from "./options.ts";
-import { toTxMessage, txBodySerializer } from "./request.ts";
+import { toTxRequest } from "./request.ts";
 import { mapListmonkResponse, type TxQueued } from "./response.ts";
 import { ListmonkMessageSchema, type ListmonkMessage } from "./schema.ts";
 
@@ -43,29 +39,16 @@ export function createListmonkClient(options: ListmonkOptions): ListmonkClient {
   // Basic credentials travel base64-encoded; the token scheme puts both values in the header as they are.
   const raw = options.authScheme === "token" ? HEADER_TOKEN : HEADER_TEXT;
   requireCredentials("createListmonkClient", { username: [username, raw], token: [token, raw] });
-  const resolved = resolveOptions("listmonk", options);
   const basic = basicAuthorization(username, token);
   const authorization = options.authScheme === "token" ? `token ${username}:${token}` : basic.header;
-  const redactor = new Redactor().add(...basic.secrets, authorization);
-  const http = createVendorHttpClient<paths>(options, withHeader("Authorization", authorization));
-
-  const client: Pick<ListmonkClient, "send"> = {
-    // An idempotency key is checked before anything else, so a replay neither validates nor sends again.
-    send: withIdempotency("listmonk", options.idempotencyLedger, async (message, call) => {
-      const parsed = validateInput(ListmonkMessageSchema, message);
-      if (!parsed.success) return invalid("listmonk", parsed.issues, redactor);
-      const body = toTxMessage(parsed.output);
-      const recipients = body.subscriber_emails ?? body.subscriber_ids?.map(String) ?? [String(body.subscriber_email ?? body.subscriber_id)];
-      return deliver<TxQueued>(resolved, redactor, call, async (signal) => {
-        const result = await http.POST("/api/tx", {
-          body,
-          bodySerializer: txBodySerializer(parsed.output.attachments),
-          parseAs: "text",
-          signal,
-        });
-        return mapListmonkResponse(result.response.status, responseBody(result), result.response.headers, recipients);
-      });
-    }),
-  };
-  return { ...client, sendMessage: templateMessageSender("listmonk", async () => (await import("./message-converter.ts")).toListmonkMessage, client.send, redactor) };
+  return createTransport<paths, ListmonkMessage, ListmonkMessage, TxQueued>({
+    vendor: "listmonk",
+    options,
+    redactor: new Redactor().add(...basic.secrets, authorization),
+    authorization: withHeader("Authorization", authorization),
+    schema: ListmonkMessageSchema,
+    buildRequest: toTxRequest,
+    mapResponse: mapListmonkResponse,
+    loadConverter: async () => (await import("./message-converter.ts")).toListmonkMessage,
+  });
 }

@@ -1,0 +1,158 @@
+/**
+ * The send steps every vendor shares, in one place: the idempotency key, guarded validation, building the
+ * request, `deliver` (pacing, timeouts, retries, redaction), mapping the answer, and `sendMessage` for the common
+ * message. A vendor client describes only what is true of it (see `VendorTransport`) and gets `send` and
+ * `sendMessage` back.
+ */
+import type * as v from "valibot";
+import { unreadableAttachment } from "./attachment.ts";
+import { aborted, deliver, invalid } from "./deliver.ts";
+import { createVendorHttpClient, type Authorize } from "./http-client.ts";
+import { withIdempotency } from "./idempotency.ts";
+import type { MessageConverter, TemplateMessage } from "./message.ts";
+import { templateMessageSender } from "./message-sender.ts";
+import { resolveOptions, type CallOptions, type CommonClientOptions, type ResolvedOptions } from "./options.ts";
+import type { Answer, Failure, Outcome, VendorName } from "./outcome.ts";
+import type { Redactor } from "./redact.ts";
+import { responseBody } from "./response.ts";
+import { validateInput } from "./validation.ts";
+
+/** Writes a request body: JSON text, XML text or multipart. */
+export type BodySerializer = (body: never) => string | FormData;
+
+/**
+ * One `POST` as a vendor's request builder describes it. `Paths` is the vendor's generated `paths`, so the
+ * path is checked against its spec.
+ */
+export interface PostRequest<Paths> {
+  readonly path: keyof Paths & string;
+  readonly params?: { readonly path?: Readonly<Record<string, string | number>> };
+  readonly body: unknown;
+  readonly bodySerializer?: BodySerializer;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** The addresses (or ids, as text) the request sends to, as the caller spelled them: for naming refused ones. */
+  readonly recipients?: readonly string[];
+}
+
+/** A credential for one send, from a `CredentialSource`. */
+export interface Credential {
+  readonly authorize: Authorize;
+  /** The vendor refused it: the next credential must be a new one. */
+  refuse(): void;
+}
+
+/**
+ * Credentials with a lifecycle (Act-On's OAuth tokens): one per send, and after an answer that says it was
+ * refused, one new credential and one more try; a second refusal is the answer.
+ */
+export interface CredentialSource {
+  /** A credential; a failure when none can be had (nothing sent); `undefined` when the caller aborted first. */
+  next(call: CallOptions | undefined): Promise<Credential | Failure | undefined>;
+  /** Whether `outcome` says the credential was refused, so a new one may help. */
+  refusedBy(outcome: Outcome<unknown>): boolean;
+}
+
+/**
+ * What a vendor client tells the transport: everything that is true of that vendor and nothing that is not.
+ *
+ * @example
+ * const { send, sendMessage } = createTransport<paths, ListmonkMessage, ListmonkMessage, TxQueued>({
+ *   vendor: "listmonk", options, redactor, authorization: withHeader("Authorization", header),
+ *   schema: ListmonkMessageSchema, buildRequest: toTxRequest, mapResponse: mapListmonkResponse,
+ *   loadConverter: async () => (await import("./message-converter.ts")).toListmonkMessage,
+ * });
+ */
+export interface VendorTransport<Paths, M, V, T> {
+  readonly vendor: VendorName;
+  /** The client's options (`baseUrl` resolved): fetch, middleware, timeouts, retries, pacer, ledger. */
+  readonly options: CommonClientOptions;
+  /** Holds every spelling of the vendor's secrets; whatever goes back to the caller passes through it. */
+  readonly redactor: Redactor;
+  /** How a request is authorised: one hook for every request, or a source of credentials with a lifecycle. */
+  readonly authorization: Authorize | CredentialSource;
+  /** Replaces the options' pacer (Act-On paces every client to its account's rate). */
+  readonly pace?: ResolvedOptions["pace"];
+  /** The vendor's native message schema: bad input never reaches the vendor. */
+  readonly schema: v.GenericSchema<unknown, V>;
+  /**
+   * The request for a valid message; may read the caller's attachments, so it may fail: that is an
+   * `attachment_readable` issue at `attachmentsPath`, and nothing is sent.
+   */
+  readonly buildRequest: (message: V) => PostRequest<Paths> | Promise<PostRequest<Paths>>;
+  /** Where a request that could not be built is blamed. */
+  readonly attachmentsPath?: string;
+  /** Loads the serializer of a vendor whose writer is split off (ExpertSender's XML), inside the attempt. */
+  readonly loadBodySerializer?: () => Promise<BodySerializer>;
+  /** One answer to an outcome: `body` is `responseBody`'s; `recipients` the request's. */
+  readonly mapResponse: (status: number, body: unknown, headers: Headers, recipients: readonly string[]) => Answer<T> | Promise<Answer<T>>;
+  /** Loads the converter from the common message, on the first `sendMessage`. */
+  readonly loadConverter: () => Promise<MessageConverter<M>>;
+}
+
+/** A vendor client's two sends. */
+export interface Transport<M, T> {
+  send(message: M, call?: CallOptions): Promise<Outcome<T>>;
+  sendMessage(message: TemplateMessage, call?: CallOptions): Promise<Outcome<T>>;
+}
+
+/**
+ * The vendor's `send` and `sendMessage`. Neither rejects: every way a send can end is an `Outcome`.
+ *
+ * @example
+ * export function createListmonkClient(options: ListmonkOptions): ListmonkClient {
+ *   return createTransport({ vendor: "listmonk", options, ... });
+ * }
+ */
+export function createTransport<Paths extends {}, M, V, T>(vendor: VendorTransport<Paths, M, V, T>): Transport<M, T> {
+  const { redactor, authorization } = vendor;
+  const resolved = resolveOptions(vendor.vendor, vendor.options);
+  const paced: ResolvedOptions = vendor.pace ? { ...resolved, pace: vendor.pace } : resolved;
+  const fixed = typeof authorization === "function";
+  // Credentials go on in the one hook of core/http-client.ts, after every middleware: hooks never see them.
+  const http = createVendorHttpClient<Record<string, unknown>>(vendor.options, fixed ? authorization : () => {});
+  const refuse = (issues: Parameters<typeof invalid>[1]) => invalid<T>(vendor.vendor, issues, redactor);
+
+  const attempt = (request: PostRequest<Paths>, authorize: Authorize | undefined) => async (signal: AbortSignal) => {
+    // Inside the attempt, so a writer that cannot load is an outcome like any other failure before sending.
+    const bodySerializer = vendor.loadBodySerializer ? await vendor.loadBodySerializer() : request.bodySerializer;
+    const client = authorize ? http.authorizedBy(authorize) : http;
+    const result = await (client.POST as (path: string, init: object) => Promise<{ data?: unknown; error?: unknown; response: Response }>)(request.path, {
+      params: request.params,
+      body: request.body,
+      bodySerializer,
+      headers: request.headers,
+      parseAs: "text",
+      signal,
+    });
+    return vendor.mapResponse(result.response.status, responseBody(result), result.response.headers, request.recipients ?? []);
+  };
+
+  const sendRequest = async (request: PostRequest<Paths>, call: CallOptions | undefined): Promise<Outcome<T>> => {
+    if (fixed) return deliver<T>(paced, redactor, call, attempt(request, undefined));
+    let attempts = 0;
+    for (let pass = 1; ; pass++) {
+      const credential = await authorization.next(call);
+      if (credential === undefined) return aborted(resolved, attempts);
+      if (!("authorize" in credential)) return { ...redactor.value(credential), attempts };
+      const outcome = await deliver<T>(paced, redactor, call, attempt(request, credential.authorize));
+      attempts += outcome.attempts;
+      if (pass > 1 || !authorization.refusedBy(outcome)) return { ...outcome, attempts };
+      credential.refuse();
+    }
+  };
+
+  // An idempotency key is checked before anything else, so a replay neither validates nor sends again.
+  const send = withIdempotency(vendor.vendor, vendor.options.idempotencyLedger, async (message: M, call?: CallOptions) => {
+    const parsed = validateInput(vendor.schema, message);
+    if (!parsed.success) return refuse(parsed.issues);
+    let request: PostRequest<Paths>;
+    try {
+      request = await vendor.buildRequest(parsed.output);
+    } catch (error) {
+      // A Blob can fail to read (a File changed on disk): still an outcome, and still nothing sent.
+      return refuse([unreadableAttachment(vendor.attachmentsPath ?? "", error)]);
+    }
+    return sendRequest(request, call);
+  });
+  return { send, sendMessage: templateMessageSender(vendor.vendor, vendor.loadConverter, send, redactor) };
+}
