@@ -10,6 +10,7 @@
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
@@ -91,6 +92,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     }
     const old = `${staging}-old`;
     await rename(outdir, old).catch(() => {});
+    await mkdir(dirname(outdir), { recursive: true });
     await rename(staging, outdir);
     await rm(old, { recursive: true, force: true });
   } catch (error) {
