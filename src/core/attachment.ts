@@ -4,7 +4,6 @@
  */
 import * as v from "valibot";
 import { bytesToBase64 } from "./base64.ts";
-import type { ValidationIssue } from "./outcome.ts";
 import { named } from "./validation.ts";
 
 /** What a caller can pass as an attachment's content. */
@@ -114,9 +113,4 @@ export async function attachmentBase64(attachment: Attachment): Promise<string> 
 /** Whether a value is usable attachment content (used by the valibot schemas). */
 export function isAttachmentContent(value: unknown): value is AttachmentContent {
   return value instanceof Uint8Array || value instanceof ArrayBuffer || (typeof Blob !== "undefined" && value instanceof Blob);
-}
-
-/** The issue for attachment content that failed to read (a `File` changed on disk): nothing was sent. */
-export function unreadableAttachment(path: string, error: unknown): ValidationIssue {
-  return { path, rule: "attachment_readable", message: `could not be read: ${String(error)}` };
 }

@@ -2,7 +2,7 @@
  * The send loop every vendor shares: per-attempt timeout, the caller's abort signal, retries with backoff,
  * turning thrown fetch errors into outcomes, and redacting whatever goes back to the caller.
  */
-import type { Answer, Failure, Outcome, ValidationIssue } from "./outcome.ts";
+import type { Answer, Failure, Outcome, ValidationIssue, VendorName } from "./outcome.ts";
 import type { CallOptions, LogEntry, ResolvedOptions } from "./options.ts";
 import { reachedFetch } from "./http-client.ts";
 import type { Redactor } from "./redact.ts";
@@ -202,6 +202,24 @@ export function invalid<T>(vendor: Outcome<T>["vendor"], issues: readonly Valida
     message: `Invalid input, nothing sent: ${detail}`,
   };
   return redactor ? redactor.value(outcome) : outcome;
+}
+
+/**
+ * A module a send loads on first use (a converter, the idempotency ledger, a body writer) could not load: a missing
+ * chunk, a lost connection. Nothing was sent, and trying again can work.
+ */
+export function notLoaded<T>(vendor: VendorName, what: string, error: unknown): Outcome<T> {
+  const name = error instanceof Error ? error.name : typeof error;
+  return {
+    ok: false,
+    kind: "network",
+    vendor,
+    message: `the ${vendor} ${what} could not be loaded (${name}); nothing was sent`,
+    cause: { name, message: `the ${what} could not be loaded` },
+    retryable: true,
+    delivery: "not_sent",
+    attempts: 0,
+  };
 }
 
 /**

@@ -11,9 +11,7 @@
  *
  * The ledger is pluggable: memory (one process) by default; the worker keeps its ledger in a Durable Object.
  */
-import { invalid } from "./deliver.ts";
 import type { Failure, Outcome, VendorName } from "./outcome.ts";
-import { readCallOptions } from "./validation.ts";
 
 /** 8 to 255 characters from a URL-safe, header-safe set: a UUID, a ULID or base64 all fit. */
 export const IDEMPOTENCY_KEY_SYNTAX = /^[A-Za-z0-9._:~+/=-]{8,255}$/;
@@ -220,35 +218,30 @@ export function idempotencyFailure(vendor: VendorName, claim: Exclude<Claim<unkn
 }
 
 /**
- * A client's `send` that honours `call.idempotencyKey` against `ledger` (the isolate's memory ledger when none
- * is given). Without a key, `send` runs as it is. Never rejects.
+ * A send under `key`: the key checked, the request (`vendor` and `message`) fingerprinted, and `send` run once per
+ * key and fingerprint against `ledger` (the isolate's memory ledger when none is given). Never rejects. The
+ * transport loads this module with the first keyed send.
  *
  * @example
- * return { send: withIdempotency("listmonk", options.idempotencyLedger, async (message, call) => { ... }) };
+ * if (call?.idempotencyKey !== undefined) return sendOncePerKey("listmonk", ledger, call.idempotencyKey, message, () => sendOnce(message, call));
  */
-export function withIdempotency<M, T, C extends { readonly idempotencyKey?: string }>(
+export async function sendOncePerKey<T>(
   vendor: VendorName,
   ledger: IdempotencyLedger | undefined,
-  send: (message: M, call?: C) => Promise<Outcome<T>>,
-): (message: M, call?: C) => Promise<Outcome<T>> {
-  return async (message, options) => {
-    // The options are read once, here, so a hostile options object is an outcome, never a rejected send.
-    const checked = readCallOptions(options);
-    if (!checked.success) return invalid<T>(vendor, checked.issues);
-    const call = checked.output as C | undefined;
-    const key = call?.idempotencyKey;
-    if (key === undefined) return send(message, call);
-    if (typeof key !== "string" || !IDEMPOTENCY_KEY_SYNTAX.test(key)) {
-      return invalidKey(vendor, "idempotencyKey must be 8 to 255 characters from A-Z a-z 0-9 . _ : ~ + / = -");
-    }
-    let fingerprint: string;
-    try {
-      fingerprint = await requestFingerprint({ vendor, message });
-    } catch {
-      return invalidKey(vendor, "the message cannot be fingerprinted for idempotency (it refers to itself)");
-    }
-    return idempotentSend(ledger ?? defaultLedger, key, fingerprint, vendor, () => send(message, call));
-  };
+  key: unknown,
+  message: unknown,
+  send: () => Promise<Outcome<T>>,
+): Promise<Outcome<T>> {
+  if (typeof key !== "string" || !IDEMPOTENCY_KEY_SYNTAX.test(key)) {
+    return invalidKey(vendor, "idempotencyKey must be 8 to 255 characters from A-Z a-z 0-9 . _ : ~ + / = -");
+  }
+  let fingerprint: string;
+  try {
+    fingerprint = await requestFingerprint({ vendor, message });
+  } catch {
+    return invalidKey(vendor, "the message cannot be fingerprinted for idempotency (it refers to itself)");
+  }
+  return idempotentSend(ledger ?? defaultLedger, key, fingerprint, vendor, send);
 }
 
 /**

@@ -2,7 +2,7 @@
  * A client's `sendMessage`: the common message converted by the vendor's converter, then sent by the native `send`.
  * Kept apart from core/message.ts so that a client holds only this, and loads the rest when first used.
  */
-import { invalid } from "./deliver.ts";
+import { invalid, notLoaded } from "./deliver.ts";
 import type { MessageConverter, TemplateMessage } from "./message.ts";
 import type { CallOptions } from "./options.ts";
 import type { Outcome, VendorName } from "./outcome.ts";
@@ -27,7 +27,7 @@ export function templateMessageSender<N, T>(
     try {
       convert = await loadConverter();
     } catch (error) {
-      return notLoaded(vendor, error);
+      return notLoaded(vendor, "message converter", error);
     }
     const converted = convert(message);
     if (!converted.success) return invalid(vendor, converted.issues, redactor);
@@ -44,19 +44,4 @@ function commonPath(path: string, origins: readonly (readonly [string, string])[
     if (path.startsWith(`${native}.`) || path.startsWith(`${native}[`)) return common + path.slice(native.length);
   }
   return path;
-}
-
-/** The converter's module could not load (a missing chunk, a lost connection): nothing was sent, and trying again can work. */
-function notLoaded<T>(vendor: VendorName, error: unknown): Outcome<T> {
-  const name = error instanceof Error ? error.name : typeof error;
-  return {
-    ok: false,
-    kind: "network",
-    vendor,
-    message: `the ${vendor} message converter could not be loaded (${name}); nothing was sent`,
-    cause: { name, message: "the message converter could not be loaded" },
-    retryable: true,
-    delivery: "not_sent",
-    attempts: 0,
-  };
 }

@@ -5,17 +5,15 @@
  * `sendMessage` back.
  */
 import type * as v from "valibot";
-import { unreadableAttachment } from "./attachment.ts";
-import { aborted, deliver, invalid } from "./deliver.ts";
+import { aborted, deliver, invalid, notLoaded } from "./deliver.ts";
 import { createVendorHttpClient, type Authorize } from "./http-client.ts";
-import { withIdempotency } from "./idempotency.ts";
 import type { MessageConverter, TemplateMessage } from "./message.ts";
 import { templateMessageSender } from "./message-sender.ts";
 import { resolveOptions, type CallOptions, type CommonClientOptions, type ResolvedOptions } from "./options.ts";
 import type { Answer, Failure, Outcome, VendorName } from "./outcome.ts";
 import type { Redactor } from "./redact.ts";
-import { responseBody } from "./response.ts";
-import { validateInput } from "./validation.ts";
+import { responseBody, type TextResult } from "./response.ts";
+import { readCallOptions, validateInput } from "./validation.ts";
 
 /** Writes a request body: JSON text, XML text or multipart. */
 export type BodySerializer = (body: never) => string | FormData;
@@ -104,45 +102,25 @@ export interface Transport<M, T> {
  * }
  */
 export function createTransport<Paths extends {}, M, V, T>(vendor: VendorTransport<Paths, M, V, T>): Transport<M, T> {
-  const { redactor, authorization } = vendor;
-  const resolved = resolveOptions(vendor.vendor, vendor.options);
+  const { redactor, authorization, options } = vendor;
+  const name = vendor.vendor;
+  const resolved = resolveOptions(name, options);
   const paced: ResolvedOptions = vendor.pace ? { ...resolved, pace: vendor.pace } : resolved;
-  const fixed = typeof authorization === "function";
-  // Credentials go on in the one hook of core/http-client.ts, after every middleware: hooks never see them.
-  const http = createVendorHttpClient<Record<string, unknown>>(vendor.options, fixed ? authorization : () => {});
-  const refuse = (issues: Parameters<typeof invalid>[1]) => invalid<T>(vendor.vendor, issues, redactor);
+  // One hook puts credentials on, after every middleware (core/http-client.ts): hooks never see them.
+  const http = createVendorHttpClient<Record<string, unknown>>(options, () => {});
+  const source: CredentialSource =
+    typeof authorization === "function" ? { next: async () => ({ authorize: authorization, refuse() {} }), refusedBy: () => false } : authorization;
+  const refuse = (issues: Parameters<typeof invalid>[1]) => invalid<T>(name, issues, redactor);
 
-  const attempt = (request: PostRequest<Paths>, authorize: Authorize | undefined) => async (signal: AbortSignal) => {
+  const attempt = (request: PostRequest<Paths>, authorize: Authorize) => async (signal: AbortSignal) => {
     // Inside the attempt, so a writer that cannot load is an outcome like any other failure before sending.
     const bodySerializer = vendor.loadBodySerializer ? await vendor.loadBodySerializer() : request.bodySerializer;
-    const client = authorize ? http.authorizedBy(authorize) : http;
-    const result = await (client.POST as (path: string, init: object) => Promise<{ data?: unknown; error?: unknown; response: Response }>)(request.path, {
-      params: request.params,
-      body: request.body,
-      bodySerializer,
-      headers: request.headers,
-      parseAs: "text",
-      signal,
-    });
+    const { POST } = http.authorizedBy(authorize) as { POST: (path: string, init: object) => Promise<TextResult> };
+    const result = await POST(request.path, { params: request.params, body: request.body, bodySerializer, headers: request.headers, parseAs: "text", signal });
     return vendor.mapResponse(result.response.status, responseBody(result), result.response.headers, request.recipients ?? []);
   };
 
-  const sendRequest = async (request: PostRequest<Paths>, call: CallOptions | undefined): Promise<Outcome<T>> => {
-    if (fixed) return deliver<T>(paced, redactor, call, attempt(request, undefined));
-    let attempts = 0;
-    for (let pass = 1; ; pass++) {
-      const credential = await authorization.next(call);
-      if (credential === undefined) return aborted(resolved, attempts);
-      if (!("authorize" in credential)) return { ...redactor.value(credential), attempts };
-      const outcome = await deliver<T>(paced, redactor, call, attempt(request, credential.authorize));
-      attempts += outcome.attempts;
-      if (pass > 1 || !authorization.refusedBy(outcome)) return { ...outcome, attempts };
-      credential.refuse();
-    }
-  };
-
-  // An idempotency key is checked before anything else, so a replay neither validates nor sends again.
-  const send = withIdempotency(vendor.vendor, vendor.options.idempotencyLedger, async (message: M, call?: CallOptions) => {
+  const sendOnce = async (message: M, call: CallOptions | undefined): Promise<Outcome<T>> => {
     const parsed = validateInput(vendor.schema, message);
     if (!parsed.success) return refuse(parsed.issues);
     let request: PostRequest<Paths>;
@@ -150,9 +128,36 @@ export function createTransport<Paths extends {}, M, V, T>(vendor: VendorTranspo
       request = await vendor.buildRequest(parsed.output);
     } catch (error) {
       // A Blob can fail to read (a File changed on disk): still an outcome, and still nothing sent.
-      return refuse([unreadableAttachment(vendor.attachmentsPath ?? "", error)]);
+      return refuse([{ path: vendor.attachmentsPath ?? "", rule: "attachment_readable", message: `could not be read: ${String(error)}` }]);
     }
-    return sendRequest(request, call);
-  });
-  return { send, sendMessage: templateMessageSender(vendor.vendor, vendor.loadConverter, send, redactor) };
+    let attempts = 0;
+    for (let pass = 1; ; pass++) {
+      const credential = await source.next(call);
+      if (credential === undefined) return aborted(resolved, attempts);
+      if (!("authorize" in credential)) return { ...redactor.value(credential), attempts };
+      const outcome = await deliver<T>(paced, redactor, call, attempt(request, credential.authorize));
+      attempts += outcome.attempts;
+      if (pass > 1 || !source.refusedBy(outcome)) return { ...outcome, attempts };
+      credential.refuse();
+    }
+  };
+
+  const send = async (message: M, options?: CallOptions): Promise<Outcome<T>> => {
+    // Read once, here, so a hostile options object is an outcome, never a rejected send.
+    const checked = readCallOptions(options);
+    if (!checked.success) return invalid<T>(name, checked.issues);
+    const call = checked.output;
+    const key = call?.idempotencyKey;
+    if (key === undefined) return sendOnce(message, call);
+    // The key is checked before anything else, so a replay neither validates nor sends again. The ledger's code
+    // loads with the first keyed send: a bundle whose sends carry no key does not hold it up front.
+    let ledger: typeof import("./idempotency.ts");
+    try {
+      ledger = await import("./idempotency.ts");
+    } catch (error) {
+      return notLoaded(name, "idempotency ledger", error);
+    }
+    return ledger.sendOncePerKey(name, vendor.options.idempotencyLedger, key, message, () => sendOnce(message, call));
+  };
+  return { send, sendMessage: templateMessageSender(name, vendor.loadConverter, send, redactor) };
 }
