@@ -4,7 +4,7 @@
  * error_description}`. Suppressed recipients come back as a list, in a 400 (nothing sent) or a 200.
  */
 import type { Answer, Outcome } from "../core/outcome.ts";
-import { defaultFailure, messageOf, type VendorSaid } from "../core/response.ts";
+import { asSentRecipients, defaultFailure, messageOf, recipientsRefused, type VendorSaid } from "../core/response.ts";
 import type { components } from "../../generated/acton.ts";
 
 /**
@@ -50,17 +50,10 @@ export function mapEteResponse(
     const sentToOthers = status === 200 && answer.success !== false && recipients.some((r) => !refused.has(r.toLowerCase()));
     const vendorMessage = messageOf(body);
     // As the caller spelled them, whatever case Act-On answers in.
-    const failedRecipients = suppressed.map((address) => recipients.find((r) => r.toLowerCase() === address.toLowerCase()) ?? address);
-    return {
-      status,
-      vendorMessage,
-      details: body,
-      kind: "rejected",
-      failedRecipients,
-      retryable: false,
-      delivery: sentToOthers ? "partial" : "not_sent",
-      message: `${status} ${vendorMessage ?? "suppressed"}: ${failedRecipients.join(", ")}${sentToOthers ? "; sent to the other recipients" : ""}`,
-    };
+    const failedRecipients = asSentRecipients(suppressed, recipients);
+    const others = sentToOthers ? "; sent to the other recipients" : "";
+    const message = `${status} ${vendorMessage ?? "suppressed"}: ${failedRecipients.join(", ")}${others}`;
+    return recipientsRefused(status, { vendorMessage, details: body }, failedRecipients, sentToOthers, message);
   }
   // 401 auth, 429 and 503 retryable, 500 (EmailServiceException) and other 5xx not retryable, 400s rejected.
   return defaultFailure(status, said(body), headers);

@@ -64,6 +64,27 @@ export function defaultFailure(status: number, said: VendorSaid, headers?: Heade
   return { ...base, kind: "rejected", retryable: false, delivery: "not_sent" };
 }
 
+/**
+ * A refusal of named recipients: `partial` when the request went to the others, else `not_sent`. Never retryable:
+ * the same recipients would be refused again.
+ */
+export function recipientsRefused(status: number, said: VendorSaid, failedRecipients: readonly string[], sentToOthers: boolean, message: string): Answer<never> {
+  return { status, ...said, kind: "rejected", failedRecipients, retryable: false, delivery: sentToOthers ? "partial" : "not_sent", message };
+}
+
+/**
+ * The recipients a vendor named, spelled as the caller sent them: vendors trim and lower-case an address before
+ * they look it up, and name it that way. Each recipient answers for one name, in order, so the same address sent
+ * twice in two spellings comes back as both; a name that matches no recipient stays as the vendor wrote it.
+ */
+export function asSentRecipients(named: readonly string[], recipients: readonly string[]): string[] {
+  const unclaimed = [...recipients];
+  return named.map((name) => {
+    const index = unclaimed.findIndex((recipient) => recipient.trim().toLowerCase() === name.trim().toLowerCase());
+    return index < 0 ? name : unclaimed.splice(index, 1)[0]!;
+  });
+}
+
 /** The `message` string of a JSON error body, or the start of a text body. */
 export function messageOf(body: unknown, field = "message"): string | undefined {
   if (typeof body === "string") return body.slice(0, 300);

@@ -73,14 +73,17 @@ function ruleName(issue: v.BaseIssue<unknown>): string {
   return issue.type;
 }
 
+/** One failure a cross-field rule finds: where (relative to the value checked) and what. */
+export interface RuleFailure {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
 /**
  * A named cross-field rule. `check` returns the failures it finds, each with the path (relative to the value
  * checked) and a message; the rule's name becomes every issue's `rule`.
  */
-export function rule<T>(
-  name: string,
-  check: (input: T) => readonly { path: readonly (string | number)[]; message: string }[],
-): v.RawCheckAction<T> {
+export function rule<T>(name: string, check: (input: T) => readonly RuleFailure[]): v.RawCheckAction<T> {
   const action = v.rawCheck<T>(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
     for (const failure of check(dataset.value)) {

@@ -6,7 +6,7 @@
 import * as v from "valibot";
 import { AttachmentName, isAttachmentContent, settleAttachmentName, type AttachmentContent } from "../core/attachment.ts";
 import { emailAddress } from "../core/formats.ts";
-import { named, noLineBreaks, plainObject, record, rule } from "../core/validation.ts";
+import { named, noLineBreaks, plainObject, record, rule, type RuleFailure } from "../core/validation.ts";
 
 /** `EmailAddress` is `format: email`, checked as core/formats.ts checks it. */
 export { EMAIL_ADDRESS } from "../core/formats.ts";
@@ -111,7 +111,6 @@ const fields = strict({
 });
 
 type Fields = v.InferOutput<typeof fields>;
-type Problem = { path: (string | number)[]; message: string };
 
 /** Every address the email goes to: one transaction (and one 200 id) each. */
 export function recipientsOf(message: Pick<Fields, "headers">): string[] {
@@ -123,7 +122,7 @@ export function recipientsOf(message: Pick<Fields, "headers">): string[] {
  * A published template supplies subject, sender and content; without one the request must. An empty template_id
  * is "empty" on the vendor page, so it counts as none (and fails its own min_length).
  */
-function requiredWithoutTemplate({ options, body, headers }: Fields): Problem[] {
+function requiredWithoutTemplate({ options, body, headers }: Fields): RuleFailure[] {
   if (options?.template_id) return [];
   const missing = "is required unless options.template_id is given";
   return [
@@ -137,7 +136,7 @@ function requiredWithoutTemplate({ options, body, headers }: Fields): Problem[] 
  * txgate's choice, not a documented vendor rule: Everlytic does not say which content it sends when both a
  * template and a body are given, so one of the two would be silently dropped. The caller picks instead.
  */
-function templateExcludesBody({ options, body }: Fields): Problem[] {
+function templateExcludesBody({ options, body }: Fields): RuleFailure[] {
   if (!options?.template_id) return [];
   return (["html", "text"] as const)
     .filter((key) => body?.[key] !== undefined)
@@ -145,7 +144,7 @@ function templateExcludesBody({ options, body }: Fields): Problem[] {
 }
 
 /** Tags for an address that gets no email, or two sets of tags for one address, are a mistake the vendor won't catch. */
-function uniqueFieldsAreRecipients(message: Fields): Problem[] {
+function uniqueFieldsAreRecipients(message: Fields): RuleFailure[] {
   const recipients = new Set(recipientsOf(message));
   const seen = new Set<string>();
   return (message.body?.personalisation_fields?.unique_fields ?? []).flatMap((entry, index) =>
@@ -160,7 +159,7 @@ function uniqueFieldsAreRecipients(message: Fields): Problem[] {
 }
 
 /** "A matching ID must be found in the HTML"; a stored template's HTML cannot be checked here. */
-function contentIdsInHtml({ options, body, attachments }: Fields): Problem[] {
+function contentIdsInHtml({ options, body, attachments }: Fields): RuleFailure[] {
   if (options?.template_id) return [];
   const html = body?.html ?? "";
   return (attachments?.data ?? []).flatMap((file, index) =>

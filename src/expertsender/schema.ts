@@ -5,7 +5,7 @@
 import * as v from "valibot";
 import { AttachmentName, isAttachmentContent, settleAttachmentName, type AttachmentContent } from "../core/attachment.ts";
 import { emailAddress, ipAddress } from "../core/formats.ts";
-import { named, noLineBreaks, rule } from "../core/validation.ts";
+import { named, noLineBreaks, rule, type RuleFailure } from "../core/validation.ts";
 
 /**
  * XML 1.0 has no way to carry these, not even as character references: C0 controls other than tab, LF and CR,
@@ -111,7 +111,6 @@ const Attachment = v.pipe(
 );
 
 type AttachmentInput = v.InferOutput<typeof Attachment>;
-type Problem = { path: (string | number)[]; message: string };
 
 function byteSize(content: AttachmentContent): number {
   return content instanceof Blob ? content.size : content.byteLength;
@@ -122,14 +121,14 @@ export function attachmentFileName(attachment: AttachmentInput): string | undefi
   return attachment.FileName;
 }
 
-function attachmentNameProblems(attachments: AttachmentInput[]): Problem[] {
+function attachmentNameProblems(attachments: AttachmentInput[]): RuleFailure[] {
   return attachments.flatMap((attachment, index) =>
     attachment.FileName ? [] : [{ path: [index, "FileName"], message: "an attachment needs a FileName (or a File with a name)" }],
   );
 }
 
 /** The items whose key an earlier item already has (items without a key are another rule's business). */
-function duplicates<T>(items: readonly T[], key: (item: T) => string | undefined, field: string, what: string): Problem[] {
+function duplicates<T>(items: readonly T[], key: (item: T) => string | undefined, field: string, what: string): RuleFailure[] {
   const seen = new Set<string>();
   return items.flatMap((item, index) => {
     const value = key(item);

@@ -3,7 +3,7 @@
  * recipients that are not subscribers in a 400 after queuing the others.
  */
 import type { Answer } from "../core/outcome.ts";
-import { defaultFailure, messageOf } from "../core/response.ts";
+import { asSentRecipients, defaultFailure, messageOf, recipientsRefused } from "../core/response.ts";
 import type { components } from "../../generated/listmonk.ts";
 
 export type TxQueued = components["schemas"]["TxQueued"];
@@ -28,34 +28,14 @@ export function mapListmonkResponse(
   }
   const vendorMessage = messageOf(body);
   const named = status === 400 ? [...(vendorMessage ?? "").matchAll(NOT_FOUND)].map(([, id, email]) => email || id!) : [];
-  const failedRecipients = asSent(named, recipients);
+  const failedRecipients = asSentRecipients(named, recipients);
   if (failedRecipients.length) {
     const queued = recipients.length - failedRecipients.length;
-    return {
-      status,
-      vendorMessage,
-      details: body,
-      kind: "rejected",
-      failedRecipients,
-      retryable: false,
-      delivery: queued > 0 ? "partial" : "not_sent",
-      message: `${status} not found: ${failedRecipients.join(", ")}${queued > 0 ? `; the other ${queued} recipient(s) were queued` : ""}`,
-    };
+    const others = queued > 0 ? `; the other ${queued} recipient(s) were queued` : "";
+    return recipientsRefused(status, { vendorMessage, details: body }, failedRecipients, queued > 0, `${status} not found: ${failedRecipients.join(", ")}${others}`);
   }
   // listmonk queues recipient by recipient, so a 500 may come after some were queued: the default
   // classification (5xx other than 503 = delivery unknown) already says so.
   return defaultFailure(status, { vendorMessage, details: body }, headers);
 }
 
-/**
- * The recipients listmonk named, spelled as the caller sent them: listmonk trims and lower-cases an address
- * before it looks it up, and names it that way. Each recipient answers for one name, in order, so the same
- * address sent twice in two spellings comes back as both.
- */
-function asSent(named: readonly string[], recipients: readonly string[]): string[] {
-  const unclaimed = [...recipients];
-  return named.map((name) => {
-    const index = unclaimed.findIndex((recipient) => recipient.trim().toLowerCase() === name.toLowerCase());
-    return index < 0 ? name : unclaimed.splice(index, 1)[0]!;
-  });
-}

@@ -4,7 +4,7 @@
 import * as v from "valibot";
 import { AttachmentName, isAttachmentContent, PartContentType, settleAttachmentName } from "../core/attachment.ts";
 import { emailAddress } from "../core/formats.ts";
-import { jsonValue, named, noLineBreaks, plainObject, record, rule } from "../core/validation.ts";
+import { jsonValue, named, noLineBreaks, plainObject, record, rule, type RuleFailure } from "../core/validation.ts";
 
 /**
  * The spec's `Email`: `format: email` and at most 254 characters. `format: email` already refuses what the spec's
@@ -44,11 +44,10 @@ const fields = v.strictObject({
 });
 
 type Fields = v.InferOutput<typeof fields>;
-type Problem = { path: (string | number)[]; message: string };
 
 /** The recipient rules of listmonk's three subscriber modes. */
-function recipientProblems(message: Fields): Problem[] {
-  const problems: Problem[] = [];
+function recipientProblems(message: Fields): RuleFailure[] {
+  const problems: RuleFailure[] = [];
   if (message.subscriber_email !== undefined && message.subscriber_emails !== undefined) {
     problems.push({ path: ["subscriber_email"], message: "send subscriber_email or subscriber_emails, not both" });
   }
@@ -74,7 +73,7 @@ function recipientProblems(message: Fields): Problem[] {
   return problems;
 }
 
-function attachmentProblems(message: Fields): Problem[] {
+function attachmentProblems(message: Fields): RuleFailure[] {
   // settleAttachmentName has put a File's own name into filename.
   return (message.attachments ?? []).flatMap((attachment, index) => {
     return attachment.filename
