@@ -7,19 +7,7 @@ import type { VendorCapabilities } from "../core/capabilities.ts";
  * No attachments.
  */
 export const actOnCapabilities: VendorCapabilities = {
-  vendor: "acton",
-  template: "string",
-  to: { max: 1, names: false },
-  cc: { max: 5, names: false },
-  bcc: { max: 0, names: false },
-  from: { max: 1, names: true },
-  replyTo: { max: 1, names: false },
-  subject: true,
-  data: "text",
-  attachments: false,
-  attachmentContentType: false,
-  tags: 1,
-  externalId: true,
-  transactional: "stated",
-  tracking: true,
+  vendor: "acton", template: "string", subject: true, data: "text", tags: 1, externalId: true, transactional: "stated", tracking: true,
+  to: { max: 1, names: false }, cc: { max: 5, names: false }, bcc: { max: 0, names: false }, from: { max: 1, names: true }, replyTo: { max: 1, names: false },
+  attachments: false, attachmentContentType: false,
 };

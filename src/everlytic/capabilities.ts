@@ -7,19 +7,7 @@ import type { VendorCapabilities } from "../core/capabilities.ts";
  * externalId; the API is transactional only.
  */
 export const everlyticCapabilities: VendorCapabilities = {
-  vendor: "everlytic",
-  template: "string",
-  to: { max: Infinity, names: true },
-  cc: { max: Infinity, names: true },
-  bcc: { max: Infinity, names: true },
-  from: { max: 1, names: true },
-  replyTo: { max: 1, names: true },
-  subject: true,
-  data: "text",
-  attachments: true,
-  attachmentContentType: false,
-  tags: 0,
-  externalId: false,
-  transactional: "always",
-  tracking: true,
+  vendor: "everlytic", template: "string", subject: true, data: "text", tags: 0, externalId: false, transactional: "always", tracking: true,
+  to: { max: Infinity, names: true }, cc: { max: Infinity, names: true }, bcc: { max: Infinity, names: true }, from: { max: 1, names: true }, replyTo: { max: 1, names: true },
+  attachments: true, attachmentContentType: false,
 };

@@ -39,18 +39,9 @@ export const toEverlyticMessage = messageConverter<EverlyticMessage>(everlyticCa
 });
 
 const EVERLYTIC_ORIGINS = [
-  ["options.template_id", "template"],
-  ["headers.to", "to"],
-  ["headers.cc", "cc"],
-  ["headers.bcc", "bcc"],
-  ["headers.from.email", "from"],
-  ["headers.from.name", "from.name"],
-  ["headers.from", "from"],
-  ["headers.reply_to.email", "replyTo"],
-  ["headers.reply_to", "replyTo"],
-  ["headers.subject", "subject"],
-  ["body.personalisation_fields.common_fields", "data"],
-  ["options.track_opens", "tracking.opens"],
-  ["options.track_links", "tracking.clicks"],
-  ["attachments.data", "attachments"],
+  ["options.template_id", "template"], ["options.track_opens", "tracking.opens"], ["options.track_links", "tracking.clicks"],
+  ["headers.to", "to"], ["headers.cc", "cc"], ["headers.bcc", "bcc"], ["headers.subject", "subject"],
+  ["headers.from.email", "from"], ["headers.from.name", "from.name"], ["headers.from", "from"],
+  ["headers.reply_to.email", "replyTo"], ["headers.reply_to", "replyTo"],
+  ["body.personalisation_fields.common_fields", "data"], ["attachments.data", "attachments"],
 ] as const;

@@ -7,19 +7,7 @@ import type { VendorCapabilities } from "../core/capabilities.ts";
  * transactional message set up in ExpertSender; no cc, tags or externalId; the API is transactional only.
  */
 export const expertSenderCapabilities: VendorCapabilities = {
-  vendor: "expertsender",
-  template: "number",
-  to: { max: 1, names: false },
-  cc: { max: 0, names: false },
-  bcc: { max: Infinity, names: false },
-  from: { max: 0, names: false },
-  replyTo: { max: 0, names: false },
-  subject: false,
-  data: "text",
-  attachments: true,
-  attachmentContentType: true,
-  tags: 0,
-  externalId: false,
-  transactional: "always",
-  tracking: false,
+  vendor: "expertsender", template: "number", subject: false, data: "text", tags: 0, externalId: false, transactional: "always", tracking: false,
+  to: { max: 1, names: false }, cc: { max: 0, names: false }, bcc: { max: Infinity, names: false }, from: { max: 0, names: false }, replyTo: { max: 0, names: false },
+  attachments: true, attachmentContentType: true,
 };

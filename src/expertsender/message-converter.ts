@@ -29,9 +29,7 @@ export const toExpertSenderMessage = messageConverter<ExpertSenderMessage>(exper
 });
 
 const EXPERTSENDER_ORIGINS = [
-  ["transactionalId", "template"],
-  ["Receiver.Email", "to"],
-  ["Receiver.Bcc", "bcc"],
-  ["Snippets", "data"],
+  ["transactionalId", "template"], ["Snippets", "data"],
+  ["Receiver.Email", "to"], ["Receiver.Bcc", "bcc"],
   ["Attachments", "attachments"],
 ] as const;

@@ -7,19 +7,7 @@ import type { VendorCapabilities } from "../core/capabilities.ts";
  * externalId or tracking per message; every `/api/tx` message is transactional.
  */
 export const listmonkCapabilities: VendorCapabilities = {
-  vendor: "listmonk",
-  template: "number",
-  to: { max: Infinity, names: false },
-  cc: { max: 0, names: false },
-  bcc: { max: 0, names: false },
-  from: { max: 1, names: false },
-  replyTo: { max: 1, names: false },
-  subject: true,
-  data: "json",
-  attachments: true,
-  attachmentContentType: true,
-  tags: 0,
-  externalId: false,
-  transactional: "always",
-  tracking: false,
+  vendor: "listmonk", template: "number", subject: true, data: "json", tags: 0, externalId: false, transactional: "always", tracking: false,
+  to: { max: Infinity, names: false }, cc: { max: 0, names: false }, bcc: { max: 0, names: false }, from: { max: 1, names: false }, replyTo: { max: 1, names: false },
+  attachments: true, attachmentContentType: true,
 };

@@ -24,11 +24,7 @@ export const toListmonkMessage = messageConverter<ListmonkMessage>(listmonkCapab
 });
 
 const LISTMONK_ORIGINS = [
-  ["template_id", "template"],
-  ["subscriber_emails", "to"],
-  ["from_email", "from"],
-  ["headers.0", "replyTo"],
-  ["data", "data"],
+  ["template_id", "template"], ["subject", "subject"], ["data", "data"],
+  ["subscriber_emails", "to"], ["from_email", "from"], ["headers.0", "replyTo"],
   ["attachments", "attachments"],
-  ["subject", "subject"],
 ] as const;
