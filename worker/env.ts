@@ -3,6 +3,7 @@
  * only from here (`wrangler secret put` in a deployment, `.dev.vars` locally); nothing else reads `env`.
  */
 import { Redactor } from "../src/core/redact.ts";
+import { VENDOR_NAMES } from "../src/core/vendors.ts";
 import type { VendorName } from "../src/core/public.ts";
 import type { VendorAccount } from "./durable/account.ts";
 import { CALLER_KEY_SYNTAX } from "./gates/caller-key.ts";
@@ -134,7 +135,7 @@ export interface Config {
 }
 
 export const TURNSTILE_SITEVERIFY_URL = "https://challenges.cloudflare.com/turnstile/v0/siteverify";
-const VENDORS: readonly VendorName[] = ["listmonk", "acton", "everlytic", "expertsender"];
+const VENDORS: readonly VendorName[] = VENDOR_NAMES;
 const parsed = new WeakMap<Env, Config>();
 
 /**

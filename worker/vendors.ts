@@ -21,7 +21,8 @@ export interface VendorClient {
   send(message: unknown, call?: CallOptions): Promise<Outcome<unknown>>;
 }
 
-export const VENDOR_NAMES: readonly VendorName[] = ["listmonk", "acton", "everlytic", "expertsender"];
+/** The registry's list and check (src/core/vendors.ts), re-exported for the worker's modules. */
+export { isVendorName, VENDOR_NAMES } from "../src/core/vendors.ts";
 
 const sandboxSettings: Required<VendorSettings> = {
   listmonk: { baseUrl: SANDBOX_BASE_URL, ...LISTMONK_SANDBOX },
@@ -90,14 +91,4 @@ function actOnAccount(config: Config, acton: NonNullable<VendorSettings["acton"]
     ...paced(config, "acton", accountKey),
     tokenPacer: accountPacer(account, { limit: ACTON_TOKEN_CALLS_PER_SECOND }),
   };
-}
-
-/**
- * Whether `name` is a vendor txgate knows.
- *
- * @example
- * if (!isVendorName(params.vendor)) throw new Refusal("not_found", "no such vendor");
- */
-export function isVendorName(name: string): name is VendorName {
-  return (VENDOR_NAMES as readonly string[]).includes(name);
 }
