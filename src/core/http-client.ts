@@ -57,7 +57,7 @@ class PendingRequest implements OutgoingRequest {
   readonly headers: Headers;
   body: BodyInit | null | undefined;
   readonly signal: AbortSignal | null | undefined;
-  readonly redirect: RequestRedirect | undefined;
+  readonly redirect: RequestInit["redirect"];
 
   constructor(url: string, init: RequestInit & { headers: Headers }) {
     this.url = url;
