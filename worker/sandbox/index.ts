@@ -4,6 +4,7 @@
  * `/sandbox/<vendor>/…` so they can be called over HTTP (the load benchmark's baseline).
  */
 import type { VendorName } from "../../src/core/public.ts";
+import { VENDOR_NAMES } from "../../src/core/vendors.ts";
 import { withForcedFailures } from "../delivery/sandbox-delivery.ts";
 import { actonSandbox } from "./acton.ts";
 import { everlyticSandbox } from "./everlytic.ts";
@@ -15,14 +16,19 @@ import { outbox } from "./outbox.ts";
 /** Where the sandbox clients send: any origin works, since the request never leaves the isolate. */
 export const SANDBOX_BASE_URL = "https://sandbox.txgate.invalid";
 
-/** The sandbox vendors of this isolate, sharing its outbox. */
-export const sandboxVendors: Record<VendorName, SandboxVendor> = {
-  // Each behind the switch that can make it answer 429, 500 or 503 (POST /sandbox/failures).
-  listmonk: withForcedFailures("listmonk", listmonkSandbox(outbox)),
-  acton: withForcedFailures("acton", actonSandbox(outbox)),
-  everlytic: withForcedFailures("everlytic", everlyticSandbox(outbox)),
-  expertsender: withForcedFailures("expertsender", expertsenderSandbox(outbox)),
+/** Each vendor's fake; typed by the registry's names, so a vendor added there without a fake does not compile. */
+const fakes: Record<VendorName, (box: typeof outbox) => SandboxVendor> = {
+  listmonk: listmonkSandbox,
+  acton: actonSandbox,
+  everlytic: everlyticSandbox,
+  expertsender: expertsenderSandbox,
 };
+
+/** The sandbox vendors of this isolate, sharing its outbox. */
+export const sandboxVendors = Object.fromEntries(
+  // Each behind the switch that can make it answer 429, 500 or 503 (POST /sandbox/failures).
+  VENDOR_NAMES.map((vendor) => [vendor, withForcedFailures(vendor, fakes[vendor](outbox))]),
+) as Record<VendorName, SandboxVendor>;
 
 /**
  * Serves `/sandbox/<vendor>/<vendor path>` with that vendor's sandbox, as if `<vendor path>` had been
