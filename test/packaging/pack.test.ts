@@ -17,6 +17,7 @@ import { EXPERTSENDER_API_KEY } from "../expertsender/double.js";
 import { LISTMONK_TOKEN } from "../listmonk/double.js";
 // @ts-expect-error: a plain .mjs build script, without declarations
 import { bundle } from "../../scripts/build.mjs";
+import { VENDOR_NAMES } from "../../src/core/vendors.ts";
 
 /**
  * Every module the published entries reach, with what each imports, as esbuild parses them (bundling from dist/
@@ -63,7 +64,7 @@ describe("the package", () => {
 
   it("ships the JavaScript and the declarations of every entry", () => {
     const entries = Object.entries(pkg.exports as Record<string, { types: string; default: string }>);
-    expect(entries.map(([name]) => name)).toEqual(expect.arrayContaining(["./listmonk", "./acton", "./everlytic", "./expertsender"]));
+    expect(entries.map(([name]) => name)).toEqual(expect.arrayContaining(VENDOR_NAMES.map((vendor) => `./${vendor}`)));
     for (const [, target] of entries) {
       expect(files).toContain(target.default.replace(/^\.\//, ""));
       expect(files).toContain(target.types.replace(/^\.\//, ""));
@@ -92,7 +93,7 @@ describe("the package", () => {
   });
 
   it("ships the generated types the declarations import, and the specs they come from", () => {
-    for (const vendor of ["listmonk", "acton", "everlytic", "expertsender"]) {
+    for (const vendor of VENDOR_NAMES) {
       expect(files).toContain(`dist/generated/${vendor}.d.ts`);
       expect(files).toContain(`specs/${vendor}.yaml`);
     }

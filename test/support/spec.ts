@@ -6,8 +6,9 @@ import { readFileSync } from "node:fs";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { parse } from "yaml";
+import type { VendorName } from "../../src/core/outcome.ts";
 
-export type SpecVendor = "listmonk" | "acton" | "everlytic" | "expertsender";
+export type SpecVendor = VendorName;
 
 const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
 (addFormats as unknown as (ajv: Ajv2020) => void)(ajv);

@@ -4,6 +4,7 @@
  * the suite (see secret-scan.ts). No vendor credentials here: the suite runs in sandbox mode, and the live-mode
  * tests add vendor secrets per request (see `LIVE_VENDOR_SECRETS`).
  */
+import { VENDOR_NAMES } from "../../../src/core/vendors.ts";
 
 export const ORIGIN = "https://shop.example";
 export const OTHER_ALLOWED_ORIGIN = "https://www.shop.example";
@@ -18,8 +19,8 @@ export const CALLER_KEY_NEWSLETTER = "ck_newsletter_2d7f9a1c3e5b47d8a6c0e2f4b8d1
 export const TURNSTILE_SECRET = "0x4AAAAAAAtest_turnstile_secret_8c2e5f1a";
 
 export const CALLER_KEYS = [
-  { id: "billing", key: CALLER_KEY_BILLING, vendors: ["listmonk", "acton", "everlytic", "expertsender"] },
-  { id: "billing-next", key: CALLER_KEY_BILLING_NEXT, vendors: ["listmonk", "acton", "everlytic", "expertsender"] },
+  { id: "billing", key: CALLER_KEY_BILLING, vendors: [...VENDOR_NAMES] },
+  { id: "billing-next", key: CALLER_KEY_BILLING_NEXT, vendors: [...VENDOR_NAMES] },
   { id: "newsletter", key: CALLER_KEY_NEWSLETTER, vendors: ["listmonk"] },
 ];
 
