@@ -1,8 +1,8 @@
 // Cold import: the wall time of a fresh `node` that imports an entry, as a ratio to a fresh `node` that imports
 // nothing, both as ES modules. Each entry's processes alternate with bare ones, so a busy moment on a shared
 // machine lands on both; the ratio is of the medians. Plain Node only (no hyperfine), so CI and any clone can
-// run it. txgate's entries are imported as published (dist/, built by `npm run build`), libraries from
-// node_modules, as a Node user gets them.
+// run it. txgate's entries are imported as published (dist/, the bundles `npm run build` writes), as a Node user
+// gets them.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -49,6 +49,7 @@ export function defaultTargets() {
     everlytic: entry("everlytic"),
     expertsender: entry("expertsender"),
     browser: entry("browser"),
+    catalogue: entry("catalogue"),
   };
 }
 

@@ -15,17 +15,32 @@ const node = (script, env = {}) =>
   execFileSync(process.execPath, [fileURLToPath(new URL(script, import.meta.url))], { cwd: root, encoding: "utf8", env: { ...process.env, ...env } });
 
 const log = (text) => process.stderr.write(`${text}\n`);
+log("bench: building dist/ (npm run build), and the two layouts it is compared with…");
+execFileSync(process.execPath, [fileURLToPath(new URL("../scripts/build.mjs", import.meta.url))], { cwd: root, stdio: "ignore" });
+// For comparison only: the same entries with the libraries left as imports, and as tsc emitted them (one file per
+// module, as txgate published before 2026-11-30).
+execFileSync(process.execPath, [fileURLToPath(new URL("../scripts/build.mjs", import.meta.url)), "--outdir", "bench/results/external", "--external"], { cwd: root, stdio: "ignore" });
+try {
+  execFileSync(
+    process.execPath,
+    [fileURLToPath(new URL("../node_modules/typescript/bin/tsc", import.meta.url)), "-p", "tsconfig.build.json", "--emitDeclarationOnly", "false", "--declaration", "false", "--outDir", "bench/results/tsc"],
+    { cwd: root, stdio: "ignore" },
+  );
+} catch {
+  // tsc still writes its files when it reports type errors.
+}
 log("bench: entry sizes…");
 const sizes = Object.fromEntries((await measureSizes()).map((row) => [row.entry, row]));
 log(`bench: CPU per send (${ROUNDS} rounds × 4 vendors, fresh processes)…`);
 const cpu = await measureSendCpu();
-log("bench: cold import (building dist first)…");
-try {
-  execFileSync(process.execPath, [fileURLToPath(new URL("../node_modules/typescript/bin/tsc", import.meta.url)), "-p", "tsconfig.build.json"], { cwd: root, stdio: "ignore" });
-} catch {
-  // tsc still writes dist/ when it reports type errors; the import measured is the file it wrote.
-}
-const cold = measureColdImport(defaultTargets());
+log("bench: cold import…");
+const layout = (dir, name) => new URL(`results/${dir}/src/${name}/index.js`, import.meta.url).href;
+const cold = measureColdImport({
+  ...defaultTargets(),
+  "listmonk, libraries external": layout("external", "listmonk"),
+  "listmonk, tsc's one file per module": layout("tsc", "listmonk"),
+  "expertsender, libraries external": layout("external", "expertsender"),
+});
 log("bench: the worker, one request at a time and under load…");
 let worker;
 try {
@@ -60,6 +75,7 @@ const rows = [
     ];
   }),
   ["txgate/browser", "—", `${bytes(sizes.browser.gzip)} B ${within(sizes.browser.gzip <= sizes.browser.budget)} ≤ ${bytes(sizes.browser.budget)}`, `${x(cold.browser.ratio)} ${within(cold.browser.ratio <= goals.coldImport)}`, ""],
+  ["txgate/catalogue", "—", `${bytes(sizes.catalogue.gzip)} B ${within(sizes.catalogue.gzip <= sizes.catalogue.budget)} ≤ ${bytes(sizes.catalogue.budget)}`, `${x(cold.catalogue.ratio)} ${within(cold.catalogue.ratio <= goals.coldImport)}`, ""],
   [
     "the worker (listmonk route)",
     "—",
@@ -85,8 +101,20 @@ for (const row of rows) console.log(`| ${row.join(" | ")} |`);
 console.log(
   `\nCPU: median (lowest–highest) of ${ROUNDS} rounds, each a fresh process per vendor sending the same request ${SENDS} times after ${WARMUP} warm-up ` +
     `to a mock vendor on 127.0.0.1 (plain fetch: median ${vendorNames.map((name) => `${name} ${Math.round(cpu[name].plainFetchMicros)} µs`).join(", ")}). ` +
-    `Sizes: esbuild, minified ESM, browser/workerd conditions, gzip -9. Cold import: median of fresh processes importing the built entry, against bare ones.`,
+    `Sizes: the published entry (dist/) bundled by esbuild, minified ESM, browser/workerd conditions, gzip -9. Cold import: median of fresh processes importing the published entry, against bare ones.`,
 );
+console.log(
+  `Cold import of other layouts, same run (× bare node): ${["listmonk, libraries external", "listmonk, tsc's one file per module", "expertsender, libraries external"].map((name) => `${name} ${x(cold[name].ratio)}`).join("; ")}.`,
+);
+console.log("\nWhere each entry's up-front gzip bytes go (shares of the minified bytes, from esbuild's metafile):");
+for (const name of vendorNames) {
+  const { libraries, txgate, txgateModules } = sizes[name].breakdown;
+  const top = txgateModules.slice(0, 6).map(([path, n]) => `${path.replace(/^src\//, "")} ${bytes(n)}`).join(", ");
+  console.log(
+    `- ${name}: ${Object.entries(libraries).map(([library, n]) => `${library} ${bytes(n)} B`).join(", ")}, txgate ${bytes(txgate)} B (largest: ${top}); ` +
+      `txgate alone with the libraries left out: ${bytes(sizes[name].ownGzip)} B`,
+  );
+}
 
 try {
   const pacing = JSON.parse(

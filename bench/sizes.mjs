@@ -1,9 +1,13 @@
-// Gzip size of each public entry point, bundled as a user's bundler would for a Worker or a browser: esbuild,
-// minified ESM, browser/workerd conditions, gzip -9. Code loaded by a dynamic import (ExpertSender's XML reader
-// and writer, MD5) is split off with esbuild's code splitting: "up front" is the entry and the chunks it imports
-// statically, gzipped together; "whole" is every chunk, as a bundler that does not split (wrangler) ships it.
-// Also measured the same way: a minimal Worker that sends with plain fetch, and one with openapi-fetch alone.
+// Gzip size of each public entry point as published (dist/, built by `npm run build`), bundled again as a user's
+// bundler would for a Worker or a browser: esbuild, minified ESM, browser/workerd conditions, gzip -9. Code loaded
+// by a dynamic import (ExpertSender's XML reader and writer, MD5, the message converters) is split off with
+// esbuild's code splitting: "up front" is the entry and the chunks it imports statically, gzipped together;
+// "whole" is every chunk, as a bundler that does not split (wrangler) ships it. Also measured the same way: a
+// minimal Worker that sends with plain fetch, and one with openapi-fetch alone. `breakdown` says where an entry's
+// up-front bytes come from (each library, and txgate's own modules), from esbuild's metafile of the same build
+// made from the TypeScript source.
 import { build } from "esbuild";
+import { execFileSync } from "node:child_process";
 import { gzipSync } from "node:zlib";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
@@ -45,14 +49,38 @@ async function measure(options) {
   };
   visit(entryName);
   const gzipOf = (names) => gzipSync(Buffer.concat(names.map((name) => files.get(pathOf(name)))), { level: 9 }).length;
-  const byLibrary = {};
+  // Minified bytes up front per library, and per txgate module ("txgate:src/core/validation.ts").
+  const byInput = {};
   for (const name of upFront) {
     for (const [path, { bytesInOutput }] of Object.entries(outputs[name].inputs)) {
-      const library = path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? "txgate";
-      byLibrary[library] = (byLibrary[library] ?? 0) + bytesInOutput;
+      const library = path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? `txgate:${path}`;
+      byInput[library] = (byInput[library] ?? 0) + bytesInOutput;
     }
   }
-  return { gzip: gzipOf(upFront), wholeGzip: gzipOf(Object.keys(outputs)), byLibrary };
+  return { gzip: gzipOf(upFront), wholeGzip: gzipOf(Object.keys(outputs)), byInput };
+}
+
+/**
+ * Where the up-front gzip bytes go: each library's and each txgate module's share of the minified bytes, applied
+ * to the gzip total (gzip compresses the whole, so a share is an estimate; the parts add up to the total).
+ */
+export function breakdown({ gzip, byInput }) {
+  const minified = Object.values(byInput).reduce((sum, n) => sum + n, 0);
+  const share = (n) => Math.round((gzip * n) / minified);
+  const libraries = {};
+  const own = {};
+  for (const [input, n] of Object.entries(byInput)) {
+    if (input.startsWith("txgate:")) own[input.slice(7)] = n;
+    else libraries[input] = n;
+  }
+  const ownTotal = Object.values(own).reduce((sum, n) => sum + n, 0);
+  return {
+    libraries: Object.fromEntries(Object.entries(libraries).map(([name, n]) => [name, share(n)])),
+    txgate: share(ownTotal),
+    txgateModules: Object.entries(own)
+      .sort(([, a], [, b]) => b - a)
+      .map(([path, n]) => [path, share(n)]),
+  };
 }
 
 export async function measureSizes() {
@@ -63,21 +91,33 @@ export async function measureSizes() {
   }
   for (const [subpath, target] of Object.entries(pkg.exports ?? {})) {
     const entry = subpath.replace(/^\.\//, "");
-    // The TypeScript source the published file is built from: the bench needs no build first.
-    const source = (typeof target === "string" ? target : target.default).replace(/^\.\/dist\//, "").replace(/\.js$/, ".ts");
-    const row = await measure({ entryPoints: [fileURLToPath(new URL(source, root))] });
+    const published = typeof target === "string" ? target : target.default;
+    // What a user's bundler starts from: the published file.
+    const row = await measure({ entryPoints: [fileURLToPath(new URL(published, root))] });
+    // The same build from the TypeScript source, whose metafile can name txgate's own modules.
+    const source = fileURLToPath(new URL(published.replace(/^\.\/dist\//, "").replace(/\.js$/, ".ts"), root));
+    const fromSource = await measure({ entryPoints: [source] });
     // The same entry with every dependency left out: what txgate's own code weighs.
     const own = await build({
       ...common,
-      entryPoints: [fileURLToPath(new URL(source, root))],
+      entryPoints: [source],
       external: Object.keys(pkg.dependencies ?? {}).flatMap((name) => [name, `${name}/*`]),
       metafile: false,
     });
-    rows.push({ entry, ...row, ownGzip: gzipSync(own.outputFiles[0].contents, { level: 9 }).length, budget: budgets[entry] });
+    rows.push({
+      entry,
+      gzip: row.gzip,
+      wholeGzip: row.wholeGzip,
+      sourceGzip: fromSource.gzip,
+      breakdown: breakdown(fromSource),
+      ownGzip: gzipSync(own.outputFiles[0].contents, { level: 9 }).length,
+      budget: budgets[entry],
+    });
   }
   return rows;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  execFileSync(process.execPath, [fileURLToPath(new URL("scripts/build.mjs", root))], { stdio: "inherit" });
   for (const row of await measureSizes()) console.log(JSON.stringify(row));
 }
