@@ -4,6 +4,11 @@
  */
 export const REDACTED = "[redacted]";
 
+/** How deep `value` copies; no vendor's answer comes near it. */
+const MAX_DEPTH = 64;
+/** What stands for a value below `MAX_DEPTH`. */
+const TOO_DEEP = "[nested too deep]";
+
 /** Secrets shorter than this are not searched for: replacing "a" everywhere would mangle every message. */
 const MIN_SECRET_LENGTH = 4;
 
@@ -28,15 +33,18 @@ export class Redactor {
     return out;
   }
 
-  /** A deep copy of a JSON-like value with every string redacted (keys included). */
-  value<T>(value: T): T {
+  /**
+   * A deep copy of a JSON-like value with every string redacted (keys included). Below `MAX_DEPTH` levels a value
+   * is replaced by `TOO_DEEP`: a vendor body nested thousands deep would otherwise overflow the stack, and the send
+   * that carried it would reject instead of ending in its outcome.
+   */
+  value<T>(value: T, depth = 0): T {
     if (typeof value === "string") return this.text(value) as T;
-    if (Array.isArray(value)) return value.map((item) => this.value(item)) as T;
-    if (value && typeof value === "object") {
-      const copy: Record<string, unknown> = {};
-      for (const [key, item] of Object.entries(value)) copy[this.text(key)] = this.value(item);
-      return copy as T;
-    }
-    return value;
+    if (!value || typeof value !== "object") return value;
+    if (depth >= MAX_DEPTH) return TOO_DEEP as T;
+    if (Array.isArray(value)) return value.map((item) => this.value(item, depth + 1)) as T;
+    const copy: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) copy[this.text(key)] = this.value(item, depth + 1);
+    return copy as T;
   }
 }

@@ -26,7 +26,7 @@ function fakeVendor(answer: (request: Request) => Response | Promise<Response>) 
 }
 
 const mapResponse = (status: number, body: unknown, headers: Headers): Answer<unknown> =>
-  status === 200 ? { ok: true, status, data: body } : defaultFailure(status, { vendorMessage: JSON.stringify(body) }, headers);
+  status === 200 ? { ok: true, status, data: body } : defaultFailure(status, { details: body }, headers);
 
 function transport(fetch: (request: Request) => Promise<Response>, overrides: Partial<VendorTransport<Paths, Message, Message, unknown>> = {}) {
   return createTransport<Paths, Message, Message, unknown>({
@@ -91,6 +91,13 @@ describe("the send steps", () => {
     const outcome = await transport(vendor.fetch).send({ to: "ada@example.com" });
     expect(outcome).toMatchObject({ kind: "rejected" });
     expect(JSON.stringify(outcome)).not.toContain(SECRET);
+  });
+
+  it("ends in an outcome when the vendor answers JSON nested thousands deep", async () => {
+    const deep = `${"[".repeat(10_000)}${"]".repeat(10_000)}`;
+    const vendor = fakeVendor(() => new Response(deep, { status: 400, headers: { "Content-Type": "application/json" } }));
+    const outcome = await transport(vendor.fetch).send({ to: "ada@example.com" });
+    expect(outcome).toMatchObject({ kind: "rejected", delivery: "not_sent" });
   });
 
   it("answers a repeated idempotency key from the ledger without sending again", async () => {
