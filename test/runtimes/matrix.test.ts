@@ -1,7 +1,8 @@
 /**
  * The runtimes the library promises: the same smoke script (import each vendor entry, send to a local double,
- * check the outcome) under Node, Bun and Deno, each installed from the npm registry. The workerd leg is
- * test/worker/runtime-smoke.test.ts.
+ * check the outcome) under Node, Bun and Deno, each installed from the npm registry, against the published
+ * bundles in dist/. The workerd legs are test/worker/runtime-smoke-published.test.ts (the same bundles) and
+ * test/worker/runtime-smoke.test.ts (the source).
  */
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
