@@ -77,6 +77,23 @@ async function record(req: IncomingMessage): Promise<RecordedRequest> {
   return { method: req.method ?? "", path: req.url ?? "", headers, body, text: body.toString("utf8") };
 }
 
+/**
+ * Serves a fetch handler (a txgate/testing fake) on 127.0.0.1, so a test reaches it over real HTTP: scripted
+ * answers (`answerNext`), delays and connection resets still come from the server in front of it.
+ */
+export function serveFetchHandler(handler: (request: Request) => Promise<Response>): Promise<HttpDouble> {
+  return startHttpDouble(async (recorded) => {
+    const request = new Request(new URL(recorded.path, "http://127.0.0.1"), {
+      method: recorded.method,
+      headers: Object.entries(recorded.headers).filter(([name]) => name !== "host" && name !== "connection"),
+      ...(recorded.method === "GET" || recorded.method === "HEAD" ? {} : { body: new Uint8Array(recorded.body) }),
+    });
+    const response = await handler(request);
+    const text = await response.text();
+    return { status: response.status, headers: Object.fromEntries(response.headers), ...(text === "" ? {} : { body: text }) };
+  });
+}
+
 /** A port on 127.0.0.1 with nothing listening, for "connection refused". */
 export async function closedPortUrl(): Promise<string> {
   const server = createServer();
