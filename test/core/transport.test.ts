@@ -93,6 +93,13 @@ describe("the send steps", () => {
     expect(JSON.stringify(outcome)).not.toContain(SECRET);
   });
 
+  it("redacts a credential a vendor echoes in an answer it accepted with", async () => {
+    const vendor = fakeVendor(() => Response.json({ queued: true, note: `authorised by Key ${SECRET}` }));
+    const outcome = await transport(vendor.fetch).send({ to: "ada@example.com" });
+    expect(outcome).toMatchObject({ ok: true, data: { queued: true } });
+    expect(JSON.stringify(outcome)).not.toContain(SECRET);
+  });
+
   it("ends in an outcome when the vendor answers JSON nested thousands deep", async () => {
     const deep = `${"[".repeat(10_000)}${"]".repeat(10_000)}`;
     const vendor = fakeVendor(() => new Response(deep, { status: 400, headers: { "Content-Type": "application/json" } }));
