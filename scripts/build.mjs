@@ -2,8 +2,9 @@
 // by esbuild from its TypeScript source, minified, with code splitting: code two entries share lives once, in
 // dist/chunks/, and every dynamic import (ExpertSender's XML reader and writer, MD5, each vendor's message
 // converter) stays a chunk of its own that loads only when a send needs it. The libraries txgate runs on are
-// bundled and tree-shaken in (README "Runtimes and packaging" says why). tsc then writes the declarations beside
-// the bundles, so each entry's `types` resolves as before; it also type-checks, and a type error fails the build.
+// bundled and tree-shaken in (README "Runtimes and packaging" says why). tsc then writes the declarations of the
+// modules the entries reach beside the bundles, so each entry's `types` resolves as before; it also type-checks
+// them, and a type error fails the build.
 //
 // `node scripts/build.mjs --outdir DIR --external`: the same build with the libraries left as imports, which the
 // benchmark's comparison uses (bench/cold-import.mjs).
@@ -87,8 +88,17 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const metafile = await bundle({ outdir: staging, external: values.external ?? false });
     if (!values.external) await writeNotices(metafile, staging);
     if (!values.outdir) {
-      // Declarations only: the JavaScript is the bundles above.
-      execFileSync(process.execPath, [path("node_modules/typescript/bin/tsc"), "-p", path("tsconfig.build.json"), "--outDir", staging], { stdio: "inherit" });
+      // Declarations only (the JavaScript is the bundles above), for the modules the entries reach and the
+      // generated types: tsconfig.build.json's settings, started from the entries rather than all of src/, so
+      // code no entry publishes (the worker's, say) is neither type-checked for the package nor shipped.
+      const config = `${staging}-tsconfig.json`;
+      const entries = (await entryPoints()).map((entry) => entry.in);
+      await writeFile(config, JSON.stringify({ extends: path("tsconfig.build.json"), files: entries, include: [path("generated/*.ts")] }));
+      try {
+        execFileSync(process.execPath, [path("node_modules/typescript/bin/tsc"), "-p", config, "--outDir", staging], { stdio: "inherit" });
+      } finally {
+        await rm(config, { force: true });
+      }
     }
     const old = `${staging}-old`;
     await rename(outdir, old).catch(() => {});
