@@ -11,3 +11,12 @@
  */
 export { failureOf, type FakeFailure, type FakeMessage, type FakeOptions, type VendorFake } from "./fake.ts";
 export { createListmonkFake, LISTMONK_FAKE_CREDENTIALS, type ListmonkFake, type ListmonkFakeOptions, type ListmonkQueued } from "./listmonk.ts";
+export {
+  createEverlyticFake,
+  everlyticError,
+  EVERLYTIC_FAKE_CREDENTIALS,
+  type EverlyticDelivered,
+  type EverlyticFake,
+  type EverlyticFakeOptions,
+  type EverlyticFakeTemplate,
+} from "./everlytic.ts";

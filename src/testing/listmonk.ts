@@ -4,7 +4,7 @@
  * with the ones that are not subscribers named in a 400 after the others were queued), every message held to
  * specs/listmonk.yaml.
  */
-import spec from "../../generated/listmonk.spec.json";
+import spec from "../../generated/listmonk.spec.json" with { type: "json" };
 import {
   FailurePlan,
   asRequest,
