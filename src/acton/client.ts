@@ -96,7 +96,7 @@ export function createActOnClient(options: ActOnOptions): ActOnClient {
   };
 
   // A form per grant: its secrets go on in the one authorisation hook, after every middleware.
-  const tokenHttp = createVendorHttpClient<paths>(common, () => {});
+  const tokenHttp = createVendorHttpClient<paths>(common);
   // No caller's signal: the request may be shared by many sends, each of which can stop waiting on its own.
   const requestToken = (grant: Grant, timeoutMs: number | undefined) =>
     deliver<TokenResponse>(once, redactor, { timeoutMs }, async (signal) => {

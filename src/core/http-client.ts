@@ -7,7 +7,7 @@
  * to add a header pushed the body through two extra streams on every send. With middleware, hooks get a real
  * `Request`, and the credentials go on a copy of its parts, never on the `Request` a hook may hold on to.
  */
-import createClient, { type Client, type ClientOptions } from "openapi-fetch";
+import createClient, { type Client } from "openapi-fetch";
 import type { CommonClientOptions } from "./options.ts";
 
 /** A request on its way out, after every middleware and before credentials. `authorize` completes it in place. */
@@ -35,10 +35,9 @@ export const withHeader =
     request.headers.set(name, value);
   };
 
-/** The vendor client's view of openapi-fetch: its typed `POST`, plus one with other credentials for one call. */
+/** The vendor client's view of openapi-fetch: its typed `POST`, authorised by the credential of the call. */
 export interface VendorHttpClient<Paths extends {}> {
-  readonly POST: Client<Paths>["POST"];
-  /** The same client, with `authorize` in place of the client's own (Act-On: a token per send, a form per grant). */
+  /** The client with `authorize` as its one authorisation hook (a header; Act-On: a token per send, a form per grant). */
   authorizedBy(authorize: Authorize): Pick<Client<Paths>, "POST">;
 }
 
@@ -70,15 +69,10 @@ class PendingRequest implements OutgoingRequest {
   }
 }
 
-export function createVendorHttpClient<Paths extends {}>(
-  options: CommonClientOptions,
-  authorize: Authorize,
-  extra?: Pick<ClientOptions, "bodySerializer">,
-): VendorHttpClient<Paths> {
+export function createVendorHttpClient<Paths extends {}>(options: CommonClientOptions): VendorHttpClient<Paths> {
   const hooked = Boolean(options.middleware?.length);
   const client = createClient<Paths>({
     baseUrl: options.baseUrl,
-    ...extra,
     ...(hooked ? {} : { Request: PendingRequest as unknown as typeof Request }),
   });
   if (hooked) client.use(...options.middleware!);
@@ -107,7 +101,7 @@ export function createVendorHttpClient<Paths extends {}>(
         fetch: (request: Request | PendingRequest) => send(request, init?.signal ?? undefined, authorizeNow),
       })) as Client<Paths>["POST"],
   });
-  return { ...bind(authorize), authorizedBy: bind };
+  return { authorizedBy: bind };
 }
 
 /**

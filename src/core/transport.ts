@@ -107,7 +107,7 @@ export function createTransport<Paths extends {}, M, V, T>(vendor: VendorTranspo
   const resolved = resolveOptions(name, options);
   const paced: ResolvedOptions = vendor.pace ? { ...resolved, pace: vendor.pace } : resolved;
   // One hook puts credentials on, after every middleware (core/http-client.ts): hooks never see them.
-  const http = createVendorHttpClient<Record<string, unknown>>(options, () => {});
+  const http = createVendorHttpClient<Record<string, unknown>>(options);
   const source: CredentialSource =
     typeof authorization === "function" ? { next: async () => ({ authorize: authorization, refuse() {} }), refusedBy: () => false } : authorization;
   const refuse = (issues: Parameters<typeof invalid>[1]) => invalid<T>(name, issues, redactor);
