@@ -20,3 +20,11 @@ export {
   type EverlyticFakeOptions,
   type EverlyticFakeTemplate,
 } from "./everlytic.ts";
+export {
+  ACTON_FAKE_ACCOUNT,
+  createActOnFake,
+  type ActOnDelivered,
+  type ActOnFake,
+  type ActOnFakeOptions,
+  type ActOnTokenCall,
+} from "./acton.ts";
