@@ -28,3 +28,11 @@ export {
   type ActOnFakeOptions,
   type ActOnTokenCall,
 } from "./acton.ts";
+export {
+  createExpertSenderFake,
+  EXPERTSENDER_FAKE_API_KEY,
+  type ExpertSenderFake,
+  type ExpertSenderFakeOptions,
+  type ExpertSenderSent,
+  type ExpertSenderSubscriber,
+} from "./expertsender.ts";

@@ -1,9 +1,9 @@
 /**
- * Reads what the client sent back into the JSON model of specs/expertsender.yaml, with the reader the worker's
- * sandbox uses (driven by the spec's own `xml` objects and types, not by the client's code), so the double and
+ * Reads what the client sent back into the JSON model of specs/expertsender.yaml, with the reader the
+ * ExpertSender fake uses (driven by the spec's own `xml` objects and types, not by the client's code), so the double and
  * the spec agreement proof check the client's XML against the spec's schemas.
  */
-import { parseApiRequest as readApiRequest, type ParsedApiRequest, type SpecDocument } from "../../worker/sandbox/expertsender-xml.ts";
+import { parseApiRequest as readApiRequest, type ParsedApiRequest, type SpecDocument } from "../../src/testing/expertsender-xml.ts";
 import { loadSpec } from "../support/spec.js";
 
 const spec = loadSpec("expertsender");

@@ -1,8 +1,8 @@
 /**
  * Reads an ExpertSender `<ApiRequest>` document back into the JSON model of specs/expertsender.yaml, driven by
  * the spec: its `xml` objects say which arrays are wrapped and what their items are called, its types say which
- * texts are integers and booleans. The sandbox checks the model against the spec's schemas; the library's
- * ExpertSender double (test/expertsender/) reads what the client sent the same way, independently of the client.
+ * texts are integers and booleans. The ExpertSender fake checks the model against the spec's schemas; the
+ * library's spec-agreement tests read what the client sent the same way, independently of the client.
  */
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 
@@ -32,7 +32,7 @@ const parser = new XMLParser({ ignoreAttributes: false, parseTagValue: false, tr
  * Parses an `<ApiRequest>` document; throws when it is not well-formed XML or has another root.
  *
  * @example
- * const { model } = parseApiRequest(await request.text(), specDocument("expertsender"));
+ * const { model } = parseApiRequest(await request.text(), spec);
  */
 export function parseApiRequest(text: string, spec: SpecDocument): ParsedApiRequest {
   const valid = XMLValidator.validate(text);
