@@ -4,8 +4,8 @@
  * so no vendor code reaches a page.
  */
 import * as v from "valibot";
-import { defineActions, line, paragraph, type ActionRequest } from "./policy.ts";
-import { actonTemplate, everlyticTemplate, expertsenderTemplate, listmonkTemplate } from "./templates.ts";
+import { defineActions, line, paragraph, type ActionRequest } from "../src/worker/index.ts";
+import { actonTemplate, everlyticTemplate, expertsenderTemplate, listmonkTemplate } from "../src/worker/index.ts";
 
 export const actions = defineActions({
   /** A signed-in customer's shipping notice, to their own address, through listmonk. */

@@ -6,9 +6,9 @@ import { EverlyticMessageSchema } from "../../src/everlytic/index.ts";
 import { ExpertSenderMessageSchema } from "../../src/expertsender/index.ts";
 import { ListmonkMessageSchema } from "../../src/listmonk/index.ts";
 import { actions } from "../../worker/actions.ts";
-import { defineActions, line, parseActionCall, resolveRecipient } from "../../worker/policy.ts";
-import { Refusal } from "../../worker/problem.ts";
-import { listmonkTemplate } from "../../worker/templates.ts";
+import { defineActions, line, parseActionCall, resolveRecipient } from "../../src/worker/policy.ts";
+import { Refusal } from "../../src/worker/problem.ts";
+import { listmonkTemplate } from "../../src/worker/templates.ts";
 
 const kindOf = (run: () => unknown) => {
   try {

@@ -1,8 +1,8 @@
 /** The one error envelope, and what each audience learns about a vendor failure. */
 import { describe, expect, it } from "vitest";
 import { failureKinds, type Failure } from "../../src/core/outcome.ts";
-import { OUTCOME_STATUS, outcomeProblem, problemResponse, Refusal } from "../../worker/problem.ts";
-import { decodeAttachments } from "../../worker/binary-fields.ts";
+import { OUTCOME_STATUS, outcomeProblem, problemResponse, Refusal } from "../../src/worker/problem.ts";
+import { decodeAttachments } from "../../src/worker/binary-fields.ts";
 
 const rejected: Failure = {
   ok: false,

@@ -11,11 +11,11 @@
  *   GET    /sandbox/receipts  how many, how many distinct, and the busiest second per vendor
  */
 import type { VendorName } from "../../src/core/public.ts";
-import type { Env } from "../env.ts";
-import { Refusal } from "../problem.ts";
+import type { Env } from "../../src/worker/env.ts";
+import { Refusal } from "../../src/worker/problem.ts";
 import type { SandboxVendor } from "../sandbox/http.ts";
-import type { MessageView } from "./message-state.ts";
-import { recentlyQueued } from "./recent.ts";
+import type { MessageView } from "../../src/worker/delivery/message-state.ts";
+import { recentlyQueued } from "../../src/worker/delivery/recent.ts";
 
 /** The answers the switch can force: rate limited and unavailable prove nothing was sent; 500 leaves it unknown. */
 export type ForcedStatus = 429 | 500 | 503;

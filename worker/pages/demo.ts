@@ -5,7 +5,7 @@
  * The page's CSP lets scripts come from this worker only and lets them call this worker only.
  */
 import { actions } from "../actions.ts";
-import { Refusal } from "../problem.ts";
+import { Refusal } from "../../src/worker/problem.ts";
 import { browserClientSource } from "./demo-client.ts";
 import { DEMO_SCRIPT } from "./demo-script.ts";
 import { escape } from "./outbox.ts";

@@ -3,7 +3,7 @@
  * so every value is escaped; an HTML body is shown rendered, but inside a sandboxed `<iframe srcdoc>` (no
  * scripts, no same-origin access) under a page CSP that lets nothing load.
  */
-import type { MessageView } from "../delivery/message-state.ts";
+import type { MessageView } from "../../src/worker/delivery/message-state.ts";
 import type { RecordedMessage } from "../sandbox/outbox.ts";
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";

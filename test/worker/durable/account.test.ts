@@ -11,10 +11,10 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ActOnTokenRecord } from "../../../src/acton/index.ts";
-import { accountObjectName, type VendorAccount } from "../../../worker/durable/account.ts";
+import { accountObjectName, type VendorAccount } from "../../../src/worker/durable/account.ts";
 import { ACTON_SANDBOX, SANDBOX_BASE_URL, sandboxVendors } from "../../../worker/sandbox/index.ts";
 import { CALLER_KEY_BILLING } from "../support/bindings.ts";
-import type { Env } from "../../../worker/env.ts";
+import type { Env } from "../../../src/worker/env.ts";
 import { fetchWithEnv, type Answer } from "../support/harness.ts";
 
 const ACTON_RATE = 20;
@@ -109,7 +109,7 @@ describe("one account object for every isolate", () => {
       expect(busiestSecond(traffic.arrivals)).toBeLessThanOrEqual(ACTON_RATE);
       const record = await storedRecord();
       expect(record?.passwordGrantsAt).toHaveLength(1);
-      expect(record?.tokens?.accessToken).toMatch(/^sandbox-at-/);
+      expect(record?.tokens?.accessToken).toMatch(/^at-\d+-/);
     },
     300_000,
   );

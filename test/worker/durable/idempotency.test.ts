@@ -7,8 +7,8 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { requestFingerprint } from "../../../src/core/idempotency.ts";
-import type { Env } from "../../../worker/env.ts";
-import type { IdempotencyLedgerObject } from "../../../worker/delivery/idempotency-ledger.ts";
+import type { Env } from "../../../src/worker/env.ts";
+import type { IdempotencyLedgerObject } from "../../../src/worker/delivery/idempotency-ledger.ts";
 import { CALLER_KEY_BILLING, CALLER_KEY_NEWSLETTER } from "../support/bindings.ts";
 import { browserSend, callerSend, fetchWorker, LOCAL, signJwt } from "../support/harness.ts";
 

@@ -9,9 +9,9 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult, runInDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../../worker/index.ts";
-import type { Env } from "../../../worker/env.ts";
-import { DEAD_LETTER_QUEUE, SEND_QUEUE } from "../../../worker/delivery/consumer.ts";
-import type { MessageObject, MessageView } from "../../../worker/delivery/message-state.ts";
+import type { Env } from "../../../src/worker/env.ts";
+import { DEAD_LETTER_QUEUE, SEND_QUEUE } from "../../../src/worker/delivery/consumer.ts";
+import type { MessageObject, MessageView } from "../../../src/worker/delivery/message-state.ts";
 import { CALLER_KEY_BILLING, CALLER_KEY_NEWSLETTER, ORIGIN } from "../support/bindings.ts";
 import { callerSend, fetchWorker, LOCAL, signJwt } from "../support/harness.ts";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { readJsonBody } from "../../../worker/gates/body-limit.ts";
-import { Refusal } from "../../../worker/problem.ts";
+import { readJsonBody } from "../../../src/worker/gates/body-limit.ts";
+import { Refusal } from "../../../src/worker/problem.ts";
 
 const post = (body: BodyInit, headers: Record<string, string> = { "content-type": "application/json" }) =>
   new Request("https://txgate.test/v1/actions", { method: "POST", body, headers, duplex: "half" } as RequestInit);

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
-import { authenticateCaller, requireVendorAllowed } from "../../../worker/gates/caller-key.ts";
-import type { CallerKey } from "../../../worker/env.ts";
-import { Refusal } from "../../../worker/problem.ts";
+import { authenticateCaller, requireVendorAllowed } from "../../../src/worker/gates/caller-key.ts";
+import type { CallerKey } from "../../../src/worker/env.ts";
+import { Refusal } from "../../../src/worker/problem.ts";
 
 const keys: CallerKey[] = [
   { id: "billing", key: "k".repeat(40), vendors: ["listmonk", "acton"] },

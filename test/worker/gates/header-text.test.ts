@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { checkHeaderText, HEADER_TEXT_MAX_LENGTH } from "../../../worker/gates/header-text.ts";
-import { MAX_NESTING } from "../../../worker/gates/walk.ts";
-import { Refusal } from "../../../worker/problem.ts";
+import { checkHeaderText, HEADER_TEXT_MAX_LENGTH } from "../../../src/worker/gates/header-text.ts";
+import { MAX_NESTING } from "../../../src/worker/gates/walk.ts";
+import { Refusal } from "../../../src/worker/problem.ts";
 
 const issuesOf = (fields: Record<string, unknown>, multiline: string[] = []) => {
   try {

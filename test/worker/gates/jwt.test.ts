@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { env } from "cloudflare:workers";
-import { bearerToken, verifyJwt } from "../../../worker/gates/jwt.ts";
-import type { JwtConfig } from "../../../worker/env.ts";
-import { Refusal } from "../../../worker/problem.ts";
+import { bearerToken, verifyJwt } from "../../../src/worker/gates/jwt.ts";
+import type { JwtConfig } from "../../../src/worker/env.ts";
+import { Refusal } from "../../../src/worker/problem.ts";
 import { JWT_AUDIENCE, JWT_ISSUER } from "../support/bindings.ts";
 import { base64url, browserHeaders, fetchWithEnv, signJwt } from "../support/harness.ts";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { refuseMarkup } from "../../../worker/gates/markup.ts";
-import { Refusal } from "../../../worker/problem.ts";
+import { refuseMarkup } from "../../../src/worker/gates/markup.ts";
+import { Refusal } from "../../../src/worker/problem.ts";
 
 describe("browser variables are plain text", () => {
   it.each([

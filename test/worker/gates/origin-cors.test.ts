@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { preflight, refuseBrowsers, requireAllowedOrigin, withCors } from "../../../worker/gates/origin-cors.ts";
-import { Refusal } from "../../../worker/problem.ts";
+import { preflight, refuseBrowsers, requireAllowedOrigin, withCors } from "../../../src/worker/gates/origin-cors.ts";
+import { Refusal } from "../../../src/worker/problem.ts";
 
 const origins = new Set(["https://shop.example", "https://www.shop.example"]);
 const request = (headers: Record<string, string>, method = "POST") => new Request("https://txgate.test/v1/actions", { method, headers });

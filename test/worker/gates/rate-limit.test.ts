@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { Env } from "../../../worker/env.ts";
-import { clientIp, ipRateKey, limitRate } from "../../../worker/gates/rate-limit.ts";
-import { Refusal } from "../../../worker/problem.ts";
+import type { Env } from "../../../src/worker/env.ts";
+import { clientIp, ipRateKey, limitRate } from "../../../src/worker/gates/rate-limit.ts";
+import { Refusal } from "../../../src/worker/problem.ts";
 import { countingLimiter } from "../support/harness.ts";
 
 const limiter = (env as unknown as Env).BROWSER_RATE_LIMIT;

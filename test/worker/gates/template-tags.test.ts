@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { actions } from "../../../worker/actions.ts";
-import { refuseTemplateTags } from "../../../worker/gates/template-tags.ts";
-import { Refusal } from "../../../worker/problem.ts";
-import type { EvaluatedSyntax } from "../../../worker/policy.ts";
+import { refuseTemplateTags } from "../../../src/worker/gates/template-tags.ts";
+import { Refusal } from "../../../src/worker/problem.ts";
+import type { EvaluatedSyntax } from "../../../src/worker/policy.ts";
 
 const issuesOf = (variables: Record<string, unknown>, syntax: EvaluatedSyntax | undefined) => {
   try {

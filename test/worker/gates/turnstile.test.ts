@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import { TURNSTILE_DUMMY_TOKEN, verifyTurnstile, type TurnstileCheck } from "../../../worker/gates/turnstile.ts";
-import { Refusal } from "../../../worker/problem.ts";
+import { TURNSTILE_DUMMY_TOKEN, verifyTurnstile, type TurnstileCheck } from "../../../src/worker/gates/turnstile.ts";
+import { Refusal } from "../../../src/worker/problem.ts";
 
 const SECRET = "0x4AAAAAAAunit_turnstile_secret";
 const refusal = async (run: Promise<unknown>) => ((await run.then(() => undefined, (error) => error)) as Refusal | undefined)?.problem;

@@ -6,7 +6,7 @@
 import { env, SELF } from "cloudflare:test";
 import { vi } from "vitest";
 import worker from "../../../worker/index.ts";
-import type { Env, RateLimiter } from "../../../worker/env.ts";
+import type { Env, RateLimiter } from "../../../src/worker/env.ts";
 import { JWT_AUDIENCE, JWT_ISSUER, ORIGIN, TURNSTILE_SECRET, TURNSTILE_VERIFY_URL } from "./bindings.ts";
 import { journal } from "./secret-scan.ts";
 

@@ -11,7 +11,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Audience } from "../problem.ts";
-import type { VendorName } from "../../src/core/public.ts";
+import type { VendorName } from "../../core/public.ts";
 
 export type MessageStateName = "queued" | "sending" | "sent" | "failed" | "unknown";
 const FINAL: readonly MessageStateName[] = ["sent", "failed", "unknown"];

@@ -11,10 +11,11 @@
  * The dead-letter queue's consumer records the final state of whatever reaches it, including messages the queue
  * itself gave up on after repeated crashes.
  */
-import type { Outcome, VendorName } from "../../src/core/public.ts";
+import type { Outcome, VendorName } from "../../core/public.ts";
 import { decodeAttachments } from "../binary-fields.ts";
 import { loadConfig, type Config, type Env } from "../env.ts";
 import { outcomeProblem, Refusal, type Audience } from "../problem.ts";
+import type { WorkerSandbox } from "../sandbox.ts";
 import { vendorClient } from "../vendors.ts";
 import type { QueuedSend } from "./dispatch.ts";
 import type { Pickup, Verdict } from "./message-state.ts";
@@ -46,9 +47,9 @@ export interface RetryLimits {
  * @example
  * export default { fetch, queue: (batch, env) => consumeQueue(batch, env) };
  */
-export async function consumeQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+export async function consumeQueue(batch: MessageBatch<unknown>, env: Env, sandbox?: WorkerSandbox): Promise<void> {
   if (batch.queue === DEAD_LETTER_QUEUE) return recordDeadLetters(batch as MessageBatch<DeadLetter>, env);
-  const config = loadConfig(env);
+  const config = loadConfig(env, sandbox);
   const limits = retryLimits(env);
   // Each message on its own: pacing (the vendor client's) decides how fast they go, not the batch.
   await Promise.all((batch as MessageBatch<QueuedSend>).messages.map((message) => consumeOne(message, env, config, limits)));

@@ -2,7 +2,7 @@
  * Act-On's token store backed by the account's Durable Object: the record lives in the object, and every
  * login or refresh runs through the object's `exclusive`, so one is in flight across all isolates.
  */
-import type { ActOnTokenRecord, ActOnTokenStore } from "../../src/acton/tokens.ts";
+import type { ActOnTokenRecord, ActOnTokenStore } from "../../acton/tokens.ts";
 import type { VendorAccount } from "./account.ts";
 
 /** `Symbol.dispose`, which the worker's ES2023 types do not name yet. */

@@ -5,8 +5,8 @@
  * only `{action, variables, recipient}`.
  */
 import * as v from "valibot";
-import type { ValidationIssue, VendorName } from "../src/core/public.ts";
-import { toValidationIssues } from "../src/core/validation.ts";
+import type { ValidationIssue, VendorName } from "../core/public.ts";
+import { toValidationIssues } from "../core/validation.ts";
 import type { VerifiedUser } from "./gates/jwt.ts";
 import { Refusal } from "./problem.ts";
 

@@ -3,7 +3,7 @@
  * substitutes (see each template in worker/templates.ts), a variable holding that syntax would make the message
  * read subscriber fields or other data the page never supplied; such a variable is refused.
  */
-import type { ValidationIssue } from "../../src/core/public.ts";
+import type { ValidationIssue } from "../../core/public.ts";
 import type { EvaluatedSyntax } from "../policy.ts";
 import { Refusal } from "../problem.ts";
 import { walkStrings } from "./walk.ts";

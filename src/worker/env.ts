@@ -2,9 +2,9 @@
  * The worker's environment: its bindings, and its settings parsed and checked once per isolate. Secrets come
  * only from here (`wrangler secret put` in a deployment, `.dev.vars` locally); nothing else reads `env`.
  */
-import { Redactor } from "../src/core/redact.ts";
-import { VENDOR_NAMES } from "../src/core/vendors.ts";
-import type { VendorName } from "../src/core/public.ts";
+import { Redactor } from "../core/redact.ts";
+import { VENDOR_NAMES } from "../core/vendors.ts";
+import type { VendorName } from "../core/public.ts";
 import type { VendorAccount } from "./durable/account.ts";
 import { CALLER_KEY_SYNTAX } from "./gates/caller-key.ts";
 import { Refusal } from "./problem.ts";
@@ -12,14 +12,21 @@ import type { DeadLetter } from "./delivery/consumer.ts";
 import type { QueuedSend } from "./delivery/dispatch.ts";
 import type { IdempotencyLedgerObject } from "./delivery/idempotency-ledger.ts";
 import type { MessageObject } from "./delivery/message-state.ts";
+import type { WorkerSandbox } from "./sandbox.ts";
+import { readVendorSettings, vendorSecrets, type VendorEnv, type VendorSettings } from "./vendor-settings.ts";
+
+export type { VendorSettings } from "./vendor-settings.ts";
 
 /** The Workers Rate Limiting binding, as much of it as the worker uses. */
 export interface RateLimiter {
   limit(options: { key: string }): Promise<{ success: boolean }>;
 }
 
-/** Bindings (wrangler.toml) and settings ([vars] and secrets); every setting is optional text. */
-export interface Env {
+/**
+ * Bindings (wrangler.toml) and settings ([vars] and secrets); every setting is optional text. Each vendor's own
+ * settings (`LISTMONK_URL`, `ACTON_PASSWORD`, ...) are read by vendor-settings.ts.
+ */
+export interface Env extends VendorEnv {
   readonly BROWSER_RATE_LIMIT: RateLimiter;
   readonly CALLER_RATE_LIMIT: RateLimiter;
   // Durable delivery (worker/delivery/): each binding is optional, so a worker without them still sends
@@ -37,11 +44,6 @@ export interface Env {
   readonly QUEUE_RETRY_SECONDS?: string;
   /** One Durable Object per vendor account (worker/durable/account.ts): Act-On's tokens, every account's pacing. */
   readonly VENDOR_ACCOUNTS: DurableObjectNamespace<VendorAccount>;
-  /** Sends a second per account, a whole number: Act-On 20 unless set lower, the others unpaced unless set. */
-  readonly ACTON_SENDS_PER_SECOND?: string;
-  readonly LISTMONK_SENDS_PER_SECOND?: string;
-  readonly EVERLYTIC_SENDS_PER_SECOND?: string;
-  readonly EXPERTSENDER_SENDS_PER_SECOND?: string;
   /** Exact origins allowed to call the browser route, separated by commas or spaces. */
   readonly ALLOWED_ORIGINS?: string;
   /** Secret. JSON `[{ "id": "billing", "key": "…", "vendors": ["listmonk"] }]`; several keys for rotation. */
@@ -67,21 +69,6 @@ export interface Env {
   readonly SANDBOX?: string;
   readonly BROWSER_MAX_BODY_BYTES?: string;
   readonly CALLER_MAX_BODY_BYTES?: string;
-  readonly LISTMONK_URL?: string;
-  readonly LISTMONK_USERNAME?: string;
-  readonly LISTMONK_TOKEN?: string;
-  readonly LISTMONK_AUTH_SCHEME?: string;
-  readonly ACTON_BASE_URL?: string;
-  readonly ACTON_ACCOUNT_ID?: string;
-  readonly ACTON_USERNAME?: string;
-  readonly ACTON_PASSWORD?: string;
-  readonly ACTON_CLIENT_ID?: string;
-  readonly ACTON_CLIENT_SECRET?: string;
-  readonly EVERLYTIC_BASE_URL?: string;
-  readonly EVERLYTIC_USERNAME?: string;
-  readonly EVERLYTIC_API_KEY?: string;
-  readonly EXPERTSENDER_BASE_URL?: string;
-  readonly EXPERTSENDER_API_KEY?: string;
 }
 
 /** One trusted caller's key and the vendors it may send through. */
@@ -101,14 +88,6 @@ export interface JwtConfig {
    * that is there and not `true` still leaves the user without an address.
    */
   readonly trustUnverifiedEmail?: boolean;
-}
-
-/** Each vendor's settings, as the vendor factories take them. */
-export interface VendorSettings {
-  listmonk?: { baseUrl: string; username: string; token: string; authScheme?: "basic" | "token" };
-  acton?: { baseUrl?: string; accountId: string; credentials: { username: string; password: string; clientId: string; clientSecret: string } };
-  everlytic?: { baseUrl?: string; username: string; apiKey: string };
-  expertsender?: { baseUrl: string; apiKey: string };
 }
 
 export interface Config {
@@ -132,6 +111,8 @@ export interface Config {
   readonly mode: "sandbox" | "live" | "unconfigured";
   /** Knows every secret value, for scrubbing log lines and problem details. */
   readonly redactor: Redactor;
+  /** The deployment's sandbox, used in `sandbox` mode. */
+  readonly sandbox?: WorkerSandbox;
 }
 
 export const TURNSTILE_SITEVERIFY_URL = "https://challenges.cloudflare.com/turnstile/v0/siteverify";
@@ -147,16 +128,16 @@ const parsed = new WeakMap<Env, Config>();
  * @example
  * const config = loadConfig(env);
  */
-export function loadConfig(env: Env): Config {
+export function loadConfig(env: Env, sandbox?: WorkerSandbox): Config {
   let config = parsed.get(env);
-  if (!config) parsed.set(env, (config = parseConfig(env)));
+  if (!config) parsed.set(env, (config = parseConfig(env, sandbox)));
   return config;
 }
 
-export function parseConfig(env: Env): Config {
+export function parseConfig(env: Env, sandbox?: WorkerSandbox): Config {
   const wrong: string[] = [];
-  const text = (name: keyof Env): string | undefined => {
-    const value = env[name];
+  const text = (name: string): string | undefined => {
+    const value = (env as unknown as Record<string, unknown>)[name];
     return typeof value === "string" && value.trim() ? value.trim() : undefined;
   };
 
@@ -197,25 +178,21 @@ export function parseConfig(env: Env): Config {
   };
 
   const maxBodyBytes = { browser: maxBody("BROWSER_MAX_BODY_BYTES", 16 * 1024), caller: maxBody("CALLER_MAX_BODY_BYTES", 10 * 1024 * 1024) };
-  const vendors = parseVendors(text, wrong);
+  const vendors = readVendorSettings(VENDORS, text, wrong);
   if (!env.BROWSER_RATE_LIMIT?.limit) wrong.push("BROWSER_RATE_LIMIT (rate limiting binding missing)");
   if (!env.CALLER_RATE_LIMIT?.limit) wrong.push("CALLER_RATE_LIMIT (rate limiting binding missing)");
   if (!env.VENDOR_ACCOUNTS?.idFromName) wrong.push("VENDOR_ACCOUNTS (Durable Object binding missing)");
   const sendsPerSecond = parseSendsPerSecond(text, wrong);
 
-  const sandbox = text("SANDBOX");
-  if (sandbox !== undefined && sandbox !== "true" && sandbox !== "false") wrong.push("SANDBOX (true or false)");
+  const sandboxSetting = text("SANDBOX");
+  if (sandboxSetting !== undefined && sandboxSetting !== "true" && sandboxSetting !== "false") wrong.push("SANDBOX (true or false)");
 
   const turnstileSecret = text("TURNSTILE_SECRET");
   const redactor = new Redactor().add(
     env.CALLER_KEYS,
     ...(callerKeys ?? []).map((caller) => caller.key),
     turnstileSecret,
-    text("LISTMONK_TOKEN"),
-    text("ACTON_PASSWORD"),
-    text("ACTON_CLIENT_SECRET"),
-    text("EVERLYTIC_API_KEY"),
-    text("EXPERTSENDER_API_KEY"),
+    ...vendorSecrets(VENDORS).map(text),
   );
   if (wrong.length) {
     throw new Refusal("misconfigured", "the worker's configuration is invalid", { log: { error: redactor.text(`fix these settings: ${wrong.join("; ")}`) } });
@@ -229,8 +206,9 @@ export function parseConfig(env: Env): Config {
     accounts: env.VENDOR_ACCOUNTS,
     sendsPerSecond,
     vendors,
-    mode: VENDORS.some((vendor) => vendors[vendor]) ? "live" : sandbox === "true" ? "sandbox" : "unconfigured",
+    mode: VENDORS.some((vendor) => vendors[vendor]) ? "live" : sandboxSetting === "true" ? "sandbox" : "unconfigured",
     redactor,
+    ...(sandbox ? { sandbox } : {}),
   };
 }
 
@@ -238,10 +216,10 @@ export function parseConfig(env: Env): Config {
 const ACTON_MAX_SENDS_PER_SECOND = 20;
 
 /** `<VENDOR>_SENDS_PER_SECOND` for each vendor that has one; Act-On always has one, its cap by default. */
-function parseSendsPerSecond(text: (name: keyof Env) => string | undefined, wrong: string[]): Partial<Record<VendorName, number>> {
+function parseSendsPerSecond(text: (name: string) => string | undefined, wrong: string[]): Partial<Record<VendorName, number>> {
   const rates: Partial<Record<VendorName, number>> = { acton: ACTON_MAX_SENDS_PER_SECOND };
   for (const vendor of VENDORS) {
-    const name = `${vendor.toUpperCase()}_SENDS_PER_SECOND` as keyof Env;
+    const name = `${vendor.toUpperCase()}_SENDS_PER_SECOND`;
     const value = text(name);
     if (value === undefined) continue;
     const rate = Number(value);
@@ -292,58 +270,4 @@ function parseCallerKeys(raw: string, wrong: string[]): CallerKey[] {
     keys.push({ id, key, vendors });
   }
   return keys;
-}
-
-/** A vendor is configured when any of its settings is; then all its required settings must be there. */
-function parseVendors(text: (name: keyof Env) => string | undefined, wrong: string[]): VendorSettings {
-  const group = <const N extends keyof Env>(vendor: VendorName, required: readonly N[], optional: readonly (keyof Env)[]) => {
-    const present = [...required, ...optional].filter((name) => text(name) !== undefined);
-    if (!present.length) return undefined;
-    const missing = required.filter((name) => text(name) === undefined);
-    if (missing.length) {
-      wrong.push(`${vendor} is partly configured: ${missing.join(", ")} missing`);
-      return undefined;
-    }
-    return Object.fromEntries(required.map((name) => [name, text(name)!])) as Record<N, string>;
-  };
-  const vendors: VendorSettings = {};
-
-  const listmonk = group("listmonk", ["LISTMONK_URL", "LISTMONK_USERNAME", "LISTMONK_TOKEN"], ["LISTMONK_AUTH_SCHEME"]);
-  const scheme = text("LISTMONK_AUTH_SCHEME");
-  if (scheme !== undefined && scheme !== "basic" && scheme !== "token") wrong.push("LISTMONK_AUTH_SCHEME (basic or token)");
-  if (listmonk) {
-    vendors.listmonk = {
-      baseUrl: listmonk.LISTMONK_URL,
-      username: listmonk.LISTMONK_USERNAME,
-      token: listmonk.LISTMONK_TOKEN,
-      ...(scheme === "token" || scheme === "basic" ? { authScheme: scheme } : {}),
-    };
-  }
-
-  const acton = group("acton", ["ACTON_ACCOUNT_ID", "ACTON_USERNAME", "ACTON_PASSWORD", "ACTON_CLIENT_ID", "ACTON_CLIENT_SECRET"], ["ACTON_BASE_URL"]);
-  if (acton) {
-    vendors.acton = {
-      ...(text("ACTON_BASE_URL") ? { baseUrl: text("ACTON_BASE_URL") } : {}),
-      accountId: acton.ACTON_ACCOUNT_ID,
-      credentials: {
-        username: acton.ACTON_USERNAME,
-        password: acton.ACTON_PASSWORD,
-        clientId: acton.ACTON_CLIENT_ID,
-        clientSecret: acton.ACTON_CLIENT_SECRET,
-      },
-    };
-  }
-
-  const everlytic = group("everlytic", ["EVERLYTIC_USERNAME", "EVERLYTIC_API_KEY"], ["EVERLYTIC_BASE_URL"]);
-  if (everlytic) {
-    vendors.everlytic = {
-      ...(text("EVERLYTIC_BASE_URL") ? { baseUrl: text("EVERLYTIC_BASE_URL") } : {}),
-      username: everlytic.EVERLYTIC_USERNAME,
-      apiKey: everlytic.EVERLYTIC_API_KEY,
-    };
-  }
-
-  const expertsender = group("expertsender", ["EXPERTSENDER_BASE_URL", "EXPERTSENDER_API_KEY"], []);
-  if (expertsender) vendors.expertsender = { baseUrl: expertsender.EXPERTSENDER_BASE_URL, apiKey: expertsender.EXPERTSENDER_API_KEY };
-  return vendors;
 }

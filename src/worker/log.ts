@@ -3,7 +3,7 @@
  * operator needs (route, status, problem kind, action, vendor, caller id, outcome, time) and never a header,
  * body, query string or secret: the whole line also goes through the redactor that knows every secret value.
  */
-import type { Redactor } from "../src/core/redact.ts";
+import type { Redactor } from "../core/redact.ts";
 
 export class RequestLog {
   readonly #started = Date.now();

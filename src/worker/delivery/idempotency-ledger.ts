@@ -5,7 +5,7 @@
  * Each key is kept 24 hours from its claim; an alarm deletes expired keys.
  */
 import { DurableObject } from "cloudflare:workers";
-import { decideClaim, IDEMPOTENCY_TTL_MS, type Claim, type IdempotencyLedger, type LedgerEntry } from "../../src/core/idempotency.ts";
+import { decideClaim, IDEMPOTENCY_TTL_MS, type Claim, type IdempotencyLedger, type LedgerEntry } from "../../core/idempotency.ts";
 
 /** The first request's answer, as replayed: status, the headers that matter to a client, and the body. */
 export interface StoredAnswer {

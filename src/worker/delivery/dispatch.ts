@@ -12,8 +12,8 @@
  *                                          ▼
  *                              202 + Location: /v1/messages/{id}
  */
-import { holdsKey, idempotencyFailure, IDEMPOTENCY_KEY_SYNTAX, requestFingerprint } from "../../src/core/idempotency.ts";
-import type { Outcome, VendorName } from "../../src/core/public.ts";
+import { holdsKey, idempotencyFailure, IDEMPOTENCY_KEY_SYNTAX, requestFingerprint } from "../../core/idempotency.ts";
+import type { Outcome, VendorName } from "../../core/public.ts";
 import type { Config, Env } from "../env.ts";
 import { outcomeProblem, problemResponse, Refusal, type Audience } from "../problem.ts";
 import type { StoredAnswer } from "./idempotency-ledger.ts";

@@ -2,8 +2,8 @@
  * The one error envelope of the worker (RFC 9457 `application/problem+json`). Every refusal by a gate and every
  * failed send answers with it, so a caller's error handling is one `switch (problem.kind)`.
  */
-import type { Failure, FailureKind, ValidationIssue } from "../src/core/public.ts";
-import type { GateKind, Problem, ProblemKind } from "../src/browser/problem.ts";
+import type { Failure, FailureKind, ValidationIssue } from "../core/public.ts";
+import type { GateKind, Problem, ProblemKind } from "../browser/problem.ts";
 
 // The envelope's types are the wire contract, shared with the browser client that reads it.
 export type { GateKind, Problem, ProblemKind };

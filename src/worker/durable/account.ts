@@ -12,8 +12,8 @@
  * back only the outcome; the object keeps the tokens Act-On issued.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { ActOnTokenRecord } from "../../src/acton/tokens.ts";
-import { createPacer, type Pacer, type ReleaseSlot } from "../../src/core/pacing.ts";
+import type { ActOnTokenRecord } from "../../acton/tokens.ts";
+import { createPacer, type Pacer, type ReleaseSlot } from "../../core/pacing.ts";
 import type { Env } from "../env.ts";
 
 /** A request for one send slot. */

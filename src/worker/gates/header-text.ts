@@ -3,7 +3,7 @@
  * be able to start a new header or break the line limit. Every string a browser sends is treated as such,
  * except the variables an action names as multi-line (a message body).
  */
-import type { ValidationIssue } from "../../src/core/public.ts";
+import type { ValidationIssue } from "../../core/public.ts";
 import { Refusal } from "../problem.ts";
 import { walkStrings } from "./walk.ts";
 

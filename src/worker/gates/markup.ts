@@ -2,7 +2,7 @@
  * A browser supplies data, never markup: a variable that looks like HTML (a tag, a comment, a doctype) is
  * refused, whatever the action's own schema says, so no template can be made to carry a page's raw HTML.
  */
-import type { ValidationIssue } from "../../src/core/public.ts";
+import type { ValidationIssue } from "../../core/public.ts";
 import { Refusal } from "../problem.ts";
 import { walkStrings } from "./walk.ts";
 

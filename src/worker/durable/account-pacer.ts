@@ -2,7 +2,7 @@
  * The library's `Pacer`, backed by the account's Durable Object: every isolate asks the same object for its
  * slots, so an account's cap holds for the whole deployment, not per isolate.
  */
-import type { Pacer } from "../../src/core/pacing.ts";
+import type { Pacer } from "../../core/pacing.ts";
 import type { VendorAccount } from "./account.ts";
 
 export interface AccountPacerOptions {

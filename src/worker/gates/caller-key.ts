@@ -2,7 +2,7 @@
  * Trusted callers (other Workers, Deno or Bun services) authenticate with `Authorization: Bearer <caller key>`.
  * Keys are compared in constant time, and each key may use only the vendors listed for it.
  */
-import type { VendorName } from "../../src/core/public.ts";
+import type { VendorName } from "../../core/public.ts";
 import type { CallerKey } from "../env.ts";
 import { Refusal } from "../problem.ts";
 import { bearerCredentials } from "./credential-headers.ts";

@@ -4,7 +4,7 @@
  * listmonk `attachments[].contentBase64`, Everlytic `attachments.data[].contentBase64` (or its own `data`),
  * ExpertSender `Attachments[].ContentBase64`. They become `Uint8Array`s before the client sees them.
  */
-import type { ValidationIssue, VendorName } from "../src/core/public.ts";
+import type { ValidationIssue, VendorName } from "../core/public.ts";
 import { Refusal } from "./problem.ts";
 
 /** Where each vendor's attachment list is, and the name of the field that holds bytes. */

@@ -3,10 +3,10 @@
  * fixed here by the deployment; the browser's variables become template data only (never a subject, sender,
  * header, HTML body or attachment). The result is the library client's `send` input, which it validates again.
  */
-import type { ActOnMessage } from "../src/acton/index.ts";
-import type { EverlyticMessage } from "../src/everlytic/index.ts";
-import type { ExpertSenderMessage } from "../src/expertsender/index.ts";
-import type { ListmonkMessage } from "../src/listmonk/index.ts";
+import type { ActOnMessage } from "../acton/index.ts";
+import type { EverlyticMessage } from "../everlytic/index.ts";
+import type { ExpertSenderMessage } from "../expertsender/index.ts";
+import type { ListmonkMessage } from "../listmonk/index.ts";
 import type { EvaluatedSyntax, VendorTemplate } from "./policy.ts";
 
 /**

@@ -1,0 +1,60 @@
+/**
+ * `txgate/worker`: the txgate Cloudflare Worker as a package. A deployment's whole Worker is its actions, one
+ * call and the Durable Object classes re-exported for its `wrangler.toml`:
+ *
+ * ```ts
+ * import { createTxgateWorker } from "txgate/worker";
+ * import { actions } from "./actions.ts";
+ * export default createTxgateWorker({ actions });
+ * export { IdempotencyLedgerObject, MessageObject, VendorAccount } from "txgate/worker";
+ * ```
+ *
+ * Secrets and settings come from the Worker's environment (README "Deploying the worker").
+ */
+import { createHandler, type WorkerHandler } from "./router.ts";
+import type { Action, ActionRequest, VariablesSchema } from "./policy.ts";
+import type { WorkerSandbox } from "./sandbox.ts";
+import type * as v from "valibot";
+
+/** Options of `createTxgateWorker`. */
+export interface TxgateWorkerOptions<A extends WorkerActions> {
+  /** The browser actions this Worker serves (`defineActions`): each one's auth, recipient rule, variables and template. */
+  readonly actions: A;
+  /**
+   * The vendor fakes used in sandbox mode (`SANDBOX=true` with no vendor credentials), and the deployment's
+   * local pages. Without it, sandbox mode sends nothing: every send is `not_configured`.
+   */
+  readonly sandbox?: WorkerSandbox;
+}
+
+/** A deployment's actions, as `defineActions` returns them. */
+export type WorkerActions = { readonly [name: string]: Action<VariablesSchema> };
+
+/**
+ * The Worker's handler (`{ fetch, queue }`) for a deployment's actions: the browser route `POST /v1/actions`,
+ * the trusted route `POST /v1/send/{vendor}`, `GET /v1/messages/{id}`, and the send queue's consumer.
+ *
+ * @example
+ * export default createTxgateWorker({ actions });
+ */
+export function createTxgateWorker<const A extends WorkerActions>(options: TxgateWorkerOptions<A>): WorkerHandler {
+  return createHandler({ actions: options.actions, ...(options.sandbox ? { sandbox: options.sandbox } : {}) });
+}
+
+/** The name of an action of `A`, e.g. `"order-shipped"`. */
+export type ActionNameOf<A extends WorkerActions> = keyof A & string;
+/** The variables a browser sends for action `N` of `A`. */
+export type ActionVariablesOf<A extends WorkerActions, N extends ActionNameOf<A>> = v.InferInput<A[N]["variables"]>;
+
+// The Durable Object classes a deployment re-exports from its entry and binds in its wrangler.toml.
+export { VendorAccount } from "./durable/account.ts";
+export { IdempotencyLedgerObject } from "./delivery/idempotency-ledger.ts";
+export { MessageObject } from "./delivery/message-state.ts";
+
+export { defineActions, line, paragraph, type Action, type ActionRequest, type AllowListRecipient, type EvaluatedSyntax, type RecipientRule, type SelfRecipient, type VariablesSchema, type VendorTemplate } from "./policy.ts";
+export { actonTemplate, everlyticTemplate, expertsenderTemplate, listmonkTemplate } from "./templates.ts";
+export type { SandboxVendor, WorkerSandbox } from "./sandbox.ts";
+export type { Env } from "./env.ts";
+export type { VendorOptions, VendorSettings } from "./vendor-settings.ts";
+export type { WorkerHandler } from "./router.ts";
+export type { GateKind, Problem, ProblemKind } from "./problem.ts";

@@ -1,0 +1,261 @@
+/**
+ * The txgate worker's handler: frontends send email through it, and no token or API key ever reaches a browser.
+ * This file is the router: every route and its gates, in the order they run. Each gate throws a `Refusal` that becomes one
+ * `application/problem+json` answer here; no vendor is called until every gate has passed.
+ *
+ *   POST    /v1/actions           browsers: a named action, {action, variables, recipient}
+ *   OPTIONS /v1/actions           CORS preflight
+ *   POST    /v1/send/{vendor}     trusted servers: the library client's send input, with a caller key
+ *   GET     /v1/messages/{id}     a queued message's state, for the caller or user that queued it
+ *   *       /sandbox/…, /demo/…   sandbox mode (SANDBOX=true), on a loopback host only: the deployment's local
+ *                                 pages (`sandbox.serveLocal`: the outbox, the sandbox vendors' APIs, a demo form)
+ */
+import type { Outcome } from "../core/public.ts";
+import { decodeAttachments } from "./binary-fields.ts";
+import { consumeQueue } from "./delivery/consumer.ts";
+import { dispatchSend } from "./delivery/dispatch.ts";
+import { browserScope, messageStatus } from "./delivery/messages-route.ts";
+import { loadConfig, type Config, type Env } from "./env.ts";
+import { CALLER_MAX_NESTING, readJsonBody } from "./gates/body-limit.ts";
+import { authenticateCaller, LOCAL_SANDBOX_CALLER, requireVendorAllowed } from "./gates/caller-key.ts";
+import { refuseRepeatedCredentials } from "./gates/credential-headers.ts";
+import { checkHeaderText } from "./gates/header-text.ts";
+import { bearerToken, verifyJwt, type VerifiedUser } from "./gates/jwt.ts";
+import { isLoopbackRequest } from "./gates/loopback.ts";
+import { refuseMarkup } from "./gates/markup.ts";
+import { preflight, refuseBrowsers, requireAllowedOrigin, withCors } from "./gates/origin-cors.ts";
+import { clientIp, countFailure, ipRateKey, limitRate, refuseWhileBlocked } from "./gates/rate-limit.ts";
+import { refuseTemplateTags } from "./gates/template-tags.ts";
+import { releaseTurnstileToken, verifyTurnstile } from "./gates/turnstile.ts";
+import { RequestLog } from "./log.ts";
+import { parseActionCall, parseVariables, resolveRecipient, type Action } from "./policy.ts";
+import { outcomeProblem, problemResponse, Refusal, type Audience } from "./problem.ts";
+import type { WorkerSandbox } from "./sandbox.ts";
+import { isVendorName, vendorClient, type VendorClient } from "./vendors.ts";
+
+/** What the router serves: a deployment's actions, and its sandbox. */
+export interface Deployment {
+  readonly actions: Readonly<Record<string, Action>>;
+  readonly sandbox?: WorkerSandbox;
+}
+
+/** A Worker's handler: the HTTP routes and the send queue's consumer. */
+export interface WorkerHandler {
+  fetch(request: Request, env: Env): Promise<Response>;
+  queue(batch: MessageBatch<unknown>, env: Env): Promise<void>;
+}
+
+/** What a request has done so far that its answer must own up to: whether a vendor client was asked to send. */
+interface Progress {
+  vendorCalled: boolean;
+}
+
+/**
+ * The handler for `deployment`.
+ *
+ * @example
+ * export default createHandler({ actions });
+ */
+export function createHandler(deployment: Deployment): WorkerHandler {
+  return {
+    /** The send queue and its dead-letter queue (delivery/consumer.ts). */
+    async queue(batch, env) {
+      await consumeQueue(batch, env, deployment.sandbox);
+    },
+    async fetch(request, env) {
+      const log = new RequestLog(request);
+      const progress: Progress = { vendorCalled: false };
+      let sandbox = false;
+      const response = await answer(log, progress, () => {
+        const config = loadConfig(env, deployment.sandbox);
+        log.redactor = config.redactor;
+        sandbox = config.mode === "sandbox";
+        return route(deployment, request, env, config, log, progress);
+      });
+      log.write(response);
+      return sandbox ? markSandbox(response) : response;
+    },
+  };
+}
+
+/** Every answer of a worker in sandbox mode says so, so no sandbox send is ever taken for a delivery. */
+function markSandbox(response: Response): Response {
+  const headers = new Headers(response.headers);
+  headers.set("txgate-sandbox", "true");
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+async function route(deployment: Deployment, request: Request, env: Env, config: Config, log: RequestLog, progress: Progress): Promise<Response> {
+  const { pathname } = new URL(request.url);
+  if (pathname === "/v1/actions") {
+    // CORS headers go on every answer to an allowed origin, refusals included, so the page can read why.
+    return withCors(await answer(log, progress, () => browserAction(deployment, request, env, config, log, progress)), request, config.origins);
+  }
+  const message = /^\/v1\/messages\/([^/]+)$/.exec(pathname);
+  if (message) return messageStatus(request, env, config, isLocalSandbox(request, config) ? [...(config.callerKeys ?? []), LOCAL_SANDBOX_CALLER] : config.callerKeys, message[1]!);
+  const send = /^\/v1\/send\/([^/]+)$/.exec(pathname);
+  if (send) return callerSend(request, env, config, log, progress, send[1]!);
+  if (["/sandbox", "/demo"].some((page) => pathname === page || pathname.startsWith(`${page}/`))) {
+    // The local pages: only in sandbox mode, and only on a loopback host.
+    const serveLocal = deployment.sandbox?.serveLocal;
+    if (!serveLocal || !isLocalSandbox(request, config)) throw new Refusal("not_found", "no such route");
+    return serveLocal(request, env, pathname);
+  }
+  if (pathname === "/") {
+    allowMethods(request, ["GET"]);
+    return new Response("txgate: POST /v1/actions (browsers), POST /v1/send/{vendor} (servers)\n", { headers: { "content-type": "text/plain; charset=utf-8" } });
+  }
+  throw new Refusal("not_found", "no such route");
+}
+
+/**
+ * Browsers: origin → single credentials → body cap → action → auth and rate limit → recipient rule → header text
+ * → plain text → no template tags → variables → send.
+ */
+async function browserAction(deployment: Deployment, request: Request, env: Env, config: Config, log: RequestLog, progress: Progress): Promise<Response> {
+  if (request.method === "OPTIONS") return preflight(request, config.origins);
+  allowMethods(request, ["POST", "OPTIONS"]);
+  requireAllowedOrigin(request, config.origins);
+  refuseRepeatedCredentials(request);
+  const body = await readJsonBody(request, config.maxBodyBytes.browser);
+  const call = parseActionCall(body, deployment.actions);
+  log.set({ action: call.name });
+  const user = await authenticateBrowser(request, env, config, call.action);
+  const recipient = resolveRecipient(call.action.recipient, call.recipient, user);
+  checkHeaderText({ recipient, variables: call.variables }, { multiline: (call.action.multiline ?? []).map((name) => `variables.${name}`) });
+  refuseMarkup({ variables: call.variables });
+  const { send } = call.action;
+  refuseTemplateTags({ variables: call.variables }, send.evaluatedSyntax);
+  const variables = parseVariables(call);
+  log.set({ vendor: send.vendor, template: send.template });
+  const message = send.build({ recipient, variables });
+  return dispatchSend(request, env, config, {
+    scope: browserScope(user, request),
+    audience: "browser",
+    vendor: send.vendor,
+    identity: { action: call.name, recipient: call.recipient, variables: call.variables },
+    queued: { body: message, decode: false },
+    sendNow: () => sendThrough(vendorClient(config, send.vendor), message, progress),
+    respond: (outcome) => {
+      // A send that reached no one and invites a retry gives its Turnstile token back, or that retry would be a replay.
+      if (call.action.auth === "turnstile" && !outcome.ok && outcome.retryable && outcome.delivery === "not_sent") {
+        releaseTurnstileToken(request.headers.get("x-turnstile-token") ?? "");
+      }
+      return outcomeResponse(outcome, "browser", config, log);
+    },
+  });
+}
+
+/**
+ * Signed-in users by JWT, then limited per user (an address whose tokens keep failing is refused before its next
+ * signature check); anonymous forms limited per IP, then Turnstile.
+ */
+async function authenticateBrowser(request: Request, env: Env, config: Config, action: Action): Promise<VerifiedUser | undefined> {
+  const ip = clientIp(request);
+  if (action.auth === "jwt") {
+    refuseWhileBlocked(`jwt:${ipRateKey(ip)}`);
+    let user: VerifiedUser;
+    try {
+      user = await verifyJwt(bearerToken(request), config.jwt);
+    } catch (error) {
+      if (error instanceof Refusal && error.problem.kind === "unauthenticated") await countFailure(env.BROWSER_RATE_LIMIT, `jwt:${ipRateKey(ip)}`);
+      throw error;
+    }
+    await limitRate(env.BROWSER_RATE_LIMIT, `user:${user.subject}`);
+    return user;
+  }
+  await limitRate(env.BROWSER_RATE_LIMIT, ipRateKey(ip));
+  await verifyTurnstile(request.headers.get("x-turnstile-token"), {
+    secret: config.turnstile.secret,
+    verifyUrl: config.turnstile.verifyUrl,
+    remoteIp: ip,
+    hostnames: new Set([...config.origins].map((origin) => new URL(origin).hostname)),
+    action: action.turnstileAction,
+    localStandIn: isLocalSandbox(request, config),
+  });
+  return undefined;
+}
+
+/**
+ * Trusted servers: method → not a browser → single credentials → caller key → vendor allowed → rate limit → body
+ * cap and depth → send. Locally (sandbox mode, loopback host) the documented local key works too.
+ */
+async function callerSend(request: Request, env: Env, config: Config, log: RequestLog, progress: Progress, vendor: string): Promise<Response> {
+  allowMethods(request, ["POST"]);
+  refuseBrowsers(request);
+  refuseRepeatedCredentials(request);
+  const keys = isLocalSandbox(request, config) ? [...(config.callerKeys ?? []), LOCAL_SANDBOX_CALLER] : config.callerKeys;
+  const caller = await authenticateCaller(request, keys);
+  log.set({ caller: caller.id });
+  if (!isVendorName(vendor)) throw new Refusal("not_found", "no such vendor");
+  log.set({ vendor });
+  requireVendorAllowed(caller, vendor);
+  await limitRate(env.CALLER_RATE_LIMIT, `caller:${caller.id}`);
+  const body = await readJsonBody(request, config.maxBodyBytes.caller, CALLER_MAX_NESTING);
+  const message = decodeAttachments(vendor, body);
+  return dispatchSend(request, env, config, {
+    scope: `caller:${caller.id}`,
+    audience: "caller",
+    vendor,
+    identity: body,
+    queued: { body, decode: true },
+    sendNow: () => sendThrough(vendorClient(config, vendor), message, progress),
+    respond: (outcome) => outcomeResponse(outcome, "caller", config, log),
+  });
+}
+
+/** The vendor client's send, noted first: from here on, a failure cannot say the email was not sent. */
+function sendThrough(client: VendorClient, message: unknown, progress: Progress): Promise<Outcome<unknown>> {
+  progress.vendorCalled = true;
+  return client.send(message);
+}
+
+/**
+ * Local development: sandbox mode (no vendor credentials, SANDBOX=true) and a request to a loopback host, by a
+ * command-line client or a page on a loopback origin (gates/loopback.ts). A deployed worker is reached by its
+ * own host name, so neither the outbox, the Turnstile stand-in nor the local caller key can be reached there.
+ */
+export function isLocalSandbox(request: Request, config: Config): boolean {
+  return config.mode === "sandbox" && isLoopbackRequest(request);
+}
+
+export function allowMethods(request: Request, methods: readonly string[]): void {
+  if (!methods.includes(request.method)) {
+    throw new Refusal("method_not_allowed", `${request.method.slice(0, 10)} is not allowed here`, { headers: { allow: methods.join(", ") } });
+  }
+}
+
+/** A sent message, or the problem for a failed send. */
+function outcomeResponse(outcome: Outcome<unknown>, audience: Audience, config: Config, log: RequestLog): Response {
+  log.set({ outcome: outcome.kind, attempts: outcome.attempts });
+  if (!outcome.ok) {
+    // The library already redacts its own credentials; the worker's redactor knows every secret of the deployment.
+    return problemResponse(config.redactor.value(outcomeProblem(outcome, audience)));
+  }
+  // A sandbox send reached no one: the answer says so in its body too, where a caller that reads only `kind` looks.
+  const sandbox = config.mode === "sandbox" ? { sandbox: true } : {};
+  const sent =
+    audience === "browser"
+      ? { ok: true, kind: "sent", ...sandbox }
+      : config.redactor.value({ ok: true, kind: "sent", ...sandbox, vendor: outcome.vendor, status: outcome.status, attempts: outcome.attempts, data: outcome.data });
+  return Response.json(sent, { headers: { "cache-control": "no-store" } });
+}
+
+/**
+ * Runs a handler; a `Refusal` becomes its problem, anything else an `internal` problem that is logged, not shown,
+ * and says `not_sent` unless a vendor client had been asked to send.
+ */
+async function answer(log: RequestLog, progress: Progress, handle: () => Promise<Response>): Promise<Response> {
+  try {
+    return await handle();
+  } catch (error) {
+    if (error instanceof Refusal) {
+      log.set({ kind: error.problem.kind, ...error.log });
+      return problemResponse(error.problem, error.headers);
+    }
+    const { name, message } = error instanceof Error ? error : { name: "Error", message: String(error) };
+    log.set({ kind: "internal", error: `${name}: ${message}`.slice(0, 300) });
+    // Once the vendor client was asked to send, whether it did is not known here; before that, nothing was sent.
+    return problemResponse({ ...new Refusal("internal", "the worker failed unexpectedly").problem, delivery: progress.vendorCalled ? "unknown" : "not_sent" });
+  }
+}
