@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { renewedOnRefusal } from "../core/credential-source.ts";
 import { ANY_TEXT, requireCredentials, TxgateConfigError } from "../core/credentials.ts";
 import { deliver } from "../core/deliver.ts";
 import { createVendorHttpClient, withHeader } from "../core/http-client.ts";
@@ -124,14 +125,14 @@ export function createActOnClient(options: ActOnOptions): ActOnClient {
     options: common,
     redactor,
     // A token per send; a refused one gets one refresh and one more try.
-    authorization: {
+    authorization: renewedOnRefusal({
       async next(call) {
         const token = await tokens.accessToken(call);
         if (typeof token !== "string") return token;
         return { authorize: withHeader("Authorization", `Bearer ${token}`), refuse: () => tokens.refuse(token) };
       },
       refusedBy: isRefusedToken,
-    },
+    }),
     pace: (signal) => pacer.acquire(paceKey, signal),
     schema: ActOnMessageSchema,
     buildRequest: (message) => toEteRequest(accountId, message),

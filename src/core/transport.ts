@@ -5,12 +5,13 @@
  * `sendMessage` back.
  */
 import type * as v from "valibot";
-import { aborted, deliver, invalid, notLoaded } from "./deliver.ts";
+import type { CredentialLifecycle } from "./credential-source.ts";
+import { deliver, invalid, notLoaded } from "./deliver.ts";
 import { createVendorHttpClient, type Authorize } from "./http-client.ts";
 import type { MessageConverter, TemplateMessage } from "./message.ts";
 import { templateMessageSender } from "./message-sender.ts";
 import { resolveOptions, type CallOptions, type CommonClientOptions, type ResolvedOptions } from "./options.ts";
-import type { Answer, Failure, Outcome, VendorName } from "./outcome.ts";
+import type { Answer, Outcome, VendorName } from "./outcome.ts";
 import type { Redactor } from "./redact.ts";
 import { responseBody, type TextResult } from "./response.ts";
 import { readCallOptions, validateInput } from "./validation.ts";
@@ -32,24 +33,6 @@ export interface PostRequest<Paths> {
   readonly recipients?: readonly string[];
 }
 
-/** A credential for one send, from a `CredentialSource`. */
-export interface Credential {
-  readonly authorize: Authorize;
-  /** The vendor refused it: the next credential must be a new one. */
-  refuse(): void;
-}
-
-/**
- * Credentials with a lifecycle (Act-On's OAuth tokens): one per send, and after an answer that says it was
- * refused, one new credential and one more try; a second refusal is the answer.
- */
-export interface CredentialSource {
-  /** A credential; a failure when none can be had (nothing sent); `undefined` when the caller aborted first. */
-  next(call: CallOptions | undefined): Promise<Credential | Failure | undefined>;
-  /** Whether `outcome` says the credential was refused, so a new one may help. */
-  refusedBy(outcome: Outcome<unknown>): boolean;
-}
-
 /**
  * What a vendor client tells the transport: everything that is true of that vendor and nothing that is not.
  *
@@ -66,8 +49,8 @@ export interface VendorTransport<Paths, M, V, T> {
   readonly options: CommonClientOptions;
   /** Holds every spelling of the vendor's secrets; whatever goes back to the caller passes through it. */
   readonly redactor: Redactor;
-  /** How a request is authorised: one hook for every request, or a source of credentials with a lifecycle. */
-  readonly authorization: Authorize | CredentialSource;
+  /** How a request is authorised: one hook for every request, or credentials with a lifecycle (`renewedOnRefusal`). */
+  readonly authorization: Authorize | CredentialLifecycle;
   /** Replaces the options' pacer (Act-On paces every client to its account's rate). */
   readonly pace?: ResolvedOptions["pace"];
   /** The vendor's native message schema: bad input never reaches the vendor. */
@@ -108,8 +91,6 @@ export function createTransport<Paths extends {}, M, V, T>(vendor: VendorTranspo
   const paced: ResolvedOptions = vendor.pace ? { ...resolved, pace: vendor.pace } : resolved;
   // One hook puts credentials on, after every middleware (core/http-client.ts): hooks never see them.
   const http = createVendorHttpClient<Record<string, unknown>>(options);
-  const source: CredentialSource =
-    typeof authorization === "function" ? { next: async () => ({ authorize: authorization, refuse() {} }), refusedBy: () => false } : authorization;
   const refuse = (issues: Parameters<typeof invalid>[1]) => invalid<T>(name, issues, redactor);
 
   const attempt = (request: PostRequest<Paths>, authorize: Authorize) => async (signal: AbortSignal) => {
@@ -130,21 +111,13 @@ export function createTransport<Paths extends {}, M, V, T>(vendor: VendorTranspo
       // A Blob can fail to read (a File changed on disk): still an outcome, and still nothing sent.
       return refuse([{ path: vendor.attachmentsPath ?? "", rule: "attachment_readable", message: `could not be read: ${String(error)}` }]);
     }
-    let attempts = 0;
-    for (let pass = 1; ; pass++) {
-      const credential = await source.next(call);
-      if (credential === undefined) return aborted(resolved, attempts);
-      if (!("authorize" in credential)) return { ...redactor.value(credential), attempts };
-      const outcome = await deliver<T>(paced, redactor, call, attempt(request, credential.authorize));
-      attempts += outcome.attempts;
-      if (pass > 1 || !source.refusedBy(outcome)) return { ...outcome, attempts };
-      credential.refuse();
-    }
+    const deliverWith = (authorize: Authorize) => deliver<T>(paced, redactor, call, attempt(request, authorize));
+    return typeof authorization === "function" ? deliverWith(authorization) : authorization.send({ call, options: resolved, redactor, deliverWith });
   };
 
-  const send = async (message: M, options?: CallOptions): Promise<Outcome<T>> => {
+  const send = async (message: M, given?: CallOptions): Promise<Outcome<T>> => {
     // Read once, here, so a hostile options object is an outcome, never a rejected send.
-    const checked = readCallOptions(options);
+    const checked = readCallOptions(given);
     if (!checked.success) return invalid<T>(name, checked.issues);
     const call = checked.output;
     const key = call?.idempotencyKey;
@@ -157,7 +130,7 @@ export function createTransport<Paths extends {}, M, V, T>(vendor: VendorTranspo
     } catch (error) {
       return notLoaded(name, "idempotency ledger", error);
     }
-    return ledger.sendOncePerKey(name, vendor.options.idempotencyLedger, key, message, () => sendOnce(message, call));
+    return ledger.sendOncePerKey(name, options.idempotencyLedger, key, message, () => sendOnce(message, call));
   };
   return { send, sendMessage: templateMessageSender(name, vendor.loadConverter, send, redactor) };
 }

@@ -9,7 +9,8 @@ import { memoryIdempotencyLedger } from "../../src/core/idempotency.js";
 import type { Answer, Outcome } from "../../src/core/outcome.js";
 import { Redactor } from "../../src/core/redact.js";
 import { defaultFailure } from "../../src/core/response.js";
-import { createTransport, type CredentialSource, type VendorTransport } from "../../src/core/transport.js";
+import { renewedOnRefusal, type CredentialSource } from "../../src/core/credential-source.js";
+import { createTransport, type VendorTransport } from "../../src/core/transport.js";
 
 type Paths = { "/send": unknown };
 const SECRET = "s3cret-key-123";
@@ -155,7 +156,7 @@ describe("credentials with a lifecycle", () => {
       request.headers.get("authorization") === "Bearer token-2" ? Response.json({ sent: true }) : new Response("{}", { status: 401 }),
     );
     const source = tokens();
-    const outcome = await transport(vendor.fetch, { authorization: source }).send({ to: "ada@example.com" });
+    const outcome = await transport(vendor.fetch, { authorization: renewedOnRefusal(source) }).send({ to: "ada@example.com" });
     expect(outcome).toMatchObject({ ok: true, attempts: 2 });
     expect(source.refused).toEqual(["token-1"]);
     expect(vendor.requests.map((request) => request.headers.get("authorization"))).toEqual(["Bearer token-1", "Bearer token-2"]);
@@ -164,7 +165,7 @@ describe("credentials with a lifecycle", () => {
   it("takes a second refusal as the answer", async () => {
     const vendor = fakeVendor(() => new Response("{}", { status: 401 }));
     const source = tokens();
-    const outcome = await transport(vendor.fetch, { authorization: source }).send({ to: "ada@example.com" });
+    const outcome = await transport(vendor.fetch, { authorization: renewedOnRefusal(source) }).send({ to: "ada@example.com" });
     expect(outcome).toMatchObject({ kind: "auth", attempts: 2 });
     expect(source.issued).toHaveLength(2);
   });
@@ -172,7 +173,7 @@ describe("credentials with a lifecycle", () => {
   it("ends the send with the source's failure, redacted, when no credential can be had", async () => {
     const vendor = fakeVendor(() => Response.json({}));
     const failure = { ok: false, vendor: "acton", attempts: 0, kind: "auth", status: 401, retryable: false, delivery: "not_sent", message: `login refused for ${SECRET}` } as const;
-    const outcome = await transport(vendor.fetch, { authorization: { next: async () => failure, refusedBy: () => false } }).send({ to: "ada@example.com" });
+    const outcome = await transport(vendor.fetch, { authorization: renewedOnRefusal({ next: async () => failure, refusedBy: () => false }) }).send({ to: "ada@example.com" });
     expect(outcome).toMatchObject({ kind: "auth", delivery: "not_sent", attempts: 0 });
     expect(JSON.stringify(outcome)).not.toContain(SECRET);
     expect(vendor.requests).toHaveLength(0);
