@@ -90,8 +90,8 @@ const gateway = (status: number, httpMessage: string, headers?: Record<string, s
  *
  * @example
  * const acton = createActOnFake();
- * const client = createActOnClient({ baseUrl: "https://acton.example", accountId: ACTON_FAKE_ACCOUNT.accountId, ...ACTON_FAKE_ACCOUNT.credentials, fetch: acton.fetch });
- * await client.send("t-1", { envelope: { toAddress: "ada@example.com", fromAddress: "me@example.com" }, metadata: { transactional: true } });
+ * const client = createActOnClient({ baseUrl: "https://acton.example", ...ACTON_FAKE_ACCOUNT, fetch: acton.fetch });
+ * await client.send({ templateId: "t-1", envelope: { toAddress: "ada@example.com" }, metadata: { transactional: true, externalId: "order-1" }, actions: { trackOpens: false, trackClicks: false } });
  * expect(acton.delivered[0]?.to).toBe("ada@example.com");
  */
 export function createActOnFake(options: ActOnFakeOptions = {}): ActOnFake {

@@ -78,7 +78,7 @@ async function hash(algorithm: "md5" | "sha256", email: string): Promise<string>
  * @example
  * const expertsender = createExpertSenderFake();
  * const client = createExpertSenderClient({ baseUrl: "https://api.expertsender.example", apiKey: EXPERTSENDER_FAKE_API_KEY, fetch: expertsender.fetch });
- * await client.send(1593, { Receiver: { Email: "ada@example.com" } });
+ * await client.send({ transactionalId: 1593, Receiver: { Email: "ada@example.com" } });
  * expect(expertsender.sent[0]?.subscriber.email).toBe("ada@example.com");
  */
 export function createExpertSenderFake(options: ExpertSenderFakeOptions = {}): ExpertSenderFake {

@@ -105,12 +105,26 @@ export class FailurePlan {
   }
 }
 
+/**
+ * Requests left unanswered. Held here because some runtimes (Node's undici) link a caller's signal to a
+ * Request's own signal weakly: a request nothing references could be collected and never hear the abort.
+ */
+const hanging = new Set<Request>();
+
 /** Waits until the request is aborted, then rejects as fetch does; never settles otherwise. */
 export function hang(request: Request): Promise<never> {
   return new Promise((_, reject) => {
     const signal = request.signal;
-    if (signal.aborted) reject(signal.reason);
-    signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+    if (signal.aborted) return reject(signal.reason);
+    hanging.add(request);
+    signal.addEventListener(
+      "abort",
+      () => {
+        hanging.delete(request);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
 }
 
