@@ -44,7 +44,8 @@ export async function bundle({ outdir = path("dist"), external = false, minify =
     target: "es2022",
     minify,
     chunkNames: "chunks/[name]-[hash]",
-    external: external ? Object.keys(pkg.dependencies ?? {}).flatMap((name) => [name, `${name}/*`]) : [],
+    // `cloudflare:workers` (txgate/worker's Durable Objects) is the Workers runtime's own module, never bundled.
+    external: ["cloudflare:*", ...(external ? Object.keys(pkg.dependencies ?? {}).flatMap((name) => [name, `${name}/*`]) : [])],
     // The libraries' licence comments go to one file per bundle rather than into every line of code.
     legalComments: "none",
     metafile: true,
@@ -91,11 +92,20 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       // Declarations only (the JavaScript is the bundles above), for the modules the entries reach and the
       // generated types: tsconfig.build.json's settings, started from the entries rather than all of src/, so
       // code no entry publishes (the worker's, say) is neither type-checked for the package nor shipped.
+      // txgate/worker is declared apart, against the Workers runtime's types (src/worker/tsconfig.json) instead
+      // of the DOM, and first: the modules it shares with the other entries are then declared again with the DOM.
       const config = `${staging}-tsconfig.json`;
-      const entries = (await entryPoints()).map((entry) => entry.in);
-      await writeFile(config, JSON.stringify({ extends: path("tsconfig.build.json"), files: entries, include: [path("generated/*.ts")] }));
+      const all = (await entryPoints()).map((entry) => entry.in);
+      const isWorker = (entry) => entry.startsWith(path("src/worker/"));
+      const runs = [
+        { extends: path("src/worker/tsconfig.json"), files: [...all.filter(isWorker), path("generated/workers/runtime.d.ts")] },
+        { extends: path("tsconfig.build.json"), files: all.filter((entry) => !isWorker(entry)), include: [path("generated/*.ts")] },
+      ];
       try {
-        execFileSync(process.execPath, [path("node_modules/typescript/bin/tsc"), "-p", config, "--outDir", staging], { stdio: "inherit" });
+        for (const run of runs.filter((run) => run.files.some((file) => file.endsWith(".ts") && !file.endsWith(".d.ts")))) {
+          await writeFile(config, JSON.stringify(run));
+          execFileSync(process.execPath, [path("node_modules/typescript/bin/tsc"), "-p", config, "--outDir", staging], { stdio: "inherit" });
+        }
       } finally {
         await rm(config, { force: true });
       }

@@ -76,6 +76,8 @@ describe("the package", () => {
     for (const [path, { imports }] of Object.entries(graph)) {
       expect(files, `${path} is reached but not shipped`).toContain(path);
       for (const { path: imported, external } of imports) {
+        // The Workers runtime's own module, whose DurableObject txgate/worker's classes extend: only that entry imports it.
+        if (imported === "cloudflare:workers" && path.startsWith("dist/src/worker/")) continue;
         expect(external ?? false, `${path} imports ${imported}`).toBe(false);
         expect(files, `${path} imports ${imported}`).toContain(imported);
       }
@@ -113,7 +115,8 @@ describe("the package", () => {
 
   it("publishes to JSR with the same entries, as TypeScript source", async () => {
     const jsr = JSON.parse(readFileSync(new URL("jsr.json", root), "utf8"));
-    expect(Object.keys(jsr.exports)).toEqual(Object.keys(pkg.exports));
+    // txgate/worker is npm only: it runs on Workers alone, extends `cloudflare:workers`, and is deployed with wrangler.
+    expect(Object.keys(jsr.exports)).toEqual(Object.keys(pkg.exports).filter((entry) => entry !== "./worker"));
     expect(jsr.version).toBe(pkg.version);
     // A dry run checks every exported module resolves and type-checks the way JSR will. Slow types are allowed:
     // the exported valibot schemas have inferred types (see README, "Deno and JSR").
@@ -182,6 +185,23 @@ describe("the bundles npm run build publishes", () => {
     // ... and they are still in the package, each in a chunk of its own.
     const all = Object.values(outputs).flatMap(({ inputs }) => Object.keys(inputs));
     for (const lazy of ["src/expertsender/api-request-xml.ts", "src/expertsender/api-response-xml.ts", "src/listmonk/message-converter.ts"]) expect(all).toContain(lazy);
+  });
+
+  it("keeps the vendor fakes and their JSON-schema validator out of every other entry, lazy chunks included", () => {
+    const everything = (source: string) => {
+      const reached: string[] = [];
+      const visit = (name: string) => {
+        if (reached.includes(name)) return;
+        reached.push(name);
+        for (const { path } of outputs[name]!.imports) if (outputs[path]) visit(path);
+      };
+      visit(Object.keys(outputs).find((name) => outputs[name]!.entryPoint === source)!);
+      return reached.flatMap((name) => Object.keys(outputs[name]!.inputs));
+    };
+    for (const entry of [...VENDOR_NAMES, "browser", "catalogue"]) {
+      expect(everything(`src/${entry}/index.ts`).filter((path) => /node_modules\/@cfworker\/|^src\/testing\//.test(path)), entry).toEqual([]);
+    }
+    expect(upFront("src/testing/index.ts").some((path) => path.includes("node_modules/@cfworker/json-schema/"))).toBe(true);
   });
 
   it("gives the browser entry a file of its own that imports nothing", () => {

@@ -8,7 +8,9 @@
  * at once after a failure, and on Workers starts one fetch per waiting request (it cannot share a promise across
  * requests); this gate caps the answer, throttles every refetch and shares one fetch, bounded by its own timeout.
  */
-import { createLocalJWKSet, errors, jwtVerify, type JWTHeaderParameters, type JWTPayload } from "jose";
+import { createLocalJWKSet, jwtVerify, type JWTHeaderParameters, type JWTPayload } from "jose";
+// Named, from jose/errors: `errors` from "jose" is a namespace object, which a bundle would have to build.
+import { JOSEAlgNotAllowed, JOSEError, JOSENotSupported, JWKSMultipleMatchingKeys, JWKSNoMatchingKey, JWSInvalid, JWSSignatureVerificationFailed, JWTClaimValidationFailed, JWTExpired, JWTInvalid } from "jose/errors";
 import type { JwtConfig } from "../env.ts";
 import { Refusal } from "../problem.ts";
 import { bearerCredentials } from "./credential-headers.ts";
@@ -100,17 +102,17 @@ export async function verifyJwt(token: string | undefined, config: JwtConfig | u
 /** What the caller is told about a token jose refused; anything unforeseen is a refusal too (fail closed). */
 function refusalFor(error: unknown): Refusal {
   if (error instanceof Refusal) return error;
-  if (!(error instanceof errors.JOSEError)) return refuse("the token cannot be verified");
-  if (error instanceof errors.JOSEAlgNotAllowed) return refuse("the token's alg must be RS256 or ES256", error.code);
-  if (error instanceof errors.JWSSignatureVerificationFailed) return refuse("the token's signature is not valid", error.code);
-  if (error instanceof errors.JWTExpired) return refuse("the token has expired", error.code);
-  if (error instanceof errors.JWTClaimValidationFailed) {
+  if (!(error instanceof JOSEError)) return refuse("the token cannot be verified");
+  if (error instanceof JOSEAlgNotAllowed) return refuse("the token's alg must be RS256 or ES256", error.code);
+  if (error instanceof JWSSignatureVerificationFailed) return refuse("the token's signature is not valid", error.code);
+  if (error instanceof JWTExpired) return refuse("the token has expired", error.code);
+  if (error instanceof JWTClaimValidationFailed) {
     if (error.reason === "missing") return refuse(`the token has no ${error.claim} claim`, error.code);
     const detail = { nbf: "the token is not valid yet (nbf)", iss: "the token is from another issuer", aud: "the token is for another audience" }[error.claim];
     return refuse(detail ?? `the token's ${error.claim} claim is not valid`, error.code);
   }
-  if (error instanceof errors.JOSENotSupported) return refuse("the token names critical extensions this worker does not know", error.code);
-  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return refuse("the token is not a valid JWS compact serialization of JSON", error.code);
+  if (error instanceof JOSENotSupported) return refuse("the token names critical extensions this worker does not know", error.code);
+  if (error instanceof JWSInvalid || error instanceof JWTInvalid) return refuse("the token is not a valid JWS compact serialization of JSON", error.code);
   return refuse("the identity provider's key cannot be used", error.code);
 }
 
@@ -138,10 +140,10 @@ async function keyIn(keySet: KeySet, header: JWTHeaderParameters): Promise<Crypt
   try {
     return await keySet(header);
   } catch (error) {
-    if (error instanceof errors.JWKSNoMatchingKey) return undefined;
+    if (error instanceof JWKSNoMatchingKey) return undefined;
     // A token without `kid` that fits several keys is checked against the first of them, as before: trying each
     // would let one token cost up to JWKS_MAX_KEYS signature checks.
-    if (error instanceof errors.JWKSMultipleMatchingKeys) {
+    if (error instanceof JWKSMultipleMatchingKeys) {
       for await (const key of error) return key;
       return undefined;
     }
