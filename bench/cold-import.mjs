@@ -1,9 +1,10 @@
 // Cold import: the wall time of a fresh `node` that imports an entry, as a ratio to a fresh `node` that imports
-// nothing, both as ES modules. Each entry's processes alternate with bare ones, so a busy moment on a shared
-// machine lands on both; the ratio is of the medians. Plain Node only (no hyperfine), so CI and any clone can
-// run it. txgate's entries are imported as published (dist/, the bundles `npm run build` writes), as a Node user
-// gets them.
+// nothing, both as ES modules. Each entry's processes alternate with bare ones, and the entries take turns, so a
+// busy moment on a shared machine lands on all of them; the ratio is of the medians. Plain Node only (no
+// hyperfine), so CI and any clone can run it. txgate's entries are imported as published (dist/, the bundles `npm
+// run build` writes), as a Node user gets them.
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const RUNS = 25;
@@ -22,34 +23,39 @@ function run(source) {
   return performance.now() - start;
 }
 
-/** `targets`: name → module URL. Returns name → { ratio, ms, bareMs }. */
+/**
+ * `targets`: name → module URL. Returns name → { ratio, ms, bareMs }. The targets take turns within each run (a
+ * bare process, then the target, for each target in turn), so a busy spell on a shared machine lands on every
+ * entry alike instead of on whichever one was being measured.
+ */
 export function measureColdImport(targets, runs = RUNS) {
-  const results = {};
-  for (const [name, url] of Object.entries(targets)) {
-    const bare = [];
-    const loaded = [];
-    run(`await import(${JSON.stringify(url)})`); // the first run warms the file cache, not the process
-    for (let i = 0; i < runs; i++) {
-      bare.push(run(""));
-      loaded.push(run(`await import(${JSON.stringify(url)})`));
+  const names = Object.keys(targets);
+  const bare = Object.fromEntries(names.map((name) => [name, []]));
+  const loaded = Object.fromEntries(names.map((name) => [name, []]));
+  const load = (name) => `await import(${JSON.stringify(targets[name])})`;
+  for (const name of names) run(load(name)); // the first run warms the file cache, not the process
+  for (let i = 0; i < runs; i++) {
+    for (const name of names) {
+      bare[name].push(run(""));
+      loaded[name].push(run(load(name)));
     }
-    results[name] = { ratio: median(loaded) / median(bare), ms: median(loaded), bareMs: median(bare) };
   }
-  return results;
+  return Object.fromEntries(
+    names.map((name) => [name, { ratio: median(loaded[name]) / median(bare[name]), ms: median(loaded[name]), bareMs: median(bare[name]) }]),
+  );
 }
 
-/** The published entries, and openapi-fetch alone for comparison. */
+/** Every published entry (package.json `exports`, by subpath name), and openapi-fetch alone for comparison. */
 export function defaultTargets() {
   const root = new URL("../", import.meta.url);
-  const entry = (name) => new URL(`dist/src/${name}/index.js`, root).href;
+  const pkg = JSON.parse(readFileSync(new URL("package.json", root), "utf8"));
+  const entries = Object.entries(pkg.exports).map(([subpath, target]) => [
+    subpath.replace(/^\.\//, ""),
+    new URL(typeof target === "string" ? target : target.default, root).href,
+  ]);
   return {
     "openapi-fetch": pathToFileURL(fileURLToPath(new URL("node_modules/openapi-fetch/dist/index.mjs", root))).href,
-    listmonk: entry("listmonk"),
-    acton: entry("acton"),
-    everlytic: entry("everlytic"),
-    expertsender: entry("expertsender"),
-    browser: entry("browser"),
-    catalogue: entry("catalogue"),
+    ...Object.fromEntries(entries),
   };
 }
 
