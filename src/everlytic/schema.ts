@@ -53,7 +53,7 @@ const Attachment = v.pipe(
     return sources.length === 1 ? [] : [{ path: [sources[1] ?? "data"], message: "give exactly one of data, path or content" }];
   }),
   // "filename: Yes, if data is not empty"; content becomes data, and a File's own name is in filename by now.
-  rule("filename_with_data", (file) =>
+  rule("attachment_filename", (file) =>
     (file.data ?? file.content) !== undefined && !file.filename
       ? [{ path: ["filename"], message: "is required with data or content (a File's own name counts)" }]
       : [],
@@ -87,7 +87,7 @@ const fields = strict({
     custom_headers: v.optional(
       plainObject(
         record(
-          v.pipe(v.string(), named("custom_header_name", v.regex(CUSTOM_HEADER_NAME, "must start with X- and be a header name"))),
+          v.pipe(v.string(), named("header_name", v.regex(CUSTOM_HEADER_NAME, "must start with X- and be a header name"))),
           v.union([OneLine, v.pipe(v.array(OneLine), v.minLength(1))]),
         ),
       ),

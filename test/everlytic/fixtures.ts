@@ -81,9 +81,9 @@ export const invalidEverlyticMessages: [string, unknown, string[]][] = [
   ["LF in an address", withHeaders({ to: [{ email: "joe@example.com\nBcc: evil@example.com" }] }), ["headers.to.0.email email"]],
   ["LF in a custom header value", withHeaders({ custom_headers: { "X-Order": "1\nBcc: evil@example.com" } }), ["headers.custom_headers.X-Order no_line_breaks"]],
   ["CR in one of several header values", withHeaders({ custom_headers: { "X-Tags": ["a", "b\rc"] } }), ["headers.custom_headers.X-Tags.1 no_line_breaks"]],
-  ["a custom header without X-", withHeaders({ custom_headers: { Precedence: "bulk" } }), ["headers.custom_headers.Precedence custom_header_name"]],
-  ["a lowercase x- custom header", withHeaders({ custom_headers: { "x-order": "1" } }), ["headers.custom_headers.x-order custom_header_name"]],
-  ["a custom header name with a space", withHeaders({ custom_headers: { "X-Order Id": "1" } }), ['headers.custom_headers["X-Order Id"] custom_header_name']],
+  ["a custom header without X-", withHeaders({ custom_headers: { Precedence: "bulk" } }), ["headers.custom_headers.Precedence header_name"]],
+  ["a lowercase x- custom header", withHeaders({ custom_headers: { "x-order": "1" } }), ["headers.custom_headers.x-order header_name"]],
+  ["a custom header name with a space", withHeaders({ custom_headers: { "X-Order Id": "1" } }), ['headers.custom_headers["X-Order Id"] header_name']],
   ["an empty custom header value list", withHeaders({ custom_headers: { "X-Tags": [] } }), ["headers.custom_headers.X-Tags min_length"]],
   ["a number as a custom header value", withHeaders({ custom_headers: { "X-Order": 1 } }), ["headers.custom_headers.X-Order string", "headers.custom_headers.X-Order array"]],
   ["reply_to as an array", withHeaders({ reply_to: [{ email: "replies@example.com" }] }), ["headers.reply_to object"]],
@@ -98,7 +98,7 @@ export const invalidEverlyticMessages: [string, unknown, string[]][] = [
   ["personalisation_fields as an array", { ...minimal, body: { html: "<p>Hi</p>", personalisation_fields: [] } }, ["body.personalisation_fields object"]],
   ["an attachment with neither data nor path", withFile({ filename: "a.txt" }), ["attachments.data.0.data attachment_source"]],
   ["an attachment with both data and path", withFile({ filename: "a.txt", data: "YQ==", path: "/files/a.txt" }), ["attachments.data.0.path attachment_source"]],
-  ["inline data without a filename", withFile({ data: "YQ==" }), ["attachments.data.0.filename filename_with_data"]],
+  ["inline data without a filename", withFile({ data: "YQ==" }), ["attachments.data.0.filename attachment_filename"]],
   ["data that is not base64", withFile({ filename: "a.txt", data: "not base64!" }), ["attachments.data.0.data base64"]],
   ["base64 without padding", withFile({ filename: "a.txt", data: "YQ" }), ["attachments.data.0.data base64"]],
   ["CRLF in a filename", withFile({ filename: "a.txt\r\nContent-Type: text/html", data: "YQ==" }), ["attachments.data.0.filename attachment_name"]],
@@ -111,7 +111,7 @@ export const invalidEverlyticMessages: [string, unknown, string[]][] = [
 
 /** Inputs only txgate understands (Web-type attachment content): valibot's rules alone, never on the wire. */
 export const invalidContentAttachments: [string, unknown, string[]][] = [
-  ["content with no filename and no File name", withFile({ content: new Uint8Array([1, 2]) }), ["attachments.data.0.filename filename_with_data"]],
+  ["content with no filename and no File name", withFile({ content: new Uint8Array([1, 2]) }), ["attachments.data.0.filename attachment_filename"]],
   ["empty content", withFile({ filename: "empty.bin", content: new Uint8Array(0) }), ["attachments.data.0.content attachment_content"]],
   ["content that is a string", withFile({ filename: "a.txt", content: "/etc/passwd" }), ["attachments.data.0.content attachment_content"]],
   ["content and data together", withFile({ filename: "a.txt", content: new Uint8Array([1]), data: "YQ==" }), ["attachments.data.0.content attachment_source"]],
