@@ -4,7 +4,7 @@
  * so no vendor code reaches a page.
  */
 import * as v from "valibot";
-import { defineActions, line, paragraph, type ActionRequest } from "../src/worker/index.ts";
+import { defineActions, emailAddress, line, paragraph, type ActionRequest } from "../src/worker/index.ts";
 import { actonTemplate, everlyticTemplate, expertsenderTemplate, listmonkTemplate } from "../src/worker/index.ts";
 
 export const actions = defineActions({
@@ -29,7 +29,7 @@ export const actions = defineActions({
     recipient: { kind: "allow", addresses: ["support@example.com", "sales@example.com"] },
     variables: v.strictObject({
       name: line(100),
-      replyTo: v.pipe(line(254), v.email()),
+      replyTo: v.pipe(line(254), emailAddress),
       message: paragraph(4000),
     }),
     multiline: ["message"],

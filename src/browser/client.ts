@@ -33,6 +33,8 @@ export interface ActionInput<Variables> {
 export interface ActionSent {
   readonly ok: true;
   readonly kind: "sent";
+  /** Set by a worker in sandbox mode: the email went to a vendor fake and reached no one. */
+  readonly sandbox?: true;
 }
 
 /**
@@ -97,8 +99,11 @@ export function createBrowserClient<A extends ActionsShape>(options: BrowserClie
         const aborted = signal?.aborted === true;
         return failed(aborted ? "aborted" : "network", 0, aborted ? "aborted" : String(error), "unknown");
       }
-      const body = (await response.json().catch(() => undefined)) as { ok?: unknown; kind?: unknown; id?: unknown } | undefined;
-      if (response.ok && body?.ok === true) return body.kind === "queued" ? { ok: true, kind: "queued", id: String(body.id) } : { ok: true, kind: "sent" };
+      const body = (await response.json().catch(() => undefined)) as { ok?: unknown; kind?: unknown; id?: unknown; sandbox?: unknown } | undefined;
+      if (response.ok && body?.ok === true) {
+        if (body.kind === "queued") return { ok: true, kind: "queued", id: String(body.id) };
+        return body.sandbox === true ? { ok: true, kind: "sent", sandbox: true } : { ok: true, kind: "sent" };
+      }
       if (typeof body?.kind === "string") return { ...(body as Problem), ok: false };
       // Not the worker's own answer (a proxy's error page): it may or may not have sent.
       return failed("internal", response.status, `unexpected ${response.status} answer`, "unknown");

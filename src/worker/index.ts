@@ -52,6 +52,8 @@ export { IdempotencyLedgerObject } from "./delivery/idempotency-ledger.ts";
 export { MessageObject } from "./delivery/message-state.ts";
 
 export { defineActions, line, paragraph, type Action, type ActionRequest, type AllowListRecipient, type EvaluatedSyntax, type RecipientRule, type SelfRecipient, type VariablesSchema, type VendorTemplate } from "./policy.ts";
+/** A bare email address as the specs' `format: email` has it (rule `email`), for a variable such as a reply-to. */
+export { emailAddress } from "../core/formats.ts";
 export { actonTemplate, everlyticTemplate, expertsenderTemplate, listmonkTemplate } from "./templates.ts";
 export type { SandboxVendor, WorkerSandbox } from "./sandbox.ts";
 export type { Env } from "./env.ts";

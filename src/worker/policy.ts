@@ -6,7 +6,7 @@
  */
 import * as v from "valibot";
 import type { ValidationIssue, VendorName } from "../core/public.ts";
-import { toValidationIssues } from "../core/validation.ts";
+import { joinPath, toValidationIssues } from "../core/validation.ts";
 import type { VerifiedUser } from "./gates/jwt.ts";
 import { Refusal } from "./problem.ts";
 
@@ -165,10 +165,7 @@ export function parseActionCall(body: unknown, actions: Readonly<Record<string, 
 export function parseVariables(call: ActionCall): Record<string, unknown> {
   const result = v.safeParse(call.action.variables, call.variables);
   if (result.success) return result.output;
-  const issues: ValidationIssue[] = toValidationIssues(result.issues).map((issue) => ({
-    ...issue,
-    path: issue.path ? `variables.${issue.path}` : "variables",
-  }));
+  const issues: ValidationIssue[] = toValidationIssues(result.issues).map((issue) => ({ ...issue, path: joinPath("variables", issue.path) }));
   throw new Refusal("validation", "the variables do not fit the action", { issues });
 }
 

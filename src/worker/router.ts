@@ -237,7 +237,16 @@ function outcomeResponse(outcome: Outcome<unknown>, audience: Audience, config: 
   const sent =
     audience === "browser"
       ? { ok: true, kind: "sent", ...sandbox }
-      : config.redactor.value({ ok: true, kind: "sent", ...sandbox, vendor: outcome.vendor, status: outcome.status, attempts: outcome.attempts, data: outcome.data });
+      : config.redactor.value({
+          ok: true,
+          kind: "sent",
+          ...sandbox,
+          vendor: outcome.vendor,
+          status: outcome.status,
+          attempts: outcome.attempts,
+          ...(outcome.ids ? { ids: outcome.ids } : {}),
+          data: outcome.data,
+        });
   return Response.json(sent, { headers: { "cache-control": "no-store" } });
 }
 

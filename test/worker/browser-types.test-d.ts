@@ -31,3 +31,8 @@ export function narrowsOnOk(outcome: ActionOutcome): string {
   // Failures carry the worker's problem: kind, detail, retryable, delivery, issues.
   return `${outcome.kind} ${outcome.detail} ${outcome.retryable} ${outcome.delivery} ${outcome.issues?.length ?? 0}`;
 }
+
+/** A sandbox worker's sent answer says so, and the type lets a page show it. */
+export function saysSandbox(outcome: ActionOutcome): boolean {
+  return outcome.ok && outcome.kind === "sent" && outcome.sandbox === true;
+}

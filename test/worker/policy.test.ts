@@ -6,7 +6,7 @@ import { EverlyticMessageSchema } from "../../src/everlytic/index.ts";
 import { ExpertSenderMessageSchema } from "../../src/expertsender/index.ts";
 import { ListmonkMessageSchema } from "../../src/listmonk/index.ts";
 import { actions } from "../../worker/actions.ts";
-import { defineActions, line, parseActionCall, resolveRecipient } from "../../src/worker/policy.ts";
+import { defineActions, line, parseActionCall, parseVariables, resolveRecipient } from "../../src/worker/policy.ts";
 import { Refusal } from "../../src/worker/problem.ts";
 import { listmonkTemplate } from "../../src/worker/templates.ts";
 
@@ -87,6 +87,26 @@ describe("request bodies", () => {
     expect(v.is(line(5), "abcdef")).toBe(false);
     expect(v.is(line(5), "a\nb")).toBe(false);
     expect(v.is(line(5), "")).toBe(false);
+  });
+});
+
+describe("variables", () => {
+  const problemOf = (run: () => unknown) => {
+    try {
+      run();
+    } catch (error) {
+      return (error as Refusal).problem;
+    }
+    return undefined;
+  };
+  it("name a bad variable by the library's path syntax, under variables", () => {
+    const call = parseActionCall({ action: "welcome", variables: { firstName: "Pat", "a.b": "x" } }, actions);
+    expect(problemOf(() => parseVariables(call))).toMatchObject({ kind: "validation", issues: [{ path: 'variables["a.b"]' }] });
+  });
+  it("take a reply-to address that the specs' email format takes, and refuse one it refuses, with its rule", () => {
+    const contact = (replyTo: string) => parseActionCall({ action: "contact-form", recipient: "support@example.com", variables: { name: "Joe", replyTo, message: "Hi" } }, actions);
+    expect(parseVariables(contact("o'brien@example.com"))).toMatchObject({ replyTo: "o'brien@example.com" });
+    expect(problemOf(() => parseVariables(contact("Joe <joe@example.com>")))).toMatchObject({ issues: [{ path: "variables.replyTo", rule: "email" }] });
   });
 });
 

@@ -5,7 +5,10 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CALLER_KEY_BILLING, CALLER_KEY_BILLING_NEXT } from "./support/bindings.ts";
-import { browserSend, callerSend, fakeSiteverify, fetchWorker, LOCAL, passToken, signJwt } from "./support/harness.ts";
+import { SELF } from "cloudflare:test";
+import { createBrowserClient } from "../../src/browser/index.ts";
+import type { Actions } from "../../worker/actions.ts";
+import { browserHeaders, browserSend, callerSend, fakeSiteverify, fetchWorker, HOST, LOCAL, passToken, signJwt } from "./support/harness.ts";
 
 async function outbox() {
   return (await fetchWorker(`${LOCAL}/sandbox/messages`)).body.messages as any[];
@@ -66,6 +69,7 @@ describe("trusted callers send the library client's input", () => {
     );
     expect(answer.status).toBe(200);
     expect(answer.body.data.transactions).toHaveLength(1);
+    expect(answer.body.ids).toEqual([expect.any(String)]);
     const [message] = await outbox();
     expect(message).toMatchObject({ vendor: "everlytic", accepted: true, subject: "Shipped", to: ["joe@example.com"], html: "<h1>Your order has shipped</h1>", specViolations: [] });
     expect(message.attachments).toEqual([{ name: "label.pdf", bytes: 8 }]);
@@ -85,6 +89,8 @@ describe("trusted callers send the library client's input", () => {
     );
     expect(answer.status).toBe(200);
     expect(answer.body.data.guid).toMatch(/^[0-9a-f-]{36}$/);
+    // The vendor's ids, normalised as the library's Sent.ids, beside the raw body.
+    expect(answer.body.ids).toEqual([answer.body.data.guid]);
     const [message] = await outbox();
     expect(message).toMatchObject({ vendor: "expertsender", accepted: true, template: 123, to: ["patrick@example.com"], data: { helloMessage: "<b>Hello Patrick!</b>" }, specViolations: [] });
     expect(message.attachments).toEqual([{ name: "a.txt", type: "text/plain", bytes: 3 }]);
@@ -126,5 +132,16 @@ describe("browsers send named actions", () => {
     expect(answer.status).toBe(200);
     const [message] = await outbox();
     expect(message).toMatchObject({ vendor: "expertsender", template: 123, to: ["patrick@example.com"], data: { firstName: "Pat &#38; &#34;Co&#34;" }, specViolations: [] });
+  });
+});
+
+describe("the browser client", () => {
+  it("passes on that a sandbox worker's send reached no one (sandbox: true)", async () => {
+    const mail = createBrowserClient<Actions>({
+      endpoint: `${HOST}/v1/actions`,
+      fetch: (request, init) => SELF.fetch(request as string, { ...init, headers: { ...(init?.headers as Record<string, string>), ...browserHeaders() } }),
+    });
+    const outcome = await mail.send("welcome", { variables: { firstName: "Pat" }, idToken: await signJwt() });
+    expect(outcome).toEqual({ ok: true, kind: "sent", sandbox: true });
   });
 });
