@@ -46,7 +46,11 @@ export function parseApiRequest(text: string, spec: SpecDocument): ParsedApiRequ
 }
 
 class ModelReader {
-  constructor(private readonly spec: SpecDocument) {}
+  readonly #spec: SpecDocument;
+
+  constructor(spec: SpecDocument) {
+    this.#spec = spec;
+  }
 
   /** Converts what fast-xml-parser returned for one element into the spec's model of that element. */
   read(value: unknown, schema: Schema): unknown {
@@ -82,7 +86,7 @@ class ModelReader {
   private resolve(schema: Schema): Schema {
     const { $ref, allOf, ...rest } = schema;
     let out: Schema = rest;
-    if ($ref) out = merge(this.resolve(this.spec.components.schemas[$ref.replace("#/components/schemas/", "")]!), rest);
+    if ($ref) out = merge(this.resolve(this.#spec.components.schemas[$ref.replace("#/components/schemas/", "")]!), rest);
     for (const member of allOf ?? []) out = merge(this.resolve(member), out);
     return out;
   }
