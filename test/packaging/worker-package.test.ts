@@ -20,11 +20,11 @@ const run = promisify(execFile);
 /** The documented local caller key, which only a sandbox-mode worker on a loopback host accepts. */
 const LOCAL_KEY = "txgate-local-sandbox";
 
-const WORKER = `import * as v from "valibot";
-import { createListmonkFake, LISTMONK_FAKE_CREDENTIALS } from "txgate/testing";
-import { createTxgateWorker, defineActions, line, listmonkTemplate } from "txgate/worker";
+/** The project's actions: everything the browser may not choose. */
+const ACTIONS = `import * as v from "valibot";
+import { defineActions, line, listmonkTemplate } from "txgate/worker";
 
-const actions = defineActions({
+export const actions = defineActions({
   "contact-form": {
     auth: "turnstile",
     recipient: { kind: "allow", addresses: ["support@example.com"] },
@@ -32,6 +32,13 @@ const actions = defineActions({
     send: listmonkTemplate({ templateId: 2, from: "Shop <shop@example.com>" }),
   },
 });
+`;
+
+/** The project's whole Worker. */
+const WORKER = `import { createListmonkFake, LISTMONK_FAKE_CREDENTIALS } from "txgate/testing";
+import { createTxgateWorker } from "txgate/worker";
+import { actions } from "./actions.ts";
+
 const listmonk = createListmonkFake();
 
 export default createTxgateWorker({
@@ -40,6 +47,30 @@ export default createTxgateWorker({
 });
 export { IdempotencyLedgerObject, MessageObject, VendorAccount } from "txgate/worker";
 `;
+
+/** A page of the project: it imports only types, from the deployment's actions and txgate's entries. */
+const PAGE = `import { createBrowserClient } from "txgate/browser";
+import type { ActionNameOf, ActionRequest, ActionVariablesOf } from "txgate/worker";
+import type { actions } from "./actions.ts";
+
+type Actions = typeof actions;
+export const name: ActionNameOf<Actions> = "contact-form";
+export const variables: ActionVariablesOf<Actions, "contact-form"> = { name: "Ada" };
+export const body: ActionRequest<Actions, "contact-form"> = { action: "contact-form", variables };
+const mail = createBrowserClient<Actions>({ endpoint: "/v1/actions" });
+export const sent = mail.send("contact-form", { variables: { name: "Ada" }, turnstileToken: "token" });
+// @ts-expect-error: no such action
+export const unknown: ActionNameOf<Actions> = "order-shipped";
+// @ts-expect-error: a variable the action does not take
+export const extra: ActionVariablesOf<Actions, "contact-form"> = { name: "Ada", subject: "Free money" };
+`;
+
+/** The project's TypeScript settings: the Workers runtime types (as \`wrangler types\` writes them), no DOM. */
+const TSCONFIG = (runtimeTypes: string) =>
+  JSON.stringify({
+    compilerOptions: { target: "ES2022", module: "ESNext", moduleResolution: "Bundler", lib: ["ES2023"], types: [], strict: true, noEmit: true, allowImportingTsExtensions: true, skipLibCheck: true },
+    files: ["worker.ts", "actions.ts", "page.ts", runtimeTypes],
+  });
 
 const WRANGLER_TOML = `name = "scratch-txgate"
 main = "worker.ts"
@@ -105,8 +136,11 @@ beforeAll(async () => {
   const tarball = join(scratch, JSON.parse(stdout)[0].filename);
   await writeFile(join(scratch, "package.json"), JSON.stringify({ name: "scratch-worker", private: true, type: "module" }));
   await run("npm", ["install", tarball, "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"], { cwd: scratch, timeout: 120_000 });
+  await writeFile(join(scratch, "actions.ts"), ACTIONS);
   await writeFile(join(scratch, "worker.ts"), WORKER);
   await writeFile(join(scratch, "wrangler.toml"), WRANGLER_TOML);
+  await writeFile(join(scratch, "page.ts"), PAGE);
+  await writeFile(join(scratch, "tsconfig.json"), TSCONFIG(join(root, "generated/workers/runtime.d.ts")));
 
   const port = await freePort();
   origin = `http://127.0.0.1:${port}`;
@@ -137,6 +171,11 @@ describe("a scratch Worker project on the packed txgate/worker", () => {
     expect(installed).toContain("index.d.ts");
     await expect(readdir(join(scratch, "node_modules/txgate/worker"))).rejects.toThrow();
   });
+
+  it("type-checks against the package's declarations: the Worker, and a page typed by its actions", async () => {
+    const tsc = await run(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(scratch, "tsconfig.json")], { cwd: scratch }).catch((error) => error);
+    expect(`${tsc.stdout ?? ""}${tsc.stderr ?? ""}`).toBe("");
+  }, 60_000);
 
   it("sends a browser action through the sandbox: sent, and the answer says sandbox", async () => {
     const answer = await fetch(`${origin}/v1/actions`, {
