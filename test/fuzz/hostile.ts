@@ -9,12 +9,18 @@
 import fc from "fast-check";
 import type { AnswerRecipe } from "./answers.js";
 
+type RecipeKind =
+  | "revokedProxy" | "throwingGetter" | "trapProxy" | "transparentProxy" | "flipGetter" | "inherited"
+  | "abortedSignal" | "fakeSignal" | "deep" | "deepArray" | "cycle" | "wide";
+
 /** A value made real only when the input is sent. */
 export class Recipe {
-  constructor(
-    readonly kind: "revokedProxy" | "throwingGetter" | "trapProxy" | "transparentProxy" | "flipGetter" | "inherited" | "abortedSignal" | "fakeSignal" | "deep" | "deepArray" | "cycle" | "wide",
-    readonly payload?: unknown,
-  ) {}
+  readonly kind: RecipeKind;
+  readonly payload?: unknown;
+  constructor(kind: RecipeKind, payload?: unknown) {
+    this.kind = kind;
+    this.payload = payload;
+  }
   [fc.toStringMethod](): string {
     return `${this.kind}(${this.payload === undefined ? "" : printValue(this.payload)})`;
   }
