@@ -2,32 +2,10 @@
  * What the sandbox vendors received: every request they answered, accepted or refused, kept in this isolate's
  * memory (newest first, the last 200) for the outbox page. Credentials are never recorded.
  */
-import type { VendorName } from "../../src/core/public.ts";
+import type { FakeMessage } from "../../src/testing/fake.ts";
 
-/** One message as a sandbox vendor saw it. */
-export interface RecordedMessage {
-  readonly id: string;
-  readonly at: string;
-  readonly vendor: VendorName;
-  /** The HTTP status the sandbox answered. */
-  readonly status: number;
-  readonly accepted: boolean;
-  /** Why it was refused, in the vendor's words. */
-  readonly refusal?: string;
-  readonly template?: string | number;
-  readonly from?: string;
-  readonly to: readonly string[];
-  readonly cc?: readonly string[];
-  readonly bcc?: readonly string[];
-  readonly subject?: string;
-  /** Template data: variables, personalisation fields, snippets. */
-  readonly data?: Readonly<Record<string, unknown>>;
-  readonly html?: string;
-  readonly text?: string;
-  readonly attachments?: readonly { readonly name: string; readonly type?: string; readonly bytes?: number; readonly path?: string }[];
-  /** Where the request broke the vendor's spec (a sandbox refuses such requests as the vendor would). */
-  readonly specViolations: readonly string[];
-}
+/** One message as a sandbox vendor (a txgate/testing fake) saw it, with when and an id for the outbox page. */
+export type RecordedMessage = FakeMessage & { readonly id: string; readonly at: string };
 
 const LIMIT = 200;
 
