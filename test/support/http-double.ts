@@ -81,17 +81,24 @@ async function record(req: IncomingMessage): Promise<RecordedRequest> {
  * Serves a fetch handler (a txgate/testing fake) on 127.0.0.1, so a test reaches it over real HTTP: scripted
  * answers (`answerNext`), delays and connection resets still come from the server in front of it.
  */
-export function serveFetchHandler(handler: (request: Request) => Promise<Response>): Promise<HttpDouble> {
-  return startHttpDouble(async (recorded) => {
+export async function serveFetchHandler(handler: (request: Request) => Promise<Response>): Promise<HttpDouble> {
+  // Aborted on close, so a request the handler leaves unanswered (a fake's `fail+timeout`) ends with the server.
+  const closing = new AbortController();
+  const double = await startHttpDouble(async (recorded) => {
     const request = new Request(new URL(recorded.path, "http://127.0.0.1"), {
+      signal: closing.signal,
       method: recorded.method,
       headers: Object.entries(recorded.headers).filter(([name]) => name !== "host" && name !== "connection"),
       ...(recorded.method === "GET" || recorded.method === "HEAD" ? {} : { body: new Uint8Array(recorded.body) }),
     });
-    const response = await handler(request);
+    // A handler that fails (or a hanging one, aborted on close) drops the connection, as a crashed server would.
+    const response = await handler(request).catch(() => undefined);
+    if (!response) return { status: 500, reset: true };
     const text = await response.text();
     return { status: response.status, headers: Object.fromEntries(response.headers), ...(text === "" ? {} : { body: text }) };
   });
+  const close = double.close;
+  return Object.assign(double, { close: () => (closing.abort(), close()) });
 }
 
 /** A port on 127.0.0.1 with nothing listening, for "connection refused". */
