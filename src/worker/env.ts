@@ -29,7 +29,7 @@ export interface RateLimiter {
 export interface Env extends VendorEnv {
   readonly BROWSER_RATE_LIMIT: RateLimiter;
   readonly CALLER_RATE_LIMIT: RateLimiter;
-  // Durable delivery (worker/delivery/): each binding is optional, so a worker without them still sends
+  // Durable delivery (delivery/): each binding is optional, so a worker without them still sends
   // synchronously; `Idempotency-Key` needs IDEMPOTENCY, `Prefer: respond-async` needs MESSAGES and DELIVERY_QUEUE.
   /** The idempotency ledger, one SQLite Durable Object per caller scope. */
   readonly IDEMPOTENCY?: DurableObjectNamespace<IdempotencyLedgerObject>;
@@ -42,7 +42,7 @@ export interface Env extends VendorEnv {
   /** Attempts per queued message (default 5), and the first retry's wait in seconds (default 5, doubled each time). */
   readonly QUEUE_MAX_ATTEMPTS?: string;
   readonly QUEUE_RETRY_SECONDS?: string;
-  /** One Durable Object per vendor account (worker/durable/account.ts): Act-On's tokens, every account's pacing. */
+  /** One Durable Object per vendor account (durable/account.ts): Act-On's tokens, every account's pacing. */
   readonly VENDOR_ACCOUNTS: DurableObjectNamespace<VendorAccount>;
   /** Exact origins allowed to call the browser route, separated by commas or spaces. */
   readonly ALLOWED_ORIGINS?: string;
@@ -62,7 +62,7 @@ export interface Env extends VendorEnv {
   readonly TURNSTILE_SECRET?: string;
   readonly TURNSTILE_VERIFY_URL?: string;
   /**
-   * `"true"` sends to the built-in sandbox while no vendor has credentials (`npm start` sets it). Without it, a
+   * `"true"` sends to the deployment's sandbox (`createTxgateWorker({ sandbox })`) while no vendor has credentials (`npm start` sets it). Without it, a
    * worker with no vendor credentials refuses every send (`not_configured`): forgotten secrets never look like
    * delivered mail.
    */
@@ -105,7 +105,7 @@ export interface Config {
   /**
    * `live` as soon as one vendor has credentials: a vendor without them is refused, never silently sandboxed,
    * and no local-dev shortcut applies. Without any credentials, `sandbox` when the deployment says so
-   * (`SANDBOX=true`): every vendor is the built-in sandbox and every answer says so; otherwise `unconfigured`,
+   * (`SANDBOX=true`): every vendor is the deployment's sandbox and every answer says so; otherwise `unconfigured`,
    * and every send is refused.
    */
   readonly mode: "sandbox" | "live" | "unconfigured";

@@ -1,6 +1,6 @@
 /**
  * The typed policy for browser callers. An action name maps to everything the browser may not choose: the
- * vendor, template and sender (a `VendorTemplate`, see worker/templates.ts), how the caller proves who they are,
+ * vendor, template and sender (a `VendorTemplate`, see templates.ts), how the caller proves who they are,
  * who may receive it, and which variables the browser may supply (a valibot schema each). The browser sends
  * only `{action, variables, recipient}`.
  */

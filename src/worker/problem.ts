@@ -61,7 +61,7 @@ const OUTCOME_TITLE: Record<FailureKind, string> = {
 };
 
 /**
- * A gate's refusal. Thrown by gates and turned into a response in one place (worker/index.ts), so each route
+ * A gate's refusal. Thrown by gates and turned into a response in one place (router.ts), so each route
  * reads as the list of its gates.
  *
  * @example

@@ -17,8 +17,8 @@ export const CALLER_KEY_SYNTAX = /^[\x21-\x2b\x2d-\x7e]{1,512}$/;
 
 /**
  * The caller key `npm start` documents, for trying the trusted route on a fresh clone. It is no secret: the
- * worker accepts it only in sandbox mode on a loopback host (worker/index.ts), where every send goes to the
- * built-in sandbox and reaches no one.
+ * worker accepts it only in sandbox mode on a loopback host (router.ts), where every send goes to the
+ * deployment's sandbox and reaches no one.
  */
 export const LOCAL_SANDBOX_CALLER: CallerKey = { id: "local-sandbox", key: "txgate-local-sandbox", vendors: ["listmonk", "acton", "everlytic", "expertsender"] };
 

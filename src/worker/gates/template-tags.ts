@@ -1,6 +1,6 @@
 /**
  * A browser's variables are data. Where a vendor evaluates its own template syntax inside the values it
- * substitutes (see each template in worker/templates.ts), a variable holding that syntax would make the message
+ * substitutes (see each template in templates.ts), a variable holding that syntax would make the message
  * read subscriber fields or other data the page never supplied; such a variable is refused.
  */
 import type { ValidationIssue } from "../../core/public.ts";

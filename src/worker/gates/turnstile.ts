@@ -33,7 +33,7 @@ export interface TurnstileCheck {
    * Local development without a secret and without network: the worker answers for siteverify, accepting
    * Cloudflare's dummy token only, the way the "always passes" test secret does, as solved on an allowed host
    * for the expected action; its verdict then goes through the same hostname and action checks as a real one.
-   * Set only in sandbox mode on a loopback host (see worker/index.ts), so never in a deployment with real
+   * Set only in sandbox mode on a loopback host (see router.ts), so never in a deployment with real
    * vendor credentials.
    */
   readonly localStandIn?: boolean;
