@@ -62,9 +62,9 @@ export interface Env extends VendorEnv {
   readonly TURNSTILE_SECRET?: string;
   readonly TURNSTILE_VERIFY_URL?: string;
   /**
-   * `"true"` sends to the deployment's sandbox (`createTxgateWorker({ sandbox })`) while no vendor has credentials (`npm start` sets it). Without it, a
-   * worker with no vendor credentials refuses every send (`not_configured`): forgotten secrets never look like
-   * delivered mail.
+   * `"true"` sends to the deployment's sandbox (`createTxgateWorker({ sandbox })`) while no vendor has
+   * credentials (`npm start` sets it). Without it, a worker with no vendor credentials refuses every send
+   * (`not_configured`): forgotten secrets never look like delivered mail.
    */
   readonly SANDBOX?: string;
   readonly BROWSER_MAX_BODY_BYTES?: string;
