@@ -40,7 +40,7 @@ for (const spec of specs) {
   }
 }
 // The Workers runtime types for the worker's own tsconfig (worker/tsconfig.json), from wrangler.toml's
-// compatibility date (`wrangler types` without the Env part, which the worker declares itself in worker/env.ts).
+// compatibility date (`wrangler types` without the Env part, which the worker declares itself in src/worker/env.ts).
 {
   const scratch = await mkdtemp(join(tmpdir(), "txgate-types-"));
   const out = join(scratch, "runtime.d.ts");

@@ -62,7 +62,7 @@ export interface ActOnTokenStore {
    *
    * @example
    * // A Durable Object per account, whose RPC method runs the callbacks it is given one at a time
-   * // (worker/durable/account.ts in this repository).
+   * // (src/worker/durable/account.ts, txgate/worker's VendorAccount).
    * const store: ActOnTokenStore = {
    *   get: (key) => account.tokenRecord(key),
    *   set: (key, record) => account.keepTokenRecord(key, record),
