@@ -6,7 +6,8 @@ import * as v from "valibot";
 import { isAttachmentContent, type AttachmentContent } from "./attachment.ts";
 import { emailAddress } from "./formats.ts";
 import { unsupportedFields, type VendorCapabilities } from "./capabilities.ts";
-import { noLineBreaks, plainObject, record, validateInput, type InputCheck } from "./validation.ts";
+import type { ValidationIssue } from "./outcome.ts";
+import { formatPath, noLineBreaks, plainObject, record, validateInput, type InputCheck } from "./validation.ts";
 
 /** An address: bare, or with a display name (which a vendor that cannot carry one refuses, never drops). */
 export type MessageAddress = string | { readonly address: string; readonly name?: string };
@@ -44,6 +45,12 @@ export interface TemplateMessage {
   /** `true` only for email that is transactional by law: Act-On then reaches contacts who opted out. */
   readonly transactional?: boolean;
   readonly tracking?: { readonly opens: boolean; readonly clicks: boolean };
+  /**
+   * Fields of the vendor's native message that the common message has no word for (listmonk's
+   * `subscriber_mode: "fallback"`), added after conversion and checked by the native rules. One that the
+   * conversion sets is refused (`native_conflict`), never overwritten.
+   */
+  readonly native?: Readonly<Record<string, unknown>>;
 }
 
 /** A file to attach. A `File`'s own name and type count when `filename`/`contentType` are omitted. */
@@ -91,6 +98,7 @@ export const TemplateMessageSchema = plainObject(
     externalId: v.optional(v.string()),
     transactional: v.optional(v.boolean()),
     tracking: v.optional(plainObject(v.strictObject({ opens: v.boolean(), clicks: v.boolean() }))),
+    native: v.optional(plainObject(record(v.string(), v.unknown()))),
   }),
 );
 
@@ -125,13 +133,39 @@ export type MessageConverter<N> = (message: TemplateMessage) => InputCheck<{ rea
 export function messageConverter<N>(
   capabilities: VendorCapabilities,
   convert: (message: ValidTemplateMessage) => { readonly native: N; readonly origins: readonly (readonly [string, string])[] },
+  /** Values the table allows but this vendor's native field cannot carry unchanged (each as `unsupported_by_vendor`). */
+  refuseValues?: (message: ValidTemplateMessage) => ValidationIssue[],
 ): MessageConverter<N> {
   return (input) => {
     const checked = validateInput(TemplateMessageSchema, input);
     if (!checked.success) return checked;
-    const issues = unsupportedFields(capabilities, checked.output);
-    return issues.length ? { success: false, issues } : { success: true, output: convert(checked.output) };
+    const issues = [...unsupportedFields(capabilities, checked.output), ...(refuseValues?.(checked.output) ?? [])];
+    if (issues.length) return { success: false, issues };
+    const converted = convert(checked.output);
+    const native = withNativeOptions(converted.native, checked.output.native);
+    if (!native.success) return native;
+    // A native field's issue is named where the caller wrote it: `native.subscriber_mode`.
+    const added = Object.keys(checked.output.native ?? {}).map((key) => [key, formatPath(["native", key])] as const);
+    return { success: true, output: { native: native.output, origins: [...converted.origins, ...added] } };
   };
+}
+
+/**
+ * The converted message with the caller's vendor-specific native fields added (listmonk's `subscriber_mode`, say).
+ * A field the conversion already set is refused (rule `native_conflict`), never overwritten: the common field says
+ * it. What is added is then checked by the vendor's native schema, like every other field.
+ */
+function withNativeOptions<N>(native: N, options: Readonly<Record<string, unknown>> | undefined): InputCheck<N> {
+  if (!options) return { success: true, output: native };
+  const converted = native as Record<string, unknown>;
+  const conflicts = Object.keys(options).filter((key) => Object.hasOwn(converted, key));
+  if (conflicts.length) {
+    return {
+      success: false,
+      issues: conflicts.map((key) => ({ path: formatPath(["native", key]), rule: "native_conflict", message: "is already set from the common message's fields" })),
+    };
+  }
+  return { success: true, output: { ...converted, ...options } as N };
 }
 
 /** `fields` without its `undefined` entries: a native message gets only what the caller gave, so a missing field is `required`. */

@@ -2,12 +2,12 @@
 import type { VendorCapabilities } from "../core/capabilities.ts";
 
 /**
- * What listmonk carries: many `to` (subscriber_emails, bare addresses), no cc or bcc, a bare from address, a
- * reply-to (as a `Reply-To` header), a subject, JSON data, attachments with their content type. No tags,
+ * What listmonk carries: many `to` (subscriber_emails, bare addresses), no cc or bcc, a from address with a
+ * display name (`from_email` takes `Name <address>`; a name it cannot carry unchanged is refused), a reply-to (as a `Reply-To` header), a subject, JSON data, attachments with their content type. No tags,
  * externalId or tracking per message; every `/api/tx` message is transactional.
  */
 export const listmonkCapabilities: VendorCapabilities = {
   vendor: "listmonk", template: "number", subject: true, data: "json", tags: 0, externalId: false, transactional: "always", tracking: false,
-  to: { max: Infinity, names: false }, cc: { max: 0, names: false }, bcc: { max: 0, names: false }, from: { max: 1, names: false }, replyTo: { max: 1, names: false },
+  to: { max: Infinity, names: false }, cc: { max: 0, names: false }, bcc: { max: 0, names: false }, from: { max: 1, names: true }, replyTo: { max: 1, names: false },
   attachments: true, attachmentContentType: true,
 };

@@ -53,7 +53,7 @@ describe("unsupported_by_vendor: one rule name, the field's path, for every vend
   };
   const table: [VendorCapabilities, string[]][] = [
     [actOnCapabilities, ["to.0.name", "to.1", "bcc", "replyTo.name", "data.n", "attachments.0", "tags.1"]],
-    [listmonkCapabilities, ["template", "to.0.name", "cc", "bcc", "from.name", "replyTo.name", "tags", "externalId", "transactional", "tracking"]],
+    [listmonkCapabilities, ["template", "to.0.name", "cc", "bcc", "replyTo.name", "tags", "externalId", "transactional", "tracking"]],
     [everlyticCapabilities, ["data.n", "attachments.0.contentType", "tags", "externalId", "transactional"]],
     [expertSenderCapabilities, ["template", "to.1", "to.0.name", "cc", "from", "replyTo", "subject", "data.n", "tags", "externalId", "transactional", "tracking"]],
   ];

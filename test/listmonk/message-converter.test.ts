@@ -57,11 +57,34 @@ describe("sendMessage: the common message as listmonk's /api/tx body", () => {
     expect(queued!.files).toEqual([{ name: "invoice.pdf", type: "application/pdf", bytes: pdf }]);
   });
 
+  it("carries a from display name as `Name <address>`, as listmonk's from_email takes it", async () => {
+    const outcome = await client().sendMessage({ template: 2, to: "ada@example.com", from: { address: "shop@example.com", name: "Example Shop" } });
+    expect(outcome).toMatchObject({ ok: true, kind: "sent", vendor: "listmonk" });
+    expect(JSON.parse(listmonk.requests[0]!.text)).toMatchObject({ from_email: "Example Shop <shop@example.com>" });
+  });
+
+  it("adds native fields the common message has no word for, checked by listmonk's own rules", async () => {
+    const outcome = await client().sendMessage({ template: 2, to: "ada@example.com", native: { subscriber_mode: "fallback" } });
+    expect(outcome).toMatchObject({ ok: true, kind: "sent", vendor: "listmonk" });
+    expect(JSON.parse(listmonk.requests[0]!.text)).toEqual({ template_id: 2, subscriber_emails: ["ada@example.com"], subscriber_mode: "fallback" });
+  });
+
+  it.each<[string, Record<string, unknown>, [string, string][]]>([
+    ["a value listmonk refuses", { subscriber_mode: "everyone" }, [["native.subscriber_mode", "picklist"]]],
+    ["a field listmonk does not have", { priority: "high" }, [["native.priority", "unknown_field"]]],
+    ["a field the conversion already set", { template_id: 9 }, [["native.template_id", "native_conflict"]]],
+  ])("refuses a native field that is %s, sending nothing", async (_, native, issues) => {
+    const outcome = await client().sendMessage({ template: 2, to: "ada@example.com", native });
+    expect(!outcome.ok && outcome.kind === "validation" && outcome.issues.map((issue) => [issue.path, issue.rule])).toEqual(issues);
+    expect(listmonk.requests).toEqual([]);
+  });
+
   it.each<[string, Partial<TemplateMessage>, string[]]>([
     ["cc", { cc: "a@example.com" }, ["cc"]],
     ["bcc", { bcc: ["a@example.com"] }, ["bcc"]],
     ["a display name on to", { to: [{ address: "ada@example.com", name: "Ada" }] }, ["to.0.name"]],
-    ["a display name on from", { from: { address: "shop@example.com", name: "Shop" } }, ["from.name"]],
+    ["a from name listmonk would have to quote", { from: { address: "shop@example.com", name: 'Shop "Best", Inc' } }, ["from.name"]],
+    ["a from name with two spaces in a row", { from: { address: "shop@example.com", name: "Example  Shop" } }, ["from.name"]],
     ["tags", { tags: ["x"] }, ["tags"]],
     ["externalId", { externalId: "order-1" }, ["externalId"]],
     ["tracking", { tracking: { opens: true, clicks: true } }, ["tracking"]],
