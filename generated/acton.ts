@@ -356,13 +356,15 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description Your Act-On Account ID. Not `.` or `..`, which URL parsing would remove from the path.
+                 * @description Your Act-On Account ID. Not `.` or `..`, which URL parsing would remove from the path, and no unpaired
+                 *     surrogate, which no URL can carry.
                  * @example 1234567
                  */
                 accountId: string;
                 /**
                  * @description ID of an email template saved with "Make this Template available in API calls" (shown on the
-                 *     template's General tab). Not `.` or `..`, which URL parsing would remove from the path.
+                 *     template's General tab). Not `.` or `..`, which URL parsing would remove from the path, and no
+                 *     unpaired surrogate, which no URL can carry.
                  * @example t-0099
                  */
                 templateId: string;

@@ -15,6 +15,8 @@ export const PathSegment = v.pipe(
   v.string(),
   v.minLength(1),
   named("path_segment", v.check((id: string) => id !== "." && id !== "..", "must not be . or ..")),
+  // The spec's pattern, with the same `u` flag Ajv gives it: a path segment is percent-encoded as UTF-8.
+  named("well_formed_unicode", v.regex(/^[^\uD800-\uDFFF]*$/u, "must not contain an unpaired surrogate (no URL can carry one)")),
 );
 
 /** A header-bound line; lengths count UTF-16 units, which is never more lenient than Act-On's count. */

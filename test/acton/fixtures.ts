@@ -87,6 +87,7 @@ export const invalidActOnMessages: [string, unknown, string[]][] = [
   ["no templateId", omit("templateId"), ["templateId required"]],
   ["an empty templateId", { ...ok, templateId: "" }, ["templateId min_length"]],
   ["templateId ..", { ...ok, templateId: ".." }, ["templateId path_segment"]],
+  ["a templateId with an unpaired surrogate", { ...ok, templateId: "t-\uD800" }, ["templateId well_formed_unicode"]],
 ];
 
 /** Messages both valibot and the spec accept. */
