@@ -2,6 +2,7 @@
  * Options every vendor client takes, resolved once when the client is made.
  */
 import type { Middleware } from "openapi-fetch";
+import { TxgateConfigError } from "./credentials.ts";
 import type { IdempotencyLedger } from "./idempotency.ts";
 import type { VendorName } from "./outcome.ts";
 import type { Pacer } from "./pacing.ts";
@@ -76,12 +77,21 @@ export interface ResolvedOptions {
 }
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
+/** The longest timer every runtime keeps as given (a longer or non-numeric one fires at once). */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** Whether `value` is a timeout every runtime's timer honours: milliseconds from 1 to 2^31-1. */
+export function isUsableTimeout(value: unknown): value is number {
+  return typeof value === "number" && value >= 1 && value <= MAX_TIMEOUT_MS;
+}
 
 export function resolveOptions(vendor: VendorName, options: CommonClientOptions): ResolvedOptions {
-  const { pacer } = options;
+  const { pacer, timeoutMs = DEFAULT_TIMEOUT_MS } = options;
+  // A timer that fires at once would end every send `timeout` after its request went out: refuse it up front.
+  if (!isUsableTimeout(timeoutMs)) throw new TxgateConfigError(`${vendor}: timeoutMs must be milliseconds from 1 to ${MAX_TIMEOUT_MS}`);
   return {
     vendor,
-    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    timeoutMs,
     retry: resolveRetryPolicy(options.retry),
     logger: options.logger,
     ...(pacer ? { pace: (signal: AbortSignal | undefined) => pacer.acquire(`${vendor} ${options.baseUrl}`, signal) } : {}),

@@ -4,7 +4,7 @@
  * needs that valibot's own get wrong for a JSON wire: records that keep every key, plain objects only, JSON values.
  */
 import * as v from "valibot";
-import type { CallOptions } from "./options.ts";
+import { isUsableTimeout, MAX_TIMEOUT_MS, type CallOptions } from "./options.ts";
 import type { ValidationIssue } from "./outcome.ts";
 
 /**
@@ -318,8 +318,6 @@ export function validateInput<S extends v.GenericSchema>(schema: S, input: unkno
 
 /** Where issues with a send's options (its second argument) point, apart from every path into the message. */
 const CALL = "(call)";
-/** The longest timer every runtime keeps as given (a longer or non-numeric one fires at once). */
-const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 /** Whether `value` is a real AbortSignal: its own `aborted` getter refuses anything else, a Proxy included. */
 function isAbortSignal(value: unknown): value is AbortSignal {
@@ -358,7 +356,7 @@ export function readCallOptions(call: unknown): InputCheck<CallOptions | undefin
     return issue("", "unreadable_input", UNREADABLE);
   }
   if (signal !== undefined && !isAbortSignal(signal)) return issue("signal", "abort_signal", "must be an AbortSignal");
-  if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && timeoutMs >= 1 && timeoutMs <= MAX_TIMEOUT_MS)) {
+  if (timeoutMs !== undefined && !isUsableTimeout(timeoutMs)) {
     return issue("timeoutMs", "timeout_ms", `must be a number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`);
   }
   return { success: true, output: { signal, timeoutMs, idempotencyKey } as CallOptions };

@@ -19,6 +19,11 @@ const cases: [string, () => unknown][] = [
     "Act-On",
     () => createActOnClient({ accountId: "1", credentials: { username: "u", password: secret, clientId: "", clientSecret: "c" } } as never),
   ],
+  // A timer runtimes fire at once would end every send `timeout`, after its request went out.
+  ...[Number.NaN, 0, -1, 2 ** 31, "100"].map((timeoutMs): [string, () => unknown] => [
+    `listmonk, timeoutMs ${String(timeoutMs)}`,
+    () => createListmonkClient({ baseUrl: "http://lists.test", username: "api", token: "s3cret-token", timeoutMs } as never),
+  ]),
 ];
 
 describe("a client made with unusable options", () => {
