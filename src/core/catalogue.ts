@@ -20,9 +20,18 @@ export interface VendorTemplateIds {
 /** The fields of a message a declaration or a route may fix (everything but the template, recipients and variables). */
 export type MessageDefaults = Omit<TemplateMessage, "template" | "to" | "data">;
 
-/** One vendor template that renders a catalogue template, with any fields only this vendor needs. */
+/**
+ * One vendor template that renders a catalogue template, with any fields only this vendor needs (`message`, whose
+ * `native` holds native fields the common message has no word for), and `data`: how this vendor's template data is
+ * made from the checked variables, when it is not the variables as they are (ExpertSender's snippets HTML-escaped).
+ */
 export type VendorRoute = {
-  readonly [V in VendorName]: { readonly vendor: V; readonly template: VendorTemplateIds[V]; readonly message?: MessageDefaults };
+  readonly [V in VendorName]: {
+    readonly vendor: V;
+    readonly template: VendorTemplateIds[V];
+    readonly message?: MessageDefaults;
+    readonly data?: (variables: Readonly<Record<string, unknown>>) => Readonly<Record<string, unknown>>;
+  };
 }[VendorName];
 
 /** One catalogue template: its variables, the vendor templates in failover order, and fields every send shares. */
@@ -129,9 +138,12 @@ export function createMailer<const C extends Catalogue>(
       const failover: Failure[] = [];
       for (const route of declaration.via) {
         const client = clientOf[route.vendor];
-        const outcome = client
-          ? await sendSafely(route.vendor, client, messageFor(route, declaration, fields, variables.output), perVendor(call, route.vendor))
-          : noClient(route.vendor);
+        const message = client ? messageFor(route, declaration, fields, variables.output) : undefined;
+        const outcome = !client
+          ? noClient(route.vendor)
+          : message === undefined
+            ? dataFailed(route.vendor)
+            : await sendSafely(route.vendor, client, message, perVendor(call, route.vendor));
         if (outcome.ok || !movesOn(outcome)) return { ...outcome, failover };
         failover.push(outcome);
       }
@@ -149,18 +161,33 @@ interface CallFields {
   readonly common: MessageDefaults & Pick<TemplateMessage, "to">;
 }
 
-/** The fields for one vendor, later ones winning: the declaration's, the route's, the call's, the call's for this vendor. */
-function messageFor(route: VendorRoute, declaration: TemplateDeclaration, fields: CallFields, data: unknown): TemplateMessage {
+/**
+ * The fields for one vendor, later ones winning: the declaration's, the route's, the call's, the call's for this
+ * vendor; `undefined` when the route's `data` function threw.
+ */
+function messageFor(route: VendorRoute, declaration: TemplateDeclaration, fields: CallFields, variables: unknown): TemplateMessage | undefined {
   const { byVendor } = fields;
   const own = byVendor && Object.hasOwn(byVendor, route.vendor) ? byVendor[route.vendor] : undefined;
+  let data = variables as TemplateMessage["data"];
+  if (route.data) {
+    try {
+      data = route.data(variables as Readonly<Record<string, unknown>>);
+    } catch {
+      return undefined;
+    }
+  }
   return {
     ...declaration.message,
     ...route.message,
     ...fields.common,
     ...own,
-    data: data as TemplateMessage["data"],
+    data,
     template: route.template,
   };
+}
+
+function dataFailed(vendor: VendorName): Failure {
+  return invalid(vendor, [{ path: "data", rule: "data_function", message: `the catalogue's data function for ${vendor} threw` }]) as Failure;
 }
 
 /** Whether a failure lets the next vendor template be tried without any risk of a second email. */

@@ -18,7 +18,7 @@ import type * as v from "valibot";
 
 /** Options of `createTxgateWorker`. */
 export interface TxgateWorkerOptions<A extends WorkerActions> {
-  /** The browser actions this Worker serves (`defineActions`): each one's auth, recipient rule, variables and template. */
+  /** The browser actions this Worker serves (`defineActions`): each one's catalogue template, auth, recipient rule and limits. */
   readonly actions: A;
   /**
    * The vendor fakes used in sandbox mode (`SANDBOX=true` with no vendor credentials), and the deployment's
@@ -51,10 +51,27 @@ export { VendorAccount } from "./durable/account.ts";
 export { IdempotencyLedgerObject } from "./delivery/idempotency-ledger.ts";
 export { MessageObject } from "./delivery/message-state.ts";
 
-export { defineActions, line, paragraph, type Action, type ActionRequest, type AllowListRecipient, type EvaluatedSyntax, type RecipientRule, type SelfRecipient, type VariablesSchema, type VendorTemplate } from "./policy.ts";
+export {
+  defineActions,
+  line,
+  paragraph,
+  EVALUATED_SYNTAX,
+  type Action,
+  type ActionDeclaration,
+  type ActionRateLimit,
+  type ActionRequest,
+  type AllowListRecipient,
+  type DefinedActions,
+  type EvaluatedSyntax,
+  type PerSendFields,
+  type RecipientRule,
+  type SelfRecipient,
+  type VariablesSchema,
+} from "./policy.ts";
+/** The catalogue a deployment's actions are built on (also in `txgate/catalogue`). */
+export { defineCatalogue, type Catalogue, type TemplateDeclaration, type VendorRoute } from "../core/catalogue.ts";
 /** A bare email address as the specs' `format: email` has it (rule `email`), for a variable such as a reply-to. */
 export { emailAddress } from "../core/formats.ts";
-export { actonTemplate, everlyticTemplate, expertsenderTemplate, listmonkTemplate } from "./templates.ts";
 export type { SandboxVendor, WorkerSandbox } from "./sandbox.ts";
 export type { Env } from "./env.ts";
 export type { VendorOptions, VendorSettings } from "./vendor-settings.ts";

@@ -1,10 +1,11 @@
 /**
  * The typed policy for browser callers. An action name maps to everything the browser may not choose: the
- * vendor, template and sender (a `VendorTemplate`, see templates.ts), how the caller proves who they are,
- * who may receive it, and which variables the browser may supply (a valibot schema each). The browser sends
- * only `{action, variables, recipient}`.
+ * catalogue template (and so the vendors, templates and senders, and the variables the browser may supply), how
+ * the caller proves who they are, who may receive it, and its limits. The browser sends only
+ * `{action, variables, recipient}`.
  */
 import * as v from "valibot";
+import type { Catalogue, CatalogueMessage, TemplateDeclaration } from "../core/catalogue.ts";
 import type { ValidationIssue, VendorName } from "../core/public.ts";
 import { joinPath, toValidationIssues } from "../core/validation.ts";
 import type { VerifiedUser } from "./gates/jwt.ts";
@@ -24,21 +25,20 @@ export type RecipientRule = SelfRecipient | AllowListRecipient;
 /** The variables a browser may send: a strict object, so an extra field is refused, not ignored. */
 export type VariablesSchema = v.StrictObjectSchema<v.ObjectEntries, v.ErrorMessage<v.StrictObjectIssue> | undefined>;
 
-/** How the vendor message is made from an accepted request: fixed vendor, template and sender. */
-export interface VendorTemplate {
-  readonly vendor: VendorName;
-  /** The vendor's template (or transactional message) id, for logs and the sandbox outbox. */
-  readonly template: string | number;
-  /** The fixed sender, when the vendor takes one per message. */
-  readonly sender?: string;
-  /**
-   * The vendor's template syntax that it evaluates inside the values it substitutes (ExpertSender's `*[tag]*`):
-   * a browser variable holding it is refused, so a page cannot make the template read data it was not given.
-   */
-  readonly evaluatedSyntax?: EvaluatedSyntax;
-  /** The client's `send` input for one recipient; `variables` have passed the action's schema. */
-  build(input: { readonly recipient: string; readonly variables: Readonly<Record<string, unknown>> }): unknown;
-}
+/**
+ * The vendor's template syntax that it evaluates inside the values it substitutes: a browser variable holding it
+ * is refused, so a page cannot make a template read data it was not given. ExpertSender evaluates personalization
+ * tags (`*[subscriber_firstname]*`) inside snippet values (its SystemTransactionals page). Act-On and Everlytic put
+ * `{{field}}` personalization in templates and do not document whether a substituted value is read for it again,
+ * so a value that could be one is refused rather than bet on. listmonk's values are Go template data, which a Go
+ * template prints and never evaluates: nothing to refuse.
+ */
+export const EVALUATED_SYNTAX: Readonly<Record<VendorName, EvaluatedSyntax | undefined>> = {
+  expertsender: { pattern: /\*\[/, description: "ExpertSender personalization tags (*[ ]*)" },
+  acton: { pattern: /\{\{|\}\}/, description: "personalization tags ({{ }})" },
+  everlytic: { pattern: /\{\{|\}\}/, description: "personalization tags ({{ }})" },
+  listmonk: undefined,
+};
 
 /** A vendor's template syntax, as a pattern that finds its opening sequence, and how to name it to the browser. */
 export interface EvaluatedSyntax {
@@ -46,22 +46,35 @@ export interface EvaluatedSyntax {
   readonly description: string;
 }
 
-interface ActionBase<S extends VariablesSchema> {
-  readonly variables: S;
-  /** Variables that may hold line breaks (a message body). Every other string is header-safe by force. */
-  readonly multiline?: readonly (keyof v.InferInput<S> & string)[];
-  readonly send: VendorTemplate;
+/**
+ * An action's own rate limit, on top of the worker's per-user (JWT) or per-IP (Turnstile) one: a Workers Rate
+ * Limiting binding of the deployment's (its limit and period are the binding's, in wrangler.toml), counted per
+ * user or IP (`per: "caller"`, the default) or once for the whole action (`per: "action"`: a site-wide cap).
+ */
+export interface ActionRateLimit {
+  readonly binding: string;
+  readonly per?: "caller" | "action";
 }
 
-/**
- * One browser action. `self` recipients need a signed-in user, so they come with `auth: "jwt"` only.
- *
- * @example
- * const action: Action = { auth: "turnstile", recipient: { kind: "allow", addresses: ["support@example.com"] }, variables: v.strictObject({}), send };
- */
-export type Action<S extends VariablesSchema = VariablesSchema> =
-  | (ActionBase<S> & { readonly auth: "jwt"; readonly recipient: RecipientRule; readonly turnstileAction?: never })
-  | (ActionBase<S> & {
+/** The fields of the common message an action sets for each send (a fresh Act-On `externalId`), and `byVendor`. */
+export type PerSendFields<D extends TemplateDeclaration> = Omit<CatalogueMessage<D>, "to" | "data">;
+
+/** The name of one of a template's variables (any string for a template not known yet). */
+type VariableName<D extends TemplateDeclaration> = unknown extends v.InferInput<D["variables"]> ? string : keyof v.InferInput<D["variables"]> & string;
+
+interface ActionBase<D extends TemplateDeclaration> {
+  /** The catalogue template this action sends: its variables are what the browser may send. */
+  readonly template: string;
+  /** Variables that may hold line breaks (a message body). Every other string is header-safe by force. */
+  readonly multiline?: readonly VariableName<D>[];
+  /** Fields computed on each send, after every gate: never from the browser. */
+  readonly perSend?: () => PerSendFields<D>;
+  readonly rateLimit?: ActionRateLimit;
+}
+
+type AuthRule =
+  | { readonly auth: "jwt"; readonly recipient: RecipientRule; readonly turnstileAction?: never }
+  | {
       readonly auth: "turnstile";
       readonly recipient: AllowListRecipient;
       /**
@@ -70,7 +83,27 @@ export type Action<S extends VariablesSchema = VariablesSchema> =
        * letters, digits, `_` and `-`, as Turnstile allows.
        */
       readonly turnstileAction?: string;
-    });
+    };
+
+/**
+ * One action as declared: the catalogue template it sends, how the caller proves who they are, who may receive
+ * it, and its limits. `self` recipients need a signed-in user, so they come with `auth: "jwt"` only.
+ */
+export type ActionDeclaration<D extends TemplateDeclaration = TemplateDeclaration> = ActionBase<D> & AuthRule;
+
+/** One action as `defineActions` returns it: its declaration, with its template's variables and catalogue. */
+export type Action<S extends VariablesSchema = VariablesSchema> = ActionDeclaration & {
+  readonly variables: S;
+  readonly catalogue: Catalogue;
+};
+
+/** The names of a catalogue's templates whose variables a browser can send: a strict object. */
+export type BrowserTemplateName<C extends Catalogue> = { [K in keyof C & string]: C[K]["variables"] extends VariablesSchema ? K : never }[keyof C & string];
+
+/** What `defineActions` returns for declarations `D` on catalogue `C`. */
+export type DefinedActions<C extends Catalogue, D extends Readonly<Record<string, { readonly template: string }>>> = {
+  readonly [N in keyof D]: D[N] & { readonly variables: C[D[N]["template"]]["variables"]; readonly catalogue: C };
+};
 
 /** Action names are URL- and log-safe: lower-case words joined by hyphens. */
 const ACTION_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -78,16 +111,25 @@ const ACTION_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const TURNSTILE_ACTION = /^[A-Za-z0-9_-]{1,32}$/;
 
 /**
- * Declares a deployment's actions, checking at load what types cannot: names, and non-empty allow-lists.
+ * Declares a deployment's actions on its catalogue, checking at load what types cannot: names, templates whose
+ * variables are a strict object, and non-empty allow-lists.
  *
  * @example
- * export const actions = defineActions({
- *   "order-shipped": { auth: "jwt", recipient: { kind: "self" }, variables: v.strictObject({ orderNumber: line(32) }), send: listmonkTemplate({ templateId: 2, from: "Shop <shop@example.com>" }) },
+ * export const actions = defineActions(catalogue, {
+ *   "order-shipped": { template: "orderShipped", auth: "jwt", recipient: { kind: "self" } },
  * });
  */
-export function defineActions<const A extends { readonly [name: string]: Action<VariablesSchema> }>(actions: A): A {
-  for (const [name, action] of Object.entries(actions)) {
+export function defineActions<
+  const C extends Catalogue,
+  const D extends { readonly [name: string]: ActionDeclaration & { readonly template: BrowserTemplateName<C> } },
+>(catalogue: C, actions: D & { readonly [N in keyof D]: ActionDeclaration<C[D[N]["template"]]> }): DefinedActions<C, D> {
+  const defined: Record<string, Action> = {};
+  for (const [name, action] of Object.entries(actions as Readonly<Record<string, ActionDeclaration>>)) {
     if (!ACTION_NAME.test(name)) throw new TypeError(`action name ${JSON.stringify(name)} must be lower-case words joined by hyphens`);
+    const declaration = Object.hasOwn(catalogue, action.template) ? catalogue[action.template] : undefined;
+    if (!declaration) throw new TypeError(`action ${name}: ${JSON.stringify(action.template)} is not in the catalogue`);
+    // A strict object, so a variable the template does not take is refused, never passed on.
+    if ((declaration.variables as { type?: string }).type !== "strict_object") throw new TypeError(`action ${name}: template ${action.template}'s variables must be a v.strictObject`);
     if (action.recipient.kind === "allow" && !action.recipient.addresses.length) throw new TypeError(`action ${name} allows no recipient`);
     // The types say so too; this is for actions written in plain JavaScript or cast.
     if (action.auth !== "jwt" && (action.recipient as RecipientRule).kind === "self") throw new TypeError(`action ${name}: a self recipient needs auth "jwt"`);
@@ -95,8 +137,18 @@ export function defineActions<const A extends { readonly [name: string]: Action<
     if (turnstileAction !== undefined && (action.auth !== "turnstile" || typeof turnstileAction !== "string" || !TURNSTILE_ACTION.test(turnstileAction))) {
       throw new TypeError(`action ${name}: turnstileAction must be up to 32 letters, digits, _ or -, on an action with auth "turnstile"`);
     }
+    const rateLimit = action.rateLimit as ActionRateLimit | undefined;
+    if (rateLimit !== undefined && (typeof rateLimit.binding !== "string" || !rateLimit.binding || (rateLimit.per !== undefined && rateLimit.per !== "caller" && rateLimit.per !== "action"))) {
+      throw new TypeError(`action ${name}: rateLimit names a rate limiting binding, per "caller" or "action"`);
+    }
+    defined[name] = { ...action, variables: declaration.variables as VariablesSchema, catalogue };
   }
-  return actions;
+  return defined as unknown as DefinedActions<C, D>;
+}
+
+/** The vendors an action's template may be sent through, in failover order. */
+export function actionVendors(action: Action): VendorName[] {
+  return action.catalogue[action.template]!.via.map((route) => route.vendor);
 }
 
 /**
@@ -106,7 +158,7 @@ export function defineActions<const A extends { readonly [name: string]: Action<
  * @example
  * const body: ActionRequest<typeof actions, "order-shipped"> = { action: "order-shipped", variables: { orderNumber: "1234" } };
  */
-export type ActionRequest<A extends Record<string, Action<VariablesSchema>>, N extends keyof A & string> = N extends unknown
+export type ActionRequest<A extends { readonly [name: string]: { readonly variables: v.GenericSchema } }, N extends keyof A & string> = N extends unknown
   ? {
       readonly action: N;
       readonly variables: v.InferInput<A[N]["variables"]>;

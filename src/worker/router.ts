@@ -11,11 +11,12 @@
  *                                 pages (`sandbox.serveLocal`: the outbox, the sandbox vendors' APIs, a demo form)
  */
 import type { Outcome } from "../core/public.ts";
+import { resolveAction, sendResolvedAction } from "./action-send.ts";
 import { decodeAttachments } from "./binary-fields.ts";
 import { consumeQueue } from "./delivery/consumer.ts";
 import { dispatchSend } from "./delivery/dispatch.ts";
 import { browserScope, messageStatus } from "./delivery/messages-route.ts";
-import { loadConfig, type Config, type Env } from "./env.ts";
+import { loadConfig, type Config, type Env, type RateLimiter } from "./env.ts";
 import { CALLER_MAX_NESTING, readJsonBody } from "./gates/body-limit.ts";
 import { authenticateCaller, LOCAL_SANDBOX_CALLER, requireVendorAllowed } from "./gates/caller-key.ts";
 import { refuseRepeatedCredentials } from "./gates/credential-headers.ts";
@@ -28,7 +29,7 @@ import { clientIp, countFailure, ipRateKey, limitRate, refuseWhileBlocked } from
 import { refuseTemplateTags } from "./gates/template-tags.ts";
 import { releaseTurnstileToken, verifyTurnstile } from "./gates/turnstile.ts";
 import { RequestLog } from "./log.ts";
-import { parseActionCall, parseVariables, resolveRecipient, type Action } from "./policy.ts";
+import { actionVendors, EVALUATED_SYNTAX, parseActionCall, parseVariables, resolveRecipient, type Action } from "./policy.ts";
 import { outcomeProblem, problemResponse, Refusal, type Audience } from "./problem.ts";
 import type { WorkerSandbox } from "./sandbox.ts";
 import { isVendorName, vendorClient, type VendorClient } from "./vendors.ts";
@@ -60,7 +61,7 @@ export function createHandler(deployment: Deployment): WorkerHandler {
   return {
     /** The send queue and its dead-letter queue (delivery/consumer.ts). */
     async queue(batch, env) {
-      await consumeQueue(batch, env, deployment.sandbox);
+      await consumeQueue(batch, env, deployment);
     },
     async fetch(request, env) {
       const log = new RequestLog(request);
@@ -109,8 +110,8 @@ async function route(deployment: Deployment, request: Request, env: Env, config:
 }
 
 /**
- * Browsers: origin → single credentials → body cap → action → auth and rate limit → recipient rule → header text
- * → plain text → no template tags → variables → send.
+ * Browsers: origin → single credentials → body cap → action → auth and rate limits → recipient rule → header text
+ * → plain text → no template tags (of every vendor the template may go to) → variables → the catalogue send.
  */
 async function browserAction(deployment: Deployment, request: Request, env: Env, config: Config, log: RequestLog, progress: Progress): Promise<Response> {
   if (request.method === "OPTIONS") return preflight(request, config.origins);
@@ -120,22 +121,27 @@ async function browserAction(deployment: Deployment, request: Request, env: Env,
   const body = await readJsonBody(request, config.maxBodyBytes.browser);
   const call = parseActionCall(body, deployment.actions);
   log.set({ action: call.name });
-  const user = await authenticateBrowser(request, env, config, call.action);
+  const user = await authenticateBrowser(request, env, config, call.name, call.action);
   const recipient = resolveRecipient(call.action.recipient, call.recipient, user);
   checkHeaderText({ recipient, variables: call.variables }, { multiline: (call.action.multiline ?? []).map((name) => `variables.${name}`) });
   refuseMarkup({ variables: call.variables });
-  const { send } = call.action;
-  refuseTemplateTags({ variables: call.variables }, send.evaluatedSyntax);
+  const vendors = actionVendors(call.action);
+  // Every vendor the template may fail over to: its syntax is refused too.
+  for (const vendor of vendors) refuseTemplateTags({ variables: call.variables }, EVALUATED_SYNTAX[vendor]);
   const variables = parseVariables(call);
-  log.set({ vendor: send.vendor, template: send.template });
-  const message = send.build({ recipient, variables });
+  log.set({ template: call.action.template });
+  const resolved = resolveAction(call.name, call.action, recipient, variables);
   return dispatchSend(request, env, config, {
     scope: browserScope(user, request),
     audience: "browser",
-    vendor: send.vendor,
+    vendor: vendors[0]!,
     identity: { action: call.name, recipient: call.recipient, variables: call.variables },
-    queued: { body: message, decode: false },
-    sendNow: () => sendThrough(vendorClient(config, send.vendor), message, progress),
+    queued: { body: resolved, decode: false },
+    sendNow: async () => {
+      const outcome = await sendResolvedAction(config, deployment.actions, resolved, () => (progress.vendorCalled = true));
+      log.set({ vendor: outcome.vendor });
+      return outcome;
+    },
     respond: (outcome) => {
       // A send that reached no one and invites a retry gives its Turnstile token back, or that retry would be a replay.
       if (call.action.auth === "turnstile" && !outcome.ok && outcome.retryable && outcome.delivery === "not_sent") {
@@ -150,7 +156,7 @@ async function browserAction(deployment: Deployment, request: Request, env: Env,
  * Signed-in users by JWT, then limited per user (an address whose tokens keep failing is refused before its next
  * signature check); anonymous forms limited per IP, then Turnstile.
  */
-async function authenticateBrowser(request: Request, env: Env, config: Config, action: Action): Promise<VerifiedUser | undefined> {
+async function authenticateBrowser(request: Request, env: Env, config: Config, name: string, action: Action): Promise<VerifiedUser | undefined> {
   const ip = clientIp(request);
   if (action.auth === "jwt") {
     refuseWhileBlocked(`jwt:${ipRateKey(ip)}`);
@@ -162,9 +168,11 @@ async function authenticateBrowser(request: Request, env: Env, config: Config, a
       throw error;
     }
     await limitRate(env.BROWSER_RATE_LIMIT, `user:${user.subject}`);
+    await limitAction(env, name, action, `user:${user.subject}`);
     return user;
   }
   await limitRate(env.BROWSER_RATE_LIMIT, ipRateKey(ip));
+  await limitAction(env, name, action, ipRateKey(ip));
   await verifyTurnstile(request.headers.get("x-turnstile-token"), {
     secret: config.turnstile.secret,
     verifyUrl: config.turnstile.verifyUrl,
@@ -174,6 +182,17 @@ async function authenticateBrowser(request: Request, env: Env, config: Config, a
     localStandIn: isLocalSandbox(request, config),
   });
   return undefined;
+}
+
+/**
+ * The action's own rate limit, when it has one: its binding, counted per caller (`who`) or for the whole action.
+ * A binding the deployment named but did not bind fails closed.
+ */
+async function limitAction(env: Env, name: string, action: Action, who: string): Promise<void> {
+  if (!action.rateLimit) return;
+  const limiter = (env as unknown as Record<string, unknown>)[action.rateLimit.binding] as RateLimiter | undefined;
+  if (typeof limiter?.limit !== "function") throw new Refusal("not_configured", `action ${name} is limited by a rate limiting binding this worker lacks`);
+  await limitRate(limiter, action.rateLimit.per === "action" ? `action:${name}` : `action:${name}:${who}`);
 }
 
 /**

@@ -5,6 +5,7 @@
  * `SANDBOX=true` has none at all: a send is then refused, never quietly sandboxed.
  */
 import { createActOnClient } from "../acton/index.ts";
+import type { TemplateMessage } from "../core/message.ts";
 import type { CallOptions, Outcome, VendorName } from "../core/public.ts";
 import { createEverlyticClient } from "../everlytic/index.ts";
 import { createExpertSenderClient } from "../expertsender/index.ts";
@@ -19,6 +20,8 @@ import { accountKey, type VendorOptions, type VendorSettings } from "./vendor-se
 /** What the worker needs of any vendor client; each client validates its own input. */
 export interface VendorClient {
   send(message: unknown, call?: CallOptions): Promise<Outcome<unknown>>;
+  /** The common message (a catalogue template's, for browser actions), converted by the client. */
+  sendMessage(message: TemplateMessage, call?: CallOptions): Promise<Outcome<unknown>>;
 }
 
 /** The registry's list and check (src/core/vendors.ts), re-exported for the worker's modules. */

@@ -203,6 +203,34 @@ describe("what each vendor gets", () => {
     ]);
   });
 
+  it("a route's data function makes that vendor's data from the checked variables, and its native fields reach only it", async () => {
+    const escape = (variables: Readonly<Record<string, unknown>>) => Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, String(value).replace(/&/g, "&#38;")]));
+    const catalogue = defineCatalogue({
+      t: {
+        variables: v.strictObject({ name: v.pipe(v.string(), v.maxLength(4)) }),
+        via: [{ vendor: "expertsender", template: 123, data: escape }, { vendor: "listmonk", template: 3, message: { native: { subscriber_mode: "fallback" } } }],
+      },
+    });
+    const { calls, clients } = stubs({ expertsender: moving, listmonk: answers.sent });
+    const mail = createMailer(catalogue, { expertsender: clients.expertsender, listmonk: clients.listmonk });
+    // Checked before the data function: "A&&B" escaped is longer than the schema's 4, and still sent.
+    await mail.send("t", { to: "a@example.com", data: { name: "A&&B" } });
+    expect(calls.map((call) => call.message)).toEqual([
+      { template: 123, to: "a@example.com", data: { name: "A&#38;&#38;B" } },
+      { template: 3, to: "a@example.com", native: { subscriber_mode: "fallback" }, data: { name: "A&&B" } },
+    ]);
+  });
+
+  it("a data function that throws is a validation failure for that vendor (nothing sent), and the next is tried", async () => {
+    const catalogue = defineCatalogue({
+      t: { variables: v.object({}), via: [{ vendor: "expertsender", template: 123, data: () => { throw new Error("bug"); } }, ROUTES.listmonk] },
+    });
+    const { calls, clients } = stubs({ listmonk: answers.sent });
+    const outcome = await createMailer(catalogue, { expertsender: clients.expertsender, listmonk: clients.listmonk }).send("t", { to: "a@example.com", data: {} });
+    expect(outcome).toMatchObject({ ok: true, vendor: "listmonk", failover: [{ kind: "validation", vendor: "expertsender", delivery: "not_sent", issues: [{ path: "data", rule: "data_function" }] }] });
+    expect(calls.map((call) => call.vendor)).toEqual(["listmonk"]);
+  });
+
   it("an idempotency key per vendor, so a repeated call replays each vendor's own outcome", async () => {
     const { calls, mail } = mailerFor(["acton", "listmonk"], { acton: moving, listmonk: answers.sent });
     const signal = new AbortController().signal;

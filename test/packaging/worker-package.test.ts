@@ -22,15 +22,14 @@ const LOCAL_KEY = "txgate-local-sandbox";
 
 /** The project's actions: everything the browser may not choose. */
 const ACTIONS = `import * as v from "valibot";
-import { defineActions, line, listmonkTemplate } from "txgate/worker";
+import { defineActions, defineCatalogue, line } from "txgate/worker";
 
-export const actions = defineActions({
-  "contact-form": {
-    auth: "turnstile",
-    recipient: { kind: "allow", addresses: ["support@example.com"] },
-    variables: v.strictObject({ name: line(100) }),
-    send: listmonkTemplate({ templateId: 2, from: "Shop <shop@example.com>" }),
-  },
+const catalogue = defineCatalogue({
+  contact: { variables: v.strictObject({ name: line(100) }), via: [{ vendor: "listmonk", template: 2, message: { from: { address: "shop@example.com", name: "Shop" } } }] },
+});
+
+export const actions = defineActions(catalogue, {
+  "contact-form": { template: "contact", auth: "turnstile", recipient: { kind: "allow", addresses: ["support@example.com"] } },
 });
 `;
 

@@ -7,16 +7,14 @@ import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { createListmonkFake, LISTMONK_FAKE_CREDENTIALS } from "../../src/testing/index.ts";
 import type { Env } from "../../src/worker/env.ts";
-import { createTxgateWorker, defineActions, line, listmonkTemplate, type WorkerHandler } from "../../src/worker/index.ts";
+import { createTxgateWorker, defineActions, defineCatalogue, line, type WorkerHandler } from "../../src/worker/index.ts";
 import { LOCAL, record } from "./support/harness.ts";
 
-const actions = defineActions({
-  "contact-form": {
-    auth: "turnstile",
-    recipient: { kind: "allow", addresses: ["support@example.com"] },
-    variables: v.strictObject({ name: line(100) }),
-    send: listmonkTemplate({ templateId: 2, from: "Shop <shop@example.com>" }),
-  },
+const catalogue = defineCatalogue({
+  contact: { variables: v.strictObject({ name: line(100) }), via: [{ vendor: "listmonk", template: 2, message: { from: { address: "shop@example.com", name: "Shop" } } }] },
+});
+const actions = defineActions(catalogue, {
+  "contact-form": { template: "contact", auth: "turnstile", recipient: { kind: "allow", addresses: ["support@example.com"] } },
 });
 
 /** A trusted send on the local host with the local key, through `handler`, in a fresh copy of the suite's environment. */

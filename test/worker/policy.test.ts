@@ -8,7 +8,14 @@ import { ListmonkMessageSchema } from "../../src/listmonk/index.ts";
 import { actions } from "../../worker/actions.ts";
 import { defineActions, line, parseActionCall, parseVariables, resolveRecipient } from "../../src/worker/policy.ts";
 import { Refusal } from "../../src/worker/problem.ts";
-import { listmonkTemplate } from "../../src/worker/templates.ts";
+import { defineCatalogue } from "../../src/core/catalogue.ts";
+import { resolveAction } from "../../src/worker/action-send.ts";
+import { toActOnMessage } from "../../src/acton/message-converter.ts";
+import { toEverlyticMessage } from "../../src/everlytic/message-converter.ts";
+import { toExpertSenderMessage } from "../../src/expertsender/message-converter.ts";
+import { toListmonkMessage } from "../../src/listmonk/message-converter.ts";
+import { createMailer, type TemplateMessageClient } from "../../src/core/catalogue.ts";
+import type { TemplateMessage } from "../../src/core/message.ts";
 
 const kindOf = (run: () => unknown) => {
   try {
@@ -20,23 +27,36 @@ const kindOf = (run: () => unknown) => {
 };
 
 describe("defineActions", () => {
-  const send = listmonkTemplate({ templateId: 1, from: "a@example.com" });
+  const catalogue = defineCatalogue({
+    t: { variables: v.strictObject({}), via: [{ vendor: "listmonk", template: 1 }] },
+    loose: { variables: v.object({}), via: [{ vendor: "listmonk", template: 1 }] },
+  });
   it("refuses names that are not lower-case words joined by hyphens", () => {
-    expect(() => defineActions({ "Order Shipped": { auth: "jwt", recipient: { kind: "self" }, variables: v.strictObject({}), send } })).toThrow(TypeError);
+    expect(() => defineActions(catalogue, { "Order Shipped": { template: "t", auth: "jwt", recipient: { kind: "self" } } })).toThrow(TypeError);
   });
   it("refuses an empty allow-list", () => {
-    expect(() => defineActions({ form: { auth: "turnstile", recipient: { kind: "allow", addresses: [] }, variables: v.strictObject({}), send } })).toThrow(TypeError);
+    expect(() => defineActions(catalogue, { form: { template: "t", auth: "turnstile", recipient: { kind: "allow", addresses: [] } } })).toThrow(TypeError);
+  });
+  it("refuses a template not in the catalogue, or whose variables are not a strict object (compile errors too)", () => {
+    // @ts-expect-error not in the catalogue
+    expect(() => defineActions(catalogue, { a: { template: "nope", auth: "jwt", recipient: { kind: "self" } } })).toThrow(TypeError);
+    // @ts-expect-error a browser could add variables a plain v.object would pass on
+    expect(() => defineActions(catalogue, { a: { template: "loose", auth: "jwt", recipient: { kind: "self" } } })).toThrow(TypeError);
+  });
+  it("refuses a rate limit that names no binding", () => {
+    expect(() => defineActions(catalogue, { a: { template: "t", auth: "jwt", recipient: { kind: "self" }, rateLimit: { binding: "" } } })).toThrow(TypeError);
+    expect(() => defineActions(catalogue, { a: { template: "t", auth: "jwt", recipient: { kind: "self" }, rateLimit: { binding: "A_LIMIT", per: "action" } } })).not.toThrow();
   });
   it("refuses a turnstileAction Turnstile would not accept, or on a signed-in action", () => {
-    const form = { auth: "turnstile", recipient: { kind: "allow", addresses: ["a@example.com"] }, variables: v.strictObject({}), send } as const;
-    expect(() => defineActions({ form: { ...form, turnstileAction: "contact_form-2" } })).not.toThrow();
-    for (const turnstileAction of ["", "contact form", "x".repeat(33), "café"]) expect(() => defineActions({ form: { ...form, turnstileAction } })).toThrow(TypeError);
+    const form = { template: "t", auth: "turnstile", recipient: { kind: "allow", addresses: ["a@example.com"] } } as const;
+    expect(() => defineActions(catalogue, { form: { ...form, turnstileAction: "contact_form-2" } })).not.toThrow();
+    for (const turnstileAction of ["", "contact form", "x".repeat(33), "café"]) expect(() => defineActions(catalogue, { form: { ...form, turnstileAction } })).toThrow(TypeError);
     // @ts-expect-error only anonymous (Turnstile) actions have a widget
-    expect(() => defineActions({ a: { auth: "jwt", recipient: { kind: "self" }, variables: v.strictObject({}), send, turnstileAction: "contact" } })).toThrow(TypeError);
+    expect(() => defineActions(catalogue, { a: { template: "t", auth: "jwt", recipient: { kind: "self" }, turnstileAction: "contact" } })).toThrow(TypeError);
   });
   it("refuses a self recipient for an anonymous action (a compile error too)", () => {
     // @ts-expect-error `self` needs a signed-in user
-    expect(() => defineActions({ form: { auth: "turnstile", recipient: { kind: "self" }, variables: v.strictObject({}), send } })).toThrow(TypeError);
+    expect(() => defineActions(catalogue, { form: { template: "t", auth: "turnstile", recipient: { kind: "self" } } })).toThrow(TypeError);
   });
 });
 
@@ -118,15 +138,37 @@ describe("every example action builds a message its vendor's client accepts", ()
     "password-changed": { name: "Grace", changedAt: "2026-11-23T05:00:00Z" },
     welcome: { firstName: "Pat" },
   };
-  it.each(Object.keys(actions) as (keyof typeof actions)[])("%s", (name) => {
+  const converters = { listmonk: toListmonkMessage, acton: toActOnMessage, everlytic: toEverlyticMessage, expertsender: toExpertSenderMessage };
+  /** The native message the action's catalogue template makes for its (one) vendor, as the client would send it. */
+  async function nativeOf(name: keyof typeof actions, recipient = "someone@example.com") {
     const action = actions[name];
-    const variables = v.parse(action.variables, samples[name]);
-    const message = action.send.build({ recipient: "someone@example.com", variables });
-    const result = v.safeParse(schemas[action.send.vendor], message);
+    const sent: { vendor: keyof typeof converters; message: TemplateMessage }[] = [];
+    const client = (vendor: keyof typeof converters): TemplateMessageClient => ({
+      async sendMessage(message) {
+        sent.push({ vendor, message });
+        return { ok: true, kind: "sent", vendor, status: 200, data: null, attempts: 1 };
+      },
+    });
+    const clients = { listmonk: client("listmonk"), acton: client("acton"), everlytic: client("everlytic"), expertsender: client("expertsender") };
+    const resolved = resolveAction(name, action, recipient, v.parse(action.variables, samples[name]) as Record<string, unknown>);
+    await createMailer(action.catalogue, clients).send(resolved.template as never, resolved.message as never);
+    const [{ vendor, message }] = sent as [(typeof sent)[number]];
+    const converted = converters[vendor](message);
+    if (!converted.success) throw new Error(JSON.stringify(converted.issues));
+    return { vendor, native: converted.output.native as Record<string, unknown> };
+  }
+  it.each(Object.keys(actions) as (keyof typeof actions)[])("%s", async (name) => {
+    const { vendor, native } = await nativeOf(name);
+    const result = v.safeParse(schemas[vendor], native);
     expect(result.issues ?? []).toEqual([]);
   });
-  it("Act-On messages get a fresh externalId each time, so Act-On can tell two sends apart", () => {
-    const build = () => actions["password-changed"].send.build({ recipient: "a@example.com", variables: samples["password-changed"] }) as { metadata: { externalId: string } };
-    expect(build().metadata.externalId).not.toBe(build().metadata.externalId);
+  it("Act-On messages get a fresh externalId each time, so Act-On can tell two sends apart", async () => {
+    const externalId = async () => ((await nativeOf("password-changed")).native as { metadata: { externalId: string } }).metadata.externalId;
+    const [first, second] = [await externalId(), await externalId()];
+    expect(first).toMatch(/^[0-9a-f-]{36}$/);
+    expect(first).not.toBe(second);
+  });
+  it("listmonk sends in fallback mode, from the shop's name and address", async () => {
+    expect((await nativeOf("order-shipped")).native).toMatchObject({ subscriber_mode: "fallback", from_email: "Example Shop <shop@example.com>" });
   });
 });

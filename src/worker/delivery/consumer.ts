@@ -15,6 +15,8 @@ import type { Outcome, VendorName } from "../../core/public.ts";
 import { decodeAttachments } from "../binary-fields.ts";
 import { loadConfig, type Config, type Env } from "../env.ts";
 import { outcomeProblem, Refusal, type Audience } from "../problem.ts";
+import { sendResolvedAction, type ResolvedAction } from "../action-send.ts";
+import type { Action } from "../policy.ts";
 import type { WorkerSandbox } from "../sandbox.ts";
 import { vendorClient } from "../vendors.ts";
 import type { QueuedSend } from "./dispatch.ts";
@@ -47,15 +49,21 @@ export interface RetryLimits {
  * @example
  * export default { fetch, queue: (batch, env) => consumeQueue(batch, env) };
  */
-export async function consumeQueue(batch: MessageBatch<unknown>, env: Env, sandbox?: WorkerSandbox): Promise<void> {
+export async function consumeQueue(batch: MessageBatch<unknown>, env: Env, deployment: Deployment): Promise<void> {
   if (batch.queue === DEAD_LETTER_QUEUE) return recordDeadLetters(batch as MessageBatch<DeadLetter>, env);
-  const config = loadConfig(env, sandbox);
+  const config = loadConfig(env, deployment.sandbox);
   const limits = retryLimits(env);
   // Each message on its own: pacing (the vendor client's) decides how fast they go, not the batch.
-  await Promise.all((batch as MessageBatch<QueuedSend>).messages.map((message) => consumeOne(message, env, config, limits)));
+  await Promise.all((batch as MessageBatch<QueuedSend>).messages.map((message) => consumeOne(message, env, config, limits, deployment.actions)));
 }
 
-async function consumeOne(message: Message<QueuedSend>, env: Env, config: Config, limits: RetryLimits): Promise<void> {
+/** What the consumer needs of the deployment: its actions (a queued browser send names one) and its sandbox. */
+export interface Deployment {
+  readonly actions: Readonly<Record<string, Action>>;
+  readonly sandbox?: WorkerSandbox;
+}
+
+async function consumeOne(message: Message<QueuedSend>, env: Env, config: Config, limits: RetryLimits, actions: Deployment["actions"]): Promise<void> {
   try {
     const id = message.body?.id;
     if (typeof id !== "string" || !env.MESSAGES) {
@@ -68,7 +76,7 @@ async function consumeOne(message: Message<QueuedSend>, env: Env, config: Config
     if (pickup.action === "ack") return message.ack();
     if (pickup.action === "retry") return message.retry({ delaySeconds: pickup.delaySeconds });
 
-    const outcome = await sendOnce(config, pickup.vendor, pickup.body, pickup.decode);
+    const outcome = await sendOnce(config, pickup, actions);
     const verdict = judge(outcome, pickup.attempt, limits, pickup.audience, config, pickup.vendor);
     if (verdict.deadLetter && env.DEAD_LETTERS) await env.DEAD_LETTERS.send({ id, outcome: verdict.outcome } satisfies DeadLetter, { contentType: "json" });
     await state.settle(pickup.attempt, verdict);
@@ -81,11 +89,16 @@ async function consumeOne(message: Message<QueuedSend>, env: Env, config: Config
   }
 }
 
-/** Sends through the vendor client; a refusal by the worker itself (no such vendor here, bad attachment) is an outcome too. */
-async function sendOnce(config: Config, vendor: VendorName, body: unknown, decode: boolean): Promise<Outcome<unknown> | Refusal> {
+/**
+ * Sends a browser action as it was resolved (its catalogue template, with failover), or a trusted caller's native
+ * message through its vendor client; a refusal by the worker itself (no such vendor here, bad attachment) is an
+ * outcome too.
+ */
+async function sendOnce(config: Config, pickup: Extract<Pickup, { action: "send" }>, actions: Deployment["actions"]): Promise<Outcome<unknown> | Refusal> {
   try {
-    const message = decode ? decodeAttachments(vendor, body) : body;
-    return await vendorClient(config, vendor).send(message);
+    if (pickup.audience === "browser") return await sendResolvedAction(config, actions, pickup.body as ResolvedAction);
+    const message = pickup.decode ? decodeAttachments(pickup.vendor, pickup.body) : pickup.body;
+    return await vendorClient(config, pickup.vendor).send(message);
   } catch (error) {
     if (error instanceof Refusal) return error;
     throw error;

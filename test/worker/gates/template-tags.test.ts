@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { actions } from "../../../worker/actions.ts";
 import { refuseTemplateTags } from "../../../src/worker/gates/template-tags.ts";
 import { Refusal } from "../../../src/worker/problem.ts";
-import type { EvaluatedSyntax } from "../../../src/worker/policy.ts";
+import { actionVendors, EVALUATED_SYNTAX, type EvaluatedSyntax } from "../../../src/worker/policy.ts";
 
 const issuesOf = (variables: Record<string, unknown>, syntax: EvaluatedSyntax | undefined) => {
   try {
@@ -12,7 +12,8 @@ const issuesOf = (variables: Record<string, unknown>, syntax: EvaluatedSyntax | 
     return (error as Refusal).problem.issues!.map((issue) => `${issue.path} ${issue.rule}`);
   }
 };
-const syntaxOf = (name: keyof typeof actions) => actions[name].send.evaluatedSyntax;
+/** The syntax of the vendor an action's template is sent through (each has one vendor here). */
+const syntaxOf = (name: keyof typeof actions) => EVALUATED_SYNTAX[actionVendors(actions[name])[0]!];
 
 describe("a vendor's evaluated template syntax in browser variables", () => {
   it("ExpertSender: personalization tags (*[...]*), which it evaluates inside snippets, are refused wherever they sit", () => {
