@@ -93,9 +93,12 @@ export function createTransport<Paths extends {}, M, V, T>(vendor: VendorTranspo
   const http = createVendorHttpClient<Record<string, unknown>>(options);
   const refuse = (issues: Parameters<typeof invalid>[1]) => invalid<T>(name, issues, redactor);
 
+  // Kept once loaded: a dynamic `import()` on every send costs a trip through the module loader. A load that
+  // failed is not kept, so the next send tries again.
+  let loadedSerializer: BodySerializer | undefined;
   const attempt = (request: PostRequest<Paths>, authorize: Authorize) => async (signal: AbortSignal) => {
     // Inside the attempt, so a writer that cannot load is an outcome like any other failure before sending.
-    const bodySerializer = vendor.loadBodySerializer ? await vendor.loadBodySerializer() : request.bodySerializer;
+    const bodySerializer = vendor.loadBodySerializer ? (loadedSerializer ??= await vendor.loadBodySerializer()) : request.bodySerializer;
     const { POST } = http.authorizedBy(authorize) as { POST: (path: string, init: object) => Promise<TextResult> };
     const result = await POST(request.path, { params: request.params, body: request.body, bodySerializer, headers: request.headers, parseAs: "text", signal });
     return vendor.mapResponse(result.response.status, responseBody(result), result.response.headers, request.recipients ?? []);

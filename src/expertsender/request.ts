@@ -14,17 +14,15 @@ export type SystemTransactionalRequest = components["schemas"]["SystemTransactio
 type PropertyValue = components["schemas"]["PropertyValue"];
 
 /**
- * How text is escaped in the XML: fast-xml-parser's default table plus CR, which an XML parser turns into LF
- * unless it is written as a character reference. The builder in `api-request-xml.ts` writes every text with it.
+ * How text is escaped in the XML: the five XML entities, and CR, which an XML parser turns into LF unless it is
+ * written as a character reference.
  */
-export const XML_TEXT_ESCAPES: readonly { readonly regex: RegExp; readonly val: string }[] = [
-  { regex: /&/g, val: "&amp;" },
-  { regex: />/g, val: "&gt;" },
-  { regex: /</g, val: "&lt;" },
-  { regex: /'/g, val: "&apos;" },
-  { regex: /"/g, val: "&quot;" },
-  { regex: /\r/g, val: "&#13;" },
-];
+const XML_TEXT_ESCAPES: Readonly<Record<string, string>> = { "&": "&amp;", ">": "&gt;", "<": "&lt;", "'": "&apos;", '"': "&quot;", "\r": "&#13;" };
+
+/** Text (or an attribute's value) as the XML carries it; `api-request-xml.ts` writes every text with it. */
+export function escapeXmlText(text: string): string {
+  return text.replace(/[&<>'"\r]/g, (character) => XML_TEXT_ESCAPES[character]!);
+}
 
 /** The `POST /v2/Api/SystemTransactionals/{id}` request for a validated message; its XML is written in the attempt. */
 export async function toSystemTransactionalRequest(message: ValidExpertSenderMessage): Promise<PostRequest<paths>> {
@@ -91,7 +89,7 @@ async function emailHash(email: string, algorithm: "md5" | "sha256"): Promise<st
  */
 export function apiKeyAuthorizer(apiKey: string): { escapedKey: string; authorize: Authorize } {
   const placeholder = `<ApiKey>${REDACTED}</ApiKey>`;
-  const keyElement = `<ApiKey>${XML_TEXT_ESCAPES.reduce((text, { regex, val }) => text.replace(regex, val), apiKey)}</ApiKey>`;
+  const keyElement = `<ApiKey>${escapeXmlText(apiKey)}</ApiKey>`;
   return {
     escapedKey: keyElement.slice("<ApiKey>".length, -"</ApiKey>".length),
     // A function replacement, so `$&` and friends in a key are not read as replacement patterns.
