@@ -5,10 +5,10 @@
 import { env } from "cloudflare:test";
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
-import { createListmonkFake, LISTMONK_FAKE_CREDENTIALS } from "../../src/testing/index.ts";
+import { createEverlyticFake, createListmonkFake, EVERLYTIC_FAKE_CREDENTIALS, LISTMONK_FAKE_CREDENTIALS } from "../../src/testing/index.ts";
 import type { Env } from "../../src/worker/env.ts";
 import { createTxgateWorker, defineActions, defineCatalogue, line, type WorkerHandler } from "../../src/worker/index.ts";
-import { LOCAL, record } from "./support/harness.ts";
+import { browserHeaders, countingLimiter, HOST, LOCAL, record, signJwt } from "./support/harness.ts";
 
 const catalogue = defineCatalogue({
   contact: { variables: v.strictObject({ name: line(100) }), via: [{ vendor: "listmonk", template: 2, message: { from: { address: "shop@example.com", name: "Shop" } } }] },
@@ -52,5 +52,81 @@ describe("createTxgateWorker", () => {
     expect(refused.body).toMatchObject({ kind: "not_configured", delivery: "not_sent" });
     const page = await handler.fetch(new Request(`${LOCAL}/sandbox`), { ...(env as unknown as Env) });
     expect(page.status).toBe(404);
+  });
+});
+
+describe("actions built on a catalogue", () => {
+  const shop = defineCatalogue({
+    // Everlytic first, listmonk when Everlytic proves nothing was sent.
+    welcome: {
+      variables: v.strictObject({ name: line(100) }),
+      via: [
+        { vendor: "everlytic", template: "welcome-template", message: { from: { address: "shop@example.com", name: "Shop" } } },
+        { vendor: "listmonk", template: 2, message: { native: { subscriber_mode: "fallback" } } },
+      ],
+    },
+  });
+  const shopActions = defineActions(shop, {
+    welcome: { template: "welcome", auth: "jwt", recipient: { kind: "self" } },
+    "welcome-limited": { template: "welcome", auth: "jwt", recipient: { kind: "self" }, rateLimit: { binding: "WELCOME_RATE_LIMIT" } },
+    "welcome-site-cap": { template: "welcome", auth: "jwt", recipient: { kind: "self" }, rateLimit: { binding: "WELCOME_SITE_CAP", per: "action" } },
+    "welcome-unbound": { template: "welcome", auth: "jwt", recipient: { kind: "self" }, rateLimit: { binding: "NOT_BOUND" } },
+  });
+  function shopWorker() {
+    const everlytic = createEverlyticFake();
+    const listmonk = createListmonkFake();
+    const handler = createTxgateWorker({
+      actions: shopActions,
+      sandbox: {
+        vendors: {
+          everlytic: { fetch: everlytic.fetch, settings: { baseUrl: "https://everlytic.example", ...EVERLYTIC_FAKE_CREDENTIALS } },
+          listmonk: { fetch: listmonk.fetch, settings: { baseUrl: "https://listmonk.example", ...LISTMONK_FAKE_CREDENTIALS } },
+        },
+      },
+    });
+    return { everlytic, listmonk, handler };
+  }
+  const limits = { WELCOME_RATE_LIMIT: countingLimiter(1), WELCOME_SITE_CAP: countingLimiter(1) };
+  async function send(handler: WorkerHandler, action: string, jwt: string) {
+    const request = new Request(`${HOST}/v1/actions`, { method: "POST", headers: browserHeaders({ jwt }), body: JSON.stringify({ action, variables: { name: "Ada" } }) });
+    return record(await handler.fetch(request, { ...(env as unknown as Env), ...limits } as Env), `POST ${action} (factory)`);
+  }
+
+  it("fails over from one vendor to the next when the first proves nothing was sent (an auth failure)", async () => {
+    const { everlytic, listmonk, handler } = shopWorker();
+    everlytic.failNext("auth");
+    const answer = await send(handler, "welcome", await signJwt({ email: "ada@example.com" }));
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ ok: true, kind: "sent", sandbox: true });
+    expect(everlytic.outbox.filter((message) => message.accepted)).toEqual([]);
+    expect(listmonk.outbox).toMatchObject([{ accepted: true, to: ["ada@example.com"] }]);
+  });
+
+  it("limits an action per user with its own binding, on top of the worker's limit", async () => {
+    const { handler } = shopWorker();
+    const sub = `user-${crypto.randomUUID()}`;
+    expect((await send(handler, "welcome-limited", await signJwt({ sub }))).status).toBe(200);
+    const again = await send(handler, "welcome-limited", await signJwt({ sub }));
+    expect(again.status).toBe(429);
+    expect(again.body).toMatchObject({ kind: "rate_limited", delivery: "not_sent" });
+    // Another user has a budget of their own; the same user may still use another action.
+    expect((await send(handler, "welcome-limited", await signJwt())).status).toBe(200);
+    expect((await send(handler, "welcome", await signJwt({ sub }))).status).toBe(200);
+    expect(limits.WELCOME_RATE_LIMIT.keys.slice(0, 2)).toEqual([`action:welcome-limited:user:${sub}`, `action:welcome-limited:user:${sub}`]);
+  });
+
+  it("caps an action for everyone at once with per: action", async () => {
+    const { handler } = shopWorker();
+    expect((await send(handler, "welcome-site-cap", await signJwt())).status).toBe(200);
+    expect((await send(handler, "welcome-site-cap", await signJwt())).status).toBe(429);
+    expect(limits.WELCOME_SITE_CAP.keys).toEqual(["action:welcome-site-cap", "action:welcome-site-cap"]);
+  });
+
+  it("refuses an action whose rate limiting binding the worker lacks (fails closed), sending nothing", async () => {
+    const { everlytic, listmonk, handler } = shopWorker();
+    const answer = await send(handler, "welcome-unbound", await signJwt());
+    expect(answer.status).toBe(503);
+    expect(answer.body).toMatchObject({ kind: "not_configured", delivery: "not_sent" });
+    expect([...everlytic.outbox, ...listmonk.outbox]).toEqual([]);
   });
 });

@@ -14,6 +14,8 @@ import { DEAD_LETTER_QUEUE, SEND_QUEUE } from "../../../src/worker/delivery/cons
 import type { MessageObject, MessageView } from "../../../src/worker/delivery/message-state.ts";
 import { CALLER_KEY_BILLING, CALLER_KEY_NEWSLETTER, ORIGIN } from "../support/bindings.ts";
 import { callerSend, fetchWorker, LOCAL, signJwt } from "../support/harness.ts";
+import { resolveAction } from "../../../src/worker/action-send.ts";
+import { actions } from "../../../worker/actions.ts";
 
 const bindings = env as unknown as Env;
 const stateOf = (id: string) => bindings.MESSAGES!.get(bindings.MESSAGES!.idFromName(id));
@@ -123,6 +125,26 @@ describe("Prefer: respond-async", () => {
 });
 
 describe("the consumer", () => {
+  it("sends a queued browser action as it was resolved: its catalogue template, with the vendor's data function", async () => {
+    const to = `queued-${crypto.randomUUID()}@example.com`;
+    const id = crypto.randomUUID();
+    const body = resolveAction("welcome", actions.welcome, to, { firstName: "Pat & Co" });
+    await stateOf(id).accept({ id, scope: "user:u1", audience: "browser", vendor: "expertsender", body, decode: false });
+    const result = await deliver(id);
+    expect(result.explicitAcks).toEqual(["delivery-1"]);
+    expect((await view(id)).state).toBe("sent");
+    const outbox = (await fetchWorker(`${LOCAL}/sandbox/messages`)).body.messages.filter((message: any) => message.to?.includes(to));
+    expect(outbox).toMatchObject([{ vendor: "expertsender", template: 123, data: { firstName: "Pat &#38; Co" } }]);
+  });
+
+  it("fails, sending nothing, a queued browser action this worker no longer has", async () => {
+    const id = crypto.randomUUID();
+    const body = { action: "retired-action", template: "welcome", message: { to: "a@example.com", data: { firstName: "Pat" } } };
+    await stateOf(id).accept({ id, scope: "user:u1", audience: "browser", vendor: "expertsender", body, decode: false });
+    await deliver(id);
+    expect(await view(id)).toMatchObject({ state: "failed" });
+  });
+
   it("sends a queued message once, records it sent, and acks it", async () => {
     const id = await accepted();
     const result = await deliver(id);
