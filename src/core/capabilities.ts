@@ -33,6 +33,12 @@ export interface VendorCapabilities {
   readonly attachments: boolean;
   /** Whether an attachment's `contentType` can be sent with it. */
   readonly attachmentContentType: boolean;
+  /**
+   * Where the vendor's native message holds its attachments: the path to the list, and each one's field that holds
+   * the bytes (the worker's trusted route takes them as that field plus `Base64`). Absent for a vendor without
+   * attachments.
+   */
+  readonly nativeAttachments?: { readonly list: readonly string[]; readonly content: string };
   readonly tags: number;
   readonly externalId: boolean;
   /**

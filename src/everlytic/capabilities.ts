@@ -9,5 +9,5 @@ import type { VendorCapabilities } from "../core/capabilities.ts";
 export const everlyticCapabilities: VendorCapabilities = {
   vendor: "everlytic", template: "string", subject: true, data: "text", tags: 0, externalId: false, transactional: "always", tracking: true,
   to: { max: Infinity, names: true }, cc: { max: Infinity, names: true }, bcc: { max: Infinity, names: true }, from: { max: 1, names: true }, replyTo: { max: 1, names: true },
-  attachments: true, attachmentContentType: false,
+  attachments: true, attachmentContentType: false, nativeAttachments: { list: ["attachments", "data"], content: "content" },
 };

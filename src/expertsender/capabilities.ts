@@ -9,5 +9,5 @@ import type { VendorCapabilities } from "../core/capabilities.ts";
 export const expertSenderCapabilities: VendorCapabilities = {
   vendor: "expertsender", template: "number", subject: false, data: "text", tags: 0, externalId: false, transactional: "always", tracking: false,
   to: { max: 1, names: false }, cc: { max: 0, names: false }, bcc: { max: Infinity, names: false }, from: { max: 0, names: false }, replyTo: { max: 0, names: false },
-  attachments: true, attachmentContentType: true,
+  attachments: true, attachmentContentType: true, nativeAttachments: { list: ["Attachments"], content: "Content" },
 };

@@ -9,5 +9,5 @@ import type { VendorCapabilities } from "../core/capabilities.ts";
 export const listmonkCapabilities: VendorCapabilities = {
   vendor: "listmonk", template: "number", subject: true, data: "json", tags: 0, externalId: false, transactional: "always", tracking: false,
   to: { max: Infinity, names: false }, cc: { max: 0, names: false }, bcc: { max: 0, names: false }, from: { max: 1, names: true }, replyTo: { max: 1, names: false },
-  attachments: true, attachmentContentType: true,
+  attachments: true, attachmentContentType: true, nativeAttachments: { list: ["attachments"], content: "content" },
 };

@@ -2,18 +2,12 @@
  * Trusted callers send the library client's `send` input as JSON, where bytes cannot travel. The one field of
  * each vendor that holds an attachment's bytes travels as the same name plus `Base64`, holding standard base64:
  * listmonk `attachments[].contentBase64`, Everlytic `attachments.data[].contentBase64` (or its own `data`),
- * ExpertSender `Attachments[].ContentBase64`. They become `Uint8Array`s before the client sees them.
+ * ExpertSender `Attachments[].ContentBase64`. They become `Uint8Array`s before the client sees them. Where each
+ * vendor keeps them is its capability table's (`nativeAttachments`), read through the vendor registry.
  */
 import type { ValidationIssue, VendorName } from "../core/public.ts";
+import { VENDORS } from "../core/vendors.ts";
 import { Refusal } from "./problem.ts";
-
-/** Where each vendor's attachment list is, and the name of the field that holds bytes. */
-const BYTES_FIELDS: Record<VendorName, { list: readonly string[]; field: string } | undefined> = {
-  listmonk: { list: ["attachments"], field: "content" },
-  everlytic: { list: ["attachments", "data"], field: "content" },
-  expertsender: { list: ["Attachments"], field: "Content" },
-  acton: undefined,
-};
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
@@ -26,8 +20,9 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
  * // → { template_id: 2, attachments: [{ filename: "a.txt", content: Uint8Array [104, 105] }] }
  */
 export function decodeAttachments(vendor: VendorName, input: unknown): unknown {
-  const where = BYTES_FIELDS[vendor];
-  if (!where || !input || typeof input !== "object") return input;
+  const attachments = VENDORS[vendor].capabilities.nativeAttachments;
+  if (!attachments || !input || typeof input !== "object") return input;
+  const where = { list: attachments.list, field: attachments.content };
   const encodedField = `${where.field}Base64`;
   const issues: ValidationIssue[] = [];
   const decodeList = (list: unknown, path: string): unknown =>

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { failureKinds, type Failure } from "../../src/core/outcome.ts";
 import { OUTCOME_STATUS, outcomeProblem, problemResponse, Refusal } from "../../src/worker/problem.ts";
 import { decodeAttachments } from "../../src/worker/binary-fields.ts";
+import { VENDOR_NAMES, VENDORS } from "../../src/core/vendors.ts";
 
 const rejected: Failure = {
   ok: false,
@@ -67,6 +68,12 @@ describe("attachments in JSON", () => {
   it("refuse both forms at once, and invalid base64", () => {
     expect(() => decodeAttachments("listmonk", { attachments: [{ content: "x", contentBase64: "aGk=" }] })).toThrow(Refusal);
     expect(() => decodeAttachments("listmonk", { attachments: [{ contentBase64: "a b" }] })).toThrow(Refusal);
+  });
+  it("are found where each vendor's capability table says, for every vendor that takes attachments", () => {
+    for (const vendor of VENDOR_NAMES) {
+      const { attachments, nativeAttachments } = VENDORS[vendor].capabilities;
+      expect(nativeAttachments !== undefined, vendor).toBe(attachments);
+    }
   });
   it("leave everything else as it is", () => {
     expect(decodeAttachments("acton", { templateId: "t" })).toEqual({ templateId: "t" });
