@@ -1,6 +1,6 @@
 /**
  * A browser's variables are data. Where a vendor evaluates its own template syntax inside the values it
- * substitutes (see each template in templates.ts), a variable holding that syntax would make the message
+ * substitutes (`EVALUATED_SYNTAX` in policy.ts), a variable holding that syntax would make the message
  * read subscriber fields or other data the page never supplied; such a variable is refused.
  */
 import type { ValidationIssue } from "../../core/public.ts";
@@ -12,7 +12,7 @@ import { walkStrings } from "./walk.ts";
  * Refuses (422, rule `no_template_tags`) any string in `fields` that holds the vendor's evaluated syntax.
  *
  * @example
- * refuseTemplateTags({ variables }, send.evaluatedSyntax);
+ * refuseTemplateTags({ variables }, EVALUATED_SYNTAX.expertsender);
  */
 export function refuseTemplateTags(fields: Record<string, unknown>, syntax: EvaluatedSyntax | undefined): void {
   if (!syntax) return;
