@@ -1,9 +1,10 @@
 /**
- * Type tests (checked by `tsc -p worker`): a browser client imports only the policy's types, and a wrong action
- * name or variable fails at compile time.
+ * Type tests (checked by `tsc -p worker`): a wrong action name or variable fails at compile time in what a browser
+ * client imports (types only), and a wrong template or multiline variable in what a deployment declares.
  */
 import { expectTypeOf } from "vitest";
-import type { ActionName, ActionVariables, BrowserActionRequest } from "../../worker/actions.ts";
+import { defineActions } from "../../src/worker/index.ts";
+import { catalogue, type ActionName, type ActionVariables, type BrowserActionRequest } from "../../worker/actions.ts";
 
 expectTypeOf<ActionName>().toEqualTypeOf<"order-shipped" | "contact-form" | "password-changed" | "welcome">();
 expectTypeOf<ActionVariables<"order-shipped">>().toEqualTypeOf<{ orderNumber: string; carrier?: string | undefined; trackingUrl?: string | undefined }>();
@@ -25,3 +26,13 @@ export const invalid: BrowserActionRequest<"order-shipped" | "welcome">[] = [
 
 // @ts-expect-error an action that does not exist
 export const unknown: BrowserActionRequest<"send-anything"> = { action: "send-anything", variables: {} };
+
+// Declaring actions: the template must be in the catalogue, and multiline must name its variables.
+
+export const declared = defineActions(catalogue, {
+  fine: { template: "contactMessage", auth: "turnstile", recipient: { kind: "allow", addresses: ["a@example.com"] }, multiline: ["message"] },
+});
+// @ts-expect-error a template the catalogue does not declare
+export const unknownTemplate = defineActions(catalogue, { a: { template: "resetPassword", auth: "jwt", recipient: { kind: "self" } } });
+// @ts-expect-error multiline names a variable the template does not have
+export const wrongMultiline = defineActions(catalogue, { a: { template: "welcome", auth: "jwt", recipient: { kind: "self" }, multiline: ["message"] } });
