@@ -37,7 +37,7 @@ export async function authenticateCaller(request: Request, keys: readonly Caller
   let match: CallerKey | undefined;
   for (const caller of keys) {
     // Digests have one length, which timingSafeEqual needs, whatever the keys' lengths.
-    if (timingSafeEqual(presentedDigest, await sha256(caller.key)) && !match) match = caller;
+    if (timingSafeEqual(presentedDigest, await keyDigest(caller)) && !match) match = caller;
   }
   if (!match) throw new Refusal("unauthenticated", "unknown caller key", { headers: CHALLENGE });
   return match;
@@ -53,6 +53,18 @@ export function requireVendorAllowed(caller: CallerKey, vendor: VendorName): voi
   if (!caller.vendors.includes(vendor)) {
     throw new Refusal("forbidden_vendor", `caller key ${caller.id} may not send through ${vendor}`);
   }
+}
+
+/**
+ * Each configured key's digest, worked out once per key object: a configuration is parsed once per `env`
+ * (env.ts), so a changed `CALLER_KEYS` brings new objects and new digests. Every key is still compared.
+ */
+const keyDigests = new WeakMap<CallerKey, Promise<ArrayBuffer>>();
+
+function keyDigest(caller: CallerKey): Promise<ArrayBuffer> {
+  let digest = keyDigests.get(caller);
+  if (!digest) keyDigests.set(caller, (digest = sha256(caller.key)));
+  return digest;
 }
 
 async function sha256(text: string): Promise<ArrayBuffer> {
