@@ -45,11 +45,12 @@ export function measureColdImport(targets, runs = RUNS) {
   );
 }
 
-/** Every published entry (package.json `exports`, by subpath name), and openapi-fetch alone for comparison. */
+/** Every published entry Node can import (package.json `exports`, by subpath name), and openapi-fetch alone for comparison. */
 export function defaultTargets() {
   const root = new URL("../", import.meta.url);
   const pkg = JSON.parse(readFileSync(new URL("package.json", root), "utf8"));
-  const entries = Object.entries(pkg.exports).map(([subpath, target]) => [
+  // txgate/worker imports cloudflare:workers, which only the Workers runtime provides: Node cannot import it.
+  const entries = Object.entries(pkg.exports).filter(([subpath]) => subpath !== "./worker").map(([subpath, target]) => [
     subpath.replace(/^\.\//, ""),
     new URL(typeof target === "string" ? target : target.default, root).href,
   ]);

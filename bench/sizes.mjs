@@ -21,6 +21,8 @@ const common = {
   format: "esm",
   platform: "browser",
   conditions: ["workerd", "worker", "browser"],
+  // The runtime's own modules (txgate/worker's Durable Objects import cloudflare:workers), as wrangler leaves them.
+  external: ["cloudflare:*"],
   write: false,
   metafile: true,
   logLevel: "error",
@@ -101,7 +103,7 @@ export async function measureSizes() {
     const own = await build({
       ...common,
       entryPoints: [source],
-      external: Object.keys(pkg.dependencies ?? {}).flatMap((name) => [name, `${name}/*`]),
+      external: [...common.external, ...Object.keys(pkg.dependencies ?? {}).flatMap((name) => [name, `${name}/*`])],
       metafile: false,
     });
     rows.push({
