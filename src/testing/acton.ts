@@ -6,18 +6,8 @@
  * email without a subscription, and the 20-per-second cap.
  */
 import spec from "../../generated/acton.spec.json" with { type: "json" };
-import {
-  FailurePlan,
-  asRequest,
-  failureOf,
-  hang,
-  jsonAnswer,
-  specViolations,
-  type FakeFailure,
-  type FakeMessage,
-  type FakeOptions,
-  type VendorFake,
-} from "./fake.ts";
+import { answered, asRequest, failureOf, FailurePlan, hang, jsonAnswer, specViolations } from "./fake.ts";
+import type { FakeFailure, FakeMessage, FakeOptions, VendorFake } from "./fake.ts";
 
 /** The account and credentials an Act-On fake accepts unless told otherwise. Not secrets. */
 export const ACTON_FAKE_ACCOUNT = {
@@ -180,9 +170,7 @@ export function createActOnFake(options: ActOnFakeOptions = {}): ActOnFake {
     const record = (status: number, refusal?: string, accepted = refusal === undefined) => {
       const message: FakeMessage = {
         vendor: "acton",
-        status,
-        accepted,
-        ...(refusal === undefined ? {} : { refusal }),
+        ...answered(status, refusal, accepted),
         template: templateId,
         from: envelope.fromDisplayName ? `${envelope.fromDisplayName} <${envelope.fromAddress}>` : envelope.fromAddress,
         to: typeof envelope.toAddress === "string" ? [envelope.toAddress] : [],

@@ -8,21 +8,8 @@
  * 412 only; the wording of the other errors is the fake's own, in the same shape.
  */
 import spec from "../../generated/everlytic.spec.json" with { type: "json" };
-import {
-  FailurePlan,
-  asRequest,
-  base64Bytes,
-  base64Size,
-  basicCredentials,
-  failureOf,
-  hang,
-  jsonAnswer,
-  specViolations,
-  type FakeFailure,
-  type FakeMessage,
-  type FakeOptions,
-  type VendorFake,
-} from "./fake.ts";
+import { answered, asRequest, base64Bytes, base64Size, basicCredentials, failureOf, FailurePlan, hang, jsonAnswer, specViolations } from "./fake.ts";
+import type { FakeFailure, FakeMessage, FakeOptions, VendorFake } from "./fake.ts";
 
 type Json = Record<string, any>;
 
@@ -170,7 +157,7 @@ export function createEverlyticFake(options: EverlyticFakeOptions = {}): Everlyt
       ...(failure ? { failure } : {}),
     };
     const record = (status: number, refusal?: string) => {
-      const message: FakeMessage = { ...base, status, accepted: refusal === undefined, ...(refusal === undefined ? {} : { refusal }) };
+      const message: FakeMessage = { ...base, ...answered(status, refusal) };
       outbox.push(message);
       options.onMessage?.(message);
     };

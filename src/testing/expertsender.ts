@@ -8,17 +8,8 @@
 import spec from "../../generated/expertsender.spec.json" with { type: "json" };
 import { md5 } from "@noble/hashes/legacy.js";
 import { parseApiRequest, type SpecDocument } from "./expertsender-xml.ts";
-import {
-  FailurePlan,
-  asRequest,
-  base64Bytes,
-  hang,
-  specViolations,
-  type FakeFailure,
-  type FakeMessage,
-  type FakeOptions,
-  type VendorFake,
-} from "./fake.ts";
+import { answered, asRequest, base64Bytes, FailurePlan, hang, specViolations } from "./fake.ts";
+import type { FakeFailure, FakeMessage, FakeOptions, VendorFake } from "./fake.ts";
 
 /** The API key an ExpertSender fake accepts unless told otherwise. Not a secret. */
 export const EXPERTSENDER_FAKE_API_KEY = "fake-expertsender-key";
@@ -142,9 +133,7 @@ export function createExpertSenderFake(options: ExpertSenderFakeOptions = {}): E
     const record = (status: number, refusal?: string, accepted = refusal === undefined) => {
       const message: FakeMessage = {
         vendor: "expertsender",
-        status,
-        accepted,
-        ...(refusal === undefined ? {} : { refusal }),
+        ...answered(status, refusal, accepted),
         template: transactionalId,
         to: [receiver.Email ?? (receiver.Id !== undefined ? `subscriber #${receiver.Id}` : (receiver.EmailMd5 ?? receiver.EmailSha256))].filter(Boolean).map(String),
         ...(typeof receiver.Bcc === "string" ? { bcc: [receiver.Bcc] } : {}),

@@ -31,6 +31,16 @@ export interface FakeOptions {
 }
 
 /** One send request as a fake saw it, accepted or refused. Credentials are never recorded. */
+/**
+ * How a fake's answer ended for one message: its status, and whether and why it was refused.
+ *
+ * @example
+ * const message: FakeMessage = { vendor: "listmonk", to: ["a@example.com"], ...answered(400, "template 9 not found") };
+ */
+export function answered(status: number, refusal?: string, accepted = refusal === undefined): Pick<FakeMessage, "status" | "accepted" | "refusal"> {
+  return { status, accepted, ...(refusal === undefined ? {} : { refusal }) };
+}
+
 export interface FakeMessage {
   readonly vendor: VendorName;
   /** The HTTP status the fake answered. */

@@ -5,19 +5,8 @@
  * specs/listmonk.yaml.
  */
 import spec from "../../generated/listmonk.spec.json" with { type: "json" };
-import {
-  FailurePlan,
-  asRequest,
-  basicCredentials,
-  failureOf,
-  hang,
-  jsonAnswer,
-  specViolations,
-  type FakeFailure,
-  type FakeMessage,
-  type FakeOptions,
-  type VendorFake,
-} from "./fake.ts";
+import { asRequest, basicCredentials, failureOf, FailurePlan, hang, jsonAnswer, specViolations } from "./fake.ts";
+import type { FakeFailure, FakeMessage, FakeOptions, VendorFake } from "./fake.ts";
 
 /** The credentials a listmonk fake accepts unless told otherwise. Not secrets. */
 export const LISTMONK_FAKE_CREDENTIALS = { username: "fake", token: "fake-listmonk-token" };
