@@ -4,7 +4,7 @@ import { ANY_TEXT, requireCredentials, TxgateConfigError } from "../core/credent
 import { deliver } from "../core/deliver.ts";
 import { createVendorHttpClient, withHeader } from "../core/http-client.ts";
 import { resolveOptions, type CallOptions, type ResolvedOptions } from "../core/options.ts";
-import type { Outcome } from "../core/outcome.ts";
+import type { Outcome, ValidationFailure } from "../core/outcome.ts";
 import { createPacer, type Pacer } from "../core/pacing.ts";
 import { Redactor } from "../core/redact.ts";
 import { responseBody } from "../core/response.ts";
@@ -35,6 +35,16 @@ export interface ActOnClient {
    * `validation` issue with rule `unsupported_by_vendor`.
    */
   sendMessage(message: TemplateMessage, call?: CallOptions): Promise<Outcome<EteSuccess>>;
+  /**
+   * Checks a message against every rule `send` checks before it is sent, without sending it, asking for a token
+   * or taking a pacing slot: the `validation` outcome `send` would return, or `undefined` when `send` would go on
+   * to the vendor. For accepting a message now and sending it later (a queue).
+   *
+   * @example
+   * const refused = client.validate(JSON.parse(body));
+   * if (refused) return Response.json(refused.issues, { status: 422 });
+   */
+  validate(message: unknown): ValidationFailure | undefined;
 }
 
 /** Shared by every client in this isolate, so per-request clients still log in once and share one queue. */

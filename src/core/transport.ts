@@ -11,7 +11,7 @@ import { createVendorHttpClient, type Authorize } from "./http-client.ts";
 import type { MessageConverter, TemplateMessage } from "./message.ts";
 import { templateMessageSender } from "./message-sender.ts";
 import { resolveOptions, type CallOptions, type CommonClientOptions, type ResolvedOptions } from "./options.ts";
-import type { Answer, Outcome, VendorName } from "./outcome.ts";
+import type { Answer, Outcome, ValidationFailure, VendorName } from "./outcome.ts";
 import type { Redactor } from "./redact.ts";
 import { responseBody, type TextResult } from "./response.ts";
 import { readCallOptions, validateInput } from "./validation.ts";
@@ -70,10 +70,11 @@ export interface VendorTransport<Paths, M, V, T> {
   readonly loadConverter: () => Promise<MessageConverter<M>>;
 }
 
-/** A vendor client's two sends. */
+/** A vendor client's two sends, and the check of a native message that `send` starts with. */
 export interface Transport<M, T> {
   send(message: M, call?: CallOptions): Promise<Outcome<T>>;
   sendMessage(message: TemplateMessage, call?: CallOptions): Promise<Outcome<T>>;
+  validate(message: unknown): ValidationFailure | undefined;
 }
 
 /**
@@ -135,5 +136,11 @@ export function createTransport<Paths extends {}, M, V, T>(vendor: VendorTranspo
     }
     return ledger.sendOncePerKey(name, options.idempotencyLedger, key, message, () => sendOnce(message, call));
   };
-  return { send, sendMessage: templateMessageSender(name, vendor.loadConverter, send, redactor) };
+  // The same check and the same outcome as `send`'s first step: whoever checks ahead (a queue accepting a message
+  // for later) refuses exactly what `send` would.
+  const validate = (message: unknown): ValidationFailure | undefined => {
+    const parsed = validateInput(vendor.schema, message);
+    return parsed.success ? undefined : (refuse(parsed.issues) as ValidationFailure);
+  };
+  return { send, sendMessage: templateMessageSender(name, vendor.loadConverter, send, redactor), validate };
 }

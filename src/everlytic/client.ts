@@ -1,7 +1,7 @@
 import { basicAuthorization, HEADER_TEXT, requireCredentials } from "../core/credentials.ts";
 import { withHeader } from "../core/http-client.ts";
 import type { CallOptions } from "../core/options.ts";
-import type { Outcome } from "../core/outcome.ts";
+import type { Outcome, ValidationFailure } from "../core/outcome.ts";
 import { Redactor } from "../core/redact.ts";
 import type { TemplateMessage } from "../core/message.ts";
 import { createTransport } from "../core/transport.ts";
@@ -24,6 +24,16 @@ export interface EverlyticClient {
    * `validation` issue with rule `unsupported_by_vendor`.
    */
   sendMessage(message: TemplateMessage, call?: CallOptions): Promise<Outcome<SendMailSuccess>>;
+  /**
+   * Checks a message against every rule `send` checks before it is sent, without sending it, asking for a token
+   * or taking a pacing slot: the `validation` outcome `send` would return, or `undefined` when `send` would go on
+   * to the vendor. For accepting a message now and sending it later (a queue).
+   *
+   * @example
+   * const refused = client.validate(JSON.parse(body));
+   * if (refused) return Response.json(refused.issues, { status: 422 });
+   */
+  validate(message: unknown): ValidationFailure | undefined;
 }
 
 /**

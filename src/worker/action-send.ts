@@ -46,6 +46,20 @@ export async function sendResolvedAction(
 ): Promise<CatalogueOutcome> {
   const action = Object.hasOwn(actions, resolved.action) ? actions[resolved.action] : undefined;
   if (!action || action.template !== resolved.template) throw new Refusal("unknown_action", "this worker no longer has the action this message was queued for");
+  const clients = actionClients(config, action);
+  onSend?.();
+  const mailer = createMailer(action.catalogue, clients as never);
+  return mailer.send(resolved.template, resolved.message as never);
+}
+
+/**
+ * The clients of the vendors an action's template may go through, those this worker has; with none at all, the
+ * first vendor's `not_configured` refusal (thrown), as a single vendor's send would get.
+ *
+ * @example
+ * actionClients(config, action); // throws before a queued action is accepted that no vendor here could send
+ */
+export function actionClients(config: Config, action: Action): Partial<Record<VendorName, TemplateMessageClient>> {
   const vendors = actionVendors(action);
   const clients: Partial<Record<VendorName, TemplateMessageClient>> = {};
   for (const vendor of vendors) {
@@ -55,9 +69,6 @@ export async function sendResolvedAction(
       if (!(error instanceof Refusal)) throw error;
     }
   }
-  // No vendor of the template configured: the worker's own refusal, as for a single vendor.
   if (!Object.keys(clients).length) vendorClient(config, vendors[0]!);
-  onSend?.();
-  const mailer = createMailer(action.catalogue, clients as never);
-  return mailer.send(resolved.template, resolved.message as never);
+  return clients;
 }

@@ -11,7 +11,7 @@
  *                                 pages (`sandbox.serveLocal`: the outbox, the sandbox vendors' APIs, a demo form)
  */
 import type { Outcome } from "../core/public.ts";
-import { resolveAction, sendResolvedAction } from "./action-send.ts";
+import { actionClients, resolveAction, sendResolvedAction } from "./action-send.ts";
 import { decodeAttachments } from "./binary-fields.ts";
 import { consumeQueue } from "./delivery/consumer.ts";
 import { dispatchSend } from "./delivery/dispatch.ts";
@@ -137,6 +137,11 @@ async function browserAction(deployment: Deployment, request: Request, env: Env,
     vendor: vendors[0]!,
     identity: { action: call.name, recipient: call.recipient, variables: call.variables },
     queued: { body: resolved, decode: false },
+    // The browser's variables were checked against the template above; what is left is a vendor to send through.
+    refuseBeforeQueueing: () => {
+      actionClients(config, call.action);
+      return undefined;
+    },
     sendNow: async () => {
       const outcome = await sendResolvedAction(config, deployment.actions, resolved, () => (progress.vendorCalled = true));
       log.set({ vendor: outcome.vendor });
@@ -218,6 +223,7 @@ async function callerSend(request: Request, env: Env, config: Config, log: Reque
     vendor,
     identity: body,
     queued: { body, decode: true },
+    refuseBeforeQueueing: () => vendorClient(config, vendor).validate(message),
     sendNow: () => sendThrough(vendorClient(config, vendor), message, progress),
     respond: (outcome) => outcomeResponse(outcome, "caller", config, log),
   });

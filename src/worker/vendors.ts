@@ -6,7 +6,7 @@
  */
 import { createActOnClient } from "../acton/index.ts";
 import type { TemplateMessage } from "../core/message.ts";
-import type { CallOptions, Outcome, VendorName } from "../core/public.ts";
+import type { CallOptions, Outcome, ValidationFailure, VendorName } from "../core/public.ts";
 import { createEverlyticClient } from "../everlytic/index.ts";
 import { createExpertSenderClient } from "../expertsender/index.ts";
 import { createListmonkClient } from "../listmonk/index.ts";
@@ -22,6 +22,8 @@ export interface VendorClient {
   send(message: unknown, call?: CallOptions): Promise<Outcome<unknown>>;
   /** The common message (a catalogue template's, for browser actions), converted by the client. */
   sendMessage(message: TemplateMessage, call?: CallOptions): Promise<Outcome<unknown>>;
+  /** The `validation` outcome `send` would return for `message`, without sending; `undefined` when it would send. */
+  validate(message: unknown): ValidationFailure | undefined;
 }
 
 /** The registry's list and check (src/core/vendors.ts), re-exported for the worker's modules. */

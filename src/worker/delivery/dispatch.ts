@@ -13,7 +13,7 @@
  *                              202 + Location: /v1/messages/{id}
  */
 import { holdsKey, idempotencyFailure, IDEMPOTENCY_KEY_SYNTAX, requestFingerprint } from "../../core/idempotency.ts";
-import type { Outcome, VendorName } from "../../core/public.ts";
+import type { Failure, Outcome, VendorName } from "../../core/public.ts";
 import type { Config, Env } from "../env.ts";
 import { outcomeProblem, problemResponse, Refusal, type Audience } from "../problem.ts";
 import type { StoredAnswer } from "./idempotency-ledger.ts";
@@ -39,6 +39,12 @@ export interface GatedSend {
   readonly identity: unknown;
   /** The message as JSON, for the queue; `decode` when its base64 attachment fields still need decoding. */
   readonly queued: { readonly body: unknown; readonly decode: boolean };
+  /**
+   * What sending now would refuse before asking a vendor (a `Refusal` thrown for a vendor this worker has no client
+   * for, the vendor's `validation` failure): checked before a send is queued, so the queue refuses what the
+   * synchronous route refuses, with the same answer, instead of accepting a message that can never be sent.
+   */
+  readonly refuseBeforeQueueing?: () => Failure | undefined;
   /** Sends now, through the vendor client. */
   readonly sendNow: () => Promise<Outcome<unknown>>;
   /** The synchronous answer for an outcome. */
@@ -65,6 +71,8 @@ export async function dispatchSend(request: Request, env: Env, config: Config, s
       const outcome = await send.sendNow();
       return { response: send.respond(outcome), holds: holdsKey(outcome) };
     }
+    const refused = send.refuseBeforeQueueing?.();
+    if (refused) return { response: send.respond(refused), holds: holdsKey(refused) };
     return { response: await enqueue(queue, send), holds: true };
   };
   if (key === undefined) return (await run()).response;
