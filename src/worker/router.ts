@@ -21,11 +21,12 @@ import { CALLER_MAX_NESTING, readJsonBody } from "./gates/body-limit.ts";
 import { authenticateCaller, LOCAL_SANDBOX_CALLER, requireVendorAllowed } from "./gates/caller-key.ts";
 import { refuseRepeatedCredentials } from "./gates/credential-headers.ts";
 import { checkHeaderText } from "./gates/header-text.ts";
-import { bearerToken, verifyJwt, type VerifiedUser } from "./gates/jwt.ts";
+import type { VerifiedUser } from "./gates/jwt.ts";
 import { isLoopbackRequest } from "./gates/loopback.ts";
 import { refuseMarkup } from "./gates/markup.ts";
 import { preflight, refuseBrowsers, requireAllowedOrigin, withCors } from "./gates/origin-cors.ts";
-import { clientIp, countFailure, ipRateKey, limitRate, refuseWhileBlocked } from "./gates/rate-limit.ts";
+import { clientIp, ipRateKey, limitRate } from "./gates/rate-limit.ts";
+import { authenticateUser } from "./gates/signed-in-user.ts";
 import { refuseTemplateTags } from "./gates/template-tags.ts";
 import { releaseTurnstileToken, verifyTurnstile } from "./gates/turnstile.ts";
 import { RequestLog } from "./log.ts";
@@ -164,14 +165,7 @@ async function browserAction(deployment: Deployment, request: Request, env: Env,
 async function authenticateBrowser(request: Request, env: Env, config: Config, name: string, action: Action): Promise<VerifiedUser | undefined> {
   const ip = clientIp(request);
   if (action.auth === "jwt") {
-    refuseWhileBlocked(`jwt:${ipRateKey(ip)}`);
-    let user: VerifiedUser;
-    try {
-      user = await verifyJwt(bearerToken(request), config.jwt);
-    } catch (error) {
-      if (error instanceof Refusal && error.problem.kind === "unauthenticated") await countFailure(env.BROWSER_RATE_LIMIT, `jwt:${ipRateKey(ip)}`);
-      throw error;
-    }
+    const user = await authenticateUser(request, env.BROWSER_RATE_LIMIT, config.jwt);
     await limitRate(env.BROWSER_RATE_LIMIT, `user:${user.subject}`);
     await limitAction(env, name, action, `user:${user.subject}`);
     return user;

@@ -4,9 +4,10 @@
  */
 import type { CallerKey, Config, Env } from "../env.ts";
 import { authenticateCaller } from "../gates/caller-key.ts";
-import { bearerToken, verifyJwt, type VerifiedUser } from "../gates/jwt.ts";
+import { bearerToken, type VerifiedUser } from "../gates/jwt.ts";
 import { requireAllowedOrigin, withCors } from "../gates/origin-cors.ts";
 import { clientIp, ipRateKey, limitRate } from "../gates/rate-limit.ts";
+import { authenticateUser } from "../gates/signed-in-user.ts";
 import { problemResponse, Refusal } from "../problem.ts";
 
 const MESSAGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -47,8 +48,11 @@ async function answerStatus(request: Request, env: Env, config: Config, callerKe
   let scope: string;
   if (browser) {
     requireAllowedOrigin(request, config.origins);
-    const token = bearerToken(request);
-    scope = browserScope(token === undefined ? undefined : await verifyJwt(token, config.jwt), request);
+    // The actions route's gates: failed tokens counted and blocked per address, then a rate limit per user or
+    // address, on keys of its own so that a page polling its message never spends its user's sends.
+    const user = bearerToken(request) === undefined ? undefined : await authenticateUser(request, env.BROWSER_RATE_LIMIT, config.jwt);
+    await limitRate(env.BROWSER_RATE_LIMIT, `read:${user ? `user:${user.subject}` : ipRateKey(clientIp(request))}`);
+    scope = browserScope(user, request);
   } else {
     const caller = await authenticateCaller(request, callerKeys);
     await limitRate(env.CALLER_RATE_LIMIT, `caller:${caller.id}`);
