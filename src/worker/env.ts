@@ -195,7 +195,7 @@ export function parseConfig(env: Env, sandbox?: WorkerSandbox): Config {
     ...vendorSecrets(VENDORS).map(text),
   );
   if (wrong.length) {
-    throw new Refusal("misconfigured", "the worker's configuration is invalid", { log: { error: redactor.text(`fix these settings: ${wrong.join("; ")}`) } });
+    throw new Refusal("misconfigured", "the worker's configuration is invalid: this request's log line names each setting to fix", { log: { error: redactor.text(`fix these settings: ${wrong.join("; ")}`) } });
   }
   return {
     origins,

@@ -60,6 +60,9 @@ const OUTCOME_TITLE: Record<FailureKind, string> = {
   idempotency_key_reused: "This idempotency key was used for a different request",
 };
 
+/** How to try the worker with nothing configured: said by the refusals a newcomer meets first. */
+export const LOCAL_TRIAL = "To try the worker without credentials, run it with SANDBOX=true and no vendor credentials (npm start does)";
+
 /**
  * A gate's refusal. Thrown by gates and turned into a response in one place (router.ts), so each route
  * reads as the list of its gates.

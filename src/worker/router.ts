@@ -190,7 +190,7 @@ async function authenticateBrowser(request: Request, env: Env, config: Config, n
 async function limitAction(env: Env, name: string, action: Action, who: string): Promise<void> {
   if (!action.rateLimit) return;
   const limiter = (env as unknown as Record<string, unknown>)[action.rateLimit.binding] as RateLimiter | undefined;
-  if (typeof limiter?.limit !== "function") throw new Refusal("not_configured", `action ${name} is limited by a rate limiting binding this worker lacks`);
+  if (typeof limiter?.limit !== "function") throw new Refusal("not_configured", `action ${name} is limited by a rate limiting binding this worker lacks: add a [[ratelimits]] binding of the name its rateLimit gives to wrangler.toml`);
   await limitRate(limiter, action.rateLimit.per === "action" ? `action:${name}` : `action:${name}:${who}`);
 }
 

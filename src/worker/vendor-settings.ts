@@ -123,3 +123,13 @@ export function vendorSecrets(vendors: readonly VendorName[]): string[] {
 export function accountKey<V extends VendorName>(vendor: V, options: VendorOptions[V]): string {
   return (SETTINGS[vendor] as VendorSettingsEntry<V>).accountKey(options);
 }
+
+/**
+ * The settings a vendor needs, for telling an operator what to set.
+ *
+ * @example
+ * vendorSettingNames("everlytic"); // ["EVERLYTIC_USERNAME", "EVERLYTIC_API_KEY"]
+ */
+export function vendorSettingNames(vendor: VendorName): readonly string[] {
+  return SETTINGS[vendor].required;
+}

@@ -15,7 +15,7 @@ import { accountPacer } from "./durable/account-pacer.ts";
 import { accountTokenStore } from "./durable/account-token-store.ts";
 import type { Config } from "./env.ts";
 import { Refusal } from "./problem.ts";
-import { accountKey, type VendorOptions, type VendorSettings } from "./vendor-settings.ts";
+import { accountKey, vendorSettingNames, type VendorOptions, type VendorSettings } from "./vendor-settings.ts";
 
 /** What the worker needs of any vendor client; each client validates its own input. */
 export interface VendorClient {
@@ -41,13 +41,22 @@ export function vendorClient(config: Config, vendor: VendorName): VendorClient {
   let clients = built.get(config);
   if (!clients) built.set(config, (clients = buildClients(config)));
   const client = clients[vendor];
-  if (!client) {
-    throw new Refusal(
-      "not_configured",
-      config.mode === "unconfigured" ? "no vendor is configured on this worker (set a vendor's credentials)" : `${vendor} is not configured on this worker`,
-    );
-  }
+  if (!client) throw new Refusal("not_configured", notConfigured(config, vendor));
   return client;
+}
+
+/** Why a vendor has no client here, and what to do about it, in each mode. */
+function notConfigured(config: Config, vendor: VendorName): string {
+  const credentials = `set ${vendor}'s credentials (${vendorSettingNames(vendor).join(", ")}) with wrangler secret put`;
+  switch (config.mode) {
+    case "unconfigured":
+      return `no vendor is configured on this worker: ${credentials}, or set SANDBOX=true to send to the sandbox for a local trial (npm start does)`;
+    case "sandbox":
+      // A vendor with a fake always has a client here: only a missing fake gets this far.
+      return `sandbox mode (SANDBOX=true, no vendor credentials) sends only through the fakes given as createTxgateWorker({ sandbox: { vendors } }), and this worker has none for ${vendor}: give it one (txgate/testing has a fake of each vendor), or ${credentials}`;
+    case "live":
+      return `${vendor} is not configured on this worker: ${credentials}; without them it is refused, never sandboxed`;
+  }
 }
 
 function buildClients(config: Config): Partial<Record<VendorName, VendorClient>> {

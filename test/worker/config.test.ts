@@ -7,7 +7,7 @@ import { CALLER_KEY_BILLING } from "./support/bindings.ts";
 import { browserHeaders, fetchWithEnv } from "./support/harness.ts";
 import { journal } from "./support/secret-scan.ts";
 
-const GENERIC = "the worker's configuration is invalid";
+const GENERIC = "the worker's configuration is invalid: this request's log line names each setting to fix";
 
 const send = (overrides: Record<string, string | undefined>) =>
   fetchWithEnv(overrides, "/v1/send/listmonk", {

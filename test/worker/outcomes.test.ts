@@ -47,7 +47,7 @@ describe("a live send", () => {
       headers: { "content-type": "application/json", authorization: `Bearer ${CALLER_KEY_BILLING}` },
       body: JSON.stringify({ headers: { to: [{ email: "a@example.com" }] }, options: { template_id: "t" } }),
     });
-    expect(answer.body).toMatchObject({ status: 503, kind: "not_configured", detail: "everlytic is not configured on this worker" });
+    expect(answer.body).toMatchObject({ status: 503, kind: "not_configured", detail: expect.stringMatching(/^everlytic is not configured on this worker: set everlytic's credentials \(EVERLYTIC_USERNAME, EVERLYTIC_API_KEY\)/) });
   });
 });
 

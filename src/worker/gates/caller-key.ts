@@ -4,7 +4,7 @@
  */
 import type { VendorName } from "../../core/public.ts";
 import type { CallerKey } from "../env.ts";
-import { Refusal } from "../problem.ts";
+import { LOCAL_TRIAL, Refusal } from "../problem.ts";
 import { bearerCredentials } from "./credential-headers.ts";
 
 const CHALLENGE = { "www-authenticate": 'Bearer realm="txgate"' };
@@ -30,7 +30,12 @@ export const LOCAL_SANDBOX_CALLER: CallerKey = { id: "local-sandbox", key: "txga
  * const caller = await authenticateCaller(request, config.callerKeys);
  */
 export async function authenticateCaller(request: Request, keys: readonly CallerKey[] | undefined): Promise<CallerKey> {
-  if (!keys?.length) throw new Refusal("not_configured", "no caller keys are configured (CALLER_KEYS)");
+  if (!keys?.length) {
+    throw new Refusal(
+      "not_configured",
+      `no caller keys are configured: set CALLER_KEYS to a JSON list of {"id", "key", "vendors"} (wrangler secret put CALLER_KEYS; .dev.vars locally). ${LOCAL_TRIAL} and send from localhost with the key ${LOCAL_SANDBOX_CALLER.key}`,
+    );
+  }
   const presented = bearerCredentials(request);
   if (presented === undefined || !CALLER_KEY_SYNTAX.test(presented)) throw new Refusal("unauthenticated", "send Authorization: Bearer <caller key>", { headers: CHALLENGE });
   const presentedDigest = await sha256(presented);

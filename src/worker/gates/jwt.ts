@@ -70,7 +70,9 @@ export function bearerToken(request: Request): string | undefined {
  * const user = await verifyJwt(bearerToken(request), config.jwt);
  */
 export async function verifyJwt(token: string | undefined, config: JwtConfig | undefined, options: JwtVerifyOptions = {}): Promise<VerifiedUser> {
-  if (!config) throw new Refusal("not_configured", "signing in is not configured on this worker (JWT_ISSUER, JWT_AUDIENCE, JWT_JWKS_URL)");
+  if (!config) {
+    throw new Refusal("not_configured", "signing in is not configured on this worker: set JWT_ISSUER, JWT_AUDIENCE and JWT_JWKS_URL (or an inline JWT_JWKS) to your identity provider's");
+  }
   if (!token) throw refuse("send Authorization: Bearer <JWT of the signed-in user>");
   if (token.length > MAX_TOKEN_LENGTH) throw refuse("the token is too long");
   const now = options.now ?? Math.floor(Date.now() / 1000);

@@ -7,10 +7,12 @@
  * answer: when siteverify cannot be reached the refusal is retryable, and the retry of the same token asks
  * siteverify again with the same idempotency key, so it gets the verdict the first ask would have had.
  */
-import { Refusal } from "../problem.ts";
+import { LOCAL_TRIAL, Refusal } from "../problem.ts";
 
 /** The token Cloudflare's test sitekeys hand out; accepted only by the local sandbox stand-in. */
 export const TURNSTILE_DUMMY_TOKEN = "XXXX.DUMMY.TOKEN.XXXX";
+/** Cloudflare's test sitekey that always passes, handing out the dummy token. */
+const TURNSTILE_TEST_SITEKEY = "1x00000000000000000000AA";
 /** Turnstile's own limit on a response token. */
 const MAX_TOKEN_LENGTH = 2048;
 /** A token is valid for 300 s; remembering it that long makes every replay a refusal. */
@@ -59,8 +61,14 @@ export async function verifyTurnstile(token: string | null | undefined, check: T
   if (!token) throw new Refusal("unauthenticated", "send the Turnstile token in X-Turnstile-Token");
   if (token.length > MAX_TOKEN_LENGTH) throw new Refusal("unauthenticated", "the Turnstile token is too long");
   if (!check.secret) {
-    if (check.localStandIn && token === TURNSTILE_DUMMY_TOKEN) return requireOurs(standInVerdict(check), check);
-    throw new Refusal("not_configured", "Turnstile is not configured on this worker (TURNSTILE_SECRET)");
+    if (check.localStandIn) {
+      if (token === TURNSTILE_DUMMY_TOKEN) return requireOurs(standInVerdict(check), check);
+      throw new Refusal("not_configured", `Turnstile has no secret here (TURNSTILE_SECRET), so the local sandbox takes only Cloudflare's dummy token ${TURNSTILE_DUMMY_TOKEN}: render the widget with the test sitekey ${TURNSTILE_TEST_SITEKEY}, or set TURNSTILE_SECRET`);
+    }
+    throw new Refusal(
+      "not_configured",
+      `Turnstile is not configured on this worker: set TURNSTILE_SECRET to the widget's secret key (wrangler secret put TURNSTILE_SECRET). ${LOCAL_TRIAL}, and render the widget on localhost with the test sitekey ${TURNSTILE_TEST_SITEKEY}`,
+    );
   }
   forgetExpired();
   const known = tokens.get(token);
