@@ -46,20 +46,6 @@ export async function sendResolvedAction(
 ): Promise<CatalogueOutcome> {
   const action = Object.hasOwn(actions, resolved.action) ? actions[resolved.action] : undefined;
   if (!action || action.template !== resolved.template) throw new Refusal("unknown_action", "this worker no longer has the action this message was queued for");
-  const clients = actionClients(config, action);
-  onSend?.();
-  const mailer = createMailer(action.catalogue, clients as never);
-  return mailer.send(resolved.template, resolved.message as never);
-}
-
-/**
- * The clients of the vendors an action's template may go through, those this worker has; with none at all, the
- * first vendor's `not_configured` refusal (thrown), as a single vendor's send would get.
- *
- * @example
- * actionClients(config, action); // throws before a queued action is accepted that no vendor here could send
- */
-export function actionClients(config: Config, action: Action): Partial<Record<VendorName, TemplateMessageClient>> {
   const vendors = actionVendors(action);
   const clients: Partial<Record<VendorName, TemplateMessageClient>> = {};
   for (const vendor of vendors) {
@@ -69,6 +55,29 @@ export function actionClients(config: Config, action: Action): Partial<Record<Ve
       if (!(error instanceof Refusal)) throw error;
     }
   }
+  // No vendor of the template configured: the worker's own refusal, as for a single vendor.
   if (!Object.keys(clients).length) vendorClient(config, vendors[0]!);
-  return clients;
+  onSend?.();
+  const mailer = createMailer(action.catalogue, clients as never);
+  return mailer.send(resolved.template, resolved.message as never);
+}
+
+/**
+ * Throws what `sendResolvedAction` would throw before asking any vendor when this worker has a client for none of
+ * the action's vendors (the first one's `not_configured` refusal); returns when one of them can be asked.
+ *
+ * @example
+ * requireActionVendor(config, action); // before a queued action is accepted that no vendor here could send
+ */
+export function requireActionVendor(config: Config, action: Action): void {
+  const vendors = actionVendors(action);
+  const reachable = (vendor: VendorName) => {
+    try {
+      return Boolean(vendorClient(config, vendor));
+    } catch (error) {
+      if (error instanceof Refusal) return false;
+      throw error;
+    }
+  };
+  if (!vendors.some(reachable)) vendorClient(config, vendors[0]!);
 }

@@ -11,7 +11,7 @@
  *                                 pages (`sandbox.serveLocal`: the outbox, the sandbox vendors' APIs, a demo form)
  */
 import type { Outcome } from "../core/public.ts";
-import { actionClients, resolveAction, sendResolvedAction } from "./action-send.ts";
+import { requireActionVendor, resolveAction, sendResolvedAction } from "./action-send.ts";
 import { decodeAttachments } from "./binary-fields.ts";
 import { consumeQueue } from "./delivery/consumer.ts";
 import { dispatchSend } from "./delivery/dispatch.ts";
@@ -140,7 +140,7 @@ async function browserAction(deployment: Deployment, request: Request, env: Env,
     queued: { body: resolved, decode: false },
     // The browser's variables were checked against the template above; what is left is a vendor to send through.
     refuseBeforeQueueing: () => {
-      actionClients(config, call.action);
+      requireActionVendor(config, call.action);
       return undefined;
     },
     sendNow: async () => {
