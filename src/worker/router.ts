@@ -6,17 +6,19 @@
  *   POST    /v1/actions           browsers: a named action, {action, variables, recipient}
  *   OPTIONS /v1/actions           CORS preflight
  *   POST    /v1/send/{vendor}     trusted servers: the library client's send input, with a caller key
+ *   POST    /v1/send/{vendor}/batch  trusted servers: up to 100 of those, each answered as if sent alone
  *   GET     /v1/messages/{id}     a queued message's state, for the caller or user that queued it
  *   *       /sandbox/…, /demo/…   sandbox mode (SANDBOX=true), on a loopback host only: the deployment's local
  *                                 pages (`sandbox.serveLocal`: the outbox, the sandbox vendors' APIs, a demo form)
  */
-import type { Outcome } from "../core/public.ts";
+import type { Outcome, VendorName } from "../core/public.ts";
 import { requireActionVendor, resolveAction, sendResolvedAction } from "./action-send.ts";
 import { decodeAttachments } from "./binary-fields.ts";
 import { consumeQueue } from "./delivery/consumer.ts";
 import { dispatchSend } from "./delivery/dispatch.ts";
 import { browserScope, messageStatus } from "./delivery/messages-route.ts";
-import { loadConfig, type Config, type Env, type RateLimiter } from "./env.ts";
+import { sendBatch } from "./batch-send.ts";
+import { loadConfig, type CallerKey, type Config, type Env, type RateLimiter } from "./env.ts";
 import { CALLER_MAX_NESTING, readJsonBody } from "./gates/body-limit.ts";
 import { authenticateCaller, LOCAL_SANDBOX_CALLER, requireVendorAllowed } from "./gates/caller-key.ts";
 import { refuseRepeatedCredentials } from "./gates/credential-headers.ts";
@@ -97,6 +99,8 @@ async function route(deployment: Deployment, request: Request, env: Env, config:
   if (message) return messageStatus(request, env, config, isLocalSandbox(request, config) ? [...(config.callerKeys ?? []), LOCAL_SANDBOX_CALLER] : config.callerKeys, message[1]!);
   const send = /^\/v1\/send\/([^/]+)$/.exec(pathname);
   if (send) return callerSend(request, env, config, log, progress, send[1]!);
+  const batch = /^\/v1\/send\/([^/]+)\/batch$/.exec(pathname);
+  if (batch) return callerBatch(request, env, config, log, progress, batch[1]!);
   if (["/sandbox", "/demo"].some((page) => pathname === page || pathname.startsWith(`${page}/`))) {
     // The local pages: only in sandbox mode, and only on a loopback host.
     const serveLocal = deployment.sandbox?.serveLocal;
@@ -198,16 +202,8 @@ async function limitAction(env: Env, name: string, action: Action, who: string):
  * Trusted servers: method → not a browser → single credentials → caller key → vendor allowed → rate limit → body
  * cap and depth → send. Locally (sandbox mode, loopback host) the documented local key works too.
  */
-async function callerSend(request: Request, env: Env, config: Config, log: RequestLog, progress: Progress, vendor: string): Promise<Response> {
-  allowMethods(request, ["POST"]);
-  refuseBrowsers(request);
-  refuseRepeatedCredentials(request);
-  const keys = isLocalSandbox(request, config) ? [...(config.callerKeys ?? []), LOCAL_SANDBOX_CALLER] : config.callerKeys;
-  const caller = await authenticateCaller(request, keys);
-  log.set({ caller: caller.id });
-  if (!isVendorName(vendor)) throw new Refusal("not_found", "no such vendor");
-  log.set({ vendor });
-  requireVendorAllowed(caller, vendor);
+async function callerSend(request: Request, env: Env, config: Config, log: RequestLog, progress: Progress, vendorInPath: string): Promise<Response> {
+  const { caller, vendor } = await authenticateTrusted(request, config, log, vendorInPath);
   await limitRate(env.CALLER_RATE_LIMIT, `caller:${caller.id}`);
   const body = await readJsonBody(request, config.maxBodyBytes.caller, CALLER_MAX_NESTING);
   const message = decodeAttachments(vendor, body);
@@ -221,6 +217,40 @@ async function callerSend(request: Request, env: Env, config: Config, log: Reque
     sendNow: () => sendThrough(vendorClient(config, vendor), message, progress),
     respond: (outcome) => outcomeResponse(outcome, "caller", config, log),
   });
+}
+
+/**
+ * Trusted servers' batches: the single route's gates (the rate limit counting each message, not the request) →
+ * body cap and depth → every item checked → each sent or queued as it would be alone (batch-send.ts).
+ */
+async function callerBatch(request: Request, env: Env, config: Config, log: RequestLog, progress: Progress, vendorInPath: string): Promise<Response> {
+  const { caller, vendor: name } = await authenticateTrusted(request, config, log, vendorInPath);
+  // The envelope adds two levels ({"messages": [{"message": …}]}) to what one message may nest.
+  const body = await readJsonBody(request, config.maxBodyBytes.caller, CALLER_MAX_NESTING + 2);
+  const client = vendorClient(config, name);
+  log.set({ batch: Array.isArray((body as { messages?: unknown } | null)?.messages) ? (body as { messages: unknown[] }).messages.length : undefined });
+  return sendBatch(request, env, config, body, {
+    scope: `caller:${caller.id}`,
+    vendor: name,
+    client,
+    respond: (outcome) => outcomeResponse(outcome, "caller", config, log),
+    onSend: () => (progress.vendorCalled = true),
+    countMessage: () => limitRate(env.CALLER_RATE_LIMIT, `caller:${caller.id}`),
+  });
+}
+
+/** The trusted routes' gates before the body: method → not a browser → single credentials → caller key → vendor allowed. */
+async function authenticateTrusted(request: Request, config: Config, log: RequestLog, vendor: string): Promise<{ caller: CallerKey; vendor: VendorName }> {
+  allowMethods(request, ["POST"]);
+  refuseBrowsers(request);
+  refuseRepeatedCredentials(request);
+  const keys = isLocalSandbox(request, config) ? [...(config.callerKeys ?? []), LOCAL_SANDBOX_CALLER] : config.callerKeys;
+  const caller = await authenticateCaller(request, keys);
+  log.set({ caller: caller.id });
+  if (!isVendorName(vendor)) throw new Refusal("not_found", "no such vendor");
+  log.set({ vendor });
+  requireVendorAllowed(caller, vendor);
+  return { caller, vendor };
 }
 
 /** The vendor client's send, noted first: from here on, a failure cannot say the email was not sent. */

@@ -1,0 +1,293 @@
+/**
+ * `POST /v1/send/{vendor}/batch`: up to 100 messages in one request from a trusted caller, each sent (or queued) as
+ * `POST /v1/send/{vendor}` would send it alone, with its own idempotency key. The body:
+ *
+ *   {"messages": [{"message": <the vendor's native message>, "idempotencyKey"?: "…", "sendAt"?: "…"}, …]}
+ *
+ * Every item is checked before any is sent, and one invalid item refuses the whole batch (422, each failing field
+ * named as `messages.<i>.…`), as does a batch of more than 100 (413): a batch is made by one program, and a batch
+ * that went out in part would leave its caller picking out what went. Once checked, each item goes through the
+ * single route's dispatch (delivery/dispatch.ts) with the headers it would have had alone (`Prefer`,
+ * `Idempotency-Key`, `Send-At`), so its answer, its idempotency and its queueing are the single route's; with
+ * `Prefer: respond-async` the items' queue messages leave in one `Queue.sendBatch`.
+ */
+import { IDEMPOTENCY_KEY_SYNTAX } from "../core/idempotency.ts";
+import type { Outcome, ValidationIssue, VendorName } from "../core/public.ts";
+import { joinPath } from "../core/validation.ts";
+import { decodeAttachments } from "./binary-fields.ts";
+import { readBatchSendAt } from "./batch-send-at.ts";
+import { dispatchSend, MAX_QUEUED_BODY_BYTES, prefersAsync, type QueuedSend } from "./delivery/dispatch.ts";
+import type { Config, Env } from "./env.ts";
+import { problemResponse, Refusal, type Problem } from "./problem.ts";
+import type { VendorClient } from "./vendors.ts";
+
+/** The most messages one batch may hold, as Resend and Cloudflare Queues' `sendBatch` allow. */
+export const MAX_BATCH_MESSAGES = 100;
+/** Items sent at once in a synchronous batch: the Workers runtime opens at most six connections at a time anyway. */
+const SYNC_CONCURRENCY = 6;
+const ITEM_FIELDS = new Set(["message", "idempotencyKey", "sendAt"]);
+
+/**
+ * Whether dispatch schedules a send by its `Send-At` header (issue 21, item 3, in delivery/). Until it does, a
+ * batch item's `sendAt` is refused, never sent at once; at the merge with delivery/send-at.ts this goes, and
+ * batch-send-at.ts gives way to its `parseSendAt`.
+ */
+const SCHEDULING_AVAILABLE = false;
+
+/** One checked item: its message as sent (attachments decoded) and as JSON (for the queue), its key and time. */
+interface BatchItem {
+  readonly json: unknown;
+  readonly message: unknown;
+  readonly idempotencyKey?: string;
+  readonly sendAt?: string;
+}
+
+/** One item's answer in the batch's: what it would have been answered alone. */
+export interface BatchItemResult {
+  readonly status: number;
+  readonly body: unknown;
+  /** The item repeated an idempotency key already answered: this is that answer, and nothing was sent again. */
+  readonly replayed?: true;
+}
+
+/** The batch after the route's gates: whose it is, the vendor and its client, and how a single send is answered. */
+export interface GatedBatch {
+  readonly scope: string;
+  readonly vendor: VendorName;
+  readonly client: VendorClient;
+  readonly respond: (outcome: Outcome<unknown>) => Response;
+  /** Called just before an item's message is handed to the vendor client. */
+  readonly onSend: () => void;
+  /** Counts one message against the caller's rate limit; refuses (429) when it is over. */
+  readonly countMessage: () => Promise<void>;
+}
+
+/**
+ * How many messages `body` holds, refusing a body that is not `{"messages": [...]}` (422) or holds more than
+ * `MAX_BATCH_MESSAGES` (413): read first, so the rate limit can count the messages before any is looked at.
+ *
+ * @example
+ * const count = batchSize(body);
+ */
+export function batchSize(body: unknown): number {
+  const envelope = body && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+  const messages = envelope?.messages;
+  if (!envelope || !Array.isArray(messages) || Object.keys(envelope).some((key) => key !== "messages")) {
+    throw new Refusal("validation", 'the body must be {"messages": [...]}', { issues: [{ path: "messages", rule: "array", message: "must be the only field, a list of {message, idempotencyKey?, sendAt?}" }] });
+  }
+  if (!messages.length) throw new Refusal("validation", "the batch holds no message", { issues: [{ path: "messages", rule: "min_length", message: "must hold at least one message" }] });
+  if (messages.length > MAX_BATCH_MESSAGES) {
+    throw new Refusal("payload_too_large", `a batch holds at most ${MAX_BATCH_MESSAGES} messages and this one holds ${messages.length}; nothing was sent: send it in parts`, {
+      issues: [{ path: "messages", rule: "max_length", message: `must hold at most ${MAX_BATCH_MESSAGES} messages` }],
+    });
+  }
+  return messages.length;
+}
+
+/**
+ * Checks every item, then sends or queues each as the single route would, and answers each item's result in order.
+ *
+ * @example
+ * return sendBatch(request, env, config, body, { scope: `caller:${caller.id}`, vendor, client, respond, onSend, countMessage });
+ */
+export async function sendBatch(request: Request, env: Env, config: Config, body: unknown, batch: GatedBatch): Promise<Response> {
+  if (request.headers.has("idempotency-key") || request.headers.has("send-at")) {
+    throw new Refusal("validation", "a batch takes each message's idempotencyKey and sendAt in its item, not as a header", {
+      issues: [{ path: request.headers.has("idempotency-key") ? "headers.idempotency-key" : "headers.send-at", rule: "per_item", message: "give it per message, in the item" }],
+    });
+  }
+  const count = batchSize(body);
+  // Counted per message, before any is sent: a batch over the caller's limit is refused whole.
+  for (let index = 0; index < count; index++) await batch.countMessage();
+  const queued = prefersAsync(request) && env.DELIVERY_QUEUE !== undefined && env.MESSAGES !== undefined;
+  const items = checkItems((body as { messages: unknown[] }).messages, batch, queued, config);
+
+  const firsts = firstOfEachKey(items);
+  const queue = queued ? new HeldQueue(env.DELIVERY_QUEUE!, firsts.size) : undefined;
+  // Queued, every item runs at once: each held send waits for all the others.
+  const results = await runInOrder(items, queued ? items.length : SYNC_CONCURRENCY, (item) => sendItem(request, env, config, batch, item, firsts.has(item) ? queue : undefined));
+  const headers: Record<string, string> = { "cache-control": "no-store" };
+  if (queued) headers["preference-applied"] = "respond-async";
+  return Response.json({ kind: "batch", results }, { headers });
+}
+
+/** Every item checked as the single route and the vendor's client would check it; one refusal naming all that fail. */
+function checkItems(list: readonly unknown[], batch: GatedBatch, queued: boolean, config: Config): BatchItem[] {
+  const issues: ValidationIssue[] = [];
+  const items: BatchItem[] = [];
+  list.forEach((raw, index) => {
+    const at = (path: string) => joinPath(`messages.${index}`, path);
+    const fault = (path: string, rule: string, message: string) => issues.push({ path: at(path), rule, message });
+    if (!raw || typeof raw !== "object" || Array.isArray(raw)) return fault("", "object", "must be {message, idempotencyKey?, sendAt?}");
+    const item = raw as Record<string, unknown>;
+    for (const key of Object.keys(item)) if (!ITEM_FIELDS.has(key)) fault(key.slice(0, 64), "unknown_field", "is not a field of a batch item");
+    const { message: json, idempotencyKey, sendAt } = item;
+    if (idempotencyKey !== undefined && (typeof idempotencyKey !== "string" || !IDEMPOTENCY_KEY_SYNTAX.test(idempotencyKey))) {
+      fault("idempotencyKey", "idempotency_key", "must be 8 to 255 characters from A-Z a-z 0-9 . _ : ~ + / = -");
+    }
+    if (sendAt !== undefined) {
+      const problem = readBatchSendAt(sendAt);
+      if (problem) fault("sendAt", problem.rule, problem.message);
+      else if (!queued) fault("sendAt", "respond_async", "needs Prefer: respond-async (a scheduled message is queued)");
+      else if (!SCHEDULING_AVAILABLE) fault("sendAt", "not_available", "scheduled sends are not available on this worker yet");
+    }
+    if (json === undefined) return fault("message", "required", "is required: the vendor's message, as POST /v1/send/{vendor} takes it");
+    let message: unknown;
+    try {
+      message = decodeAttachments(batch.vendor, json);
+    } catch (error) {
+      if (!(error instanceof Refusal)) throw error;
+      for (const issue of error.problem.issues ?? []) issues.push({ ...issue, path: at(joinPath("message", issue.path)) });
+      return;
+    }
+    const refused = batch.client.validate(message);
+    for (const issue of refused?.issues ?? []) issues.push({ ...issue, path: at(joinPath("message", issue.path)) });
+    if (queued && new TextEncoder().encode(JSON.stringify(json)).byteLength > MAX_QUEUED_BODY_BYTES) {
+      fault("message", "max_bytes", `a queued message may be at most ${MAX_QUEUED_BODY_BYTES} bytes of JSON`);
+    }
+    items.push({ json, message, ...(typeof idempotencyKey === "string" ? { idempotencyKey } : {}), ...(typeof sendAt === "string" ? { sendAt } : {}) });
+  });
+  if (issues.length) {
+    const failing = new Set(issues.map((issue) => /^messages\.(\d+)/.exec(issue.path)?.[1])).size;
+    throw new Refusal("validation", `${failing} of ${list.length} messages are invalid; nothing was sent`, { issues: config.redactor.value(issues) });
+  }
+  return items;
+}
+
+/** The first item of each idempotency key, and every item without one: the items that may send. */
+function firstOfEachKey(items: readonly BatchItem[]): Set<BatchItem> {
+  const seen = new Set<string>();
+  return new Set(items.filter((item) => item.idempotencyKey === undefined || (!seen.has(item.idempotencyKey) && seen.add(item.idempotencyKey))));
+}
+
+/**
+ * Runs `send` for every item, at most `concurrency` at a time, results in input order. An item that repeats an
+ * earlier item's key starts only once that one has finished, so it gets that answer as a replay (or
+ * `idempotency_key_reused` for another message), as it would sent alone after it: one email per key.
+ */
+async function runInOrder(items: readonly BatchItem[], concurrency: number, send: (item: BatchItem) => Promise<BatchItemResult>): Promise<BatchItemResult[]> {
+  const results: Promise<BatchItemResult>[] = [];
+  const lastOfKey = new Map<string, Promise<unknown>>();
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  // A finished item hands its slot straight to the next waiting one, so no newcomer can slip in between.
+  const slot = async () => {
+    if (running < concurrency) running++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+  };
+  const free = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  };
+  for (const item of items) {
+    const before = item.idempotencyKey === undefined ? undefined : lastOfKey.get(item.idempotencyKey);
+    const result = (async () => {
+      if (before) await before.catch(() => undefined);
+      await slot();
+      try {
+        return await send(item);
+      } finally {
+        free();
+      }
+    })();
+    if (item.idempotencyKey !== undefined) lastOfKey.set(item.idempotencyKey, result);
+    results.push(result);
+  }
+  return Promise.all(results);
+}
+
+/**
+ * One item through the single route's dispatch, with the headers it would have had alone; `queue` holds its queue
+ * message for the batch's `sendBatch` (an item repeating a key runs after its first and uses the queue itself).
+ */
+async function sendItem(request: Request, env: Env, config: Config, batch: GatedBatch, item: BatchItem, queue: HeldQueue | undefined): Promise<BatchItemResult> {
+  const headers = new Headers();
+  if (prefersAsync(request)) headers.set("prefer", "respond-async");
+  if (item.idempotencyKey !== undefined) headers.set("idempotency-key", item.idempotencyKey);
+  if (item.sendAt !== undefined) headers.set("send-at", item.sendAt);
+  const alone = new Request(request.url, { method: "POST", headers });
+  const held = queue?.forItem();
+  let sending = false;
+  try {
+    const response = await dispatchSend(alone, held ? { ...env, DELIVERY_QUEUE: held.queue } : env, config, {
+      scope: batch.scope,
+      audience: "caller",
+      vendor: batch.vendor,
+      identity: item.json,
+      queued: { body: item.json, decode: true },
+      refuseBeforeQueueing: () => batch.client.validate(item.message),
+      sendNow: () => {
+        sending = true;
+        batch.onSend();
+        return batch.client.send(item.message);
+      },
+      respond: batch.respond,
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null, ...(response.headers.get("idempotent-replayed") === "true" ? { replayed: true as const } : {}) };
+  } catch (error) {
+    const problem: Problem =
+      error instanceof Refusal
+        ? error.problem
+        : // As the single route answers a failure of its own: nothing sent unless the vendor client had been asked.
+          { ...new Refusal("internal", "the worker failed unexpectedly on this message").problem, delivery: sending ? "unknown" : "not_sent" };
+    const response = problemResponse(problem);
+    return { status: response.status, body: await response.json() };
+  } finally {
+    held?.finished();
+  }
+}
+
+/**
+ * A queue that holds the items' messages until every item that may send has either sent or finished, then sends
+ * them in one `Queue.sendBatch`; each held `send` settles with it. A send after that goes straight to the queue
+ * (an item whose key's first item sent nothing after all).
+ */
+class HeldQueue {
+  readonly #queue: Queue<QueuedSend>;
+  readonly #held: { readonly message: MessageSendRequest<QueuedSend>; readonly settle: (outcome: { sent: QueueSendBatchResponse } | { error: unknown }) => void }[] = [];
+  #waitingFor: number;
+  #flushed = false;
+
+  constructor(queue: Queue<QueuedSend>, items: number) {
+    this.#queue = queue;
+    this.#waitingFor = items;
+  }
+
+  /** One item's view of the queue, and `finished` for when its dispatch ended (with or without a send). */
+  forItem(): { queue: Queue<QueuedSend>; finished: () => void } {
+    let arrived = false;
+    const arrive = () => {
+      if (arrived) return;
+      arrived = true;
+      if (--this.#waitingFor === 0) void this.#flush();
+    };
+    const queue: Pick<Queue<QueuedSend>, "send" | "sendBatch"> = {
+      send: (body, options) => {
+        if (this.#flushed) return this.#queue.send(body, options);
+        const sent = new Promise<QueueSendResponse>((resolve, reject) => {
+          this.#held.push({ message: { body, ...options }, settle: (outcome) => ("sent" in outcome ? resolve(outcome.sent) : reject(outcome.error)) });
+        });
+        arrive();
+        return sent;
+      },
+      sendBatch: (messages, options) => this.#queue.sendBatch(messages, options),
+    };
+    return { queue: queue as Queue<QueuedSend>, finished: arrive };
+  }
+
+  async #flush(): Promise<void> {
+    this.#flushed = true;
+    const held = this.#held.splice(0);
+    if (!held.length) return;
+    let sent: QueueSendBatchResponse;
+    try {
+      sent = await this.#queue.sendBatch(held.map((entry) => entry.message));
+    } catch (error) {
+      for (const entry of held) entry.settle({ error });
+      return;
+    }
+    for (const entry of held) entry.settle({ sent });
+  }
+}
