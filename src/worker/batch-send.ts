@@ -60,6 +60,8 @@ export interface GatedBatch {
   readonly onSend: () => void;
   /** Counts one message against the caller's rate limit; refuses (429) when it is over. */
   readonly countMessage: () => Promise<void>;
+  /** Told the items' results once all are in (for the request's log line). */
+  readonly onResults?: (results: readonly BatchItemResult[]) => void;
 }
 
 /**
@@ -106,6 +108,7 @@ export async function sendBatch(request: Request, env: Env, config: Config, body
   const queue = queued ? new HeldQueue(env.DELIVERY_QUEUE!, firsts.size) : undefined;
   // Queued, every item runs at once: each held send waits for all the others.
   const results = await runInOrder(items, queued ? items.length : SYNC_CONCURRENCY, (item) => sendItem(request, env, config, batch, item, firsts.has(item) ? queue : undefined));
+  batch.onResults?.(results);
   const headers: Record<string, string> = { "cache-control": "no-store" };
   if (queued) headers["preference-applied"] = "respond-async";
   return Response.json({ kind: "batch", results }, { headers });

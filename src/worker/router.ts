@@ -229,13 +229,20 @@ async function callerBatch(request: Request, env: Env, config: Config, log: Requ
   const body = await readJsonBody(request, config.maxBodyBytes.caller, CALLER_MAX_NESTING + 2);
   const client = vendorClient(config, name);
   log.set({ batch: Array.isArray((body as { messages?: unknown } | null)?.messages) ? (body as { messages: unknown[] }).messages.length : undefined });
+  // Each item's answer is made as the single route makes it; the request's log line gets a tally instead.
+  const itemLog = new RequestLog(request);
   return sendBatch(request, env, config, body, {
     scope: `caller:${caller.id}`,
     vendor: name,
     client,
-    respond: (outcome) => outcomeResponse(outcome, "caller", config, log),
+    respond: (outcome) => outcomeResponse(outcome, "caller", config, itemLog),
     onSend: () => (progress.vendorCalled = true),
     countMessage: () => limitRate(env.CALLER_RATE_LIMIT, `caller:${caller.id}`),
+    onResults: (results) => {
+      const statuses: Record<number, number> = {};
+      for (const { status } of results) statuses[status] = (statuses[status] ?? 0) + 1;
+      log.set({ statuses });
+    },
   });
 }
 

@@ -10,6 +10,7 @@ import type { Env } from "../../src/worker/env.ts";
 import { sandboxVendors } from "../../worker/sandbox/index.ts";
 import { CALLER_KEY_BILLING, CALLER_KEY_NEWSLETTER, ORIGIN } from "./support/bindings.ts";
 import { callerSend, countingLimiter, fetchWithEnv, fetchWorker, LOCAL, type Answer } from "./support/harness.ts";
+import { journal } from "./support/secret-scan.ts";
 
 /** A batch of 100 makes 100 sends or 100 message objects; on a busy machine that takes seconds, not a verdict on speed. */
 const HUNDRED_MESSAGES_TIMEOUT_MS = 60_000;
@@ -95,6 +96,16 @@ describe("a batch sent now", () => {
     expect(answer.body.results[0]).toMatchObject({ status: 200, replayed: true });
     expect(answer.body.results[1]).toMatchObject({ status: 422, body: { kind: "idempotency_key_reused", delivery: "not_sent" } });
     expect(await outbox()).toHaveLength(1);
+  });
+});
+
+describe("the batch's log line", () => {
+  it("tallies the items' statuses instead of naming one item's outcome", async () => {
+    const start = journal.length;
+    await batchSend([item(1), item(2)], {}, {});
+    const lines = journal.slice(start).filter((entry) => entry.source === "console.log").map((entry) => JSON.parse(entry.text));
+    expect(lines).toEqual([expect.objectContaining({ path: "/v1/send/listmonk/batch", status: 200, batch: 2, statuses: { 200: 2 } })]);
+    expect(lines[0]).not.toHaveProperty("outcome");
   });
 });
 
