@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { LOCAL_DOCS } from "../../worker/pages/home.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -75,6 +76,12 @@ describe("links in the docs", () => {
       }
     }
     expect(broken).toEqual([]);
+  });
+});
+
+describe("the local index page's docs", () => {
+  it.each(LOCAL_DOCS.map((doc) => doc.path))("%s exists", (path) => {
+    expect(existsSync(join(root, path))).toBe(true);
   });
 });
 
