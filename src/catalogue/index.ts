@@ -5,6 +5,7 @@
  */
 export {
   createMailer,
+  type MailerOptions,
   defineCatalogue,
   type Catalogue,
   type CatalogueMessage,
