@@ -8,6 +8,7 @@ export {
   type MailerOptions,
   defineCatalogue,
   type Catalogue,
+  type CatalogueBatchItem,
   type CatalogueMessage,
   type CatalogueOutcome,
   type CatalogueVendors,

@@ -8,6 +8,7 @@ import type { IdempotencyLedger } from "./idempotency.ts";
 import type { TemplateMessage } from "./message.ts";
 import type { CallOptions } from "./options.ts";
 import type { Failure, Outcome, VendorName } from "./outcome.ts";
+import type { SendManyOptions, SendManyOutcome } from "./send-many.ts";
 import { joinPath, readCallOptions, validateInput } from "./validation.ts";
 
 /** The type of each vendor's template id. */
@@ -93,7 +94,24 @@ export interface Mailer<C extends Catalogue> {
    * Never rejects.
    */
   send<K extends keyof C & string>(template: K, message: CatalogueMessage<C[K]>, call?: CallOptions): Promise<CatalogueOutcome>;
+  /**
+   * Sends many catalogue messages, each exactly as `send` sends it (failover, its own idempotency key covering its
+   * whole call, every client's pacing), at most `options.concurrency` at a time (default 8). Resolves to one result
+   * per item, in input order; never rejects. `options.signal` stops the items not yet started: they end `aborted`,
+   * `not_sent`, with `started: false`.
+   */
+  sendMany(items: readonly CatalogueBatchItem<C>[], options?: SendManyOptions): Promise<SendManyOutcome<CatalogueOutcome>[]>;
 }
+
+/**
+ * One item of a mailer's `sendMany`: a template, its message, and the item's own idempotency key if any.
+ *
+ * @example
+ * const item: CatalogueBatchItem<typeof catalogue> = { template: "orderShipped", message: { to: "jane@example.com", data: { orderId: "1234" } }, idempotencyKey: "order-1234-shipped" };
+ */
+export type CatalogueBatchItem<C extends Catalogue> = {
+  readonly [K in keyof C & string]: { readonly template: K; readonly message: CatalogueMessage<C[K]>; readonly idempotencyKey?: string };
+}[keyof C & string];
 
 /** What `createMailer` takes besides the catalogue and the clients. */
 export interface MailerOptions {
@@ -159,7 +177,7 @@ export function createMailer<const C extends Catalogue>(
     return { ...last, failover };
   };
 
-  return {
+  const mailer: Mailer<C> = {
     async send(name, message, call) {
       const declaration: TemplateDeclaration | undefined = Object.hasOwn(catalogue, name) ? catalogue[name] : undefined;
       if (!declaration) {
@@ -193,7 +211,27 @@ export function createMailer<const C extends Catalogue>(
       // A refusal from the ledger itself (key reused, in flight, malformed) asked no vendor.
       return "failover" in outcome ? outcome : { ...outcome, failover: [] };
     },
+
+    async sendMany(items, options) {
+      const firstVendor = (template: unknown): VendorName => {
+        const declaration = typeof template === "string" && Object.hasOwn(catalogue, template) ? catalogue[template] : Object.values(catalogue)[0];
+        return declaration?.via[0].vendor ?? "listmonk";
+      };
+      let batch: typeof import("./send-many.ts");
+      try {
+        batch = await import("./send-many.ts");
+      } catch (error) {
+        return (Array.isArray(items) ? items : [items]).map(() => ({ outcome: { ...notLoaded(firstVendor(undefined), "batch sender", error), failover: [] }, started: false }));
+      }
+      return batch.sendEach<CatalogueOutcome>(items, options, {
+        // Through `send` itself: each item's key covers its whole call, failover included.
+        send: (item, call) => mailer.send(item.template as keyof C & string, item.message as never, call),
+        vendorOf: (item) => firstVendor(item?.template),
+        lift: (failure) => ({ ...failure, failover: [] }),
+      });
+    },
   };
+  return mailer;
 }
 
 /** A call's message, read once. */
