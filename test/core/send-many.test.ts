@@ -144,7 +144,8 @@ describe("a 1,000-message batch with mixed outcomes", () => {
 
 describe("every client has sendMany", () => {
   const common = { retry: { retries: 0 }, timeoutMs: 500 } as const;
-  const vendors = {
+  type Batch = (to: readonly string[]) => Promise<SendManyOutcome<Outcome<unknown>>[]>;
+  const vendors: Record<string, () => { fake: { outbox: { accepted: boolean }[] }; results: Batch }> = {
     everlytic: () => {
       const fake = createEverlyticFake();
       const client = createEverlyticClient({ baseUrl: "https://everlytic.test", ...EVERLYTIC_FAKE_CREDENTIALS, fetch: fake.fetch, ...common });
