@@ -2,7 +2,7 @@
 // by esbuild from its TypeScript source, minified, with code splitting: code two entries share lives once, in
 // dist/chunks/, and every dynamic import (ExpertSender's XML reader and writer, MD5, each vendor's message
 // converter) stays a chunk of its own that loads only when a send needs it. The libraries txgate runs on are
-// bundled and tree-shaken in (README "Runtimes and packaging" says why). tsc then writes the declarations of the
+// bundled and tree-shaken in (docs/runtimes.md says why). tsc then writes the declarations of the
 // modules the entries reach beside the bundles, so each entry's `types` resolves as before; it also type-checks
 // them, and a type error fails the build.
 //

@@ -1,4 +1,4 @@
-/** What Act-On can carry of the common `TemplateMessage` (README: "What each vendor can carry"). */
+/** What Act-On can carry of the common `TemplateMessage` (docs/vendors/README.md, "What each vendor can carry"). */
 import type { VendorCapabilities } from "../core/capabilities.ts";
 
 /**

@@ -9,6 +9,7 @@ import { createPacer, type Pacer } from "../core/pacing.ts";
 import { Redactor } from "../core/redact.ts";
 import { responseBody } from "../core/response.ts";
 import type { TemplateMessage } from "../core/message.ts";
+import type { SendManyItem, SendManyOptions, SendManyOutcome } from "../core/send-many.ts";
 import { createTransport } from "../core/transport.ts";
 import type { paths } from "../../generated/acton.ts";
 import { ACTON_BASE_URL, type ActOnOptions } from "./options.ts";
@@ -45,6 +46,17 @@ export interface ActOnClient {
    * if (refused) return Response.json(refused.issues, { status: 422 });
    */
   validate(message: unknown): ValidationFailure | undefined;
+  /**
+   * Sends many messages, each exactly as `send` sends it (its own validation, idempotency key, pacing and
+   * retries), at most `options.concurrency` at a time (default 8). Resolves to one result per message, in input
+   * order; never rejects. `options.signal` stops the messages not yet started: they end `aborted`, `not_sent`,
+   * with `started: false`.
+   *
+   * @example
+   * const results = await client.sendMany(orders.map((order) => ({ message: messageFor(order), idempotencyKey: `order-${order.id}` })));
+   * const failed = results.filter((result) => !result.outcome.ok);
+   */
+  sendMany(items: readonly SendManyItem<ActOnMessage>[], options?: SendManyOptions): Promise<SendManyOutcome<Outcome<EteSuccess>>[]>;
 }
 
 /** Shared by every client in this isolate, so per-request clients still log in once and share one queue. */

@@ -5,8 +5,10 @@
  */
 export {
   createMailer,
+  type MailerOptions,
   defineCatalogue,
   type Catalogue,
+  type CatalogueBatchItem,
   type CatalogueMessage,
   type CatalogueOutcome,
   type CatalogueVendors,

@@ -3,11 +3,13 @@
  * templates that render it, in failover order. Clients are injected, so this module imports no vendor.
  */
 import type * as v from "valibot";
-import { invalid } from "./deliver.ts";
+import { invalid, notLoaded } from "./deliver.ts";
+import type { IdempotencyLedger } from "./idempotency.ts";
 import type { TemplateMessage } from "./message.ts";
 import type { CallOptions } from "./options.ts";
 import type { Failure, Outcome, VendorName } from "./outcome.ts";
-import { joinPath, validateInput } from "./validation.ts";
+import type { SendManyOptions, SendManyOutcome } from "./send-many.ts";
+import { joinPath, readCallOptions, validateInput } from "./validation.ts";
 
 /** The type of each vendor's template id. */
 export interface VendorTemplateIds {
@@ -88,9 +90,38 @@ export interface Mailer<C extends Catalogue> {
   /**
    * Validates `data` against the template's variables (a failure is a `validation` outcome with paths under
    * `data`, nothing sent), then sends through each vendor template in order until one does not fail with
-   * `delivery: "not_sent"`. Never rejects.
+   * `delivery: "not_sent"`. With `call.idempotencyKey`, the key covers the whole call (see `createMailer`).
+   * Never rejects.
    */
   send<K extends keyof C & string>(template: K, message: CatalogueMessage<C[K]>, call?: CallOptions): Promise<CatalogueOutcome>;
+  /**
+   * Sends many catalogue messages, each exactly as `send` sends it (failover, its own idempotency key covering its
+   * whole call, every client's pacing), at most `options.concurrency` at a time (default 8). Resolves to one result
+   * per item, in input order; never rejects. `options.signal` stops the items not yet started: they end `aborted`,
+   * `not_sent`, with `started: false`.
+   */
+  sendMany(items: readonly CatalogueBatchItem<C>[], options?: SendManyOptions): Promise<SendManyOutcome<CatalogueOutcome>[]>;
+}
+
+/**
+ * One item of a mailer's `sendMany`: a template, its message, and the item's own idempotency key if any.
+ *
+ * @example
+ * const item: CatalogueBatchItem<typeof catalogue> = { template: "orderShipped", message: { to: "jane@example.com", data: { orderId: "1234" } }, idempotencyKey: "order-1234-shipped" };
+ */
+export type CatalogueBatchItem<C extends Catalogue> = {
+  readonly [K in keyof C & string]: { readonly template: K; readonly message: CatalogueMessage<C[K]>; readonly idempotencyKey?: string };
+}[keyof C & string];
+
+/** What `createMailer` takes besides the catalogue and the clients. */
+export interface MailerOptions {
+  /**
+   * Where the mailer remembers a call's `idempotencyKey`, so that the key covers the whole call, failover
+   * included. Default: memory shared by every client and mailer in this process (the same ledger a client uses
+   * when given none). Give a shared ledger (the worker's Durable Object one, say) when several processes send
+   * with the same keys.
+   */
+  readonly idempotencyLedger?: IdempotencyLedger;
 }
 
 /**
@@ -100,8 +131,14 @@ export interface Mailer<C extends Catalogue> {
  * (`delivery: "not_sent"`), including the vendor's own `validation` (a field it cannot carry), `auth` and
  * `rate_limited`. It stops at `unknown` and `partial` (the email may have gone out), at a validation failure of
  * the template's variables (every vendor would get the same data), at `aborted` (the caller asked to stop) and
- * at an idempotency answer (the first send with that key may still be running). A call's `idempotencyKey` goes
- * to each vendor as `<key>.<vendor>`, so a repeated call replays each vendor's own outcome.
+ * at an idempotency answer (the first send with that key may still be running).
+ *
+ * A call's `idempotencyKey` covers the whole call: the mailer claims it in its ledger (`options.idempotencyLedger`)
+ * for the template and the message, so a repeat returns the first call's outcome (its `vendor` and `failover`) and
+ * asks no vendor, whichever vendors have recovered since; the same key with another template, recipient or data is
+ * `idempotency_key_reused`; a repeat while the first call runs is `idempotency_in_flight`. A call whose every vendor
+ * failed with nothing sent frees the key, so the same call may be tried again under it. Each vendor also gets
+ * `<key>.<vendor>`, so a client whose own ledger is shared still guards its own sends.
  *
  * @example
  * const mail = createMailer(catalogue, { acton, listmonk });
@@ -111,9 +148,36 @@ export interface Mailer<C extends Catalogue> {
 export function createMailer<const C extends Catalogue>(
   catalogue: C,
   clients: { readonly [V in CatalogueVendors<C>]: TemplateMessageClient },
+  options: MailerOptions = {},
 ): Mailer<C> {
   const clientOf = clients as Readonly<Record<string, TemplateMessageClient>>;
-  return {
+  const { idempotencyLedger } = options;
+
+  /** The call once its message is read: the variables checked, then each vendor template in turn. */
+  const sendThrough = async (declaration: TemplateDeclaration, fields: CallFields, call: CallOptions | undefined): Promise<CatalogueOutcome> => {
+    const variables = validateInput(declaration.variables, fields.data);
+    if (!variables.success) {
+      const issues = variables.issues.map((issue) => ({ ...issue, path: joinPath("data", issue.path) }));
+      return { ...invalid(declaration.via[0].vendor, issues), failover: [] };
+    }
+    const failover: Failure[] = [];
+    for (const route of declaration.via) {
+      const client = clientOf[route.vendor];
+      const message = client ? messageFor(route, declaration, fields, variables.output) : undefined;
+      const outcome = !client
+        ? noClient(route.vendor)
+        : message === undefined
+          ? dataFailed(route.vendor)
+          : await sendSafely(route.vendor, client, message, perVendor(call, route.vendor));
+      if (outcome.ok || !movesOn(outcome)) return { ...outcome, failover };
+      failover.push(outcome);
+    }
+    // Every vendor failed with nothing sent: the answer is the last failure, the earlier ones are in failover.
+    const last = failover.pop()!;
+    return { ...last, failover };
+  };
+
+  const mailer: Mailer<C> = {
     async send(name, message, call) {
       const declaration: TemplateDeclaration | undefined = Object.hasOwn(catalogue, name) ? catalogue[name] : undefined;
       if (!declaration) {
@@ -130,28 +194,44 @@ export function createMailer<const C extends Catalogue>(
       } catch {
         return { ...invalid(first, [{ path: "", rule: "unreadable_input", message: "could not be read: a getter or Proxy trap threw" }]), failover: [] };
       }
-      const variables = validateInput(declaration.variables, fields.data);
-      if (!variables.success) {
-        const issues = variables.issues.map((issue) => ({ ...issue, path: joinPath("data", issue.path) }));
-        return { ...invalid(first, issues), failover: [] };
+      // Read once, here, like a client's send: a hostile options object is refused before any vendor is asked.
+      const checked = readCallOptions(call);
+      if (!checked.success) return { ...invalid(first, checked.issues), failover: [] };
+      const key = checked.output?.idempotencyKey;
+      if (key === undefined) return sendThrough(declaration, fields, checked.output);
+      // The same ledger, and the same rules, as a client's keyed send; loaded with the first keyed call.
+      let ledger: typeof import("./idempotency.ts");
+      try {
+        ledger = await import("./idempotency.ts");
+      } catch (error) {
+        return { ...notLoaded(first, "idempotency ledger", error), failover: [] };
       }
-      const failover: Failure[] = [];
-      for (const route of declaration.via) {
-        const client = clientOf[route.vendor];
-        const message = client ? messageFor(route, declaration, fields, variables.output) : undefined;
-        const outcome = !client
-          ? noClient(route.vendor)
-          : message === undefined
-            ? dataFailed(route.vendor)
-            : await sendSafely(route.vendor, client, message, perVendor(call, route.vendor));
-        if (outcome.ok || !movesOn(outcome)) return { ...outcome, failover };
-        failover.push(outcome);
+      const request = { catalogueTemplate: name, ...fields };
+      const outcome = await ledger.sendOncePerKey(first, idempotencyLedger, key, request, () => sendThrough(declaration, fields, checked.output));
+      // A refusal from the ledger itself (key reused, in flight, malformed) asked no vendor.
+      return "failover" in outcome ? outcome : { ...outcome, failover: [] };
+    },
+
+    async sendMany(items, options) {
+      const firstVendor = (template: unknown): VendorName => {
+        const declaration = typeof template === "string" && Object.hasOwn(catalogue, template) ? catalogue[template] : Object.values(catalogue)[0];
+        return declaration?.via[0].vendor ?? "listmonk";
+      };
+      let batch: typeof import("./send-many.ts");
+      try {
+        batch = await import("./send-many.ts");
+      } catch (error) {
+        return (Array.isArray(items) ? items : [items]).map(() => ({ outcome: { ...notLoaded(firstVendor(undefined), "batch sender", error), failover: [] }, started: false }));
       }
-      // Every vendor failed with nothing sent: the answer is the last failure, the earlier ones are in failover.
-      const last = failover.pop()!;
-      return { ...last, failover };
+      return batch.sendEach<CatalogueOutcome>(items, options, {
+        // Through `send` itself: each item's key covers its whole call, failover included.
+        send: (item, call) => mailer.send(item.template as keyof C & string, item.message as never, call),
+        vendorOf: (item) => firstVendor(item?.template),
+        lift: (failure) => ({ ...failure, failover: [] }),
+      });
     },
   };
+  return mailer;
 }
 
 /** A call's message, read once. */

@@ -29,6 +29,26 @@ export function requireCredentials(client: string, checks: Record<string, [unkno
   }
 }
 
+/**
+ * Whether a URL carries user info (`https://user:password@host`): a credential there would show wherever the URL
+ * does (logs, traces, error messages), so clients and the worker refuse it and take credentials from their own
+ * settings. Text that is not a URL is judged by its authority alone.
+ *
+ * @example
+ * holdsUserInfo("https://api:s3cret@lists.example.com"); // true
+ * holdsUserInfo("https://lists.example.com/api"); // false
+ */
+export function holdsUserInfo(url: unknown): boolean {
+  if (typeof url !== "string") return false;
+  try {
+    const parsed = new URL(url);
+    if (parsed.username || parsed.password) return true;
+  } catch {
+    // Not a URL: fall through to the authority's spelling, so no way of writing user info slips past.
+  }
+  return /^[a-z][a-z0-9+.-]*:\/*[^/?#]*@/i.test(url.trim());
+}
+
 /** `Authorization: Basic …` for `username:secret`, and every spelling of the secret to redact. */
 export function basicAuthorization(username: string, secret: string): { header: string; secrets: string[] } {
   const pair = `${username}:${secret}`;

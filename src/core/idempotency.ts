@@ -225,13 +225,13 @@ export function idempotencyFailure(vendor: VendorName, claim: Exclude<Claim<unkn
  * @example
  * if (call?.idempotencyKey !== undefined) return sendOncePerKey("listmonk", ledger, call.idempotencyKey, message, () => sendOnce(message, call));
  */
-export async function sendOncePerKey<T>(
+export async function sendOncePerKey<O extends Outcome<unknown>>(
   vendor: VendorName,
   ledger: IdempotencyLedger | undefined,
   key: unknown,
   message: unknown,
-  send: () => Promise<Outcome<T>>,
-): Promise<Outcome<T>> {
+  send: () => Promise<O>,
+): Promise<O | Failure> {
   if (typeof key !== "string" || !IDEMPOTENCY_KEY_SYNTAX.test(key)) {
     return invalidKey(vendor, "idempotencyKey must be 8 to 255 characters from A-Z a-z 0-9 . _ : ~ + / = -");
   }
@@ -239,7 +239,7 @@ export async function sendOncePerKey<T>(
   try {
     fingerprint = await requestFingerprint({ vendor, message });
   } catch {
-    return invalidKey(vendor, "the message cannot be fingerprinted for idempotency (it refers to itself)");
+    return invalidKey(vendor, "the message cannot be fingerprinted for idempotency (it refers to itself, or reading it threw)");
   }
   return idempotentSend(ledger ?? defaultLedger, key, fingerprint, vendor, send);
 }
@@ -250,20 +250,21 @@ export async function sendOncePerKey<T>(
  * @example
  * const outcome = await idempotentSend(ledger, key, await requestFingerprint(request), "listmonk", () => client.send(message));
  */
-export async function idempotentSend<T>(
+export async function idempotentSend<O extends Outcome<unknown>>(
   ledger: IdempotencyLedger,
   key: string,
   fingerprint: string,
   vendor: VendorName,
-  send: () => Promise<Outcome<T>>,
-): Promise<Outcome<T>> {
+  send: () => Promise<O>,
+): Promise<O | Failure> {
   let claim: Claim<Outcome<unknown>>;
   try {
     claim = await ledger.claim(key, fingerprint);
   } catch {
     return idempotencyFailure(vendor, { state: "unavailable" });
   }
-  if (claim.state === "done") return claim.result as Outcome<T>;
+  // What was recorded under this key is what `send` returned then, so it has the shape `send` returns now.
+  if (claim.state === "done") return claim.result as O;
   if (claim.state !== "claimed") return idempotencyFailure(vendor, claim);
   const outcome = await send();
   try {

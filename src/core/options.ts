@@ -2,7 +2,7 @@
  * Options every vendor client takes, resolved once when the client is made.
  */
 import type { Middleware } from "openapi-fetch";
-import { TxgateConfigError } from "./credentials.ts";
+import { holdsUserInfo, TxgateConfigError } from "./credentials.ts";
 import type { IdempotencyLedger } from "./idempotency.ts";
 import type { VendorName } from "./outcome.ts";
 import type { Pacer } from "./pacing.ts";
@@ -21,7 +21,10 @@ export interface LogEntry {
 }
 
 export interface CommonClientOptions {
-  /** The vendor's API origin (and base path, if any). */
+  /**
+   * The vendor's API origin (and base path, if any), without user info: `https://user:password@host` is refused
+   * with `TxgateConfigError`, since the URL shows in logs and traces; credentials go in the credential options.
+   */
   readonly baseUrl: string;
   /** The `fetch` to send with; defaults to the global one, looked up at call time. */
   readonly fetch?: (request: Request) => Promise<Response>;
@@ -89,6 +92,10 @@ export function resolveOptions(vendor: VendorName, options: CommonClientOptions)
   const { pacer, timeoutMs = DEFAULT_TIMEOUT_MS } = options;
   // A timer that fires at once would end every send `timeout` after its request went out: refuse it up front.
   if (!isUsableTimeout(timeoutMs)) throw new TxgateConfigError(`${vendor}: timeoutMs must be milliseconds from 1 to ${MAX_TIMEOUT_MS}`);
+  // The URL is not quoted: the point is that it holds a secret.
+  if (holdsUserInfo(options.baseUrl)) {
+    throw new TxgateConfigError(`${vendor}: baseUrl holds a user name or password (user:password@host); take them out of the URL and pass them in the client's credential options`);
+  }
   return {
     vendor,
     timeoutMs,

@@ -23,3 +23,4 @@ export type { Attachment, AttachmentContent } from "./attachment.ts";
 export type { CallOptions, CommonClientOptions, LogEntry } from "./options.ts";
 export type { RetryPolicy } from "./retry.ts";
 export type { Claim, IdempotencyLedger, LedgerEntry } from "./idempotency.ts";
+export type { SendManyItem, SendManyOptions, SendManyOutcome } from "./send-many.ts";

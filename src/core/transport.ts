@@ -14,6 +14,7 @@ import { resolveOptions, type CallOptions, type CommonClientOptions, type Resolv
 import type { Answer, Outcome, ValidationFailure, VendorName } from "./outcome.ts";
 import type { Redactor } from "./redact.ts";
 import { responseBody, type TextResult } from "./response.ts";
+import type { SendManyItem, SendManyOptions, SendManyOutcome } from "./send-many.ts";
 import { readCallOptions, validateInput } from "./validation.ts";
 
 /** Writes a request body: JSON text, XML text or multipart. */
@@ -70,10 +71,11 @@ export interface VendorTransport<Paths, M, V, T> {
   readonly loadConverter: () => Promise<MessageConverter<M>>;
 }
 
-/** A vendor client's two sends, and the check of a native message that `send` starts with. */
+/** A vendor client's sends, and the check of a native message that `send` starts with. */
 export interface Transport<M, T> {
   send(message: M, call?: CallOptions): Promise<Outcome<T>>;
   sendMessage(message: TemplateMessage, call?: CallOptions): Promise<Outcome<T>>;
+  sendMany(items: readonly SendManyItem<M>[], options?: SendManyOptions): Promise<SendManyOutcome<Outcome<T>>[]>;
   validate(message: unknown): ValidationFailure | undefined;
 }
 
@@ -136,11 +138,21 @@ export function createTransport<Paths extends {}, M, V, T>(vendor: VendorTranspo
     }
     return ledger.sendOncePerKey(name, options.idempotencyLedger, key, message, () => sendOnce(message, call));
   };
+  const sendMany = async (items: readonly SendManyItem<M>[], options?: SendManyOptions): Promise<SendManyOutcome<Outcome<T>>[]> => {
+    let batch: typeof import("./send-many.ts");
+    try {
+      batch = await import("./send-many.ts");
+    } catch (error) {
+      return (Array.isArray(items) ? items : [items]).map(() => ({ outcome: notLoaded<T>(name, "batch sender", error), started: false }));
+    }
+    // Through `send` itself, so every rule of a single send holds for each message of a batch.
+    return batch.sendEach<Outcome<T>>(items, options, { send: (item, call) => send(item.message as M, call), vendorOf: () => name, lift: (failure) => failure });
+  };
   // The same check and the same outcome as `send`'s first step: whoever checks ahead (a queue accepting a message
   // for later) refuses exactly what `send` would.
   const validate = (message: unknown): ValidationFailure | undefined => {
     const parsed = validateInput(vendor.schema, message);
     return parsed.success ? undefined : (refuse(parsed.issues) as ValidationFailure);
   };
-  return { send, sendMessage: templateMessageSender(name, vendor.loadConverter, send, redactor), validate };
+  return { send, sendMessage: templateMessageSender(name, vendor.loadConverter, send, redactor), sendMany, validate };
 }

@@ -4,6 +4,7 @@ import type { CallOptions } from "../core/options.ts";
 import type { Outcome, ValidationFailure } from "../core/outcome.ts";
 import { Redactor } from "../core/redact.ts";
 import type { TemplateMessage } from "../core/message.ts";
+import type { SendManyItem, SendManyOptions, SendManyOutcome } from "../core/send-many.ts";
 import { createTransport } from "../core/transport.ts";
 import type { paths } from "../../generated/listmonk.ts";
 import type { ListmonkOptions } from "./options.ts";
@@ -34,6 +35,17 @@ export interface ListmonkClient {
    * if (refused) return Response.json(refused.issues, { status: 422 });
    */
   validate(message: unknown): ValidationFailure | undefined;
+  /**
+   * Sends many messages, each exactly as `send` sends it (its own validation, idempotency key, pacing and
+   * retries), at most `options.concurrency` at a time (default 8). Resolves to one result per message, in input
+   * order; never rejects. `options.signal` stops the messages not yet started: they end `aborted`, `not_sent`,
+   * with `started: false`.
+   *
+   * @example
+   * const results = await client.sendMany(orders.map((order) => ({ message: messageFor(order), idempotencyKey: `order-${order.id}` })));
+   * const failed = results.filter((result) => !result.outcome.ok);
+   */
+  sendMany(items: readonly SendManyItem<ListmonkMessage>[], options?: SendManyOptions): Promise<SendManyOutcome<Outcome<TxQueued>>[]>;
 }
 
 /**

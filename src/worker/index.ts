@@ -9,7 +9,7 @@
  * export { IdempotencyLedgerObject, MessageObject, VendorAccount } from "txgate/worker";
  * ```
  *
- * Secrets and settings come from the Worker's environment (README "Deploying the worker").
+ * Secrets and settings come from the Worker's environment (docs/worker.md, "Deploying").
  */
 import { createHandler, type WorkerHandler } from "./router.ts";
 import type { Action, ActionRequest, VariablesSchema } from "./policy.ts";

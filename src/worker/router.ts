@@ -10,6 +10,8 @@
  *   GET     /v1/messages/{id}     a queued message's state, for the caller or user that queued it
  *   *       /sandbox/…, /demo/…   sandbox mode (SANDBOX=true), on a loopback host only: the deployment's local
  *                                 pages (`sandbox.serveLocal`: the outbox, the sandbox vendors' APIs, a demo form)
+ *   GET     /                     a one-line index; in sandbox mode on a loopback host, the local pages' own index
+ *                                 when they have one
  */
 import type { Outcome, VendorName } from "../core/public.ts";
 import { requireActionVendor, resolveAction, sendResolvedAction } from "./action-send.ts";
@@ -109,9 +111,24 @@ async function route(deployment: Deployment, request: Request, env: Env, config:
   }
   if (pathname === "/") {
     allowMethods(request, ["GET"]);
+    const serveLocal = deployment.sandbox?.serveLocal;
+    if (serveLocal && isLocalSandbox(request, config)) {
+      const page = await localIndex(serveLocal, request, env);
+      if (page) return page;
+    }
     return new Response("txgate: POST /v1/actions (browsers), POST /v1/send/{vendor} (servers)\n", { headers: { "content-type": "text/plain; charset=utf-8" } });
   }
   throw new Refusal("not_found", "no such route");
+}
+
+/** The deployment's local index page, or `undefined` when its local pages have none (the one-line index then stands). */
+async function localIndex(serveLocal: NonNullable<WorkerSandbox["serveLocal"]>, request: Request, env: Env): Promise<Response | undefined> {
+  try {
+    return await serveLocal(request, env, "/");
+  } catch (error) {
+    if (error instanceof Refusal && error.problem.kind === "not_found") return undefined;
+    throw error;
+  }
 }
 
 /**

@@ -23,8 +23,9 @@ export interface WorkerSandbox {
   /** A vendor without a fake here is not configured in sandbox mode (its sends are refused, `not_configured`). */
   readonly vendors: { readonly [V in VendorName]?: SandboxVendor<V> };
   /**
-   * The deployment's local pages under `/sandbox` and `/demo` (an outbox, a demo form). Called only in sandbox
-   * mode and for a request to a loopback host; a deployed worker's host name never reaches them.
+   * The deployment's local pages under `/sandbox` and `/demo` (an outbox, a demo form), and `/`, an index of them
+   * (a `not_found` refusal for `/` keeps the worker's one-line index). Called only in sandbox mode and for a request
+   * to a loopback host; a deployed worker's host name never reaches them.
    */
   serveLocal?(request: Request, env: Env, pathname: string): Promise<Response> | Response;
 }

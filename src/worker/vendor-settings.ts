@@ -5,6 +5,7 @@
  * is set; then all its required ones must be.
  */
 import { ACTON_BASE_URL, type ActOnOptions } from "../acton/options.ts";
+import { holdsUserInfo } from "../core/credentials.ts";
 import type { VendorName } from "../core/public.ts";
 import type { EverlyticOptions } from "../everlytic/options.ts";
 import type { ExpertSenderOptions } from "../expertsender/options.ts";
@@ -101,6 +102,12 @@ export function readVendorSettings(vendors: readonly VendorName[], text: ReadSet
     const entry = SETTINGS[vendor] as VendorSettingsEntry<VendorName>;
     // A bad optional setting is reported even when the vendor is otherwise unset.
     const options = entry.read(text, wrong);
+    // The client would refuse such a URL only when first built, mid-request; here it is a configuration error.
+    for (const name of [...entry.required, ...entry.optional]) {
+      if (name.endsWith("_URL") && holdsUserInfo(text(name))) {
+        wrong.push(`${name} (holds a user name or password: take them out of the URL and set them in ${vendor}'s credential settings)`);
+      }
+    }
     if (![...entry.required, ...entry.optional].some((name) => text(name) !== undefined)) continue;
     const missing = entry.required.filter((name) => text(name) === undefined);
     if (missing.length) wrong.push(`${vendor} is partly configured: ${missing.join(", ")} missing`);

@@ -1,33 +1,42 @@
 /**
  * Bad input never reaches Act-On: each case gets a `validation` outcome that names the field and the rule, and
- * the double records that no request arrived (not even a login).
+ * its own Act-On (a fresh fake behind a fetch that logs every request) records that no request arrived, not even
+ * a login. Nothing is shared between cases, so a case that does send fails alone.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createActOnClient, memoryTokenStore, type ActOnMessage } from "../../src/acton/index.js";
+import { ACTON_FAKE_ACCOUNT, createActOnFake } from "../../src/testing/index.js";
 import { invalidActOnMessages } from "./fixtures.js";
-import { ACTON_ACCOUNT, ACTON_CREDENTIALS, startActOnDouble, type ActOnDouble } from "./double.js";
+import { ACTON_ACCOUNT, ACTON_CREDENTIALS } from "./double.js";
 
-let acton: ActOnDouble;
-beforeAll(async () => {
-  acton = await startActOnDouble();
-});
-afterAll(async () => {
-  await acton.close();
-});
+// Act-On's clients share a password-grant allowance per base URL in a process: one origin per case.
+let origins = 0;
+
+/** A client of its own Act-On, with the log of every request that Act-On received. */
+function isolatedActOn() {
+  const fake = createActOnFake();
+  const requests: string[] = [];
+  const fetch = (request: Request) => {
+    requests.push(`${request.method} ${new URL(request.url).pathname}`);
+    return fake.fetch(request);
+  };
+  const client = createActOnClient({ baseUrl: `https://acton-${++origins}.test`, ...ACTON_FAKE_ACCOUNT, tokenStore: memoryTokenStore(), fetch });
+  return { client, requests };
+}
 
 describe("invalid input gets a validation outcome and is not sent", () => {
   it.each(invalidActOnMessages)("%s", async (_, input, expected) => {
-    const client = createActOnClient({ baseUrl: acton.url, accountId: ACTON_ACCOUNT, credentials: ACTON_CREDENTIALS, tokenStore: memoryTokenStore() });
+    const { client, requests } = isolatedActOn();
     const outcome = await client.send(input as ActOnMessage);
     expect(outcome).toMatchObject({ ok: false, vendor: "acton", kind: "validation", delivery: "not_sent", retryable: false, attempts: 0 });
     const issues = outcome.ok || outcome.kind !== "validation" ? [] : outcome.issues.map((issue) => `${issue.path} ${issue.rule}`);
     expect(issues).toEqual(expect.arrayContaining(expected));
     expect(outcome.ok ? "" : outcome.message).toContain(expected[0]!.split(" ")[0]!);
-    expect(acton.requests).toHaveLength(0);
+    expect(requests).toEqual([]);
   });
 
   it("tells the caller why `transactional` must be stated", async () => {
-    const client = createActOnClient({ baseUrl: acton.url, accountId: ACTON_ACCOUNT, credentials: ACTON_CREDENTIALS });
+    const { client, requests } = isolatedActOn();
     const { transactional: _, ...metadata } = { transactional: true, externalId: "order-1" };
     const outcome = await client.send({
       templateId: "t-plain",
@@ -36,6 +45,7 @@ describe("invalid input gets a validation outcome and is not sent", () => {
       actions: { trackOpens: false, trackClicks: false },
     });
     expect(outcome.ok ? "" : outcome.message).toMatch(/metadata\.transactional: must be stated: true only for email that is transactional by law/);
+    expect(requests).toEqual([]);
   });
 });
 

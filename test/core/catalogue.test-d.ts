@@ -77,7 +77,7 @@ defineCatalogue({
   noVendor: { variables: v.object({}), via: [] },
 });
 
-/** The README's opening examples, as written there. */
+/** The catalogue and common-message examples of the README and docs/library.md, in the shape they are written there. */
 export async function readmeExamples(env: { LISTMONK_TOKEN: string }, baseUrl: string, to: string, orderId: string) {
   const catalogue = defineCatalogue({
     orderShipped: { variables: v.object({ orderNumber: v.string(), name: v.string() }), message: { transactional: true }, via: [{ vendor: "listmonk", template: 3 }] },

@@ -26,6 +26,33 @@ const cases: [string, () => unknown][] = [
   ]),
 ];
 
+describe("a base URL with user info (https://user:password@host)", () => {
+  const urls = ["https://api:s3cret-in-url@lists.test", "https://s3cret-in-url@lists.test/api", "HTTPS://api:s3cret-in-url@lists.test:9000", " https://api:s3cret-in-url@lists.test"];
+  const clients: [string, (baseUrl: string) => unknown][] = [
+    ["listmonk", (baseUrl) => createListmonkClient({ baseUrl, username: "api", token: "token" })],
+    ["Everlytic", (baseUrl) => createEverlyticClient({ baseUrl, username: "acme", apiKey: "key" })],
+    ["ExpertSender", (baseUrl) => createExpertSenderClient({ baseUrl, apiKey: "key" })],
+    ["Act-On", (baseUrl) => createActOnClient({ baseUrl, accountId: "1", credentials: { username: "u", password: "p", clientId: "c", clientSecret: "s" } })],
+  ];
+  it.each(clients)("%s refuses it when the client is made, naming baseUrl and the credential options, never quoting it", (_, create) => {
+    for (const url of urls) {
+      let thrown: unknown;
+      try {
+        create(url);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown, url).toBeInstanceOf(TxgateConfigError);
+      expect((thrown as Error).message).toMatch(/baseUrl holds a user name or password.*credential options/);
+      expect(String(thrown)).not.toContain("s3cret-in-url");
+    }
+  });
+
+  it.each(clients)("%s still takes a base URL with an @ only in its path or query", (_, create) => {
+    expect(() => create("https://lists.test/api/@team?owner=a@b.example")).not.toThrow();
+  });
+});
+
 describe("a client made with unusable options", () => {
   it.each(cases)("%s throws TxgateConfigError without quoting the value", (_, create) => {
     let thrown: unknown;

@@ -4,6 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { watchForSecrets } from "../support/secret-watch.js";
+import { createActOnClient, memoryTokenStore } from "../../src/acton/index.js";
+import { Redactor } from "../../src/core/redact.js";
 import { createListmonkClient } from "../../src/listmonk/index.js";
 import { startListmonkDouble, LISTMONK_TOKEN, LISTMONK_USER, type ListmonkDouble } from "../listmonk/double.js";
 
@@ -68,6 +70,36 @@ describe("credentials never leave the client", () => {
     expect(seen.length).toBeGreaterThanOrEqual(9);
   });
 
+  it("removes a credential the vendor echoes inside an object key, not only in values", async () => {
+    // A server that keys its error by the offending input: the Authorization pair becomes a key of `errors`.
+    const keyed = async (request: Request) =>
+      Response.json({ message: "unexpected input", errors: { [`header ${request.headers.get("authorization")!}`]: "unknown field", [`field ${LISTMONK_TOKEN}`]: { [LISTMONK_TOKEN]: 1 } } }, { status: 400 });
+    const outcome = await record(client({ fetch: keyed }).send(message));
+    expect(outcome).toMatchObject({ kind: "rejected", status: 400 });
+    const details = !outcome.ok && outcome.kind === "rejected" ? (outcome.details as { errors: Record<string, unknown> }) : undefined;
+    expect(Object.values(details?.errors ?? {})).toEqual(["unknown field", { "[redacted]": 1 }]);
+    expect(Object.keys(details?.errors ?? {})).toEqual(["header [redacted]", "field [redacted]"]);
+  });
+
+  it("removes Act-On's password from a token answer that parsed the form body into a key", async () => {
+    const password = "form-keyed-p4ssword";
+    const credentials = { username: "ops@example.com", password, clientId: "client-id-31c8", clientSecret: "client-secret-9b2e" };
+    // As a framework does with a form body it took for something else: the whole body becomes one key.
+    const fetch = async (request: Request) => Response.json({ error: "invalid_request", received: { [await request.text()]: "" } }, { status: 400 });
+    const acton = createActOnClient({ baseUrl: "https://acton-keyed.test", accountId: "1234567", credentials, tokenStore: memoryTokenStore(), fetch, retry: { retries: 0 } });
+    const outcome = await record(acton.send({
+      templateId: "t-plain",
+      envelope: { toAddress: "jane.doe@example.com" },
+      metadata: { transactional: false, externalId: "order-1001" },
+      actions: { trackOpens: false, trackClicks: false },
+    }));
+    expect(outcome).toMatchObject({ ok: false, delivery: "not_sent" });
+    const text = JSON.stringify(outcome);
+    expect(text).toContain("password=[redacted]");
+    expect(text).not.toContain(password);
+    expect(text).not.toContain(credentials.clientSecret);
+  });
+
   it("shows middleware the request as sent, minus the Authorization header", () => {
     expect(hookViews.length).toBeGreaterThan(0);
     expect(hookViews.join("\n")).not.toMatch(/authorization/i);
@@ -77,5 +109,18 @@ describe("credentials never leave the client", () => {
     const everything = JSON.stringify({ seen, logs, hookViews });
     expect(logs.length).toBeGreaterThan(0);
     for (const secret of secretForms) expect(everything).not.toContain(secret);
+  });
+});
+
+describe("Redactor.value", () => {
+  it("redacts keys as well as values, at any depth, and leaves a value without a secret as it is", () => {
+    const redactor = new Redactor().add("s3cret-value");
+    expect(redactor.value({ "s3cret-value": 1, list: [{ "id s3cret-value": "x" }], plain: "s3cret-value" })).toEqual({
+      "[redacted]": 1,
+      list: [{ "id [redacted]": "x" }],
+      plain: "[redacted]",
+    });
+    const clean = { a: { b: ["c"] } };
+    expect(redactor.value(clean)).toBe(clean);
   });
 });

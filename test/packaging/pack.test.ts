@@ -119,7 +119,7 @@ describe("the package", () => {
     expect(Object.keys(jsr.exports)).toEqual(Object.keys(pkg.exports).filter((entry) => entry !== "./worker"));
     expect(jsr.version).toBe(pkg.version);
     // A dry run checks every exported module resolves and type-checks the way JSR will. Slow types are allowed:
-    // the exported valibot schemas have inferred types (see README, "Deno and JSR").
+    // the exported valibot schemas have inferred types (see docs/runtimes.md, "Deno and JSR").
     const { stdout, stderr } = await promisify(execFile)(
       fileURLToPath(new URL("node_modules/.bin/deno", root)),
       ["publish", "--dry-run", "--allow-dirty", "--allow-slow-types"],

@@ -70,6 +70,14 @@ describe("a misconfigured worker fails closed", () => {
     expect(logText).not.toContain("short-but-secret");
   });
 
+  it("refuses a vendor URL with a user name and password in it, naming the setting and not quoting the password", async () => {
+    const { answer, logText, line } = await withLogLine(() => send({ LISTMONK_URL: "https://txgate:url-borne-p4ssword@lists.shop.example" }));
+    expect(answer.status).toBe(500);
+    expect(answer.body).toMatchObject({ kind: "misconfigured", detail: GENERIC, delivery: "not_sent" });
+    expect(line.error).toContain("LISTMONK_URL (holds a user name or password: take them out of the URL and set them in listmonk's credential settings)");
+    expect(answer.text + logText).not.toContain("url-borne-p4ssword");
+  });
+
   it("accepts JWT_TRUST_UNVERIFIED_EMAIL true or false", async () => {
     for (const value of ["true", "false"]) expect((await send({ JWT_TRUST_UNVERIFIED_EMAIL: value })).status).toBe(200);
   });
