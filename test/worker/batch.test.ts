@@ -8,9 +8,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Env } from "../../src/worker/env.ts";
 import { sandboxVendors } from "../../worker/sandbox/index.ts";
-import { CALLER_KEY_BILLING, CALLER_KEY_NEWSLETTER, ORIGIN } from "./support/bindings.ts";
+import { CALLER_KEY_BILLING, CALLER_KEY_NEWSLETTER, LIVE_VENDOR_SECRETS, ORIGIN } from "./support/bindings.ts";
 import { callerSend, countingLimiter, fetchWithEnv, fetchWorker, LOCAL, type Answer } from "./support/harness.ts";
-import { journal } from "./support/secret-scan.ts";
+import { journal, leaks } from "./support/secret-scan.ts";
 
 /** A batch of 100 makes 100 sends or 100 message objects; on a busy machine that takes seconds, not a verdict on speed. */
 const HUNDRED_MESSAGES_TIMEOUT_MS = 60_000;
@@ -96,6 +96,22 @@ describe("a batch sent now", () => {
     expect(answer.body.results[0]).toMatchObject({ status: 200, replayed: true });
     expect(answer.body.results[1]).toMatchObject({ status: 422, body: { kind: "idempotency_key_reused", delivery: "not_sent" } });
     expect(await outbox()).toHaveLength(1);
+  });
+});
+
+describe("secrets in a batch", () => {
+  it("a live vendor quoting the worker's credentials in its refusal: no item's answer and no log line repeats them", async () => {
+    const realFetch = globalThis.fetch;
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+      const request = new Request(input as RequestInfo, init);
+      if (!request.url.startsWith(LIVE_VENDOR_SECRETS.LISTMONK_URL)) return realFetch(request);
+      return Response.json({ message: `bad credentials ${request.headers.get("authorization")} (${LIVE_VENDOR_SECRETS.LISTMONK_TOKEN})` }, { status: 400 });
+    });
+    const start = journal.length;
+    const answer = await batchSend([item(1), item(2)], {}, LIVE_VENDOR_SECRETS);
+    expect(answer.body.results.map((result: Answer) => result.status)).toEqual([422, 422]);
+    expect(answer.body.results[0].body.detail).toContain("bad credentials");
+    expect(leaks(journal.slice(start))).toEqual([]);
   });
 });
 
