@@ -13,7 +13,7 @@
  */
 import { IDEMPOTENCY_KEY_SYNTAX } from "../core/idempotency.ts";
 import type { Outcome, ValidationIssue, VendorName } from "../core/public.ts";
-import { joinPath } from "../core/validation.ts";
+import { formatPath, joinPath } from "../core/validation.ts";
 import { decodeAttachments } from "./binary-fields.ts";
 import { readBatchSendAt } from "./batch-send-at.ts";
 import { dispatchSend, MAX_QUEUED_BODY_BYTES, prefersAsync, type QueuedSend } from "./delivery/dispatch.ts";
@@ -123,7 +123,7 @@ function checkItems(list: readonly unknown[], batch: GatedBatch, queued: boolean
     const fault = (path: string, rule: string, message: string) => issues.push({ path: at(path), rule, message });
     if (!raw || typeof raw !== "object" || Array.isArray(raw)) return fault("", "object", "must be {message, idempotencyKey?, sendAt?}");
     const item = raw as Record<string, unknown>;
-    for (const key of Object.keys(item)) if (!ITEM_FIELDS.has(key)) fault(key.slice(0, 64), "unknown_field", "is not a field of a batch item");
+    for (const key of Object.keys(item)) if (!ITEM_FIELDS.has(key)) fault(formatPath([key.slice(0, 64)]), "unknown_field", "is not a field of a batch item");
     const { message: json, idempotencyKey, sendAt } = item;
     if (idempotencyKey !== undefined && (typeof idempotencyKey !== "string" || !IDEMPOTENCY_KEY_SYNTAX.test(idempotencyKey))) {
       fault("idempotencyKey", "idempotency_key", "must be 8 to 255 characters from A-Z a-z 0-9 . _ : ~ + / = -");
