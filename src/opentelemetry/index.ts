@@ -67,7 +67,8 @@ export interface TxgateTracing {
    * from the moment its request is ready (after any pacing wait) to its answer, and each retry an event on the
    * send's span. An attempt is tied to its send through the active OpenTelemetry context, so concurrent sends need a
    * context manager (Node: `AsyncLocalStorageContextManager`); without one, attempts are traced while only one
-   * traced send is in flight, and left out (never put under the wrong send) when more are.
+   * traced send is in flight, and left out (never put under the wrong send) when more are. Give it only to clients
+   * you trace: an untraced client's attempt could otherwise land under the one traced send in flight.
    */
   readonly logger: (entry: LogEntry) => void;
   /** The same client, with a span around each `send` and `sendMessage`. Returns the same outcomes. */
@@ -167,11 +168,13 @@ export function createTxgateTracing(options: TxgateTracingOptions = {}): TxgateT
       const { send, sendMessage } = client;
       if (typeof send === "function") {
         Object.defineProperty(wrapped, "send", {
+          enumerable: true,
           value: (message: never, call?: CallOptions) => traced("txgate send", { [SpanAttribute.operation]: "send" }, () => send.call(client, message, call)),
         });
       }
       if (typeof sendMessage === "function") {
         Object.defineProperty(wrapped, "sendMessage", {
+          enumerable: true,
           value: (message: TemplateMessage, call?: CallOptions) =>
             traced("txgate sendMessage", { [SpanAttribute.operation]: "sendMessage", ...templateAttribute(() => message.template) }, () =>
               sendMessage.call(client, message, call),
@@ -184,6 +187,7 @@ export function createTxgateTracing(options: TxgateTracingOptions = {}): TxgateT
       const wrapped = Object.create(mailer) as typeof mailer;
       const send = mailer.send as (template: string, message: unknown, call?: CallOptions) => Promise<CatalogueOutcome>;
       Object.defineProperty(wrapped, "send", {
+        enumerable: true,
         value: (template: string, message: unknown, call?: CallOptions) =>
           traced(
             "txgate mailer.send",
