@@ -181,8 +181,34 @@ function arraysOf(value: unknown): unknown {
   return Object.fromEntries(converted);
 }
 
-function malformed(message: string): { readonly problem: EventBodyProblem } {
+/**
+ * The `malformed` problem, naming the part that broke the shape.
+ *
+ * @example
+ * if (!Array.isArray(payload.data)) return malformed("data is not a list");
+ */
+export function malformed(message: string): { readonly problem: EventBodyProblem } {
   return { problem: { kind: "malformed", message } };
+}
+
+/**
+ * The `too_many_events` problem.
+ *
+ * @example
+ * if (items.length > MAX_EVENTS_PER_BODY) return tooManyEvents();
+ */
+export function tooManyEvents(): { readonly problem: EventBodyProblem } {
+  return { problem: { kind: "too_many_events", message: `more than ${MAX_EVENTS_PER_BODY} events in one body` } };
+}
+
+/**
+ * Whether a parsed value is a plain JSON object (not a list, not null).
+ *
+ * @example
+ * if (!isEventObject(item) || !isEventObject(item.transaction)) return malformed("transaction is missing");
+ */
+export function isEventObject(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /**

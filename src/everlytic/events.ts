@@ -20,11 +20,13 @@ import {
   eventText,
   eventTime,
   MAX_EVENTS_PER_BODY,
+  isEventObject,
+  malformed,
   readEventBody,
+  tooManyEvents,
   type BounceKind,
   type DeliveryEvent,
   type DeliveryEventKind,
-  type EventBodyProblem,
   type EventDetail,
   type ParsedEvents,
 } from "../core/delivery-event.ts";
@@ -64,7 +66,7 @@ export function parseEverlyticEvents(body: string, contentType: string): ParsedE
   const read = readEventBody(body, contentType);
   if ("problem" in read) return read;
   const payload = read.value;
-  if (!isObject(payload)) return malformed("the body is not an object");
+  if (!isEventObject(payload)) return malformed("the body is not an object");
   if ("event" in payload) return legacyEvents(payload.event);
   return standardEvents(payload);
 }
@@ -74,17 +76,17 @@ function standardEvents(payload: Item): ParsedEvents {
   if (type === undefined) return malformed("type is missing");
   const data = jsonIfText(payload.data);
   if (!Array.isArray(data)) return malformed("data is not a list");
-  if (data.length > MAX_EVENTS_PER_BODY) return tooMany();
+  if (data.length > MAX_EVENTS_PER_BODY) return tooManyEvents();
   const kind = Object.hasOwn(KINDS, type) ? KINDS[type] : undefined;
   if (kind === undefined) return { events: [], ignored: data.length };
   const at = eventTime(payload.timestamp);
   const events: DeliveryEvent[] = [];
   for (const [index, item] of data.entries()) {
-    if (!isObject(item) || !isObject(item.transaction)) return malformed(`data.${index}.transaction is missing`);
+    if (!isEventObject(item) || !isEventObject(item.transaction)) return malformed(`data.${index}.transaction is missing`);
     const transactionId = eventText(item.transaction.id);
     if (transactionId === undefined) return malformed(`data.${index}.transaction.id is missing`);
-    const recipient = isObject(item.recipient) ? eventText(item.recipient.email) : undefined;
-    const group = isObject(item.transaction.group) ? eventText(item.transaction.group.name) : undefined;
+    const recipient = isEventObject(item.recipient) ? eventText(item.recipient.email) : undefined;
+    const group = isEventObject(item.transaction.group) ? eventText(item.transaction.group.name) : undefined;
     events.push(
       event(kind, item, {
         vendorIds: [transactionId],
@@ -101,12 +103,12 @@ function standardEvents(payload: Item): ParsedEvents {
 function legacyEvents(value: unknown): ParsedEvents {
   const given = jsonIfText(value);
   const list = Array.isArray(given) ? given : [given];
-  if (list.length > MAX_EVENTS_PER_BODY) return tooMany();
+  if (list.length > MAX_EVENTS_PER_BODY) return tooManyEvents();
   const events: DeliveryEvent[] = [];
   let ignored = 0;
   for (const [index, item] of list.entries()) {
     const where = Array.isArray(given) ? `event.${index}` : "event";
-    if (!isObject(item)) return malformed(`${where} is not an object`);
+    if (!isEventObject(item)) return malformed(`${where} is not an object`);
     const type = eventText(item.event_type)?.toLowerCase();
     if (type === undefined) return malformed(`${where}.event_type is missing`);
     const transactionId = eventText(item.trans_id);
@@ -171,7 +173,7 @@ function bounceKind(value: unknown): BounceKind | undefined {
  */
 function carriedMessageId(value: unknown): string | undefined {
   const headers = jsonIfText(value);
-  if (!isObject(headers)) return undefined;
+  if (!isEventObject(headers)) return undefined;
   const wanted = EVERLYTIC_MESSAGE_ID_HEADER.toLowerCase();
   for (const [name, given] of Object.entries(headers)) {
     if (name.toLowerCase() !== wanted) continue;
@@ -188,16 +190,4 @@ function jsonIfText(value: unknown): unknown {
   } catch {
     return value;
   }
-}
-
-function isObject(value: unknown): value is Item {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function malformed(message: string): { readonly problem: EventBodyProblem } {
-  return { problem: { kind: "malformed", message } };
-}
-
-function tooMany(): { readonly problem: EventBodyProblem } {
-  return { problem: { kind: "too_many_events", message: `more than ${MAX_EVENTS_PER_BODY} events in one body` } };
 }

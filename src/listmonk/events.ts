@@ -12,13 +12,13 @@ import {
   eventText,
   eventTime,
   MAX_EVENTS_PER_BODY,
+  isEventObject,
+  malformed,
   readEventBody,
+  tooManyEvents,
   type DeliveryEvent,
-  type EventBodyProblem,
   type ParsedEvents,
 } from "../core/delivery-event.ts";
-
-type Item = Readonly<Record<string, unknown>>;
 
 /**
  * Reads the JSON answer of listmonk's `GET /api/bounces` (`{ data: { results: [...] } }`) or of
@@ -36,14 +36,14 @@ type Item = Readonly<Record<string, unknown>>;
 export function parseListmonkBounces(body: string): ParsedEvents {
   const read = readEventBody(body, "application/json");
   if ("problem" in read) return read;
-  const data = isObject(read.value) ? read.value.data : undefined;
-  const records = Array.isArray(data) ? data : isObject(data) ? data.results : undefined;
+  const data = isEventObject(read.value) ? read.value.data : undefined;
+  const records = Array.isArray(data) ? data : isEventObject(data) ? data.results : undefined;
   if (!Array.isArray(records)) return malformed("data.results is not a list");
-  if (records.length > MAX_EVENTS_PER_BODY) return { problem: { kind: "too_many_events", message: `more than ${MAX_EVENTS_PER_BODY} records in one body` } };
+  if (records.length > MAX_EVENTS_PER_BODY) return tooManyEvents();
   const events: DeliveryEvent[] = [];
   let ignored = 0;
   for (const [index, record] of records.entries()) {
-    if (!isObject(record)) return malformed(`record ${index} is not an object`);
+    if (!isEventObject(record)) return malformed(`record ${index} is not an object`);
     const id = eventText(record.id);
     const type = eventText(record.type)?.toLowerCase();
     const email = eventText(record.email);
@@ -70,12 +70,4 @@ export function parseListmonkBounces(body: string): ParsedEvents {
     else ignored++;
   }
   return { events, ignored };
-}
-
-function isObject(value: unknown): value is Item {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function malformed(message: string): { readonly problem: EventBodyProblem } {
-  return { problem: { kind: "malformed", message } };
 }
