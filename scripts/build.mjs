@@ -44,8 +44,13 @@ export async function bundle({ outdir = path("dist"), external = false, minify =
     target: "es2022",
     minify,
     chunkNames: "chunks/[name]-[hash]",
-    // `cloudflare:workers` (txgate/worker's Durable Objects) is the Workers runtime's own module, never bundled.
-    external: ["cloudflare:*", ...(external ? Object.keys(pkg.dependencies ?? {}).flatMap((name) => [name, `${name}/*`]) : [])],
+    // `cloudflare:workers` (txgate/worker's Durable Objects) is the Workers runtime's own module, never bundled;
+    // nor is a peer dependency (@opentelemetry/api): its one copy is the user's, where their tracer is registered.
+    external: [
+      "cloudflare:*",
+      ...Object.keys(pkg.peerDependencies ?? {}),
+      ...(external ? Object.keys(pkg.dependencies ?? {}).flatMap((name) => [name, `${name}/*`]) : []),
+    ],
     // The libraries' licence comments go to one file per bundle rather than into every line of code.
     legalComments: "none",
     metafile: true,

@@ -10,4 +10,7 @@ export const actOnCapabilities: VendorCapabilities = {
   vendor: "acton", template: "string", subject: true, data: "text", tags: 1, externalId: true, transactional: "stated", tracking: true,
   to: { max: 1, names: false }, cc: { max: 5, names: false }, bcc: { max: 0, names: false }, from: { max: 1, names: true }, replyTo: { max: 1, names: false },
   attachments: false, attachmentContentType: false,
+  // The ETE send returns no id and no report, status or event API is documented for it; Act-On's webhooks are
+  // contact-level, set up in its UI. `metadata.externalId` would hold our id, but nothing documented gives it back.
+  deliveryEvents: "none", deliveryEventKinds: [], deliveryEventMatch: "none", messageIdCarrier: "none",
 };

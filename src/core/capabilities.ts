@@ -2,6 +2,7 @@
  * What each vendor can carry of the common `TemplateMessage`. A field a vendor cannot carry is refused with rule
  * `unsupported_by_vendor` at the field's path, never dropped. Lengths and formats are left to the native rules.
  */
+import type { DeliveryEventKind } from "./delivery-event.ts";
 import type { ValidTemplateMessage } from "./message.ts";
 import type { ValidationIssue, VendorName } from "./outcome.ts";
 import { formatPath } from "./validation.ts";
@@ -10,6 +11,17 @@ import { formatPath } from "./validation.ts";
 export interface AddressCapability {
   readonly max: number;
   readonly names: boolean;
+}
+
+/**
+ * A field of the vendor's message that can carry our message id and that the vendor gives back in what it reports,
+ * so a later event can name the message even when the send's own answer was lost (`delivery: "unknown"`).
+ */
+export interface MessageIdCarrier {
+  /** Where the id goes in the vendor's native message, as a dotted path. */
+  readonly field: string;
+  /** Where the vendor's events or reports give it back. */
+  readonly echoedIn: string;
 }
 
 /**
@@ -47,6 +59,20 @@ export interface VendorCapabilities {
    */
   readonly transactional: "stated" | "always";
   readonly tracking: boolean;
+  /**
+   * How the vendor tells what became of a message it accepted: `webhook`, it posts events to a URL you give it;
+   * `report`, you fetch them from a reporting API; `none`, it documents neither.
+   */
+  readonly deliveryEvents: "webhook" | "report" | "none";
+  /** The kinds of `DeliveryEvent` the vendor's events or reports can become. */
+  readonly deliveryEventKinds: readonly DeliveryEventKind[];
+  /**
+   * What ties one of its events to one send: `vendor-id`, the ids the send's answer gave (`Sent.ids`);
+   * `recipient`, the address alone; `none`, nothing.
+   */
+  readonly deliveryEventMatch: "vendor-id" | "recipient" | "none";
+  /** The field that carries our message id out and back, or `none` where no field the vendor echoes can. */
+  readonly messageIdCarrier: MessageIdCarrier | "none";
 }
 
 const UNSUPPORTED = "unsupported_by_vendor";

@@ -24,3 +24,5 @@ export type { CallOptions, CommonClientOptions, LogEntry } from "./options.ts";
 export type { RetryPolicy } from "./retry.ts";
 export type { Claim, IdempotencyLedger, LedgerEntry } from "./idempotency.ts";
 export type { SendManyItem, SendManyOptions, SendManyOutcome } from "./send-many.ts";
+export type { BounceKind, BouncedEvent, DeliveryEvent, DeliveryEventKind, EventBodyProblem, EventDetail, OtherDeliveryEvent, ParsedEvents } from "./delivery-event.ts";
+export type { MessageIdCarrier } from "./capabilities.ts";

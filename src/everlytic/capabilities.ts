@@ -10,4 +10,8 @@ export const everlyticCapabilities: VendorCapabilities = {
   vendor: "everlytic", template: "string", subject: true, data: "text", tags: 0, externalId: false, transactional: "always", tracking: true,
   to: { max: Infinity, names: true }, cc: { max: Infinity, names: true }, bcc: { max: Infinity, names: true }, from: { max: 1, names: true }, replyTo: { max: 1, names: true },
   attachments: true, attachmentContentType: false, nativeAttachments: { list: ["attachments", "data"], content: "content" },
+  // Webhooks (parseEverlyticEvents): matched by the transaction ids the send returned. Only the legacy field set
+  // echoes custom headers, so only it carries our id back.
+  deliveryEvents: "webhook", deliveryEventKinds: ["sent", "delivered", "failed", "bounced", "opened", "clicked", "unsubscribed"], deliveryEventMatch: "vendor-id",
+  messageIdCarrier: { field: "headers.custom_headers.X-Txgate-Message-Id", echoedIn: "webhooks with field_set legacy: event.custom_headers" },
 };

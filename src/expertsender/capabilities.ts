@@ -10,4 +10,8 @@ export const expertSenderCapabilities: VendorCapabilities = {
   vendor: "expertsender", template: "number", subject: false, data: "text", tags: 0, externalId: false, transactional: "always", tracking: false,
   to: { max: 1, names: false }, cc: { max: 0, names: false }, bcc: { max: Infinity, names: false }, from: { max: 0, names: false }, replyTo: { max: 0, names: false },
   attachments: true, attachmentContentType: true, nativeAttachments: { list: ["Attachments"], content: "Content" },
+  // GET /v2/Api/Activities (one day, CSV) with returnGuid=true gives the GUID a ReturnGuid send returned; its
+  // columns are not documented, so txgate has no parser for it yet. No field of ours comes back in it.
+  deliveryEvents: "report", deliveryEventKinds: ["sent", "bounced", "opened", "clicked", "unsubscribed", "complained"], deliveryEventMatch: "vendor-id",
+  messageIdCarrier: "none",
 };

@@ -10,4 +10,7 @@ export const listmonkCapabilities: VendorCapabilities = {
   vendor: "listmonk", template: "number", subject: true, data: "json", tags: 0, externalId: false, transactional: "always", tracking: false,
   to: { max: Infinity, names: false }, cc: { max: 0, names: false }, bcc: { max: 0, names: false }, from: { max: 1, names: true }, replyTo: { max: 1, names: false },
   attachments: true, attachmentContentType: true, nativeAttachments: { list: ["attachments"], content: "content" },
+  // Bounce records (GET /api/bounces, parseListmonkBounces) name the address only, and exist for subscribers only.
+  // A header could hold our id, but no record gives headers back.
+  deliveryEvents: "report", deliveryEventKinds: ["bounced", "complained"], deliveryEventMatch: "recipient", messageIdCarrier: "none",
 };

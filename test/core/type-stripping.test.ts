@@ -14,7 +14,7 @@ const node = fileURLToPath(new URL("../../node_modules/.bin/node", import.meta.u
 const source = (entry: string) => new URL(`../../src/${entry}/index.ts`, import.meta.url).href;
 
 describe("src/ under Node's type stripping", () => {
-  it.each([...VENDOR_NAMES, "browser", "catalogue"])("%s imports from its source", async (entry) => {
+  it.each([...VENDOR_NAMES, "browser", "catalogue", "opentelemetry"])("%s imports from its source", async (entry) => {
     const script = `const m = await import(${JSON.stringify(source(entry))}); console.log(Object.keys(m).length);`;
     const { stdout } = await run(node, ["--experimental-strip-types", "--no-warnings", "--input-type=module", "-e", script]);
     expect(Number(stdout.trim())).toBeGreaterThan(0);
