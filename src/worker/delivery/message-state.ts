@@ -2,9 +2,15 @@
  * One queued message's state: a SQLite Durable Object per message id, written before and after every attempt,
  * so a consumer that dies at any point leaves a state that says what to do on redelivery:
  *
- *   queued ──claim──▶ sending ──answer──▶ sent | queued (retry later) | failed | unknown
- *                        │
- *                        └─ redelivered with no answer recorded ──▶ unknown (never sent again)
+ *   queued ──pick up (attempt n)──▶ queued, claimed ──just before fetch──▶ sending ──answer──▶ sent | queued | failed | unknown
+ *                                        │                                     │
+ *               redelivered: picked up again (n+1),           redelivered with no answer recorded:
+ *               the claim of n can no longer reach fetch      unknown (never sent again)
+ *
+ * `sending` means the request was about to be handed to `fetch` (the library's `beforeFetch`), not merely that a
+ * consumer picked the message up: a consumer that dies while it waits for a pacer slot or a token has sent
+ * nothing, and the message is sent on redelivery. Only the current claim may become `sending`, checked here in
+ * one synchronous step, so two consumers holding the same message never both reach the vendor.
  *
  * The message's content is kept only until it reaches a final state; its state and history are kept 24 hours
  * more, then an alarm deletes everything.
@@ -77,6 +83,8 @@ type Row = {
   decode: number;
   result: string | null;
   not_before: number;
+  /** The attempt picked up and not yet answered; 0 when none is. */
+  claim: number;
   created_at: number;
   updated_at: number;
 };
@@ -95,6 +103,9 @@ export class MessageObject extends DurableObject {
       created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)`);
     ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS history (
       seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, state TEXT NOT NULL, attempt INTEGER, note TEXT, outcome TEXT)`);
+    // Objects made by an earlier version lack the later columns.
+    const columns = new Set(ctx.storage.sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('message')").toArray().map((column) => column.name));
+    if (!columns.has("claim")) ctx.storage.sql.exec("ALTER TABLE message ADD COLUMN claim INTEGER NOT NULL DEFAULT 0");
   }
 
   /** Records a message just accepted for the queue. */
@@ -115,9 +126,10 @@ export class MessageObject extends DurableObject {
   }
 
   /**
-   * Claims the message for one attempt: `sending` is stored before the consumer may call the vendor, so a
-   * consumer that dies mid-send is found out on redelivery, and the message ends `unknown` instead of being
-   * sent twice. A message already final is acked without sending.
+   * Claims the message for one attempt. The message stays `queued` until the consumer is about to call the
+   * vendor (`startSending`). A message found `sending` was being sent by a consumer that stopped before its
+   * answer was recorded: it ends `unknown` instead of being sent twice. One picked up before and never sent is
+   * picked up again, and the older claim can no longer be sent. A message already final is acked without sending.
    */
   async pickUp(): Promise<Pickup> {
     const row = this.row();
@@ -125,14 +137,31 @@ export class MessageObject extends DurableObject {
     const now = Date.now();
     if (FINAL.includes(row.state)) return { action: "ack", reason: `already ${row.state}` };
     if (row.state === "sending") {
-      this.finish(row, now, "unknown", { note: "the consumer stopped after the send began and before the vendor's answer was recorded; the email may have gone out, so it is not sent again" });
+      this.finish(row, now, "unknown", { note: "the consumer stopped after the request was handed to the vendor and before its answer was recorded; the email may have gone out, so it is not sent again" });
       return { action: "ack", reason: "unknown" };
     }
     if (row.not_before > now) return { action: "retry", delaySeconds: Math.ceil((row.not_before - now) / 1000) };
     const attempt = row.attempts + 1;
-    this.ctx.storage.sql.exec("UPDATE message SET state = 'sending', attempts = ?, updated_at = ? WHERE id = ?", attempt, now, row.id);
-    this.note(now, "sending", attempt);
+    this.ctx.storage.sql.exec("UPDATE message SET attempts = ?, claim = ?, updated_at = ? WHERE id = ?", attempt, attempt, now, row.id);
+    if (row.claim) this.note(now, "queued", attempt, `picked up again: attempt ${row.claim} never reached the vendor`);
     return { action: "send", attempt, vendor: row.vendor, audience: row.audience, body: JSON.parse(row.body ?? "null"), decode: row.decode === 1 };
+  }
+
+  /**
+   * Called by the consumer right before the request of attempt `attempt` is handed to `fetch`: records
+   * `sending` and answers `true` when that attempt is still the message's current claim (or already `sending`:
+   * a retry or a failover within the attempt). `false` means the request must not go out: the message was
+   * picked up again by another consumer, or has ended.
+   */
+  async startSending(attempt: number): Promise<boolean> {
+    const row = this.row();
+    if (!row || row.claim !== attempt) return false;
+    if (row.state === "sending") return true;
+    if (row.state !== "queued") return false;
+    const now = Date.now();
+    this.ctx.storage.sql.exec("UPDATE message SET state = 'sending', updated_at = ? WHERE id = ?", now, row.id);
+    this.note(now, "sending", attempt);
+    return true;
   }
 
   /** Records what attempt `attempt` came to. An answer for an attempt that is no longer current only adds to the history. */
@@ -140,7 +169,7 @@ export class MessageObject extends DurableObject {
     const row = this.row();
     if (!row) return;
     const now = Date.now();
-    if (row.state !== "sending" || row.attempts !== attempt) {
+    if (row.claim !== attempt || (row.state !== "sending" && row.state !== "queued")) {
       this.note(now, row.state, attempt, `a late answer (${verdict.state}) for an attempt already closed`, verdict.outcome);
       // The truth improves an `unknown`: the email did go out.
       if (row.state === "unknown" && verdict.state === "sent") this.finish(row, now, "sent", verdict);
@@ -148,7 +177,7 @@ export class MessageObject extends DurableObject {
     }
     if (verdict.state === "queued") {
       const notBefore = now + (verdict.retryInSeconds ?? 0) * 1000;
-      this.ctx.storage.sql.exec("UPDATE message SET state = 'queued', not_before = ?, updated_at = ? WHERE id = ?", notBefore, now, row.id);
+      this.ctx.storage.sql.exec("UPDATE message SET state = 'queued', claim = 0, not_before = ?, updated_at = ? WHERE id = ?", notBefore, now, row.id);
       this.note(now, "queued", attempt, verdict.note ?? `retry in ${verdict.retryInSeconds ?? 0} s`, verdict.outcome);
       return;
     }
@@ -217,7 +246,7 @@ export class MessageObject extends DurableObject {
   /** A final state: the content is dropped at once, the rest kept for `MESSAGE_KEPT_MS`. */
   private finish(row: Row, now: number, state: MessageStateName, verdict: Partial<Verdict>, attempt?: number): void {
     this.ctx.storage.sql.exec(
-      "UPDATE message SET state = ?, body = NULL, result = ?, updated_at = ? WHERE id = ?",
+      "UPDATE message SET state = ?, claim = 0, body = NULL, result = ?, updated_at = ? WHERE id = ?",
       state,
       verdict.result === undefined ? null : JSON.stringify(verdict.result),
       now,

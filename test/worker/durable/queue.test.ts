@@ -16,6 +16,7 @@ import { CALLER_KEY_BILLING, CALLER_KEY_NEWSLETTER, ORIGIN } from "../support/bi
 import { callerSend, fetchWorker, LOCAL, signJwt } from "../support/harness.ts";
 import { resolveAction } from "../../../src/worker/action-send.ts";
 import { actions } from "../../../worker/actions.ts";
+import { sandboxVendors } from "../../../worker/sandbox/index.ts";
 
 const bindings = env as unknown as Env;
 const stateOf = (id: string) => bindings.MESSAGES!.get(bindings.MESSAGES!.idFromName(id));
@@ -239,6 +240,7 @@ describe("the consumer", () => {
   it("the dead-letter consumer finishes a message the queue gave up on: mid-send ends unknown, waiting ends failed", async () => {
     const midSend = await accepted();
     await stateOf(midSend).pickUp();
+    expect(await stateOf(midSend).startSending(1)).toBe(true);
     await deliver(midSend, 1, {}, DEAD_LETTER_QUEUE);
     expect((await view(midSend)).state).toBe("unknown");
 
@@ -252,14 +254,76 @@ describe("the consumer", () => {
 describe("a consumer that dies", () => {
   it("after the send began and before its answer was recorded: redelivered, the message ends unknown and is not sent again", async () => {
     const id = await accepted();
-    // The dead consumer got this far: the message is marked `sending`.
+    // The dead consumer got this far: the request was about to be handed to fetch.
     expect((await stateOf(id).pickUp()).action).toBe("send");
+    expect(await stateOf(id).startSending(1)).toBe(true);
     const redelivered = await deliver(id, 2);
     expect(redelivered.explicitAcks).toEqual(["delivery-2"]);
     const state = await view(id);
     expect(state.state).toBe("unknown");
     expect(state.history.at(-1)!.note).toMatch(/not sent again/);
     expect(await sent()).toHaveLength(0);
+  });
+
+  it("after picking the message up and before its request reached fetch (waiting for a pacer slot or a token): redelivered, it is sent once", async () => {
+    const id = await accepted();
+    // The dead consumer got this far: it held the message and had not yet called the vendor.
+    expect((await stateOf(id).pickUp()).action).toBe("send");
+    expect((await view(id)).state).toBe("queued");
+    const redelivered = await deliver(id, 2);
+    expect(redelivered.explicitAcks).toEqual(["delivery-2"]);
+    const state = await view(id);
+    expect(state.state).toBe("sent");
+    expect(state.history.map((entry) => entry.state)).toEqual(["queued", "queued", "sending", "sent"]);
+    expect(state.history[1]!.note).toMatch(/attempt 1 never reached the vendor/);
+    expect(await sent()).toHaveLength(1);
+  });
+
+  it("a message is `sending` only from the moment its request is handed to the vendor", async () => {
+    const id = await accepted();
+    const { everlytic } = sandboxVendors;
+    let seen: string | undefined;
+    const spy = vi.spyOn(sandboxVendors, "everlytic").mockImplementation(async (request) => {
+      seen = (await view(id)).state;
+      return everlytic(request);
+    });
+    try {
+      await deliver(id);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(seen).toBe("sending");
+    expect((await view(id)).state).toBe("sent");
+  });
+
+  it("many consumers dying while their messages wait: none of those messages ends unknown, each is sent once on redelivery", async () => {
+    const ids = await Promise.all(Array.from({ length: 20 }, () => accepted()));
+    await Promise.all(ids.map((id) => stateOf(id).pickUp()));
+    await Promise.all(ids.map((id, index) => deliver(id, 2 + index)));
+    const states = await Promise.all(ids.map(async (id) => (await view(id)).state));
+    expect(states.filter((state) => state !== "sent")).toEqual([]);
+    expect(await sent()).toHaveLength(20);
+  });
+
+  it("a consumer still holding an older pick-up of a message sent meanwhile cannot send it again", async () => {
+    const id = await accepted();
+    // A slow consumer picked it up, and the queue delivered the message to another one, which sent it.
+    expect((await stateOf(id).pickUp()).action).toBe("send");
+    await deliver(id, 2);
+    expect(await sent()).toHaveLength(1);
+    // The slow one reaches fetch at last: refused.
+    expect(await stateOf(id).startSending(1)).toBe(false);
+    expect((await view(id)).state).toBe("sent");
+  });
+
+  it("a consumer that reaches fetch after another picked the message up again sends nothing and acks", async () => {
+    const id = await accepted();
+    const slow = await stateOf(id).pickUp();
+    expect(slow).toMatchObject({ action: "send", attempt: 1 });
+    // Picked up again by a second consumer, which has not reached fetch yet either.
+    expect(await stateOf(id).pickUp()).toMatchObject({ action: "send", attempt: 2 });
+    expect(await stateOf(id).startSending(1)).toBe(false);
+    expect(await stateOf(id).startSending(2)).toBe(true);
   });
 
   it("after the answer was recorded and before the ack: redelivered, it is acked without sending", async () => {
