@@ -16,6 +16,7 @@ import { decodeAttachments } from "./binary-fields.ts";
 import { consumeQueue } from "./delivery/consumer.ts";
 import { dispatchSend } from "./delivery/dispatch.ts";
 import { browserScope, messageStatus } from "./delivery/messages-route.ts";
+import { sendAnswer } from "./delivery/send-answer.ts";
 import { loadConfig, type Config, type Env, type RateLimiter } from "./env.ts";
 import { CALLER_MAX_NESTING, readJsonBody } from "./gates/body-limit.ts";
 import { authenticateCaller, LOCAL_SANDBOX_CALLER, requireVendorAllowed } from "./gates/caller-key.ts";
@@ -30,7 +31,7 @@ import { refuseTemplateTags } from "./gates/template-tags.ts";
 import { releaseTurnstileToken, verifyTurnstile } from "./gates/turnstile.ts";
 import { RequestLog } from "./log.ts";
 import { actionVendors, EVALUATED_SYNTAX, parseActionCall, parseVariables, resolveRecipient, type Action } from "./policy.ts";
-import { outcomeProblem, problemResponse, Refusal, type Audience } from "./problem.ts";
+import { problemResponse, Refusal, type Audience, type Problem } from "./problem.ts";
 import type { WorkerSandbox } from "./sandbox.ts";
 import { isVendorName, vendorClient, type VendorClient } from "./vendors.ts";
 
@@ -244,29 +245,12 @@ export function allowMethods(request: Request, methods: readonly string[]): void
   }
 }
 
-/** A sent message, or the problem for a failed send. */
+/** A sent message, or the problem for a failed send (the body a queued send records as its result, too). */
 function outcomeResponse(outcome: Outcome<unknown>, audience: Audience, config: Config, log: RequestLog): Response {
   log.set({ outcome: outcome.kind, attempts: outcome.attempts });
-  if (!outcome.ok) {
-    // The library already redacts its own credentials; the worker's redactor knows every secret of the deployment.
-    return problemResponse(config.redactor.value(outcomeProblem(outcome, audience)));
-  }
-  // A sandbox send reached no one: the answer says so in its body too, where a caller that reads only `kind` looks.
-  const sandbox = config.mode === "sandbox" ? { sandbox: true } : {};
-  const sent =
-    audience === "browser"
-      ? { ok: true, kind: "sent", ...sandbox }
-      : config.redactor.value({
-          ok: true,
-          kind: "sent",
-          ...sandbox,
-          vendor: outcome.vendor,
-          status: outcome.status,
-          attempts: outcome.attempts,
-          ...(outcome.ids ? { ids: outcome.ids } : {}),
-          data: outcome.data,
-        });
-  return Response.json(sent, { headers: { "cache-control": "no-store" } });
+  const body = sendAnswer(outcome, audience, config);
+  if (!outcome.ok) return problemResponse(body as Problem);
+  return Response.json(body, { headers: { "cache-control": "no-store" } });
 }
 
 /**

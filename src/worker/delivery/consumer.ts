@@ -14,7 +14,8 @@
 import type { CallOptions, Outcome, VendorName } from "../../core/public.ts";
 import { decodeAttachments } from "../binary-fields.ts";
 import { loadConfig, type Config, type Env } from "../env.ts";
-import { outcomeProblem, Refusal, type Audience } from "../problem.ts";
+import { Refusal, type Audience } from "../problem.ts";
+import { sendAnswer } from "./send-answer.ts";
 import { sendResolvedAction, type ResolvedAction } from "../action-send.ts";
 import type { Action } from "../policy.ts";
 import type { WorkerSandbox } from "../sandbox.ts";
@@ -160,7 +161,7 @@ export function judge(
     const summary = { kind: problem.kind, delivery: "not_sent", retryable: false, ...(audience === "caller" ? { message: problem.detail } : {}) };
     return { state: "failed", outcome: summary, result: problem, deadLetter: true, note: "refused before sending" };
   }
-  const result = config.redactor.value(answerBody(outcome, audience));
+  const result = sendAnswer(outcome, audience, config);
   const summary = config.redactor.value(summarise(outcome, audience));
   if (outcome.ok) return { state: "sent", outcome: summary, result, deadLetter: false };
   if (outcome.delivery !== "not_sent") {
@@ -202,12 +203,6 @@ async function recordDeadLetters(batch: MessageBatch<DeadLetter>, env: Env): Pro
       }
     }),
   );
-}
-
-/** The body a synchronous send would have answered with. */
-function answerBody(outcome: Outcome<unknown>, audience: Audience): unknown {
-  if (!outcome.ok) return outcomeProblem(outcome, audience);
-  return audience === "browser" ? { ok: true, kind: "sent" } : { ok: true, kind: "sent", vendor: outcome.vendor, status: outcome.status, attempts: outcome.attempts, data: outcome.data };
 }
 
 /** One attempt in the history: what kind of outcome, never the message. Browsers see no vendor wording. */
