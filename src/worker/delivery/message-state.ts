@@ -12,8 +12,14 @@
  * nothing, and the message is sent on redelivery. Only the current claim may become `sending`, checked here in
  * one synchronous step, so two consumers holding the same message never both reach the vendor.
  *
+ * An alarm looks at every message that is not final, so none is stuck: one still `queued` 15 minutes after it
+ * was due (accepted and never put on the queue, its queue message lost, or picked up by a consumer that died
+ * before reaching the vendor) is put on the queue again; one `sending` for 15 minutes (a queue consumer runs at
+ * most 15 minutes) ends `unknown`. After a few tries the queue is taken never to deliver it, and the message
+ * fails, nothing sent.
+ *
  * The message's content is kept only until it reaches a final state; its state and history are kept 24 hours
- * more, then an alarm deletes everything.
+ * more, then the alarm deletes everything.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Audience } from "../problem.ts";
@@ -23,6 +29,13 @@ export type MessageStateName = "queued" | "sending" | "sent" | "failed" | "unkno
 const FINAL: readonly MessageStateName[] = ["sent", "failed", "unknown"];
 /** How long a message's state is kept after it became final. */
 export const MESSAGE_KEPT_MS = 24 * 60 * 60 * 1000;
+/**
+ * How long a message may wait `queued` past its time, or stay `sending`, before the alarm steps in: a queue
+ * consumer's longest run, so a consumer still at work is never overtaken.
+ */
+export const STUCK_AFTER_MS = 15 * 60 * 1000;
+/** How many times the alarm puts a message back on the queue before it fails, nothing sent. */
+export const MAX_REQUEUES = 5;
 
 /** What the consumer is told when it picks a message up. */
 export type Pickup =
@@ -72,6 +85,11 @@ export interface NewMessage {
   readonly decode: boolean;
 }
 
+/** The bindings the message object uses: the send queue, to put a stuck message back on it. */
+export interface MessageObjectEnv {
+  readonly DELIVERY_QUEUE?: Queue<{ readonly id: string }>;
+}
+
 type Row = {
   id: string;
   scope: string;
@@ -85,6 +103,8 @@ type Row = {
   not_before: number;
   /** The attempt picked up and not yet answered; 0 when none is. */
   claim: number;
+  /** How many times the alarm put the message back on the queue. */
+  requeued: number;
   created_at: number;
   updated_at: number;
 };
@@ -94,18 +114,24 @@ type Row = {
  * const message = env.MESSAGES.get(env.MESSAGES.idFromName(id));
  * const pickup = await message.pickUp();
  */
-export class MessageObject extends DurableObject {
-  constructor(ctx: DurableObjectState, env: unknown) {
-    super(ctx, env as never);
-    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS message (
+export class MessageObject extends DurableObject<MessageObjectEnv> {
+  constructor(ctx: DurableObjectState, env: MessageObjectEnv) {
+    super(ctx, env);
+    this.createTables();
+  }
+
+  private createTables(): void {
+    const { sql } = this.ctx.storage;
+    sql.exec(`CREATE TABLE IF NOT EXISTS message (
       id TEXT PRIMARY KEY, scope TEXT NOT NULL, audience TEXT NOT NULL, vendor TEXT NOT NULL, state TEXT NOT NULL,
       attempts INTEGER NOT NULL, body TEXT, decode INTEGER NOT NULL, result TEXT, not_before INTEGER NOT NULL,
       created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)`);
-    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS history (
+    sql.exec(`CREATE TABLE IF NOT EXISTS history (
       seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, state TEXT NOT NULL, attempt INTEGER, note TEXT, outcome TEXT)`);
     // Objects made by an earlier version lack the later columns.
-    const columns = new Set(ctx.storage.sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('message')").toArray().map((column) => column.name));
-    if (!columns.has("claim")) ctx.storage.sql.exec("ALTER TABLE message ADD COLUMN claim INTEGER NOT NULL DEFAULT 0");
+    const columns = new Set(sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('message')").toArray().map((column) => column.name));
+    if (!columns.has("claim")) sql.exec("ALTER TABLE message ADD COLUMN claim INTEGER NOT NULL DEFAULT 0");
+    if (!columns.has("requeued")) sql.exec("ALTER TABLE message ADD COLUMN requeued INTEGER NOT NULL DEFAULT 0");
   }
 
   /** Records a message just accepted for the queue. */
@@ -123,6 +149,7 @@ export class MessageObject extends DurableObject {
       now,
     );
     this.note(now, "queued", undefined, "accepted");
+    await this.rearm();
   }
 
   /**
@@ -137,13 +164,14 @@ export class MessageObject extends DurableObject {
     const now = Date.now();
     if (FINAL.includes(row.state)) return { action: "ack", reason: `already ${row.state}` };
     if (row.state === "sending") {
-      this.finish(row, now, "unknown", { note: "the consumer stopped after the request was handed to the vendor and before its answer was recorded; the email may have gone out, so it is not sent again" });
+      await this.finish(row, now, "unknown", { note: "the consumer stopped after the request was handed to the vendor and before its answer was recorded; the email may have gone out, so it is not sent again" });
       return { action: "ack", reason: "unknown" };
     }
     if (row.not_before > now) return { action: "retry", delaySeconds: Math.ceil((row.not_before - now) / 1000) };
     const attempt = row.attempts + 1;
-    this.ctx.storage.sql.exec("UPDATE message SET attempts = ?, claim = ?, updated_at = ? WHERE id = ?", attempt, attempt, now, row.id);
+    this.ctx.storage.sql.exec("UPDATE message SET attempts = ?, claim = ?, requeued = 0, updated_at = ? WHERE id = ?", attempt, attempt, now, row.id);
     if (row.claim) this.note(now, "queued", attempt, `picked up again: attempt ${row.claim} never reached the vendor`);
+    await this.rearm();
     return { action: "send", attempt, vendor: row.vendor, audience: row.audience, body: JSON.parse(row.body ?? "null"), decode: row.decode === 1 };
   }
 
@@ -161,6 +189,7 @@ export class MessageObject extends DurableObject {
     const now = Date.now();
     this.ctx.storage.sql.exec("UPDATE message SET state = 'sending', updated_at = ? WHERE id = ?", now, row.id);
     this.note(now, "sending", attempt);
+    await this.rearm();
     return true;
   }
 
@@ -172,16 +201,17 @@ export class MessageObject extends DurableObject {
     if (row.claim !== attempt || (row.state !== "sending" && row.state !== "queued")) {
       this.note(now, row.state, attempt, `a late answer (${verdict.state}) for an attempt already closed`, verdict.outcome);
       // The truth improves an `unknown`: the email did go out.
-      if (row.state === "unknown" && verdict.state === "sent") this.finish(row, now, "sent", verdict);
+      if (row.state === "unknown" && verdict.state === "sent") await this.finish(row, now, "sent", verdict);
       return;
     }
     if (verdict.state === "queued") {
       const notBefore = now + (verdict.retryInSeconds ?? 0) * 1000;
       this.ctx.storage.sql.exec("UPDATE message SET state = 'queued', claim = 0, not_before = ?, updated_at = ? WHERE id = ?", notBefore, now, row.id);
       this.note(now, "queued", attempt, verdict.note ?? `retry in ${verdict.retryInSeconds ?? 0} s`, verdict.outcome);
+      await this.rearm();
       return;
     }
-    this.finish(row, now, verdict.state, verdict, attempt);
+    await this.finish(row, now, verdict.state, verdict, attempt);
   }
 
   /** The dead-letter queue's consumer: the message's final state, whichever way it got there. */
@@ -195,7 +225,7 @@ export class MessageObject extends DurableObject {
     }
     // Redelivered until the queue gave up: mid-send means the email may have gone out.
     const state = row.state === "sending" ? "unknown" : "failed";
-    this.finish(row, now, state, { outcome, note: "the queue gave up on it (in the dead-letter queue)" });
+    await this.finish(row, now, state, { outcome, note: "the queue gave up on it (in the dead-letter queue)" });
   }
 
   /** The message's state and history for `scope`; `undefined` for anyone else, as for a message that does not exist. */
@@ -211,9 +241,54 @@ export class MessageObject extends DurableObject {
     return row && this.render(row);
   }
 
-  /** Forgets the message 24 hours after its final state. */
+  /**
+   * Looks at the message when its next check is due (`nextCheck`): forgets a final one, puts a `queued` one
+   * that no consumer took in time back on the queue, ends a `sending` one that never got its answer `unknown`.
+   * Run early (a test, a state changed since it was set), it only sets itself again.
+   */
   override async alarm(): Promise<void> {
+    const row = this.row();
+    const now = Date.now();
+    if (!row) return this.forget();
+    const due = nextCheck(row);
+    if (due > now) return this.ctx.storage.setAlarm(due);
+    if (FINAL.includes(row.state)) return this.forget();
+    if (row.state === "sending") {
+      await this.finish(row, now, "unknown", {
+        note: `no answer was recorded within ${STUCK_AFTER_MS / 60_000} minutes of the request being handed to the vendor; the email may have gone out, so it is not sent again`,
+      });
+      return;
+    }
+    if (row.requeued >= MAX_REQUEUES) {
+      const outcome = { kind: "internal", delivery: "not_sent", retryable: false };
+      await this.finish(row, now, "failed", { outcome, result: { ok: false, kind: "internal", delivery: "not_sent", retryable: false, detail: "the queue never delivered the message; nothing was sent" }, note: `put on the queue ${MAX_REQUEUES} times and never sent; nothing was sent` });
+      return;
+    }
+    // Put back first: were it recorded first and the send to fail, the message would wait a whole period more.
+    await this.putOnQueue(row.id);
+    this.ctx.storage.sql.exec("UPDATE message SET requeued = requeued + 1, updated_at = ? WHERE id = ?", now, row.id);
+    const why = row.claim ? `attempt ${row.claim} was picked up and never reached the vendor` : "no consumer picked it up";
+    this.note(now, "queued", undefined, `${why} within ${STUCK_AFTER_MS / 60_000} minutes: put on the queue again`);
+    await this.rearm();
+  }
+
+  /** Deletes everything; this instance may still be asked (as for a message that does not exist). */
+  private async forget(): Promise<void> {
     await this.ctx.storage.deleteAll();
+    this.createTables();
+  }
+
+  /** Sends the message's id to the send queue. */
+  protected async putOnQueue(id: string): Promise<void> {
+    const queue = this.env.DELIVERY_QUEUE;
+    if (!queue) throw new Error("the MessageObject needs the DELIVERY_QUEUE binding to put a message back on the queue");
+    await queue.send({ id }, { contentType: "json" });
+  }
+
+  /** Sets the alarm for the message's next check. */
+  private async rearm(): Promise<void> {
+    const row = this.row();
+    if (row) await this.ctx.storage.setAlarm(nextCheck(row));
   }
 
   private render(row: Row): MessageView {
@@ -244,7 +319,7 @@ export class MessageObject extends DurableObject {
   }
 
   /** A final state: the content is dropped at once, the rest kept for `MESSAGE_KEPT_MS`. */
-  private finish(row: Row, now: number, state: MessageStateName, verdict: Partial<Verdict>, attempt?: number): void {
+  private async finish(row: Row, now: number, state: MessageStateName, verdict: Partial<Verdict>, attempt?: number): Promise<void> {
     this.ctx.storage.sql.exec(
       "UPDATE message SET state = ?, claim = 0, body = NULL, result = ?, updated_at = ? WHERE id = ?",
       state,
@@ -253,7 +328,7 @@ export class MessageObject extends DurableObject {
       row.id,
     );
     this.note(now, state, attempt, verdict.note, verdict.outcome);
-    void this.ctx.storage.setAlarm(now + MESSAGE_KEPT_MS);
+    await this.rearm();
   }
 
   private note(at: number, state: MessageStateName, attempt?: number, note?: string, outcome?: Readonly<Record<string, unknown>>): void {
@@ -266,4 +341,15 @@ export class MessageObject extends DurableObject {
       outcome === undefined ? null : JSON.stringify(outcome),
     );
   }
+}
+
+/**
+ * When the alarm must next look at a message: a final one when it is to be forgotten; a `queued` one (picked up
+ * or not) `STUCK_AFTER_MS` after it was due or last picked up; a `sending` one `STUCK_AFTER_MS` after the request
+ * was handed to the vendor.
+ */
+function nextCheck(row: Row): number {
+  if (FINAL.includes(row.state)) return row.updated_at + MESSAGE_KEPT_MS;
+  if (row.state === "sending") return row.updated_at + STUCK_AFTER_MS;
+  return Math.max(row.not_before, row.updated_at) + STUCK_AFTER_MS;
 }

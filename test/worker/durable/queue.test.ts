@@ -6,12 +6,12 @@
  * twice. Batches are made with the vitest plugin's `createMessageBatch` and handed to the worker's `queue`
  * handler; time passing is a changed `not_before` in the message's storage, never a wait.
  */
-import { createExecutionContext, createMessageBatch, env, getQueueResult, runInDurableObject } from "cloudflare:test";
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { createExecutionContext, createMessageBatch, env, getQueueResult, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../../worker/index.ts";
 import type { Env } from "../../../src/worker/env.ts";
 import { DEAD_LETTER_QUEUE, SEND_QUEUE } from "../../../src/worker/delivery/consumer.ts";
-import type { MessageObject, MessageView } from "../../../src/worker/delivery/message-state.ts";
+import { MAX_REQUEUES, MessageObject, STUCK_AFTER_MS, type MessageView } from "../../../src/worker/delivery/message-state.ts";
 import { CALLER_KEY_BILLING, CALLER_KEY_NEWSLETTER, ORIGIN } from "../support/bindings.ts";
 import { callerSend, fetchWorker, LOCAL, signJwt } from "../support/harness.ts";
 import { resolveAction } from "../../../src/worker/action-send.ts";
@@ -59,6 +59,20 @@ async function retryIsDue(id: string): Promise<void> {
   await runInDurableObject(stateOf(id), (_instance: MessageObject, state) => {
     state.storage.sql.exec("UPDATE message SET not_before = 0");
   });
+}
+/** `ms` pass for the message: every time it stored is that much earlier. */
+async function timePasses(id: string, ms: number): Promise<void> {
+  await runInDurableObject(stateOf(id), (_instance: MessageObject, state) => {
+    state.storage.sql.exec("UPDATE message SET updated_at = updated_at - ?, created_at = created_at - ?, not_before = MAX(0, not_before - ?)", ms, ms, ms);
+  });
+}
+/** The ids the message objects' alarms put back on the queue (the real local queue is left out of it). */
+function watchRequeues(): string[] {
+  const ids: string[] = [];
+  vi.spyOn(MessageObject.prototype as unknown as { putOnQueue(id: string): Promise<void> }, "putOnQueue").mockImplementation(async (id) => {
+    ids.push(id);
+  });
+  return ids;
 }
 async function sent(): Promise<any[]> {
   return (await fetchWorker(`${LOCAL}/sandbox/messages`)).body.messages.filter((message: any) => message.vendor === VENDOR);
@@ -342,6 +356,103 @@ describe("a consumer that dies", () => {
     expect(result.explicitAcks).toEqual(["delivery-3"]);
     expect((await view(id)).state).toBe("sent");
     expect(await sent()).toHaveLength(1);
+  });
+});
+
+describe("stuck messages: each message's alarm", () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it("puts a message accepted and never put on the queue (a crash between the two) back on it after 15 minutes, and it is sent once", async () => {
+    const requeued = watchRequeues();
+    const id = await accepted();
+    // Not yet: the queue may still deliver it.
+    await timePasses(id, STUCK_AFTER_MS - 60_000);
+    await runDurableObjectAlarm(stateOf(id));
+    expect(requeued).toEqual([]);
+
+    await timePasses(id, 60_000);
+    expect(await runDurableObjectAlarm(stateOf(id))).toBe(true);
+    expect(requeued).toEqual([id]);
+    const state = await view(id);
+    expect(state.state).toBe("queued");
+    expect(state.history.at(-1)!.note).toMatch(/no consumer picked it up within 15 minutes: put on the queue again/);
+
+    await deliver(id);
+    expect((await view(id)).state).toBe("sent");
+    expect(await sent()).toHaveLength(1);
+  });
+
+  it("a message waiting for its retry is not stuck until 15 minutes past its retry time", async () => {
+    const requeued = watchRequeues();
+    const id = await accepted();
+    await forceFailure(429, 1, 3600);
+    await deliver(id);
+    await timePasses(id, 3600_000);
+    await runDurableObjectAlarm(stateOf(id));
+    expect(requeued).toEqual([]);
+    await timePasses(id, STUCK_AFTER_MS);
+    await runDurableObjectAlarm(stateOf(id));
+    expect(requeued).toEqual([id]);
+  });
+
+  it("settles by rule 3 one picked up by a consumer that died before reaching the vendor: put back on the queue and sent once", async () => {
+    const requeued = watchRequeues();
+    const id = await accepted();
+    await stateOf(id).pickUp();
+    await timePasses(id, STUCK_AFTER_MS);
+    await runDurableObjectAlarm(stateOf(id));
+    expect(requeued).toEqual([id]);
+    expect((await view(id)).history.at(-1)!.note).toMatch(/attempt 1 was picked up and never reached the vendor/);
+    await deliver(id, 2);
+    expect((await view(id)).state).toBe("sent");
+    expect(await sent()).toHaveLength(1);
+  });
+
+  it("settles by rule 3 one left sending with no answer: unknown, never sent again", async () => {
+    const requeued = watchRequeues();
+    const id = await accepted();
+    await stateOf(id).pickUp();
+    await stateOf(id).startSending(1);
+    await timePasses(id, STUCK_AFTER_MS);
+    await runDurableObjectAlarm(stateOf(id));
+    expect(requeued).toEqual([]);
+    const state = await view(id);
+    expect(state.state).toBe("unknown");
+    expect(state.history.at(-1)!.note).toMatch(/may have gone out, so it is not sent again/);
+    expect((await deliver(id, 2)).explicitAcks).toEqual(["delivery-2"]);
+    expect(await sent()).toHaveLength(0);
+  });
+
+  it(`fails, nothing sent, a message the queue never delivers after ${MAX_REQUEUES} tries`, async () => {
+    const requeued = watchRequeues();
+    const id = await accepted();
+    for (let tries = 0; tries < MAX_REQUEUES; tries++) {
+      await timePasses(id, STUCK_AFTER_MS);
+      await runDurableObjectAlarm(stateOf(id));
+    }
+    expect(requeued).toHaveLength(MAX_REQUEUES);
+    expect((await view(id)).state).toBe("queued");
+    await timePasses(id, STUCK_AFTER_MS);
+    await runDurableObjectAlarm(stateOf(id));
+    const state = await view(id);
+    expect(state.state).toBe("failed");
+    expect(state.result).toMatchObject({ ok: false, delivery: "not_sent" });
+    expect(requeued).toHaveLength(MAX_REQUEUES);
+  });
+
+  it("drops a final message's content at once, keeps its state and history 24 hours, then forgets it", async () => {
+    const id = await accepted();
+    await deliver(id);
+    const content = () => runInDurableObject(stateOf(id), (_instance: MessageObject, state) => state.storage.sql.exec<{ body: string | null }>("SELECT body FROM message").toArray());
+    expect(await content()).toEqual([{ body: null }]);
+    await timePasses(id, 23 * 3600_000);
+    await runDurableObjectAlarm(stateOf(id));
+    expect((await view(id)).state).toBe("sent");
+    await timePasses(id, 3600_000);
+    await runDurableObjectAlarm(stateOf(id));
+    expect(await stateOf(id).peek()).toBeUndefined();
   });
 });
 
