@@ -4,6 +4,7 @@
  *
  * - sent ............................................. `sent`, acked
  * - `unknown` delivery (timeout, 500, dropped connection) `unknown`, acked: never retried automatically
+ * - `partial` delivery (some recipients refused) ..... `partial`, acked, and to the dead-letter queue with its outcome
  * - `not_sent` and retryable (429, 503, refused connection), attempts left
  *                                                      `queued`, retried after Retry-After or a backoff
  * - anything else, or no attempts left ............... `failed`, to the dead-letter queue with its outcome
@@ -165,7 +166,9 @@ export function judge(
   const summary = config.redactor.value(summarise(outcome, audience));
   if (outcome.ok) return { state: "sent", outcome: summary, result, deadLetter: false };
   if (outcome.delivery !== "not_sent") {
-    return { state: outcome.delivery === "partial" ? "failed" : "unknown", outcome: summary, result, deadLetter: outcome.delivery === "partial", note: "the email may have gone out, so it is not retried" };
+    // Sent to some and refused for others: final, and on the dead-letter queue for someone to look at the refused ones.
+    if (outcome.delivery === "partial") return { state: "partial", outcome: summary, result, deadLetter: true, note: "sent to some recipients and refused for others; not retried, so no one gets it twice" };
+    return { state: "unknown", outcome: summary, result, deadLetter: false, note: "the email may have gone out, so it is not retried" };
   }
   if (outcome.retryable && attempt < limits.maxAttempts) {
     const retryAfter = "retryAfter" in outcome ? outcome.retryAfter : undefined;

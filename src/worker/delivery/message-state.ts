@@ -2,7 +2,7 @@
  * One queued message's state: a SQLite Durable Object per message id, written before and after every attempt,
  * so a consumer that dies at any point leaves a state that says what to do on redelivery:
  *
- *   queued ──pick up (attempt n)──▶ queued, claimed ──just before fetch──▶ sending ──answer──▶ sent | queued | failed | unknown
+ *   queued ──pick up (attempt n)──▶ queued, claimed ──just before fetch──▶ sending ──answer──▶ sent | partial | queued | failed | unknown
  *                                        │                                     │
  *               redelivered: picked up again (n+1),           redelivered with no answer recorded:
  *               the claim of n can no longer reach fetch      unknown (never sent again)
@@ -25,8 +25,12 @@ import { DurableObject } from "cloudflare:workers";
 import type { Audience } from "../problem.ts";
 import type { VendorName } from "../../core/public.ts";
 
-export type MessageStateName = "queued" | "sending" | "sent" | "failed" | "unknown";
-const FINAL: readonly MessageStateName[] = ["sent", "failed", "unknown"];
+/**
+ * `partial`: the vendor sent the email to some recipients and refused others (the result names them); it is
+ * never retried, since a retry would send it twice to those who got it.
+ */
+export type MessageStateName = "queued" | "sending" | "sent" | "partial" | "failed" | "unknown";
+const FINAL: readonly MessageStateName[] = ["sent", "partial", "failed", "unknown"];
 /** How long a message's state is kept after it became final. */
 export const MESSAGE_KEPT_MS = 24 * 60 * 60 * 1000;
 /**

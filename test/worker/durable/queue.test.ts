@@ -153,11 +153,40 @@ describe("the consumer", () => {
   });
 
   it("fails, sending nothing, a queued browser action this worker no longer has", async () => {
+    const to = `retired-${crypto.randomUUID()}@example.com`;
     const id = crypto.randomUUID();
-    const body = { action: "retired-action", template: "welcome", message: { to: "a@example.com", data: { firstName: "Pat" } } };
+    const body = { action: "retired-action", template: "welcome", message: { to, data: { firstName: "Pat" } } };
     await stateOf(id).accept({ id, scope: "user:u1", audience: "browser", vendor: "expertsender", body, decode: false });
-    await deliver(id);
-    expect(await view(id)).toMatchObject({ state: "failed" });
+    const result = await deliver(id);
+    expect(result.explicitAcks).toEqual(["delivery-1"]);
+    expect(await view(id)).toMatchObject({ state: "failed", result: { kind: "unknown_action", delivery: "not_sent" } });
+    // Nothing reached any vendor: the outbox holds no message for that address, through any vendor.
+    const outbox = (await fetchWorker(`${LOCAL}/sandbox/messages`)).body.messages;
+    expect(outbox.filter((message: any) => JSON.stringify(message).includes(to))).toEqual([]);
+  });
+
+  it("a listmonk send that reaches some recipients and not others ends partial: acked, not retried, on the dead-letter queue with its outcome", async () => {
+    const id = crypto.randomUUID();
+    const body = { template_id: 2, subscriber_emails: ["ada@example.com", "fail+partial@example.com"] };
+    await stateOf(id).accept({ id, scope: "caller:billing", audience: "caller", vendor: "listmonk", body, decode: true });
+    const deadLetters = vi.spyOn(bindings.DEAD_LETTERS!, "send");
+    try {
+      const result = await deliver(id);
+      expect(result.explicitAcks).toEqual(["delivery-1"]);
+      expect(result.retryMessages).toEqual([]);
+      expect(deadLetters).toHaveBeenCalledWith({ id, outcome: expect.objectContaining({ delivery: "partial", retryable: false }) }, { contentType: "json" });
+    } finally {
+      deadLetters.mockRestore();
+    }
+    const state = await view(id);
+    expect(state.state).toBe("partial");
+    expect(state.result).toMatchObject({ delivery: "partial", retryable: false, vendor: "listmonk" });
+    expect(state.history.at(-1)!.note).toMatch(/not retried/);
+    // Delivered again all the same: acked, nothing sent twice.
+    const outbox = async () => (await fetchWorker(`${LOCAL}/sandbox/messages`)).body.messages.filter((message: any) => message.vendor === "listmonk" && message.to?.includes("ada@example.com"));
+    const before = (await outbox()).length;
+    expect((await deliver(id, 2)).explicitAcks).toEqual(["delivery-2"]);
+    expect(await outbox()).toHaveLength(before);
   });
 
   it("sends a queued message once, records it sent, and acks it", async () => {
@@ -338,6 +367,27 @@ describe("a consumer that dies", () => {
     expect(await stateOf(id).pickUp()).toMatchObject({ action: "send", attempt: 2 });
     expect(await stateOf(id).startSending(1)).toBe(false);
     expect(await stateOf(id).startSending(2)).toBe(true);
+  });
+
+  it("after the vendor answered and before its answer could be recorded: the message is delivered again, never acked, and ends unknown, not sent twice", async () => {
+    const id = await accepted();
+    const settle = vi.spyOn(MessageObject.prototype, "settle").mockImplementationOnce(async () => {
+      throw new Error("storage unavailable");
+    });
+    try {
+      const first = await deliver(id, 1);
+      // Acked now, the message would stay `sending` with nothing left to finish it.
+      expect(first.explicitAcks).toEqual([]);
+      expect(first.retryMessages).toEqual([{ msgId: "delivery-1", delaySeconds: undefined }]);
+    } finally {
+      settle.mockRestore();
+    }
+    expect((await view(id)).state).toBe("sending");
+    expect(await sent()).toHaveLength(1);
+    const redelivered = await deliver(id, 2);
+    expect(redelivered.explicitAcks).toEqual(["delivery-2"]);
+    expect((await view(id)).state).toBe("unknown");
+    expect(await sent()).toHaveLength(1);
   });
 
   it("after the answer was recorded and before the ack: redelivered, it is acked without sending", async () => {
