@@ -7,6 +7,7 @@
  *   OPTIONS /v1/actions           CORS preflight
  *   POST    /v1/send/{vendor}     trusted servers: the library client's send input, with a caller key
  *   GET     /v1/messages/{id}     a queued message's state, for the caller or user that queued it
+ *   DELETE  /v1/messages/{id}     cancels a queued or scheduled message that has not started
  *   *       /sandbox/…, /demo/…   sandbox mode (SANDBOX=true), on a loopback host only: the deployment's local
  *                                 pages (`sandbox.serveLocal`: the outbox, the sandbox vendors' APIs, a demo form)
  */
@@ -17,6 +18,7 @@ import { consumeQueue } from "./delivery/consumer.ts";
 import { dispatchSend } from "./delivery/dispatch.ts";
 import { browserScope, messageStatus } from "./delivery/messages-route.ts";
 import { sendAnswer } from "./delivery/send-answer.ts";
+import { actionSendAt, headerSendAt } from "./delivery/send-at.ts";
 import { loadConfig, type Config, type Env, type RateLimiter } from "./env.ts";
 import { CALLER_MAX_NESTING, readJsonBody } from "./gates/body-limit.ts";
 import { authenticateCaller, LOCAL_SANDBOX_CALLER, requireVendorAllowed } from "./gates/caller-key.ts";
@@ -132,12 +134,14 @@ async function browserAction(deployment: Deployment, request: Request, env: Env,
   const variables = parseVariables(call);
   log.set({ template: call.action.template });
   const resolved = resolveAction(call.name, call.action, recipient, variables);
+  const sendAt = actionSendAt(call);
   return dispatchSend(request, env, config, {
     scope: browserScope(user, request),
     audience: "browser",
     vendor: vendors[0]!,
     identity: { action: call.name, recipient: call.recipient, variables: call.variables },
     queued: { body: resolved, decode: false },
+    ...(sendAt ? { sendAt } : {}),
     sendNow: async () => {
       const outcome = await sendResolvedAction(config, deployment.actions, resolved, () => (progress.vendorCalled = true));
       log.set({ vendor: outcome.vendor });
@@ -213,12 +217,14 @@ async function callerSend(request: Request, env: Env, config: Config, log: Reque
   await limitRate(env.CALLER_RATE_LIMIT, `caller:${caller.id}`);
   const body = await readJsonBody(request, config.maxBodyBytes.caller, CALLER_MAX_NESTING);
   const message = decodeAttachments(vendor, body);
+  const sendAt = headerSendAt(request);
   return dispatchSend(request, env, config, {
     scope: `caller:${caller.id}`,
     audience: "caller",
     vendor,
     identity: body,
     queued: { body, decode: true },
+    ...(sendAt ? { sendAt } : {}),
     sendNow: () => sendThrough(vendorClient(config, vendor), message, progress),
     respond: (outcome) => outcomeResponse(outcome, "caller", config, log),
   });

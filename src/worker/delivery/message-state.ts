@@ -2,7 +2,8 @@
  * One queued message's state: a SQLite Durable Object per message id, written before and after every attempt,
  * so a consumer that dies at any point leaves a state that says what to do on redelivery:
  *
- *   queued ──pick up (attempt n)──▶ queued, claimed ──just before fetch──▶ sending ──answer──▶ sent | partial | queued | failed | unknown
+ *   scheduled ──its time──▶ queued ──pick up (attempt n)──▶ queued, claimed ──just before fetch──▶ sending ──answer──▶ sent | partial | queued | failed | unknown
+ *       └──── cancel ─────────┴──────────── cancel ─────────────┘              │
  *                                        │                                     │
  *               redelivered: picked up again (n+1),           redelivered with no answer recorded:
  *               the claim of n can no longer reach fetch      unknown (never sent again)
@@ -11,6 +12,10 @@
  * consumer picked the message up: a consumer that dies while it waits for a pacer slot or a token has sent
  * nothing, and the message is sent on redelivery. Only the current claim may become `sending`, checked here in
  * one synchronous step, so two consumers holding the same message never both reach the vendor.
+ *
+ * A scheduled message waits `scheduled` until its time: on the queue with a delay when its time is within the
+ * queue's reach (12 hours), otherwise until this object's alarm puts it on the queue at its time. Until its request
+ * is about to be handed to the vendor, a message can be cancelled: it ends `cancelled`, and nothing is sent.
  *
  * An alarm looks at every message that is not final, so none is stuck: one still `queued` 15 minutes after it
  * was due (accepted and never put on the queue, its queue message lost, or picked up by a consumer that died
@@ -29,8 +34,12 @@ import type { VendorName } from "../../core/public.ts";
  * `partial`: the vendor sent the email to some recipients and refused others (the result names them); it is
  * never retried, since a retry would send it twice to those who got it.
  */
-export type MessageStateName = "queued" | "sending" | "sent" | "partial" | "failed" | "unknown";
-const FINAL: readonly MessageStateName[] = ["sent", "partial", "failed", "unknown"];
+export type MessageStateName = "scheduled" | "queued" | "sending" | "sent" | "partial" | "failed" | "unknown" | "cancelled";
+const FINAL: readonly MessageStateName[] = ["sent", "partial", "failed", "unknown", "cancelled"];
+/** The states a message can be cancelled in: it has not started. */
+const CANCELLABLE: readonly MessageStateName[] = ["scheduled", "queued"];
+/** The longest delay a Queue message can have (12 hours); a later send waits for this object's alarm. */
+export const MAX_QUEUE_DELAY_SECONDS = 12 * 60 * 60;
 /** How long a message's state is kept after it became final. */
 export const MESSAGE_KEPT_MS = 24 * 60 * 60 * 1000;
 /**
@@ -49,7 +58,7 @@ export type Pickup =
 
 /** What one attempt's outcome means for the message, as the consumer decided it. */
 export interface Verdict {
-  readonly state: Exclude<MessageStateName, "sending">;
+  readonly state: Exclude<MessageStateName, "scheduled" | "sending" | "cancelled">;
   /** For `queued`: when to try again. */
   readonly retryInSeconds?: number;
   /** A credential-free summary of the attempt's outcome, shown in the history. */
@@ -75,8 +84,16 @@ export interface MessageView {
   readonly attempts: number;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** When a scheduled message goes (or went) out. */
+  readonly sendAt?: string;
   readonly result?: unknown;
   readonly history: readonly HistoryEntry[];
+}
+
+/** What cancelling answers: whether the message is now cancelled (again, for a second cancel), and its view. */
+export interface Cancellation {
+  readonly cancelled: boolean;
+  readonly view: MessageView;
 }
 
 export interface NewMessage {
@@ -87,6 +104,8 @@ export interface NewMessage {
   readonly body: unknown;
   /** Whether the body's base64 attachment fields must be decoded before sending (trusted callers' JSON). */
   readonly decode: boolean;
+  /** When to send it, in ms since the epoch (`parseSendAt`); as soon as it can be when absent. */
+  readonly sendAt?: number;
 }
 
 /** The bindings the message object uses: the send queue, to put a stuck message back on it. */
@@ -109,6 +128,10 @@ type Row = {
   claim: number;
   /** How many times the alarm put the message back on the queue. */
   requeued: number;
+  /** When a scheduled message was to go out; null for one sent as soon as it could be. */
+  send_at: number | null;
+  /** 1 while the alarm is to put a scheduled message on the queue at its time (beyond the queue's 12 hours). */
+  alarm_enqueues: number;
   created_at: number;
   updated_at: number;
 };
@@ -136,24 +159,38 @@ export class MessageObject extends DurableObject<MessageObjectEnv> {
     const columns = new Set(sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('message')").toArray().map((column) => column.name));
     if (!columns.has("claim")) sql.exec("ALTER TABLE message ADD COLUMN claim INTEGER NOT NULL DEFAULT 0");
     if (!columns.has("requeued")) sql.exec("ALTER TABLE message ADD COLUMN requeued INTEGER NOT NULL DEFAULT 0");
+    if (!columns.has("send_at")) sql.exec("ALTER TABLE message ADD COLUMN send_at INTEGER");
+    if (!columns.has("alarm_enqueues")) sql.exec("ALTER TABLE message ADD COLUMN alarm_enqueues INTEGER NOT NULL DEFAULT 0");
   }
 
-  /** Records a message just accepted for the queue. */
-  async accept(message: NewMessage): Promise<void> {
+  /**
+   * Records a message just accepted for the queue, and answers how to put it there: the delay in seconds of its
+   * queue message, or `undefined` when its time is beyond the queue's reach and this object's alarm will put it
+   * on the queue then.
+   */
+  async accept(message: NewMessage): Promise<number | undefined> {
     const now = Date.now();
+    const scheduled = message.sendAt !== undefined && message.sendAt > now;
+    const delaySeconds = scheduled ? Math.ceil((message.sendAt! - now) / 1000) : 0;
+    const byAlarm = delaySeconds > MAX_QUEUE_DELAY_SECONDS;
     this.ctx.storage.sql.exec(
-      "INSERT INTO message (id, scope, audience, vendor, state, attempts, body, decode, result, not_before, created_at, updated_at) VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, NULL, 0, ?, ?)",
+      "INSERT INTO message (id, scope, audience, vendor, state, attempts, body, decode, result, not_before, send_at, alarm_enqueues, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, NULL, ?, ?, ?, ?, ?)",
       message.id,
       message.scope,
       message.audience,
       message.vendor,
+      scheduled ? "scheduled" : "queued",
       JSON.stringify(message.body),
       message.decode ? 1 : 0,
+      scheduled ? message.sendAt! : 0,
+      scheduled ? message.sendAt! : null,
+      byAlarm ? 1 : 0,
       now,
       now,
     );
-    this.note(now, "queued", undefined, "accepted");
+    this.note(now, scheduled ? "scheduled" : "queued", undefined, scheduled ? `accepted, to go out at ${new Date(message.sendAt!).toISOString()}` : "accepted");
     await this.rearm();
+    return byAlarm ? undefined : delaySeconds;
   }
 
   /**
@@ -171,9 +208,10 @@ export class MessageObject extends DurableObject<MessageObjectEnv> {
       await this.finish(row, now, "unknown", { note: "the consumer stopped after the request was handed to the vendor and before its answer was recorded; the email may have gone out, so it is not sent again" });
       return { action: "ack", reason: "unknown" };
     }
-    if (row.not_before > now) return { action: "retry", delaySeconds: Math.ceil((row.not_before - now) / 1000) };
+    if (row.not_before > now) return { action: "retry", delaySeconds: Math.min(MAX_QUEUE_DELAY_SECONDS, Math.ceil((row.not_before - now) / 1000)) };
     const attempt = row.attempts + 1;
-    this.ctx.storage.sql.exec("UPDATE message SET attempts = ?, claim = ?, requeued = 0, updated_at = ? WHERE id = ?", attempt, attempt, now, row.id);
+    this.ctx.storage.sql.exec("UPDATE message SET state = 'queued', attempts = ?, claim = ?, requeued = 0, alarm_enqueues = 0, updated_at = ? WHERE id = ?", attempt, attempt, now, row.id);
+    if (row.state === "scheduled") this.note(now, "queued", attempt, "its time came: picked up");
     if (row.claim) this.note(now, "queued", attempt, `picked up again: attempt ${row.claim} never reached the vendor`);
     await this.rearm();
     return { action: "send", attempt, vendor: row.vendor, audience: row.audience, body: JSON.parse(row.body ?? "null"), decode: row.decode === 1 };
@@ -218,6 +256,22 @@ export class MessageObject extends DurableObject<MessageObjectEnv> {
     await this.finish(row, now, verdict.state, verdict, attempt);
   }
 
+  /**
+   * Cancels the message for `scope` if it has not started (`scheduled` or `queued`, picked up or not, but not yet
+   * handed to the vendor): it ends `cancelled`, its content dropped, and nothing is sent; a consumer holding it
+   * is refused at `startSending`. A message cancelled before answers the same again; one in any other state is
+   * left as it is (`cancelled: false`). `undefined` for a message that does not exist or is someone else's.
+   */
+  async cancel(scope: string): Promise<Cancellation | undefined> {
+    const row = this.row();
+    if (!row || row.scope !== scope) return undefined;
+    if (CANCELLABLE.includes(row.state)) {
+      await this.finish(row, Date.now(), "cancelled", { note: "cancelled before it was sent; nothing was sent" });
+      return { cancelled: true, view: this.render(this.row()!) };
+    }
+    return { cancelled: row.state === "cancelled", view: this.render(row) };
+  }
+
   /** The dead-letter queue's consumer: the message's final state, whichever way it got there. */
   async deadLettered(outcome: Readonly<Record<string, unknown>> | undefined): Promise<void> {
     const row = this.row();
@@ -257,6 +311,14 @@ export class MessageObject extends DurableObject<MessageObjectEnv> {
     const due = nextCheck(row);
     if (due > now) return this.ctx.storage.setAlarm(due);
     if (FINAL.includes(row.state)) return this.forget();
+    if (row.state === "scheduled" && row.alarm_enqueues) {
+      // Its time has come, and the queue does not have it: it goes on the queue now.
+      await this.putOnQueue(row.id);
+      this.ctx.storage.sql.exec("UPDATE message SET state = 'queued', alarm_enqueues = 0, updated_at = ? WHERE id = ?", now, row.id);
+      this.note(now, "queued", undefined, "its time came: put on the queue");
+      await this.rearm();
+      return;
+    }
     if (row.state === "sending") {
       await this.finish(row, now, "unknown", {
         note: `no answer was recorded within ${STUCK_AFTER_MS / 60_000} minutes of the request being handed to the vendor; the email may have gone out, so it is not sent again`,
@@ -270,7 +332,7 @@ export class MessageObject extends DurableObject<MessageObjectEnv> {
     }
     // Put back first: were it recorded first and the send to fail, the message would wait a whole period more.
     await this.putOnQueue(row.id);
-    this.ctx.storage.sql.exec("UPDATE message SET requeued = requeued + 1, updated_at = ? WHERE id = ?", now, row.id);
+    this.ctx.storage.sql.exec("UPDATE message SET state = 'queued', requeued = requeued + 1, updated_at = ? WHERE id = ?", now, row.id);
     const why = row.claim ? `attempt ${row.claim} was picked up and never reached the vendor` : "no consumer picked it up";
     this.note(now, "queued", undefined, `${why} within ${STUCK_AFTER_MS / 60_000} minutes: put on the queue again`);
     await this.rearm();
@@ -313,6 +375,7 @@ export class MessageObject extends DurableObject<MessageObjectEnv> {
       attempts: row.attempts,
       createdAt: new Date(row.created_at).toISOString(),
       updatedAt: new Date(row.updated_at).toISOString(),
+      ...(row.send_at === null ? {} : { sendAt: new Date(row.send_at).toISOString() }),
       ...(row.result === null ? {} : { result: JSON.parse(row.result) }),
       history,
     };
@@ -348,12 +411,14 @@ export class MessageObject extends DurableObject<MessageObjectEnv> {
 }
 
 /**
- * When the alarm must next look at a message: a final one when it is to be forgotten; a `queued` one (picked up
- * or not) `STUCK_AFTER_MS` after it was due or last picked up; a `sending` one `STUCK_AFTER_MS` after the request
+ * When the alarm must next look at a message: a final one when it is to be forgotten; a scheduled one beyond the
+ * queue's reach at its time; a `queued` or `scheduled` one (picked up or not) `STUCK_AFTER_MS` after it was due
+ * or last picked up; a `sending` one `STUCK_AFTER_MS` after the request
  * was handed to the vendor.
  */
 function nextCheck(row: Row): number {
   if (FINAL.includes(row.state)) return row.updated_at + MESSAGE_KEPT_MS;
   if (row.state === "sending") return row.updated_at + STUCK_AFTER_MS;
+  if (row.state === "scheduled" && row.alarm_enqueues) return row.not_before;
   return Math.max(row.not_before, row.updated_at) + STUCK_AFTER_MS;
 }

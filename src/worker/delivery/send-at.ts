@@ -4,6 +4,7 @@
  * `POST /v1/send/{vendor}`, a batch item's `sendAt` and a browser action's `sendAt` are all read here, so each
  * is refused the same way: a 422 naming the field and the rule it broke.
  */
+import type { ActionCall } from "../policy.ts";
 import { Refusal } from "../problem.ts";
 
 /** The furthest ahead any send may be scheduled. */
@@ -43,6 +44,37 @@ export function parseSendAt(value: unknown, rule: SendAtRule): number | undefine
   if (at <= now) return refuse("future", "must be in the future");
   if (at - now > maxAheadMs) return refuse("max_ahead", `must be at most ${describeDuration(maxAheadMs)} ahead`);
   return at;
+}
+
+/**
+ * The `Send-At` header of `POST /v1/send/{vendor}`, read by `parseSendAt`, with the path it is blamed at.
+ *
+ * @example
+ * const sendAt = headerSendAt(request); // { at: 1797498000000, path: "headers.send-at" } or undefined
+ */
+export function headerSendAt(request: Request): { readonly at: number; readonly path: string } | undefined {
+  const path = "headers.send-at";
+  const at = parseSendAt(request.headers.get("send-at") ?? undefined, { path });
+  return at === undefined ? undefined : { at, path };
+}
+
+/**
+ * A browser action call's `sendAt`, within what its action allows (`schedule.maxDelaySeconds`); refused (422,
+ * rule `not_schedulable`) for an action that does not allow scheduling.
+ *
+ * @example
+ * const sendAt = actionSendAt(call);
+ */
+export function actionSendAt(call: ActionCall): { readonly at: number; readonly path: string } | undefined {
+  const path = "sendAt";
+  if (call.sendAt === undefined) return undefined;
+  const { schedule } = call.action;
+  if (!schedule) {
+    const message = `action ${call.name} cannot be scheduled`;
+    throw new Refusal("validation", `sendAt: ${message}`, { issues: [{ path, rule: "not_schedulable", message }] });
+  }
+  const at = parseSendAt(call.sendAt, { path, maxAheadMs: schedule.maxDelaySeconds * 1000 });
+  return at === undefined ? undefined : { at, path };
 }
 
 /** The instant an RFC 3339 date-time names; `undefined` when it is not one (a 30 February, a 25th hour). */

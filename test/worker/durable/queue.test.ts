@@ -6,20 +6,17 @@
  * twice. Batches are made with the vitest plugin's `createMessageBatch` and handed to the worker's `queue`
  * handler; time passing is a changed `not_before` in the message's storage, never a wait.
  */
-import { createExecutionContext, createMessageBatch, env, getQueueResult, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import worker from "../../../worker/index.ts";
-import type { Env } from "../../../src/worker/env.ts";
-import { DEAD_LETTER_QUEUE, SEND_QUEUE } from "../../../src/worker/delivery/consumer.ts";
-import { MAX_REQUEUES, MessageObject, STUCK_AFTER_MS, type MessageView } from "../../../src/worker/delivery/message-state.ts";
+import { DEAD_LETTER_QUEUE } from "../../../src/worker/delivery/consumer.ts";
+import { MAX_REQUEUES, MessageObject, STUCK_AFTER_MS } from "../../../src/worker/delivery/message-state.ts";
+import { bindings, deliver, stateOf, timePasses, view, watchRequeues } from "../support/delivery.ts";
 import { CALLER_KEY_BILLING, CALLER_KEY_NEWSLETTER, ORIGIN } from "../support/bindings.ts";
 import { callerSend, fetchWorker, LOCAL, signJwt } from "../support/harness.ts";
 import { resolveAction } from "../../../src/worker/action-send.ts";
 import { actions } from "../../../worker/actions.ts";
 import { sandboxVendors } from "../../../worker/sandbox/index.ts";
 
-const bindings = env as unknown as Env;
-const stateOf = (id: string) => bindings.MESSAGES!.get(bindings.MESSAGES!.idFromName(id));
 /** These tests use Everlytic, so that the real local queue's consumer (fed by the 202 tests) never meets their switch. */
 const VENDOR = "everlytic";
 const email = (subject = "Shipped") => ({
@@ -34,45 +31,11 @@ async function accepted(body: unknown = email()): Promise<string> {
   return id;
 }
 
-/**
- * One delivery of `id` to a queue's consumer: what it acked or retried, with each retry's delay (the plugin's
- * queue result leaves delays out, so `retry` is watched).
- */
-async function deliver(id: string, attempts = 1, settings: Partial<Env> = {}, queue = SEND_QUEUE, body: unknown = { id }) {
-  const batch = createMessageBatch(queue, [{ id: `delivery-${attempts}`, timestamp: new Date(), attempts, body }]);
-  const retries = batch.messages.map((message) => vi.spyOn(message, "retry"));
-  const ctx = createExecutionContext();
-  await worker.queue(batch as MessageBatch<unknown>, { ...bindings, ...settings } as Env);
-  const result = await getQueueResult(batch, ctx);
-  const retryMessages = result.retryMessages.map(({ msgId }) => {
-    const index = batch.messages.findIndex((message) => message.id === msgId);
-    return { msgId, delaySeconds: retries[index]!.mock.calls.at(-1)?.[0]?.delaySeconds };
-  });
-  return { ...result, retryMessages };
-}
-
-async function view(id: string): Promise<MessageView> {
-  return (await stateOf(id).peek()) as unknown as MessageView;
-}
 /** Time passes until the message's retry is due. */
 async function retryIsDue(id: string): Promise<void> {
   await runInDurableObject(stateOf(id), (_instance: MessageObject, state) => {
     state.storage.sql.exec("UPDATE message SET not_before = 0");
   });
-}
-/** `ms` pass for the message: every time it stored is that much earlier. */
-async function timePasses(id: string, ms: number): Promise<void> {
-  await runInDurableObject(stateOf(id), (_instance: MessageObject, state) => {
-    state.storage.sql.exec("UPDATE message SET updated_at = updated_at - ?, created_at = created_at - ?, not_before = MAX(0, not_before - ?)", ms, ms, ms);
-  });
-}
-/** The ids the message objects' alarms put back on the queue (the real local queue is left out of it). */
-function watchRequeues(): string[] {
-  const ids: string[] = [];
-  vi.spyOn(MessageObject.prototype as unknown as { putOnQueue(id: string): Promise<void> }, "putOnQueue").mockImplementation(async (id) => {
-    ids.push(id);
-  });
-  return ids;
 }
 async function sent(): Promise<any[]> {
   return (await fetchWorker(`${LOCAL}/sandbox/messages`)).body.messages.filter((message: any) => message.vendor === VENDOR);
