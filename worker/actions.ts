@@ -65,8 +65,8 @@ export const actions = defineActions(catalogue, {
     recipient: { kind: "self" },
     perSend: () => ({ byVendor: { acton: { externalId: crypto.randomUUID() } } }),
   },
-  /** A signed-in user's welcome email. */
-  welcome: { template: "welcome", auth: "jwt", recipient: { kind: "self" } },
+  /** A signed-in user's welcome email, which the page may schedule up to a week ahead (`sendAt`) and cancel. */
+  welcome: { template: "welcome", auth: "jwt", recipient: { kind: "self" }, schedule: { maxDelaySeconds: 7 * 24 * 60 * 60 } },
 });
 
 /** Every action this worker serves. */

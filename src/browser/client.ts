@@ -27,6 +27,13 @@ export interface ActionInput<Variables> {
   readonly idempotencyKey?: string;
   /** Ask the worker to queue the email (`Prefer: respond-async`): the answer is `queued` with the message's id. */
   readonly queue?: boolean;
+  /**
+   * Send the email at this time, for an action that allows scheduling (its `schedule`): a `Date`, or an RFC 3339
+   * date-time with its offset, in the future and within the action's limit (at most 30 days). The email is
+   * queued (the answer is `queued` with its id, whatever `queue` says) and can be withdrawn with `cancel(id)`
+   * until it starts.
+   */
+  readonly sendAt?: Date | string;
 }
 
 /** The worker accepted the action and the vendor accepted the email. */
@@ -46,11 +53,62 @@ export interface ActionFailed extends Omit<Problem, "kind"> {
   readonly kind: ProblemKind | "network" | "aborted";
 }
 
-/** The worker queued the email (`queue: true`); `GET /v1/messages/{id}` says how it went. */
+/** The worker queued the email (`queue: true`, or `sendAt`); `GET /v1/messages/{id}` says how it went. */
 export interface ActionQueued {
   readonly ok: true;
   readonly kind: "queued";
   readonly id: string;
+  /** For a scheduled email: when it goes out, as the worker read it. */
+  readonly sendAt?: string;
+}
+
+/**
+ * The message is cancelled: nothing was or will be sent (the same answer when it was cancelled before).
+ *
+ * @example
+ * { ok: true, kind: "cancelled", id: "5f0c2a8e-1b7d-4c3e-9a6f-2d8b4e1c7a90" }
+ */
+export interface MessageCancelled {
+  readonly ok: true;
+  readonly kind: "cancelled";
+  readonly id: string;
+}
+
+/**
+ * Too late: the message has started or ended (`state`: `sending`, `sent`, `partial`, `failed`, `unknown`).
+ *
+ * @example
+ * { ok: false, kind: "not_cancellable", status: 409, state: "sent", detail: "the message is sent; ...", retryable: false }
+ */
+export interface CancelRefused {
+  readonly ok: false;
+  readonly kind: "not_cancellable";
+  readonly status: 409;
+  readonly state: string;
+  readonly detail: string;
+  readonly retryable: false;
+}
+
+/**
+ * What `cancel` answers; `ActionFailed` for a refusal on the way (not signed in, no such message: `not_found`).
+ *
+ * @example
+ * const outcome = await mail.cancel(id, { idToken });
+ * if (outcome.ok) showWithdrawn();
+ * else if (outcome.kind === "not_cancellable") show(`too late: the reminder is ${outcome.state}`);
+ */
+export type CancelOutcome = MessageCancelled | CancelRefused | ActionFailed;
+
+/**
+ * Options of one `cancel`.
+ *
+ * @example
+ * await mail.cancel(id, { idToken: await auth.getIdToken(), signal: AbortSignal.timeout(5000) });
+ */
+export interface CancelInput {
+  /** The signed-in user's JWT, when the email was queued with one: only its user may cancel it. */
+  readonly idToken?: string;
+  readonly signal?: AbortSignal;
 }
 
 export type ActionOutcome = ActionSent | ActionQueued | ActionFailed;
@@ -60,11 +118,21 @@ export interface BrowserClientOptions {
   readonly endpoint: string;
   /** The `fetch` to use; the page's own by default. */
   readonly fetch?: typeof fetch;
+  /** Where queued messages are (for `cancel`); by default `endpoint` with its last `actions` made `messages`. */
+  readonly messagesEndpoint?: string;
 }
 
 /** A client whose `send` accepts only the actions of `A`, each with its own variables' type. */
 export interface BrowserClient<A extends ActionsShape> {
   send<N extends keyof A & string>(action: N, input: ActionInput<InferInput<A[N]["variables"]>>): Promise<ActionOutcome>;
+  /**
+   * Cancels a queued or scheduled email (`DELETE /v1/messages/{id}`) that has not started; never throws.
+   *
+   * @example
+   * const queued = await mail.send("appointment-reminder", { variables, idToken, sendAt: new Date(start - 86_400_000) });
+   * if (queued.ok && queued.kind === "queued") await mail.cancel(queued.id, { idToken });
+   */
+  cancel(id: string, input?: CancelInput): Promise<CancelOutcome>;
 }
 
 /**
@@ -78,20 +146,21 @@ export interface BrowserClient<A extends ActionsShape> {
  */
 export function createBrowserClient<A extends ActionsShape>(options: BrowserClientOptions): BrowserClient<A> {
   return {
-    async send(action, { variables, recipient, turnstileToken, idToken, signal, idempotencyKey, queue }) {
+    async send(action, { variables, recipient, turnstileToken, idToken, signal, idempotencyKey, queue, sendAt }) {
       const headers: Record<string, string> = { "content-type": "application/json" };
       if (turnstileToken) headers["x-turnstile-token"] = turnstileToken;
       if (idToken) headers.authorization = `Bearer ${idToken}`;
       // randomUUID exists in secure contexts (https, localhost) only; elsewhere the send goes without a key.
       const key = idempotencyKey ?? (typeof crypto === "undefined" ? undefined : crypto.randomUUID?.());
       if (key) headers["idempotency-key"] = key;
-      if (queue) headers.prefer = "respond-async";
+      const at = sendAt instanceof Date ? sendAt.toISOString() : sendAt;
+      if (queue || at !== undefined) headers.prefer = "respond-async";
       let response: Response;
       try {
         response = await (options.fetch ?? fetch)(options.endpoint, {
           method: "POST",
           headers,
-          body: JSON.stringify({ action, variables, recipient }),
+          body: JSON.stringify({ action, variables, recipient, sendAt: at }),
           signal,
         });
       } catch (error) {
@@ -99,13 +168,32 @@ export function createBrowserClient<A extends ActionsShape>(options: BrowserClie
         const aborted = signal?.aborted === true;
         return failed(aborted ? "aborted" : "network", 0, aborted ? "aborted" : String(error), "unknown");
       }
-      const body = (await response.json().catch(() => undefined)) as { ok?: unknown; kind?: unknown; id?: unknown; sandbox?: unknown } | undefined;
+      const body = (await response.json().catch(() => undefined)) as { ok?: unknown; kind?: unknown; id?: unknown; sandbox?: unknown; sendAt?: unknown } | undefined;
       if (response.ok && body?.ok === true) {
-        if (body.kind === "queued") return { ok: true, kind: "queued", id: String(body.id) };
+        if (body.kind === "queued") return { ok: true, kind: "queued", id: String(body.id), ...(typeof body.sendAt === "string" ? { sendAt: body.sendAt } : {}) };
         return body.sandbox === true ? { ok: true, kind: "sent", sandbox: true } : { ok: true, kind: "sent" };
       }
       if (typeof body?.kind === "string") return { ...(body as Problem), ok: false };
       // Not the worker's own answer (a proxy's error page): it may or may not have sent.
+      return failed("internal", response.status, `unexpected ${response.status} answer`, "unknown");
+    },
+
+    async cancel(id, { idToken, signal } = {}) {
+      const url = `${options.messagesEndpoint ?? options.endpoint.replace(/actions(\/?)$/, "messages")}/${encodeURIComponent(id)}`;
+      let response: Response;
+      try {
+        response = await (options.fetch ?? fetch)(url, { method: "DELETE", headers: idToken ? { authorization: `Bearer ${idToken}` } : {}, signal });
+      } catch (error) {
+        // Whether the worker got the cancel is not known: asking again is safe, it answers the same.
+        const aborted = signal?.aborted === true;
+        return failed(aborted ? "aborted" : "network", 0, aborted ? "aborted" : String(error), "unknown");
+      }
+      const body = (await response.json().catch(() => undefined)) as { kind?: unknown; state?: unknown; detail?: unknown } | undefined;
+      if (response.ok && body?.state === "cancelled") return { ok: true, kind: "cancelled", id };
+      if (response.status === 409 && body?.kind === "not_cancellable") {
+        return { ok: false, kind: "not_cancellable", status: 409, state: String(body.state), detail: String(body.detail), retryable: false };
+      }
+      if (typeof body?.kind === "string") return { ...(body as Problem), ok: false };
       return failed("internal", response.status, `unexpected ${response.status} answer`, "unknown");
     },
   };

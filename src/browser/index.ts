@@ -11,6 +11,10 @@ export {
   type ActionsShape,
   type BrowserClient,
   type BrowserClientOptions,
+  type CancelInput,
+  type CancelOutcome,
+  type CancelRefused,
+  type MessageCancelled,
 } from "./client.ts";
 export type { GateKind, Problem, ProblemKind } from "./problem.ts";
 export type { Delivery, FailureKind, ValidationIssue } from "../core/public.ts";

@@ -37,8 +37,11 @@ export const withHeader =
 
 /** The vendor client's view of openapi-fetch: its typed `POST`, authorised by the credential of the call. */
 export interface VendorHttpClient<Paths extends {}> {
-  /** The client with `authorize` as its one authorisation hook (a header; Act-On: a token per send, a form per grant). */
-  authorizedBy(authorize: Authorize): Pick<Client<Paths>, "POST">;
+  /**
+   * The client with `authorize` as its one authorisation hook (a header; Act-On: a token per send, a form per
+   * grant), and `beforeFetch` (the call's) awaited once the request is complete, just before `fetch`.
+   */
+  authorizedBy(authorize: Authorize, beforeFetch?: () => void | Promise<void>): Pick<Client<Paths>, "POST">;
 }
 
 /** Attempt signals whose request was handed to the `fetch`: a failure before that sent nothing. */
@@ -77,9 +80,14 @@ export function createVendorHttpClient<Paths extends {}>(options: CommonClientOp
   });
   if (hooked) client.use(...options.middleware!);
 
-  const send = async (request: Request | PendingRequest, attemptSignal: AbortSignal | undefined, authorizeNow: Authorize) => {
+  const send = async (request: Request | PendingRequest, attemptSignal: AbortSignal | undefined, authorizeNow: Authorize, beforeFetch?: () => void | Promise<void>) => {
     const outgoing = request instanceof PendingRequest ? request : await detach(request);
     await authorizeNow(outgoing);
+    if (beforeFetch) {
+      await beforeFetch();
+      // The attempt may have timed out or been aborted while the hook ran: then nothing is handed to fetch.
+      attemptSignal?.throwIfAborted();
+    }
     const init: RequestInit = {
       method: outgoing.method,
       headers: outgoing.headers,
@@ -93,12 +101,12 @@ export function createVendorHttpClient<Paths extends {}>(options: CommonClientOp
     return injected ? injected(new Request(outgoing.url, init)) : globalThis.fetch(outgoing.url, init);
   };
 
-  const bind = (authorizeNow: Authorize): Pick<Client<Paths>, "POST"> => ({
+  const bind = (authorizeNow: Authorize, beforeFetch?: () => void | Promise<void>): Pick<Client<Paths>, "POST"> => ({
     POST: ((path: unknown, init?: { signal?: AbortSignal | null }) =>
       (client.POST as (path: unknown, init: object) => unknown)(path, {
         ...init,
         // Per call, so the attempt that made the request is known whatever a middleware returns.
-        fetch: (request: Request | PendingRequest) => send(request, init?.signal ?? undefined, authorizeNow),
+        fetch: (request: Request | PendingRequest) => send(request, init?.signal ?? undefined, authorizeNow, beforeFetch),
       })) as Client<Paths>["POST"],
   });
   return { authorizedBy: bind };

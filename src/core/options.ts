@@ -64,6 +64,19 @@ export interface CallOptions {
    * from `A-Z a-z 0-9 . _ : ~ + / = -`, e.g. a UUID per message.
    */
   readonly idempotencyKey?: string;
+  /**
+   * Awaited right before each attempt's request is handed to `fetch`, after pacing and credentials: the last
+   * moment at which nothing has gone out, so a queue can record "about to go out" there and know that a send
+   * which never got this far can be tried again. It runs once per attempt that reaches `fetch` (a retry, a
+   * refreshed Act-On token and a catalogue failover each call it again), never for Act-On's `/token` calls.
+   * If it throws or rejects, that request is not sent: the send ends `kind: "network"`,
+   * `delivery: "not_sent"`, not retried, with the error's message in `cause`. The attempt's timeout runs
+   * while it is awaited.
+   *
+   * @example
+   * const outcome = await client.send(message, { beforeFetch: () => queue.markSending(id) });
+   */
+  readonly beforeFetch?: () => void | Promise<void>;
 }
 
 export interface ResolvedOptions {

@@ -99,10 +99,10 @@ export function createTransport<Paths extends {}, M, V, T>(vendor: VendorTranspo
   // Kept once loaded: a dynamic `import()` on every send costs a trip through the module loader. A load that
   // failed is not kept, so the next send tries again.
   let loadedSerializer: BodySerializer | undefined;
-  const attempt = (request: PostRequest<Paths>, authorize: Authorize) => async (signal: AbortSignal) => {
+  const attempt = (request: PostRequest<Paths>, authorize: Authorize, call: CallOptions | undefined) => async (signal: AbortSignal) => {
     // Inside the attempt, so a writer that cannot load is an outcome like any other failure before sending.
     const bodySerializer = vendor.loadBodySerializer ? (loadedSerializer ??= await vendor.loadBodySerializer()) : request.bodySerializer;
-    const { POST } = http.authorizedBy(authorize) as { POST: (path: string, init: object) => Promise<TextResult> };
+    const { POST } = http.authorizedBy(authorize, call?.beforeFetch) as { POST: (path: string, init: object) => Promise<TextResult> };
     const result = await POST(request.path, { params: request.params, body: request.body, bodySerializer, headers: request.headers, parseAs: "text", signal });
     return vendor.mapResponse(result.response.status, responseBody(result), result.response.headers, request.recipients ?? []);
   };
@@ -117,7 +117,7 @@ export function createTransport<Paths extends {}, M, V, T>(vendor: VendorTranspo
       // A Blob can fail to read (a File changed on disk): still an outcome, and still nothing sent.
       return refuse([{ path: vendor.attachmentsPath ?? "", rule: "attachment_readable", message: `could not be read: ${String(error)}` }]);
     }
-    const deliverWith = (authorize: Authorize) => deliver<T>(paced, redactor, call, attempt(request, authorize));
+    const deliverWith = (authorize: Authorize) => deliver<T>(paced, redactor, call, attempt(request, authorize, call));
     return typeof authorization === "function" ? deliverWith(authorization) : authorization.send({ call, options: resolved, redactor, deliverWith });
   };
 

@@ -349,9 +349,9 @@ export function readCallOptions(call: unknown): InputCheck<CallOptions | undefin
     issues: [{ path: key ? `${CALL}.${key}` : CALL, rule, message }],
   });
   if (typeof call !== "object" || call === null) return issue("", "call_options", "the send's options must be an object");
-  let signal: unknown, timeoutMs: unknown, idempotencyKey: unknown;
+  let signal: unknown, timeoutMs: unknown, idempotencyKey: unknown, beforeFetch: unknown;
   try {
-    ({ signal, timeoutMs, idempotencyKey } = call as Record<string, unknown>);
+    ({ signal, timeoutMs, idempotencyKey, beforeFetch } = call as Record<string, unknown>);
   } catch {
     return issue("", "unreadable_input", UNREADABLE);
   }
@@ -359,5 +359,6 @@ export function readCallOptions(call: unknown): InputCheck<CallOptions | undefin
   if (timeoutMs !== undefined && !isUsableTimeout(timeoutMs)) {
     return issue("timeoutMs", "timeout_ms", `must be a number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`);
   }
-  return { success: true, output: { signal, timeoutMs, idempotencyKey } as CallOptions };
+  if (beforeFetch !== undefined && typeof beforeFetch !== "function") return issue("beforeFetch", "function", "must be a function");
+  return { success: true, output: { signal, timeoutMs, idempotencyKey, ...(beforeFetch === undefined ? {} : { beforeFetch }) } as CallOptions };
 }

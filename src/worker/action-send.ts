@@ -4,7 +4,7 @@
  * queued send is the same send, with the same failover.
  */
 import { createMailer, type CatalogueOutcome, type TemplateMessageClient } from "../core/catalogue.ts";
-import type { VendorName } from "../core/public.ts";
+import type { CallOptions, VendorName } from "../core/public.ts";
 import type { Config } from "./env.ts";
 import { actionVendors, type Action } from "./policy.ts";
 import { Refusal } from "./problem.ts";
@@ -33,7 +33,8 @@ export function resolveAction(name: string, action: Action, recipient: string, v
 /**
  * Sends a resolved action through its catalogue template, vendor after vendor as the catalogue allows. A vendor
  * this worker has no client for is skipped (a `no_client` failure, nothing sent); with none at all, the first
- * vendor's `not_configured` refusal. `onSend` runs just before the first vendor can be asked.
+ * vendor's `not_configured` refusal. `onSend` runs just before the first vendor can be asked; `call` goes to
+ * every vendor tried (a queued send's `beforeFetch`).
  *
  * @example
  * const outcome = await sendResolvedAction(config, actions, resolved);
@@ -43,6 +44,7 @@ export async function sendResolvedAction(
   actions: Readonly<Record<string, Action>>,
   resolved: ResolvedAction,
   onSend?: () => void,
+  call?: CallOptions,
 ): Promise<CatalogueOutcome> {
   const action = Object.hasOwn(actions, resolved.action) ? actions[resolved.action] : undefined;
   if (!action || action.template !== resolved.template) throw new Refusal("unknown_action", "this worker no longer has the action this message was queued for");
@@ -59,7 +61,7 @@ export async function sendResolvedAction(
   if (!Object.keys(clients).length) vendorClient(config, vendors[0]!);
   onSend?.();
   const mailer = createMailer(action.catalogue, clients as never);
-  return mailer.send(resolved.template, resolved.message as never);
+  return mailer.send(resolved.template, resolved.message as never, call);
 }
 
 /**

@@ -59,6 +59,7 @@ export {
   type Action,
   type ActionDeclaration,
   type ActionRateLimit,
+  type ActionSchedule,
   type ActionRequest,
   type AllowListRecipient,
   type DefinedActions,

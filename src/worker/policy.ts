@@ -2,7 +2,7 @@
  * The typed policy for browser callers. An action name maps to everything the browser may not choose: the
  * catalogue template (and so the vendors, templates and senders, and the variables the browser may supply), how
  * the caller proves who they are, who may receive it, and its limits. The browser sends only
- * `{action, variables, recipient}`.
+ * `{action, variables, recipient}`, and `sendAt` for an action that may be scheduled.
  */
 import * as v from "valibot";
 import type { Catalogue, CatalogueMessage, TemplateDeclaration } from "../core/catalogue.ts";
@@ -70,6 +70,23 @@ interface ActionBase<D extends TemplateDeclaration> {
   /** Fields computed on each send, after every gate: never from the browser. */
   readonly perSend?: () => PerSendFields<D>;
   readonly rateLimit?: ActionRateLimit;
+  /**
+   * Lets a browser schedule the email (`sendAt`, with `Prefer: respond-async`) up to `maxDelaySeconds` ahead (at
+   * most 30 days); a scheduled email can be cancelled until it starts (`DELETE /v1/messages/{id}`). Without it,
+   * a `sendAt` is refused.
+   */
+  readonly schedule?: ActionSchedule;
+}
+
+/**
+ * How far ahead a browser may schedule an action's email.
+ *
+ * @example
+ * "appointment-reminder": { template: "reminder", auth: "jwt", recipient: { kind: "self" }, schedule: { maxDelaySeconds: 14 * 86_400 } }
+ */
+export interface ActionSchedule {
+  /** Seconds, from 1 to 2592000 (30 days). */
+  readonly maxDelaySeconds: number;
 }
 
 type AuthRule =
@@ -105,6 +122,8 @@ export type DefinedActions<C extends Catalogue, D extends Readonly<Record<string
   readonly [N in keyof D]: D[N] & { readonly variables: C[D[N]["template"]]["variables"]; readonly catalogue: C };
 };
 
+/** The furthest ahead any send may be scheduled, in seconds (delivery/send-at.ts holds every send to it). */
+const MAX_SCHEDULE_SECONDS = 30 * 24 * 60 * 60;
 /** Action names are URL- and log-safe: lower-case words joined by hyphens. */
 const ACTION_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 /** What Turnstile accepts as a widget's `action`. */
@@ -141,6 +160,10 @@ export function defineActions<
     if (rateLimit !== undefined && (typeof rateLimit.binding !== "string" || !rateLimit.binding || (rateLimit.per !== undefined && rateLimit.per !== "caller" && rateLimit.per !== "action"))) {
       throw new TypeError(`action ${name}: rateLimit names a rate limiting binding, per "caller" or "action"`);
     }
+    const schedule = action.schedule as ActionSchedule | undefined;
+    if (schedule !== undefined && !(Number.isInteger(schedule?.maxDelaySeconds) && schedule.maxDelaySeconds >= 1 && schedule.maxDelaySeconds <= MAX_SCHEDULE_SECONDS)) {
+      throw new TypeError(`action ${name}: schedule.maxDelaySeconds must be whole seconds from 1 to ${MAX_SCHEDULE_SECONDS} (30 days)`);
+    }
     defined[name] = { ...action, variables: declaration.variables as VariablesSchema, catalogue };
   }
   return defined as unknown as DefinedActions<C, D>;
@@ -173,9 +196,11 @@ export interface ActionCall {
   readonly action: Action;
   readonly variables: unknown;
   readonly recipient?: string;
+  /** When to send it, as the browser wrote it (read by `actionSendAt`). */
+  readonly sendAt?: unknown;
 }
 
-const BODY_FIELDS = new Set(["action", "variables", "recipient"]);
+const BODY_FIELDS = new Set(["action", "variables", "recipient", "sendAt"]);
 
 /**
  * The action a browser request names. Refuses unknown fields (the browser cannot add a `from`, `cc`, `html`
@@ -191,11 +216,11 @@ export function parseActionCall(body: unknown, actions: Readonly<Record<string, 
   const fields = body as Record<string, unknown>;
   const extra = Object.keys(fields).filter((key) => !BODY_FIELDS.has(key));
   if (extra.length) {
-    throw new Refusal("validation", "the body may hold only action, variables and recipient", {
+    throw new Refusal("validation", "the body may hold only action, variables, recipient and sendAt", {
       issues: extra.map((key) => ({ path: key.slice(0, 64), rule: "unknown_field", message: "is not a field the browser may send" })),
     });
   }
-  const { action: name, variables = {}, recipient } = fields;
+  const { action: name, variables = {}, recipient, sendAt } = fields;
   if (typeof name !== "string" || !Object.hasOwn(actions, name)) {
     throw new Refusal("unknown_action", typeof name === "string" ? `no action is named ${JSON.stringify(name.slice(0, 64))}` : "name an action");
   }
@@ -205,7 +230,7 @@ export function parseActionCall(body: unknown, actions: Readonly<Record<string, 
   if (recipient !== undefined && (typeof recipient !== "string" || recipient.length > 254)) {
     throw new Refusal("validation", "recipient must be an email address", { issues: [{ path: "recipient", rule: "email", message: "must be an email address" }] });
   }
-  return { name, action: actions[name]!, variables, ...(recipient === undefined ? {} : { recipient }) };
+  return { name, action: actions[name]!, variables, ...(recipient === undefined ? {} : { recipient }), ...(sendAt === undefined ? {} : { sendAt }) };
 }
 
 /**

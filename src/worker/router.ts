@@ -8,6 +8,7 @@
  *   POST    /v1/send/{vendor}     trusted servers: the library client's send input, with a caller key
  *   POST    /v1/send/{vendor}/batch  trusted servers: up to 100 of those, each answered as if sent alone
  *   GET     /v1/messages/{id}     a queued message's state, for the caller or user that queued it
+ *   DELETE  /v1/messages/{id}     cancels a queued or scheduled message that has not started
  *   *       /sandbox/…, /demo/…   sandbox mode (SANDBOX=true), on a loopback host only: the deployment's local
  *                                 pages (`sandbox.serveLocal`: the outbox, the sandbox vendors' APIs, a demo form)
  *   GET     /                     a one-line index; in sandbox mode on a loopback host, the local pages' own index
@@ -20,6 +21,8 @@ import { consumeQueue } from "./delivery/consumer.ts";
 import { dispatchSend } from "./delivery/dispatch.ts";
 import { browserScope, messageStatus } from "./delivery/messages-route.ts";
 import { sendBatch } from "./batch-send.ts";
+import { sendAnswer } from "./delivery/send-answer.ts";
+import { actionSendAt, headerSendAt } from "./delivery/send-at.ts";
 import { loadConfig, type CallerKey, type Config, type Env, type RateLimiter } from "./env.ts";
 import { CALLER_MAX_NESTING, readJsonBody } from "./gates/body-limit.ts";
 import { authenticateCaller, LOCAL_SANDBOX_CALLER, requireVendorAllowed } from "./gates/caller-key.ts";
@@ -35,7 +38,7 @@ import { refuseTemplateTags } from "./gates/template-tags.ts";
 import { releaseTurnstileToken, verifyTurnstile } from "./gates/turnstile.ts";
 import { RequestLog } from "./log.ts";
 import { actionVendors, EVALUATED_SYNTAX, parseActionCall, parseVariables, resolveRecipient, type Action } from "./policy.ts";
-import { outcomeProblem, problemResponse, Refusal, type Audience } from "./problem.ts";
+import { problemResponse, Refusal, type Audience, type Problem } from "./problem.ts";
 import type { WorkerSandbox } from "./sandbox.ts";
 import { isVendorName, vendorClient, type VendorClient } from "./vendors.ts";
 
@@ -153,6 +156,7 @@ async function browserAction(deployment: Deployment, request: Request, env: Env,
   const variables = parseVariables(call);
   log.set({ template: call.action.template });
   const resolved = resolveAction(call.name, call.action, recipient, variables);
+  const sendAt = actionSendAt(call);
   return dispatchSend(request, env, config, {
     scope: browserScope(user, request),
     audience: "browser",
@@ -164,6 +168,7 @@ async function browserAction(deployment: Deployment, request: Request, env: Env,
       requireActionVendor(config, call.action);
       return undefined;
     },
+    ...(sendAt ? { sendAt } : {}),
     sendNow: async () => {
       const outcome = await sendResolvedAction(config, deployment.actions, resolved, () => (progress.vendorCalled = true));
       log.set({ vendor: outcome.vendor });
@@ -224,6 +229,7 @@ async function callerSend(request: Request, env: Env, config: Config, log: Reque
   await limitRate(env.CALLER_RATE_LIMIT, `caller:${caller.id}`);
   const body = await readJsonBody(request, config.maxBodyBytes.caller, CALLER_MAX_NESTING);
   const message = decodeAttachments(vendor, body);
+  const sendAt = headerSendAt(request);
   return dispatchSend(request, env, config, {
     scope: `caller:${caller.id}`,
     audience: "caller",
@@ -231,6 +237,7 @@ async function callerSend(request: Request, env: Env, config: Config, log: Reque
     identity: body,
     queued: { body, decode: true },
     refuseBeforeQueueing: () => vendorClient(config, vendor).validate(message),
+    ...(sendAt ? { sendAt } : {}),
     sendNow: () => sendThrough(vendorClient(config, vendor), message, progress),
     respond: (outcome) => outcomeResponse(outcome, "caller", config, log),
   });
@@ -298,29 +305,12 @@ export function allowMethods(request: Request, methods: readonly string[]): void
   }
 }
 
-/** A sent message, or the problem for a failed send. */
+/** A sent message, or the problem for a failed send (the body a queued send records as its result, too). */
 function outcomeResponse(outcome: Outcome<unknown>, audience: Audience, config: Config, log: RequestLog): Response {
   log.set({ outcome: outcome.kind, attempts: outcome.attempts });
-  if (!outcome.ok) {
-    // The library already redacts its own credentials; the worker's redactor knows every secret of the deployment.
-    return problemResponse(config.redactor.value(outcomeProblem(outcome, audience)));
-  }
-  // A sandbox send reached no one: the answer says so in its body too, where a caller that reads only `kind` looks.
-  const sandbox = config.mode === "sandbox" ? { sandbox: true } : {};
-  const sent =
-    audience === "browser"
-      ? { ok: true, kind: "sent", ...sandbox }
-      : config.redactor.value({
-          ok: true,
-          kind: "sent",
-          ...sandbox,
-          vendor: outcome.vendor,
-          status: outcome.status,
-          attempts: outcome.attempts,
-          ...(outcome.ids ? { ids: outcome.ids } : {}),
-          data: outcome.data,
-        });
-  return Response.json(sent, { headers: { "cache-control": "no-store" } });
+  const body = sendAnswer(outcome, audience, config);
+  if (!outcome.ok) return problemResponse(body as Problem);
+  return Response.json(body, { headers: { "cache-control": "no-store" } });
 }
 
 /**

@@ -68,6 +68,83 @@ describe("a failure before fetch is called sends nothing", () => {
   });
 });
 
+describe("beforeFetch: awaited right before the request goes out", () => {
+  it("runs after the pacer's slot and before fetch, once per attempt that reaches fetch", async () => {
+    const steps: string[] = [];
+    const { fetch, calls } = recordingFetch(() => Response.json({ data: true }));
+    const pacer = { acquire: async () => (steps.push("slot"), () => undefined) };
+    const outcome = await listmonkClient({ fetch: (request) => (steps.push("fetch"), fetch(request)), pacer }).send(message, {
+      beforeFetch: async () => {
+        steps.push("beforeFetch");
+        expect(calls).toEqual([]);
+      },
+    });
+    expect(outcome.ok).toBe(true);
+    expect(steps).toEqual(["slot", "beforeFetch", "fetch"]);
+  });
+
+  it("is called again for the retry after a 503, since each attempt is a request", async () => {
+    let answers = 0;
+    const { fetch } = recordingFetch(() => (answers++ === 0 ? new Response("busy", { status: 503, headers: { "retry-after": "0" } }) : Response.json({ data: true })));
+    let hooked = 0;
+    const outcome = await listmonkClient({ fetch }).send(message, { beforeFetch: () => void hooked++ });
+    expect(outcome).toMatchObject({ ok: true, attempts: 2 });
+    expect(hooked).toBe(2);
+  });
+
+  it("is never called for input refused before sending", async () => {
+    let hooked = 0;
+    const outcome = await listmonkClient({ fetch: recordingFetch(() => Response.json({ data: true })).fetch }).send({ template_id: 2 } as never, { beforeFetch: () => void hooked++ });
+    expect(outcome).toMatchObject({ kind: "validation", delivery: "not_sent" });
+    expect(hooked).toBe(0);
+  });
+
+  it("one that throws stops the request: not_sent, not retried, the vendor never called", async () => {
+    const { fetch, calls } = recordingFetch(() => Response.json({ data: true }));
+    const outcome = await listmonkClient({ fetch }).send(message, {
+      beforeFetch: async () => {
+        throw new Error("cancelled by its owner");
+      },
+    });
+    expect(outcome).toMatchObject({ kind: "network", delivery: "not_sent", retryable: false, attempts: 1, cause: { message: "cancelled by its owner" } });
+    expect(calls).toEqual([]);
+  });
+
+  it("a timeout that fires while it is awaited sends nothing and says so", async () => {
+    const { fetch, calls } = recordingFetch(() => Response.json({ data: true }));
+    const outcome = await listmonkClient({ fetch, timeoutMs: 5 }).send(message, { beforeFetch: () => new Promise((resolve) => setTimeout(resolve, 50)) });
+    expect(outcome).toMatchObject({ kind: "timeout", delivery: "not_sent" });
+    expect(calls).toEqual([]);
+  });
+
+  it("Act-On: runs after the token is had, for the send only, never for POST /token", async () => {
+    const steps: string[] = [];
+    const { fetch, calls } = recordingFetch((request) =>
+      new URL(request.url).pathname === "/token"
+        ? Response.json({ access_token: "access-1", refresh_token: "refresh-1", token_type: "bearer", expires_in: 3600 })
+        : Response.json({ status: "QUEUED" }),
+    );
+    const acton = createActOnClient({
+      baseUrl: "http://acton.test",
+      accountId: ACTON_ACCOUNT,
+      credentials: ACTON_CREDENTIALS,
+      tokenStore: memoryTokenStore(),
+      fetch: (request) => (steps.push(`${request.method} ${new URL(request.url).pathname}`), fetch(request)),
+    });
+    const outcome = await acton.send(actOnMinimal, { beforeFetch: () => void steps.push("beforeFetch") });
+    expect(outcome.ok).toBe(true);
+    expect(steps[0]).toBe("POST /token");
+    expect(steps.slice(1, 2)).toEqual(["beforeFetch"]);
+    expect(steps.filter((step) => step === "beforeFetch")).toHaveLength(1);
+    expect(calls).toHaveLength(2);
+  });
+
+  it("is refused when it is not a function", async () => {
+    const outcome = await listmonkClient({ fetch: recordingFetch(() => Response.json({ data: true })).fetch }).send(message, { beforeFetch: "soon" } as never);
+    expect(outcome).toMatchObject({ kind: "validation", issues: [{ path: "(call).beforeFetch", rule: "function" }] });
+  });
+});
+
 describe("the request reaches the vendor whole", () => {
   let listmonk: ListmonkDouble;
   beforeAll(async () => {

@@ -2,7 +2,7 @@
  * Type-level tests of the browser client, checked by `tsc -p worker` (part of `npm test`): the
  * worker's own actions type makes a wrong action name or variable a compile error.
  */
-import { createBrowserClient, type ActionOutcome } from "../../src/browser/index.ts";
+import { createBrowserClient, type ActionOutcome, type CancelOutcome } from "../../src/browser/index.ts";
 import type { Actions } from "../../worker/actions.ts";
 
 const mail = createBrowserClient<Actions>({ endpoint: "/v1/actions" });
@@ -35,4 +35,16 @@ export function narrowsOnOk(outcome: ActionOutcome): string {
 /** A sandbox worker's sent answer says so, and the type lets a page show it. */
 export function saysSandbox(outcome: ActionOutcome): boolean {
   return outcome.ok && outcome.kind === "sent" && outcome.sandbox === true;
+}
+
+/** A scheduled send takes a Date or an RFC 3339 string, and its cancel narrows to the state it was too late for. */
+export async function schedulesAndCancels(): Promise<string> {
+  const queued = await mail.send("welcome", { variables: { firstName: "Ada" }, idToken: "jwt", sendAt: new Date() });
+  await mail.send("welcome", { variables: { firstName: "Ada" }, idToken: "jwt", sendAt: "2030-01-01T09:00:00Z" });
+  // @ts-expect-error: a number of seconds is not a time
+  await mail.send("welcome", { variables: { firstName: "Ada" }, idToken: "jwt", sendAt: 86_400 });
+  if (!queued.ok || queued.kind !== "queued") return "not queued";
+  const outcome: CancelOutcome = await mail.cancel(queued.id, { idToken: "jwt" });
+  if (outcome.ok) return `${outcome.kind} ${outcome.id}`;
+  return outcome.kind === "not_cancellable" ? outcome.state : outcome.detail;
 }

@@ -47,6 +47,11 @@ describe("defineActions", () => {
     expect(() => defineActions(catalogue, { a: { template: "t", auth: "jwt", recipient: { kind: "self" }, rateLimit: { binding: "" } } })).toThrow(TypeError);
     expect(() => defineActions(catalogue, { a: { template: "t", auth: "jwt", recipient: { kind: "self" }, rateLimit: { binding: "A_LIMIT", per: "action" } } })).not.toThrow();
   });
+  it("refuses a schedule that is not whole seconds from 1 to 30 days", () => {
+    const action = { template: "t", auth: "jwt", recipient: { kind: "self" } } as const;
+    expect(() => defineActions(catalogue, { a: { ...action, schedule: { maxDelaySeconds: 30 * 86_400 } } })).not.toThrow();
+    for (const maxDelaySeconds of [0, 1.5, 30 * 86_400 + 1, Number.NaN]) expect(() => defineActions(catalogue, { a: { ...action, schedule: { maxDelaySeconds } } })).toThrow(TypeError);
+  });
   it("refuses a turnstileAction Turnstile would not accept, or on a signed-in action", () => {
     const form = { template: "t", auth: "turnstile", recipient: { kind: "allow", addresses: ["a@example.com"] } } as const;
     expect(() => defineActions(catalogue, { form: { ...form, turnstileAction: "contact_form-2" } })).not.toThrow();

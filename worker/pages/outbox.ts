@@ -91,8 +91,9 @@ function messageCard(message: RecordedMessage): string {
 }
 
 /**
- * The messages queued with `Prefer: respond-async`, each with its state and history: watch one retry after
- * `POST /sandbox/failures {"status": 429, "retryAfter": 30}`.
+ * The messages queued with `Prefer: respond-async`, each with its state, its time if it is scheduled, and its
+ * history: watch one retry after `POST /sandbox/failures {"status": 429, "retryAfter": 30}`, a scheduled one
+ * wait, a cancelled one stay unsent.
  */
 function queuedSection(queued: readonly MessageView[]): string {
   if (!queued.length) return "";
@@ -101,11 +102,11 @@ function queuedSection(queued: readonly MessageView[]): string {
       const history = message.history
         .map((entry) => `${entry.at.slice(11, 19)} ${entry.state}${entry.attempt ? ` #${entry.attempt}` : ""}${entry.outcome?.kind ? ` (${String(entry.outcome.kind)})` : ""}${entry.note ? ` ${entry.note}` : ""}`)
         .join("\n");
-      return `<tr class="state-${escape(message.state)}"><td><code>${escape(message.id)}</code></td><td>${escape(message.vendor)}</td><td><span class="badge">${escape(message.state)}</span></td><td>${message.attempts}</td><td>${escape(history)}</td></tr>`;
+      return `<tr class="state-${escape(message.state)}"><td><code>${escape(message.id)}</code></td><td>${escape(message.vendor)}</td><td><span class="badge">${escape(message.state)}</span></td><td>${message.sendAt ? escape(message.sendAt) : "now"}</td><td>${message.attempts}</td><td>${escape(history)}</td></tr>`;
     })
     .join("");
-  return `<section><h2>Queued messages</h2><p>Sent with <code>Prefer: respond-async</code>; each one's state lives in its Durable Object (<code>GET /v1/messages/{id}</code>). Make the sandbox answer 429, 500 or 503 with <code>POST /sandbox/failures</code> to watch a retry.</p>
-<table><thead><tr><th>Id</th><th>Vendor</th><th>State</th><th>Attempts</th><th>History</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+  return `<section><h2>Queued messages</h2><p>Sent with <code>Prefer: respond-async</code>; each one's state lives in its Durable Object (<code>GET /v1/messages/{id}</code>). A <code>Send-At</code> header (or an action's <code>sendAt</code>) makes one <em>scheduled</em> until its time; <code>DELETE /v1/messages/{id}</code> makes one that has not started <em>cancelled</em>, and nothing is sent. Make the sandbox answer 429, 500 or 503 with <code>POST /sandbox/failures</code> to watch a retry.</p>
+<table><thead><tr><th>Id</th><th>Vendor</th><th>State</th><th>Send at</th><th>Attempts</th><th>History</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
 /** Text for HTML content and double-quoted attributes alike. */

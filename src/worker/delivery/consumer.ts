@@ -4,6 +4,7 @@
  *
  * - sent ............................................. `sent`, acked
  * - `unknown` delivery (timeout, 500, dropped connection) `unknown`, acked: never retried automatically
+ * - `partial` delivery (some recipients refused) ..... `partial`, acked, and to the dead-letter queue with its outcome
  * - `not_sent` and retryable (429, 503, refused connection), attempts left
  *                                                      `queued`, retried after Retry-After or a backoff
  * - anything else, or no attempts left ............... `failed`, to the dead-letter queue with its outcome
@@ -11,10 +12,11 @@
  * The dead-letter queue's consumer records the final state of whatever reaches it, including messages the queue
  * itself gave up on after repeated crashes.
  */
-import type { Outcome, VendorName } from "../../core/public.ts";
+import type { CallOptions, Outcome, VendorName } from "../../core/public.ts";
 import { decodeAttachments } from "../binary-fields.ts";
 import { loadConfig, type Config, type Env } from "../env.ts";
-import { outcomeProblem, Refusal, type Audience } from "../problem.ts";
+import { Refusal, type Audience } from "../problem.ts";
+import { sendAnswer } from "./send-answer.ts";
 import { sendResolvedAction, type ResolvedAction } from "../action-send.ts";
 import type { Action } from "../policy.ts";
 import type { WorkerSandbox } from "../sandbox.ts";
@@ -76,15 +78,22 @@ async function consumeOne(message: Message<QueuedSend>, env: Env, config: Config
     if (pickup.action === "ack") return message.ack();
     if (pickup.action === "retry") return message.retry({ delaySeconds: pickup.delaySeconds });
 
-    const outcome = await sendOnce(config, pickup, actions);
+    // `sending` is recorded only once the request is ready to go: a consumer that dies while it waits for a pacer
+    // slot or a token has sent nothing, and the message goes out on redelivery.
+    const gate = sendingGate(() => state.startSending(pickup.attempt));
+    const outcome = await sendOnce(config, pickup, actions, { beforeFetch: gate.beforeFetch });
+    // The state could not be reached: whether this attempt may go is not known, so the queue delivers it again.
+    if (gate.failure) throw gate.failure.error;
+    // Picked up again elsewhere, or ended meanwhile: this copy sent nothing and has nothing to record.
+    if (gate.stopped) return message.ack();
     const verdict = judge(outcome, pickup.attempt, limits, pickup.audience, config, pickup.vendor);
     if (verdict.deadLetter && env.DEAD_LETTERS) await env.DEAD_LETTERS.send({ id, outcome: verdict.outcome } satisfies DeadLetter, { contentType: "json" });
     await state.settle(pickup.attempt, verdict);
     if (verdict.state === "queued") message.retry({ delaySeconds: verdict.retryInSeconds ?? 0 });
     else message.ack();
   } catch {
-    // The state says what happened: redelivered, a message found mid-send ends `unknown`, one not yet picked up is
-    // sent, one already settled is acked.
+    // The state says what happened: redelivered, a message found `sending` ends `unknown`, one that never reached
+    // the vendor is sent, one already settled is acked.
     message.retry();
   }
 }
@@ -94,15 +103,44 @@ async function consumeOne(message: Message<QueuedSend>, env: Env, config: Config
  * message through its vendor client; a refusal by the worker itself (no such vendor here, bad attachment) is an
  * outcome too.
  */
-async function sendOnce(config: Config, pickup: Extract<Pickup, { action: "send" }>, actions: Deployment["actions"]): Promise<Outcome<unknown> | Refusal> {
+async function sendOnce(config: Config, pickup: Extract<Pickup, { action: "send" }>, actions: Deployment["actions"], call: CallOptions): Promise<Outcome<unknown> | Refusal> {
   try {
-    if (pickup.audience === "browser") return await sendResolvedAction(config, actions, pickup.body as ResolvedAction);
+    if (pickup.audience === "browser") return await sendResolvedAction(config, actions, pickup.body as ResolvedAction, undefined, call);
     const message = pickup.decode ? decodeAttachments(pickup.vendor, pickup.body) : pickup.body;
-    return await vendorClient(config, pickup.vendor).send(message);
+    return await vendorClient(config, pickup.vendor).send(message, call);
   } catch (error) {
     if (error instanceof Refusal) return error;
     throw error;
   }
+}
+
+/** A stop at `beforeFetch`: the state said no (`stopped`), or could not be asked (`failure`). */
+interface SendingGate {
+  readonly beforeFetch: () => Promise<void>;
+  readonly stopped: boolean;
+  readonly failure: { readonly error: unknown } | undefined;
+}
+
+/** The library's `beforeFetch` for one attempt: asks the message's state, and throws (so nothing is sent) unless it agrees. */
+function sendingGate(start: () => Promise<boolean>): SendingGate {
+  const gate = {
+    stopped: false,
+    failure: undefined as { error: unknown } | undefined,
+    async beforeFetch() {
+      let allowed: boolean;
+      try {
+        allowed = await start();
+      } catch (error) {
+        gate.failure = { error };
+        throw error;
+      }
+      if (!allowed) {
+        gate.stopped = true;
+        throw new Error("this attempt is no longer the message's current one");
+      }
+    },
+  };
+  return gate;
 }
 
 /**
@@ -124,11 +162,13 @@ export function judge(
     const summary = { kind: problem.kind, delivery: "not_sent", retryable: false, ...(audience === "caller" ? { message: problem.detail } : {}) };
     return { state: "failed", outcome: summary, result: problem, deadLetter: true, note: "refused before sending" };
   }
-  const result = config.redactor.value(answerBody(outcome, audience));
+  const result = sendAnswer(outcome, audience, config);
   const summary = config.redactor.value(summarise(outcome, audience));
   if (outcome.ok) return { state: "sent", outcome: summary, result, deadLetter: false };
   if (outcome.delivery !== "not_sent") {
-    return { state: outcome.delivery === "partial" ? "failed" : "unknown", outcome: summary, result, deadLetter: outcome.delivery === "partial", note: "the email may have gone out, so it is not retried" };
+    // Sent to some and refused for others: final, and on the dead-letter queue for someone to look at the refused ones.
+    if (outcome.delivery === "partial") return { state: "partial", outcome: summary, result, deadLetter: true, note: "sent to some recipients and refused for others; not retried, so no one gets it twice" };
+    return { state: "unknown", outcome: summary, result, deadLetter: false, note: "the email may have gone out, so it is not retried" };
   }
   if (outcome.retryable && attempt < limits.maxAttempts) {
     const retryAfter = "retryAfter" in outcome ? outcome.retryAfter : undefined;
@@ -166,12 +206,6 @@ async function recordDeadLetters(batch: MessageBatch<DeadLetter>, env: Env): Pro
       }
     }),
   );
-}
-
-/** The body a synchronous send would have answered with. */
-function answerBody(outcome: Outcome<unknown>, audience: Audience): unknown {
-  if (!outcome.ok) return outcomeProblem(outcome, audience);
-  return audience === "browser" ? { ok: true, kind: "sent" } : { ok: true, kind: "sent", vendor: outcome.vendor, status: outcome.status, attempts: outcome.attempts, data: outcome.data };
 }
 
 /** One attempt in the history: what kind of outcome, never the message. Browsers see no vendor wording. */

@@ -1,6 +1,7 @@
 /**
- * How a send that passed every gate is carried out: now (the default), or queued with `Prefer: respond-async`;
- * either way once per `Idempotency-Key` when the request has one.
+ * How a send that passed every gate is carried out: now (the default), or queued with `Prefer: respond-async`
+ * (at a later time with `Send-At`, or a browser action's `sendAt`); either way once per `Idempotency-Key` when
+ * the request has one.
  *
  *   request ──▶ Idempotency-Key? ──▶ ledger (Durable Object per caller scope): replay | 409 | 422 | go on
  *                                          │
@@ -45,6 +46,11 @@ export interface GatedSend {
    * synchronous route refuses, with the same answer, instead of accepting a message that can never be sent.
    */
   readonly refuseBeforeQueueing?: () => Failure | undefined;
+  /**
+   * When to send it (`parseSendAt`), and the field that said so (`headers.send-at`, `sendAt`): a scheduled send,
+   * which is always queued.
+   */
+  readonly sendAt?: { readonly at: number; readonly path: string };
   /** Sends now, through the vendor client. */
   readonly sendNow: () => Promise<Outcome<unknown>>;
   /** The synchronous answer for an outcome. */
@@ -60,6 +66,14 @@ export interface GatedSend {
 export async function dispatchSend(request: Request, env: Env, config: Config, send: GatedSend): Promise<Response> {
   const key = idempotencyKey(request);
   const queue = prefersAsync(request) && env.DELIVERY_QUEUE && env.MESSAGES ? { queue: env.DELIVERY_QUEUE, messages: env.MESSAGES } : undefined;
+  if (send.sendAt) {
+    const { path } = send.sendAt;
+    if (!prefersAsync(request)) {
+      const message = "is a scheduled send, which is queued: send it with Prefer: respond-async";
+      throw new Refusal("validation", `${path} ${message}`, { issues: [{ path, rule: "respond_async", message }] });
+    }
+    if (!queue) throw new Refusal("not_configured", "scheduled sends need the MESSAGES Durable Object and DELIVERY_QUEUE bindings, which this worker lacks");
+  }
   if (queue) {
     const size = new TextEncoder().encode(JSON.stringify(send.queued.body)).byteLength;
     if (size > MAX_QUEUED_BODY_BYTES) {
@@ -79,7 +93,8 @@ export async function dispatchSend(request: Request, env: Env, config: Config, s
 
   if (!env.IDEMPOTENCY) throw new Refusal("not_configured", "Idempotency-Key needs the IDEMPOTENCY Durable Object binding, which this worker lacks");
   const ledger = env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(send.scope));
-  const fingerprint = await requestFingerprint({ mode: queue ? "queued" : "now", vendor: send.vendor, request: send.identity });
+  // The time is part of the request: the same message at another time under the same key is another request.
+  const fingerprint = await requestFingerprint({ mode: queue ? "queued" : "now", vendor: send.vendor, request: send.identity, ...(send.sendAt ? { sendAt: send.sendAt.at } : {}) });
   const claim = await ledger.claim(key, fingerprint);
   if (claim.state === "done") return replay(claim.result);
   if (claim.state !== "claimed") {
@@ -132,9 +147,11 @@ async function enqueue(bindings: { queue: NonNullable<Env["DELIVERY_QUEUE"]>; me
   const id = crypto.randomUUID();
   const state = bindings.messages.get(bindings.messages.idFromName(id));
   // The state first: a consumer never finds a queued id without its message.
-  await state.accept({ id, scope: send.scope, audience: send.audience, vendor: send.vendor, body: send.queued.body, decode: send.queued.decode });
+  const sendAt = send.sendAt?.at;
+  const delaySeconds = await state.accept({ id, scope: send.scope, audience: send.audience, vendor: send.vendor, body: send.queued.body, decode: send.queued.decode, ...(sendAt === undefined ? {} : { sendAt }) });
   try {
-    await bindings.queue.send({ id } satisfies QueuedSend, { contentType: "json" });
+    // Beyond the queue's 12 hours, the message's own alarm puts it on the queue when its time comes.
+    if (delaySeconds !== undefined) await bindings.queue.send({ id } satisfies QueuedSend, { contentType: "json", ...(delaySeconds > 0 ? { delaySeconds } : {}) });
   } catch (error) {
     await state.deadLettered({ kind: "internal", delivery: "not_sent", note: "could not be put on the queue" }).catch(() => undefined);
     throw error;
@@ -142,7 +159,7 @@ async function enqueue(bindings: { queue: NonNullable<Env["DELIVERY_QUEUE"]>; me
   rememberQueued(id);
   const location = `/v1/messages/${id}`;
   return Response.json(
-    { ok: true, kind: "queued", id, state: "queued", location },
+    { ok: true, kind: "queued", id, state: sendAt === undefined ? "queued" : "scheduled", location, ...(sendAt === undefined ? {} : { sendAt: new Date(sendAt).toISOString() }) },
     { status: 202, headers: { location, "preference-applied": "respond-async", "cache-control": "no-store" } },
   );
 }

@@ -2,21 +2,53 @@
  * One queued message's state: a SQLite Durable Object per message id, written before and after every attempt,
  * so a consumer that dies at any point leaves a state that says what to do on redelivery:
  *
- *   queued ──claim──▶ sending ──answer──▶ sent | queued (retry later) | failed | unknown
- *                        │
- *                        └─ redelivered with no answer recorded ──▶ unknown (never sent again)
+ *   scheduled ──its time──▶ queued ──pick up (attempt n)──▶ queued, claimed ──just before fetch──▶ sending ──answer──▶ sent | partial | queued | failed | unknown
+ *       └──── cancel ─────────┴──────────── cancel ─────────────┘              │
+ *                                        │                                     │
+ *               redelivered: picked up again (n+1),           redelivered with no answer recorded:
+ *               the claim of n can no longer reach fetch      unknown (never sent again)
+ *
+ * `sending` means the request was about to be handed to `fetch` (the library's `beforeFetch`), not merely that a
+ * consumer picked the message up: a consumer that dies while it waits for a pacer slot or a token has sent
+ * nothing, and the message is sent on redelivery. Only the current claim may become `sending`, checked here in
+ * one synchronous step, so two consumers holding the same message never both reach the vendor.
+ *
+ * A scheduled message waits `scheduled` until its time: on the queue with a delay when its time is within the
+ * queue's reach (12 hours), otherwise until this object's alarm puts it on the queue at its time. Until its request
+ * is about to be handed to the vendor, a message can be cancelled: it ends `cancelled`, and nothing is sent.
+ *
+ * An alarm looks at every message that is not final, so none is stuck: one still `queued` 15 minutes after it
+ * was due (accepted and never put on the queue, its queue message lost, or picked up by a consumer that died
+ * before reaching the vendor) is put on the queue again; one `sending` for 15 minutes (a queue consumer runs at
+ * most 15 minutes) ends `unknown`. After a few tries the queue is taken never to deliver it, and the message
+ * fails, nothing sent.
  *
  * The message's content is kept only until it reaches a final state; its state and history are kept 24 hours
- * more, then an alarm deletes everything.
+ * more, then the alarm deletes everything.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Audience } from "../problem.ts";
 import type { VendorName } from "../../core/public.ts";
 
-export type MessageStateName = "queued" | "sending" | "sent" | "failed" | "unknown";
-const FINAL: readonly MessageStateName[] = ["sent", "failed", "unknown"];
+/**
+ * `partial`: the vendor sent the email to some recipients and refused others (the result names them); it is
+ * never retried, since a retry would send it twice to those who got it.
+ */
+export type MessageStateName = "scheduled" | "queued" | "sending" | "sent" | "partial" | "failed" | "unknown" | "cancelled";
+const FINAL: readonly MessageStateName[] = ["sent", "partial", "failed", "unknown", "cancelled"];
+/** The states a message can be cancelled in: it has not started. */
+const CANCELLABLE: readonly MessageStateName[] = ["scheduled", "queued"];
+/** The longest delay a Queue message can have (12 hours); a later send waits for this object's alarm. */
+export const MAX_QUEUE_DELAY_SECONDS = 12 * 60 * 60;
 /** How long a message's state is kept after it became final. */
 export const MESSAGE_KEPT_MS = 24 * 60 * 60 * 1000;
+/**
+ * How long a message may wait `queued` past its time, or stay `sending`, before the alarm steps in: a queue
+ * consumer's longest run, so a consumer still at work is never overtaken.
+ */
+export const STUCK_AFTER_MS = 15 * 60 * 1000;
+/** How many times the alarm puts a message back on the queue before it fails, nothing sent. */
+export const MAX_REQUEUES = 5;
 
 /** What the consumer is told when it picks a message up. */
 export type Pickup =
@@ -26,7 +58,7 @@ export type Pickup =
 
 /** What one attempt's outcome means for the message, as the consumer decided it. */
 export interface Verdict {
-  readonly state: Exclude<MessageStateName, "sending">;
+  readonly state: Exclude<MessageStateName, "scheduled" | "sending" | "cancelled">;
   /** For `queued`: when to try again. */
   readonly retryInSeconds?: number;
   /** A credential-free summary of the attempt's outcome, shown in the history. */
@@ -52,8 +84,16 @@ export interface MessageView {
   readonly attempts: number;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** When a scheduled message goes (or went) out. */
+  readonly sendAt?: string;
   readonly result?: unknown;
   readonly history: readonly HistoryEntry[];
+}
+
+/** What cancelling answers: whether the message is now cancelled (again, for a second cancel), and its view. */
+export interface Cancellation {
+  readonly cancelled: boolean;
+  readonly view: MessageView;
 }
 
 export interface NewMessage {
@@ -64,6 +104,13 @@ export interface NewMessage {
   readonly body: unknown;
   /** Whether the body's base64 attachment fields must be decoded before sending (trusted callers' JSON). */
   readonly decode: boolean;
+  /** When to send it, in ms since the epoch (`parseSendAt`); as soon as it can be when absent. */
+  readonly sendAt?: number;
+}
+
+/** The bindings the message object uses: the send queue, to put a stuck message back on it. */
+export interface MessageObjectEnv {
+  readonly DELIVERY_QUEUE?: Queue<{ readonly id: string }>;
 }
 
 type Row = {
@@ -77,6 +124,14 @@ type Row = {
   decode: number;
   result: string | null;
   not_before: number;
+  /** The attempt picked up and not yet answered; 0 when none is. */
+  claim: number;
+  /** How many times the alarm put the message back on the queue. */
+  requeued: number;
+  /** When a scheduled message was to go out; null for one sent as soon as it could be. */
+  send_at: number | null;
+  /** 1 while the alarm is to put a scheduled message on the queue at its time (beyond the queue's 12 hours). */
+  alarm_enqueues: number;
   created_at: number;
   updated_at: number;
 };
@@ -86,38 +141,63 @@ type Row = {
  * const message = env.MESSAGES.get(env.MESSAGES.idFromName(id));
  * const pickup = await message.pickUp();
  */
-export class MessageObject extends DurableObject {
-  constructor(ctx: DurableObjectState, env: unknown) {
-    super(ctx, env as never);
-    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS message (
+export class MessageObject extends DurableObject<MessageObjectEnv> {
+  constructor(ctx: DurableObjectState, env: MessageObjectEnv) {
+    super(ctx, env);
+    this.createTables();
+  }
+
+  private createTables(): void {
+    const { sql } = this.ctx.storage;
+    sql.exec(`CREATE TABLE IF NOT EXISTS message (
       id TEXT PRIMARY KEY, scope TEXT NOT NULL, audience TEXT NOT NULL, vendor TEXT NOT NULL, state TEXT NOT NULL,
       attempts INTEGER NOT NULL, body TEXT, decode INTEGER NOT NULL, result TEXT, not_before INTEGER NOT NULL,
       created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)`);
-    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS history (
+    sql.exec(`CREATE TABLE IF NOT EXISTS history (
       seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, state TEXT NOT NULL, attempt INTEGER, note TEXT, outcome TEXT)`);
+    // Objects made by an earlier version lack the later columns.
+    const columns = new Set(sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('message')").toArray().map((column) => column.name));
+    if (!columns.has("claim")) sql.exec("ALTER TABLE message ADD COLUMN claim INTEGER NOT NULL DEFAULT 0");
+    if (!columns.has("requeued")) sql.exec("ALTER TABLE message ADD COLUMN requeued INTEGER NOT NULL DEFAULT 0");
+    if (!columns.has("send_at")) sql.exec("ALTER TABLE message ADD COLUMN send_at INTEGER");
+    if (!columns.has("alarm_enqueues")) sql.exec("ALTER TABLE message ADD COLUMN alarm_enqueues INTEGER NOT NULL DEFAULT 0");
   }
 
-  /** Records a message just accepted for the queue. */
-  async accept(message: NewMessage): Promise<void> {
+  /**
+   * Records a message just accepted for the queue, and answers how to put it there: the delay in seconds of its
+   * queue message, or `undefined` when its time is beyond the queue's reach and this object's alarm will put it
+   * on the queue then.
+   */
+  async accept(message: NewMessage): Promise<number | undefined> {
     const now = Date.now();
+    const scheduled = message.sendAt !== undefined && message.sendAt > now;
+    const delaySeconds = scheduled ? Math.ceil((message.sendAt! - now) / 1000) : 0;
+    const byAlarm = delaySeconds > MAX_QUEUE_DELAY_SECONDS;
     this.ctx.storage.sql.exec(
-      "INSERT INTO message (id, scope, audience, vendor, state, attempts, body, decode, result, not_before, created_at, updated_at) VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, NULL, 0, ?, ?)",
+      "INSERT INTO message (id, scope, audience, vendor, state, attempts, body, decode, result, not_before, send_at, alarm_enqueues, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, NULL, ?, ?, ?, ?, ?)",
       message.id,
       message.scope,
       message.audience,
       message.vendor,
+      scheduled ? "scheduled" : "queued",
       JSON.stringify(message.body),
       message.decode ? 1 : 0,
+      scheduled ? message.sendAt! : 0,
+      scheduled ? message.sendAt! : null,
+      byAlarm ? 1 : 0,
       now,
       now,
     );
-    this.note(now, "queued", undefined, "accepted");
+    this.note(now, scheduled ? "scheduled" : "queued", undefined, scheduled ? `accepted, to go out at ${new Date(message.sendAt!).toISOString()}` : "accepted");
+    await this.rearm();
+    return byAlarm ? undefined : delaySeconds;
   }
 
   /**
-   * Claims the message for one attempt: `sending` is stored before the consumer may call the vendor, so a
-   * consumer that dies mid-send is found out on redelivery, and the message ends `unknown` instead of being
-   * sent twice. A message already final is acked without sending.
+   * Claims the message for one attempt. The message stays `queued` until the consumer is about to call the
+   * vendor (`startSending`). A message found `sending` was being sent by a consumer that stopped before its
+   * answer was recorded: it ends `unknown` instead of being sent twice. One picked up before and never sent is
+   * picked up again, and the older claim can no longer be sent. A message already final is acked without sending.
    */
   async pickUp(): Promise<Pickup> {
     const row = this.row();
@@ -125,14 +205,34 @@ export class MessageObject extends DurableObject {
     const now = Date.now();
     if (FINAL.includes(row.state)) return { action: "ack", reason: `already ${row.state}` };
     if (row.state === "sending") {
-      this.finish(row, now, "unknown", { note: "the consumer stopped after the send began and before the vendor's answer was recorded; the email may have gone out, so it is not sent again" });
+      await this.finish(row, now, "unknown", { note: "the consumer stopped after the request was handed to the vendor and before its answer was recorded; the email may have gone out, so it is not sent again" });
       return { action: "ack", reason: "unknown" };
     }
-    if (row.not_before > now) return { action: "retry", delaySeconds: Math.ceil((row.not_before - now) / 1000) };
+    if (row.not_before > now) return { action: "retry", delaySeconds: Math.min(MAX_QUEUE_DELAY_SECONDS, Math.ceil((row.not_before - now) / 1000)) };
     const attempt = row.attempts + 1;
-    this.ctx.storage.sql.exec("UPDATE message SET state = 'sending', attempts = ?, updated_at = ? WHERE id = ?", attempt, now, row.id);
-    this.note(now, "sending", attempt);
+    this.ctx.storage.sql.exec("UPDATE message SET state = 'queued', attempts = ?, claim = ?, requeued = 0, alarm_enqueues = 0, updated_at = ? WHERE id = ?", attempt, attempt, now, row.id);
+    if (row.state === "scheduled") this.note(now, "queued", attempt, "its time came: picked up");
+    if (row.claim) this.note(now, "queued", attempt, `picked up again: attempt ${row.claim} never reached the vendor`);
+    await this.rearm();
     return { action: "send", attempt, vendor: row.vendor, audience: row.audience, body: JSON.parse(row.body ?? "null"), decode: row.decode === 1 };
+  }
+
+  /**
+   * Called by the consumer right before the request of attempt `attempt` is handed to `fetch`: records
+   * `sending` and answers `true` when that attempt is still the message's current claim (or already `sending`:
+   * a retry or a failover within the attempt). `false` means the request must not go out: the message was
+   * picked up again by another consumer, or has ended.
+   */
+  async startSending(attempt: number): Promise<boolean> {
+    const row = this.row();
+    if (!row || row.claim !== attempt) return false;
+    if (row.state === "sending") return true;
+    if (row.state !== "queued") return false;
+    const now = Date.now();
+    this.ctx.storage.sql.exec("UPDATE message SET state = 'sending', updated_at = ? WHERE id = ?", now, row.id);
+    this.note(now, "sending", attempt);
+    await this.rearm();
+    return true;
   }
 
   /** Records what attempt `attempt` came to. An answer for an attempt that is no longer current only adds to the history. */
@@ -140,19 +240,36 @@ export class MessageObject extends DurableObject {
     const row = this.row();
     if (!row) return;
     const now = Date.now();
-    if (row.state !== "sending" || row.attempts !== attempt) {
+    if (row.claim !== attempt || (row.state !== "sending" && row.state !== "queued")) {
       this.note(now, row.state, attempt, `a late answer (${verdict.state}) for an attempt already closed`, verdict.outcome);
       // The truth improves an `unknown`: the email did go out.
-      if (row.state === "unknown" && verdict.state === "sent") this.finish(row, now, "sent", verdict);
+      if (row.state === "unknown" && verdict.state === "sent") await this.finish(row, now, "sent", verdict);
       return;
     }
     if (verdict.state === "queued") {
       const notBefore = now + (verdict.retryInSeconds ?? 0) * 1000;
-      this.ctx.storage.sql.exec("UPDATE message SET state = 'queued', not_before = ?, updated_at = ? WHERE id = ?", notBefore, now, row.id);
+      this.ctx.storage.sql.exec("UPDATE message SET state = 'queued', claim = 0, not_before = ?, updated_at = ? WHERE id = ?", notBefore, now, row.id);
       this.note(now, "queued", attempt, verdict.note ?? `retry in ${verdict.retryInSeconds ?? 0} s`, verdict.outcome);
+      await this.rearm();
       return;
     }
-    this.finish(row, now, verdict.state, verdict, attempt);
+    await this.finish(row, now, verdict.state, verdict, attempt);
+  }
+
+  /**
+   * Cancels the message for `scope` if it has not started (`scheduled` or `queued`, picked up or not, but not yet
+   * handed to the vendor): it ends `cancelled`, its content dropped, and nothing is sent; a consumer holding it
+   * is refused at `startSending`. A message cancelled before answers the same again; one in any other state is
+   * left as it is (`cancelled: false`). `undefined` for a message that does not exist or is someone else's.
+   */
+  async cancel(scope: string): Promise<Cancellation | undefined> {
+    const row = this.row();
+    if (!row || row.scope !== scope) return undefined;
+    if (CANCELLABLE.includes(row.state)) {
+      await this.finish(row, Date.now(), "cancelled", { note: "cancelled before it was sent; nothing was sent" });
+      return { cancelled: true, view: this.render(this.row()!) };
+    }
+    return { cancelled: row.state === "cancelled", view: this.render(row) };
   }
 
   /** The dead-letter queue's consumer: the message's final state, whichever way it got there. */
@@ -166,7 +283,7 @@ export class MessageObject extends DurableObject {
     }
     // Redelivered until the queue gave up: mid-send means the email may have gone out.
     const state = row.state === "sending" ? "unknown" : "failed";
-    this.finish(row, now, state, { outcome, note: "the queue gave up on it (in the dead-letter queue)" });
+    await this.finish(row, now, state, { outcome, note: "the queue gave up on it (in the dead-letter queue)" });
   }
 
   /** The message's state and history for `scope`; `undefined` for anyone else, as for a message that does not exist. */
@@ -182,9 +299,62 @@ export class MessageObject extends DurableObject {
     return row && this.render(row);
   }
 
-  /** Forgets the message 24 hours after its final state. */
+  /**
+   * Looks at the message when its next check is due (`nextCheck`): forgets a final one, puts a `queued` one
+   * that no consumer took in time back on the queue, ends a `sending` one that never got its answer `unknown`.
+   * Run early (a test, a state changed since it was set), it only sets itself again.
+   */
   override async alarm(): Promise<void> {
+    const row = this.row();
+    const now = Date.now();
+    if (!row) return this.forget();
+    const due = nextCheck(row);
+    if (due > now) return this.ctx.storage.setAlarm(due);
+    if (FINAL.includes(row.state)) return this.forget();
+    if (row.state === "scheduled" && row.alarm_enqueues) {
+      // Its time has come, and the queue does not have it: it goes on the queue now.
+      await this.putOnQueue(row.id);
+      this.ctx.storage.sql.exec("UPDATE message SET state = 'queued', alarm_enqueues = 0, updated_at = ? WHERE id = ?", now, row.id);
+      this.note(now, "queued", undefined, "its time came: put on the queue");
+      await this.rearm();
+      return;
+    }
+    if (row.state === "sending") {
+      await this.finish(row, now, "unknown", {
+        note: `no answer was recorded within ${STUCK_AFTER_MS / 60_000} minutes of the request being handed to the vendor; the email may have gone out, so it is not sent again`,
+      });
+      return;
+    }
+    if (row.requeued >= MAX_REQUEUES) {
+      const outcome = { kind: "internal", delivery: "not_sent", retryable: false };
+      await this.finish(row, now, "failed", { outcome, result: { ok: false, kind: "internal", delivery: "not_sent", retryable: false, detail: "the queue never delivered the message; nothing was sent" }, note: `put on the queue ${MAX_REQUEUES} times and never sent; nothing was sent` });
+      return;
+    }
+    // Put back first: were it recorded first and the send to fail, the message would wait a whole period more.
+    await this.putOnQueue(row.id);
+    this.ctx.storage.sql.exec("UPDATE message SET state = 'queued', requeued = requeued + 1, updated_at = ? WHERE id = ?", now, row.id);
+    const why = row.claim ? `attempt ${row.claim} was picked up and never reached the vendor` : "no consumer picked it up";
+    this.note(now, "queued", undefined, `${why} within ${STUCK_AFTER_MS / 60_000} minutes: put on the queue again`);
+    await this.rearm();
+  }
+
+  /** Deletes everything; this instance may still be asked (as for a message that does not exist). */
+  private async forget(): Promise<void> {
     await this.ctx.storage.deleteAll();
+    this.createTables();
+  }
+
+  /** Sends the message's id to the send queue. */
+  protected async putOnQueue(id: string): Promise<void> {
+    const queue = this.env.DELIVERY_QUEUE;
+    if (!queue) throw new Error("the MessageObject needs the DELIVERY_QUEUE binding to put a message back on the queue");
+    await queue.send({ id }, { contentType: "json" });
+  }
+
+  /** Sets the alarm for the message's next check. */
+  private async rearm(): Promise<void> {
+    const row = this.row();
+    if (row) await this.ctx.storage.setAlarm(nextCheck(row));
   }
 
   private render(row: Row): MessageView {
@@ -205,6 +375,7 @@ export class MessageObject extends DurableObject {
       attempts: row.attempts,
       createdAt: new Date(row.created_at).toISOString(),
       updatedAt: new Date(row.updated_at).toISOString(),
+      ...(row.send_at === null ? {} : { sendAt: new Date(row.send_at).toISOString() }),
       ...(row.result === null ? {} : { result: JSON.parse(row.result) }),
       history,
     };
@@ -215,16 +386,16 @@ export class MessageObject extends DurableObject {
   }
 
   /** A final state: the content is dropped at once, the rest kept for `MESSAGE_KEPT_MS`. */
-  private finish(row: Row, now: number, state: MessageStateName, verdict: Partial<Verdict>, attempt?: number): void {
+  private async finish(row: Row, now: number, state: MessageStateName, verdict: Partial<Verdict>, attempt?: number): Promise<void> {
     this.ctx.storage.sql.exec(
-      "UPDATE message SET state = ?, body = NULL, result = ?, updated_at = ? WHERE id = ?",
+      "UPDATE message SET state = ?, claim = 0, body = NULL, result = ?, updated_at = ? WHERE id = ?",
       state,
       verdict.result === undefined ? null : JSON.stringify(verdict.result),
       now,
       row.id,
     );
     this.note(now, state, attempt, verdict.note, verdict.outcome);
-    void this.ctx.storage.setAlarm(now + MESSAGE_KEPT_MS);
+    await this.rearm();
   }
 
   private note(at: number, state: MessageStateName, attempt?: number, note?: string, outcome?: Readonly<Record<string, unknown>>): void {
@@ -237,4 +408,17 @@ export class MessageObject extends DurableObject {
       outcome === undefined ? null : JSON.stringify(outcome),
     );
   }
+}
+
+/**
+ * When the alarm must next look at a message: a final one when it is to be forgotten; a scheduled one beyond the
+ * queue's reach at its time; a `queued` or `scheduled` one (picked up or not) `STUCK_AFTER_MS` after it was due
+ * or last picked up; a `sending` one `STUCK_AFTER_MS` after the request
+ * was handed to the vendor.
+ */
+function nextCheck(row: Row): number {
+  if (FINAL.includes(row.state)) return row.updated_at + MESSAGE_KEPT_MS;
+  if (row.state === "sending") return row.updated_at + STUCK_AFTER_MS;
+  if (row.state === "scheduled" && row.alarm_enqueues) return row.not_before;
+  return Math.max(row.not_before, row.updated_at) + STUCK_AFTER_MS;
 }

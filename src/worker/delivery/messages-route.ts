@@ -1,6 +1,7 @@
 /**
- * `GET /v1/messages/{id}`: a queued message's state and history, never its content, and only to whoever queued
- * it: the same caller key id, the same signed-in user, or (anonymous forms) the same address.
+ * `GET /v1/messages/{id}`: a queued message's state and history, never its content; `DELETE /v1/messages/{id}`:
+ * cancels it if it has not started. Both only for whoever queued it: the same caller key id, the same signed-in
+ * user, or (anonymous forms) the same address.
  */
 import type { CallerKey, Config, Env } from "../env.ts";
 import { authenticateCaller } from "../gates/caller-key.ts";
@@ -9,6 +10,7 @@ import { requireAllowedOrigin, withCors } from "../gates/origin-cors.ts";
 import { clientIp, ipRateKey, limitRate } from "../gates/rate-limit.ts";
 import { authenticateUser } from "../gates/signed-in-user.ts";
 import { problemResponse, Refusal } from "../problem.ts";
+import type { Cancellation, MessageStateName } from "./message-state.ts";
 
 const MESSAGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -23,8 +25,23 @@ export function browserScope(user: VerifiedUser | undefined, request: Request): 
 }
 
 /**
+ * What `DELETE /v1/messages/{id}` answers (409, `application/problem+json`) for a message that has already
+ * started: its `state` (`sending`, `sent`, `partial`, `failed`, `unknown`), left as it was.
+ */
+export interface NotCancellable {
+  readonly type: "urn:txgate:problem:not_cancellable";
+  readonly title: string;
+  readonly status: 409;
+  readonly detail: string;
+  readonly kind: "not_cancellable";
+  readonly retryable: false;
+  readonly state: MessageStateName;
+}
+
+/**
  * Serves `/v1/messages/{id}`. Browsers (a request with `Origin`) are known by their JWT or address; servers by
- * their caller key (`callerKeys`, as the send route accepts them).
+ * their caller key (`callerKeys`, as the send route accepts them). `DELETE` answers 200 with the message's view
+ * once it is `cancelled` (the same answer however often it is asked), or 409 with its state.
  *
  * @example
  * if (match) return messageStatus(request, env, config, config.callerKeys, match[1]);
@@ -42,8 +59,8 @@ export async function messageStatus(request: Request, env: Env, config: Config, 
 
 async function answerStatus(request: Request, env: Env, config: Config, callerKeys: readonly CallerKey[] | undefined, id: string, browser: boolean): Promise<Response> {
   if (browser && request.method === "OPTIONS") return preflight(request, config);
-  if (request.method !== "GET") {
-    throw new Refusal("method_not_allowed", `${request.method.slice(0, 10)} is not allowed here`, { headers: { allow: browser ? "GET, OPTIONS" : "GET" } });
+  if (request.method !== "GET" && request.method !== "DELETE") {
+    throw new Refusal("method_not_allowed", `${request.method.slice(0, 10)} is not allowed here`, { headers: { allow: browser ? "GET, DELETE, OPTIONS" : "GET, DELETE" } });
   }
   let scope: string;
   if (browser) {
@@ -58,23 +75,43 @@ async function answerStatus(request: Request, env: Env, config: Config, callerKe
     await limitRate(env.CALLER_RATE_LIMIT, `caller:${caller.id}`);
     scope = `caller:${caller.id}`;
   }
-  const view = MESSAGE_ID.test(id) && env.MESSAGES ? await env.MESSAGES.get(env.MESSAGES.idFromName(id)).view(scope) : undefined;
+  const message = MESSAGE_ID.test(id) && env.MESSAGES ? env.MESSAGES.get(env.MESSAGES.idFromName(id)) : undefined;
+  if (request.method === "DELETE") return cancelResponse(message ? ((await message.cancel(scope)) as Cancellation | undefined) : undefined);
+  const view = message ? await message.view(scope) : undefined;
   // Someone else's message is answered as one that does not exist: ids are not to be probed.
   if (!view) throw new Refusal("not_found", "no such message");
   return Response.json(view, { headers: { "cache-control": "no-store" } });
 }
 
-/** The preflight of a page's `GET` with its JWT. */
+function cancelResponse(cancellation: Cancellation | undefined): Response {
+  if (!cancellation) throw new Refusal("not_found", "no such message");
+  const headers = { "cache-control": "no-store" };
+  if (cancellation.cancelled) return Response.json(cancellation.view, { headers });
+  const { state } = cancellation.view;
+  const problem: NotCancellable = {
+    type: "urn:txgate:problem:not_cancellable",
+    title: "Too late to cancel",
+    status: 409,
+    detail: `the message is ${state}; only a message that has not started can be cancelled`,
+    kind: "not_cancellable",
+    retryable: false,
+    state,
+  };
+  return new Response(JSON.stringify(problem), { status: 409, headers: { ...headers, "content-type": "application/problem+json" } });
+}
+
+/** The preflight of a page's `GET` or `DELETE` with its JWT. */
 function preflight(request: Request, config: Config): Response {
   const origin = requireAllowedOrigin(request, config.origins);
-  if (request.headers.get("access-control-request-method") !== "GET") {
-    throw new Refusal("method_not_allowed", "only GET is allowed here", { headers: { allow: "GET, OPTIONS" } });
+  const method = request.headers.get("access-control-request-method");
+  if (method !== "GET" && method !== "DELETE") {
+    throw new Refusal("method_not_allowed", "only GET and DELETE are allowed here", { headers: { allow: "GET, DELETE, OPTIONS" } });
   }
   return new Response(null, {
     status: 204,
     headers: {
       "access-control-allow-origin": origin,
-      "access-control-allow-methods": "GET",
+      "access-control-allow-methods": "GET, DELETE",
       "access-control-allow-headers": "authorization",
       "access-control-max-age": "600",
       vary: "Origin",

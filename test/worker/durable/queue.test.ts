@@ -6,19 +6,17 @@
  * twice. Batches are made with the vitest plugin's `createMessageBatch` and handed to the worker's `queue`
  * handler; time passing is a changed `not_before` in the message's storage, never a wait.
  */
-import { createExecutionContext, createMessageBatch, env, getQueueResult, runInDurableObject } from "cloudflare:test";
-import { beforeEach, describe, expect, it, vi } from "vitest";
-import worker from "../../../worker/index.ts";
-import type { Env } from "../../../src/worker/env.ts";
-import { DEAD_LETTER_QUEUE, SEND_QUEUE } from "../../../src/worker/delivery/consumer.ts";
-import type { MessageObject, MessageView } from "../../../src/worker/delivery/message-state.ts";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { DEAD_LETTER_QUEUE } from "../../../src/worker/delivery/consumer.ts";
+import { MAX_REQUEUES, MessageObject, STUCK_AFTER_MS } from "../../../src/worker/delivery/message-state.ts";
+import { bindings, deliver, stateOf, timePasses, view, watchRequeues } from "../support/delivery.ts";
 import { CALLER_KEY_BILLING, CALLER_KEY_NEWSLETTER, ORIGIN } from "../support/bindings.ts";
 import { callerSend, fetchWorker, LOCAL, signJwt } from "../support/harness.ts";
 import { resolveAction } from "../../../src/worker/action-send.ts";
 import { actions } from "../../../worker/actions.ts";
+import { sandboxVendors } from "../../../worker/sandbox/index.ts";
 
-const bindings = env as unknown as Env;
-const stateOf = (id: string) => bindings.MESSAGES!.get(bindings.MESSAGES!.idFromName(id));
 /** These tests use Everlytic, so that the real local queue's consumer (fed by the 202 tests) never meets their switch. */
 const VENDOR = "everlytic";
 const email = (subject = "Shipped") => ({
@@ -33,26 +31,6 @@ async function accepted(body: unknown = email()): Promise<string> {
   return id;
 }
 
-/**
- * One delivery of `id` to a queue's consumer: what it acked or retried, with each retry's delay (the plugin's
- * queue result leaves delays out, so `retry` is watched).
- */
-async function deliver(id: string, attempts = 1, settings: Partial<Env> = {}, queue = SEND_QUEUE, body: unknown = { id }) {
-  const batch = createMessageBatch(queue, [{ id: `delivery-${attempts}`, timestamp: new Date(), attempts, body }]);
-  const retries = batch.messages.map((message) => vi.spyOn(message, "retry"));
-  const ctx = createExecutionContext();
-  await worker.queue(batch as MessageBatch<unknown>, { ...bindings, ...settings } as Env);
-  const result = await getQueueResult(batch, ctx);
-  const retryMessages = result.retryMessages.map(({ msgId }) => {
-    const index = batch.messages.findIndex((message) => message.id === msgId);
-    return { msgId, delaySeconds: retries[index]!.mock.calls.at(-1)?.[0]?.delaySeconds };
-  });
-  return { ...result, retryMessages };
-}
-
-async function view(id: string): Promise<MessageView> {
-  return (await stateOf(id).peek()) as unknown as MessageView;
-}
 /** Time passes until the message's retry is due. */
 async function retryIsDue(id: string): Promise<void> {
   await runInDurableObject(stateOf(id), (_instance: MessageObject, state) => {
@@ -138,11 +116,40 @@ describe("the consumer", () => {
   });
 
   it("fails, sending nothing, a queued browser action this worker no longer has", async () => {
+    const to = `retired-${crypto.randomUUID()}@example.com`;
     const id = crypto.randomUUID();
-    const body = { action: "retired-action", template: "welcome", message: { to: "a@example.com", data: { firstName: "Pat" } } };
+    const body = { action: "retired-action", template: "welcome", message: { to, data: { firstName: "Pat" } } };
     await stateOf(id).accept({ id, scope: "user:u1", audience: "browser", vendor: "expertsender", body, decode: false });
-    await deliver(id);
-    expect(await view(id)).toMatchObject({ state: "failed" });
+    const result = await deliver(id);
+    expect(result.explicitAcks).toEqual(["delivery-1"]);
+    expect(await view(id)).toMatchObject({ state: "failed", result: { kind: "unknown_action", delivery: "not_sent" } });
+    // Nothing reached any vendor: the outbox holds no message for that address, through any vendor.
+    const outbox = (await fetchWorker(`${LOCAL}/sandbox/messages`)).body.messages;
+    expect(outbox.filter((message: any) => JSON.stringify(message).includes(to))).toEqual([]);
+  });
+
+  it("a listmonk send that reaches some recipients and not others ends partial: acked, not retried, on the dead-letter queue with its outcome", async () => {
+    const id = crypto.randomUUID();
+    const body = { template_id: 2, subscriber_emails: ["ada@example.com", "fail+partial@example.com"] };
+    await stateOf(id).accept({ id, scope: "caller:billing", audience: "caller", vendor: "listmonk", body, decode: true });
+    const deadLetters = vi.spyOn(bindings.DEAD_LETTERS!, "send");
+    try {
+      const result = await deliver(id);
+      expect(result.explicitAcks).toEqual(["delivery-1"]);
+      expect(result.retryMessages).toEqual([]);
+      expect(deadLetters).toHaveBeenCalledWith({ id, outcome: expect.objectContaining({ delivery: "partial", retryable: false }) }, { contentType: "json" });
+    } finally {
+      deadLetters.mockRestore();
+    }
+    const state = await view(id);
+    expect(state.state).toBe("partial");
+    expect(state.result).toMatchObject({ delivery: "partial", retryable: false, vendor: "listmonk" });
+    expect(state.history.at(-1)!.note).toMatch(/not retried/);
+    // Delivered again all the same: acked, nothing sent twice.
+    const outbox = async () => (await fetchWorker(`${LOCAL}/sandbox/messages`)).body.messages.filter((message: any) => message.vendor === "listmonk" && message.to?.includes("ada@example.com"));
+    const before = (await outbox()).length;
+    expect((await deliver(id, 2)).explicitAcks).toEqual(["delivery-2"]);
+    expect(await outbox()).toHaveLength(before);
   });
 
   it("sends a queued message once, records it sent, and acks it", async () => {
@@ -239,6 +246,7 @@ describe("the consumer", () => {
   it("the dead-letter consumer finishes a message the queue gave up on: mid-send ends unknown, waiting ends failed", async () => {
     const midSend = await accepted();
     await stateOf(midSend).pickUp();
+    expect(await stateOf(midSend).startSending(1)).toBe(true);
     await deliver(midSend, 1, {}, DEAD_LETTER_QUEUE);
     expect((await view(midSend)).state).toBe("unknown");
 
@@ -252,14 +260,97 @@ describe("the consumer", () => {
 describe("a consumer that dies", () => {
   it("after the send began and before its answer was recorded: redelivered, the message ends unknown and is not sent again", async () => {
     const id = await accepted();
-    // The dead consumer got this far: the message is marked `sending`.
+    // The dead consumer got this far: the request was about to be handed to fetch.
     expect((await stateOf(id).pickUp()).action).toBe("send");
+    expect(await stateOf(id).startSending(1)).toBe(true);
     const redelivered = await deliver(id, 2);
     expect(redelivered.explicitAcks).toEqual(["delivery-2"]);
     const state = await view(id);
     expect(state.state).toBe("unknown");
     expect(state.history.at(-1)!.note).toMatch(/not sent again/);
     expect(await sent()).toHaveLength(0);
+  });
+
+  it("after picking the message up and before its request reached fetch (waiting for a pacer slot or a token): redelivered, it is sent once", async () => {
+    const id = await accepted();
+    // The dead consumer got this far: it held the message and had not yet called the vendor.
+    expect((await stateOf(id).pickUp()).action).toBe("send");
+    expect((await view(id)).state).toBe("queued");
+    const redelivered = await deliver(id, 2);
+    expect(redelivered.explicitAcks).toEqual(["delivery-2"]);
+    const state = await view(id);
+    expect(state.state).toBe("sent");
+    expect(state.history.map((entry) => entry.state)).toEqual(["queued", "queued", "sending", "sent"]);
+    expect(state.history[1]!.note).toMatch(/attempt 1 never reached the vendor/);
+    expect(await sent()).toHaveLength(1);
+  });
+
+  it("a message is `sending` only from the moment its request is handed to the vendor", async () => {
+    const id = await accepted();
+    const { everlytic } = sandboxVendors;
+    let seen: string | undefined;
+    const spy = vi.spyOn(sandboxVendors, "everlytic").mockImplementation(async (request) => {
+      seen = (await view(id)).state;
+      return everlytic(request);
+    });
+    try {
+      await deliver(id);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(seen).toBe("sending");
+    expect((await view(id)).state).toBe("sent");
+  });
+
+  it("many consumers dying while their messages wait: none of those messages ends unknown, each is sent once on redelivery", async () => {
+    const ids = await Promise.all(Array.from({ length: 20 }, () => accepted()));
+    await Promise.all(ids.map((id) => stateOf(id).pickUp()));
+    await Promise.all(ids.map((id, index) => deliver(id, 2 + index)));
+    const states = await Promise.all(ids.map(async (id) => (await view(id)).state));
+    expect(states.filter((state) => state !== "sent")).toEqual([]);
+    expect(await sent()).toHaveLength(20);
+  });
+
+  it("a consumer still holding an older pick-up of a message sent meanwhile cannot send it again", async () => {
+    const id = await accepted();
+    // A slow consumer picked it up, and the queue delivered the message to another one, which sent it.
+    expect((await stateOf(id).pickUp()).action).toBe("send");
+    await deliver(id, 2);
+    expect(await sent()).toHaveLength(1);
+    // The slow one reaches fetch at last: refused.
+    expect(await stateOf(id).startSending(1)).toBe(false);
+    expect((await view(id)).state).toBe("sent");
+  });
+
+  it("a consumer that reaches fetch after another picked the message up again sends nothing and acks", async () => {
+    const id = await accepted();
+    const slow = await stateOf(id).pickUp();
+    expect(slow).toMatchObject({ action: "send", attempt: 1 });
+    // Picked up again by a second consumer, which has not reached fetch yet either.
+    expect(await stateOf(id).pickUp()).toMatchObject({ action: "send", attempt: 2 });
+    expect(await stateOf(id).startSending(1)).toBe(false);
+    expect(await stateOf(id).startSending(2)).toBe(true);
+  });
+
+  it("after the vendor answered and before its answer could be recorded: the message is delivered again, never acked, and ends unknown, not sent twice", async () => {
+    const id = await accepted();
+    const settle = vi.spyOn(MessageObject.prototype, "settle").mockImplementationOnce(async () => {
+      throw new Error("storage unavailable");
+    });
+    try {
+      const first = await deliver(id, 1);
+      // Acked now, the message would stay `sending` with nothing left to finish it.
+      expect(first.explicitAcks).toEqual([]);
+      expect(first.retryMessages).toEqual([{ msgId: "delivery-1", delaySeconds: undefined }]);
+    } finally {
+      settle.mockRestore();
+    }
+    expect((await view(id)).state).toBe("sending");
+    expect(await sent()).toHaveLength(1);
+    const redelivered = await deliver(id, 2);
+    expect(redelivered.explicitAcks).toEqual(["delivery-2"]);
+    expect((await view(id)).state).toBe("unknown");
+    expect(await sent()).toHaveLength(1);
   });
 
   it("after the answer was recorded and before the ack: redelivered, it is acked without sending", async () => {
@@ -278,6 +369,103 @@ describe("a consumer that dies", () => {
     expect(result.explicitAcks).toEqual(["delivery-3"]);
     expect((await view(id)).state).toBe("sent");
     expect(await sent()).toHaveLength(1);
+  });
+});
+
+describe("stuck messages: each message's alarm", () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it("puts a message accepted and never put on the queue (a crash between the two) back on it after 15 minutes, and it is sent once", async () => {
+    const requeued = watchRequeues();
+    const id = await accepted();
+    // Not yet: the queue may still deliver it.
+    await timePasses(id, STUCK_AFTER_MS - 60_000);
+    await runDurableObjectAlarm(stateOf(id));
+    expect(requeued).toEqual([]);
+
+    await timePasses(id, 60_000);
+    expect(await runDurableObjectAlarm(stateOf(id))).toBe(true);
+    expect(requeued).toEqual([id]);
+    const state = await view(id);
+    expect(state.state).toBe("queued");
+    expect(state.history.at(-1)!.note).toMatch(/no consumer picked it up within 15 minutes: put on the queue again/);
+
+    await deliver(id);
+    expect((await view(id)).state).toBe("sent");
+    expect(await sent()).toHaveLength(1);
+  });
+
+  it("a message waiting for its retry is not stuck until 15 minutes past its retry time", async () => {
+    const requeued = watchRequeues();
+    const id = await accepted();
+    await forceFailure(429, 1, 3600);
+    await deliver(id);
+    await timePasses(id, 3600_000);
+    await runDurableObjectAlarm(stateOf(id));
+    expect(requeued).toEqual([]);
+    await timePasses(id, STUCK_AFTER_MS);
+    await runDurableObjectAlarm(stateOf(id));
+    expect(requeued).toEqual([id]);
+  });
+
+  it("settles by rule 3 one picked up by a consumer that died before reaching the vendor: put back on the queue and sent once", async () => {
+    const requeued = watchRequeues();
+    const id = await accepted();
+    await stateOf(id).pickUp();
+    await timePasses(id, STUCK_AFTER_MS);
+    await runDurableObjectAlarm(stateOf(id));
+    expect(requeued).toEqual([id]);
+    expect((await view(id)).history.at(-1)!.note).toMatch(/attempt 1 was picked up and never reached the vendor/);
+    await deliver(id, 2);
+    expect((await view(id)).state).toBe("sent");
+    expect(await sent()).toHaveLength(1);
+  });
+
+  it("settles by rule 3 one left sending with no answer: unknown, never sent again", async () => {
+    const requeued = watchRequeues();
+    const id = await accepted();
+    await stateOf(id).pickUp();
+    await stateOf(id).startSending(1);
+    await timePasses(id, STUCK_AFTER_MS);
+    await runDurableObjectAlarm(stateOf(id));
+    expect(requeued).toEqual([]);
+    const state = await view(id);
+    expect(state.state).toBe("unknown");
+    expect(state.history.at(-1)!.note).toMatch(/may have gone out, so it is not sent again/);
+    expect((await deliver(id, 2)).explicitAcks).toEqual(["delivery-2"]);
+    expect(await sent()).toHaveLength(0);
+  });
+
+  it(`fails, nothing sent, a message the queue never delivers after ${MAX_REQUEUES} tries`, async () => {
+    const requeued = watchRequeues();
+    const id = await accepted();
+    for (let tries = 0; tries < MAX_REQUEUES; tries++) {
+      await timePasses(id, STUCK_AFTER_MS);
+      await runDurableObjectAlarm(stateOf(id));
+    }
+    expect(requeued).toHaveLength(MAX_REQUEUES);
+    expect((await view(id)).state).toBe("queued");
+    await timePasses(id, STUCK_AFTER_MS);
+    await runDurableObjectAlarm(stateOf(id));
+    const state = await view(id);
+    expect(state.state).toBe("failed");
+    expect(state.result).toMatchObject({ ok: false, delivery: "not_sent" });
+    expect(requeued).toHaveLength(MAX_REQUEUES);
+  });
+
+  it("drops a final message's content at once, keeps its state and history 24 hours, then forgets it", async () => {
+    const id = await accepted();
+    await deliver(id);
+    const content = () => runInDurableObject(stateOf(id), (_instance: MessageObject, state) => state.storage.sql.exec<{ body: string | null }>("SELECT body FROM message").toArray());
+    expect(await content()).toEqual([{ body: null }]);
+    await timePasses(id, 23 * 3600_000);
+    await runDurableObjectAlarm(stateOf(id));
+    expect((await view(id)).state).toBe("sent");
+    await timePasses(id, 3600_000);
+    await runDurableObjectAlarm(stateOf(id));
+    expect(await stateOf(id).peek()).toBeUndefined();
   });
 });
 

@@ -1,0 +1,45 @@
+/**
+ * The body a send answers with, made in one place: the synchronous route's response and a queued message's
+ * `result` (`GET /v1/messages/{id}`) are the same object for the same outcome, field for field.
+ */
+import type { Outcome } from "../../core/public.ts";
+import type { Config } from "../env.ts";
+import { outcomeProblem, type Audience, type Problem } from "../problem.ts";
+
+/** A sent message's answer: browsers learn only that it went (and whether to a sandbox); trusted callers get the vendor's answer. */
+export interface SentAnswer {
+  readonly ok: true;
+  readonly kind: "sent";
+  /** Set in sandbox mode: the email went to a vendor fake and reached no one. */
+  readonly sandbox?: true;
+  readonly vendor?: Outcome<unknown>["vendor"];
+  readonly status?: number;
+  readonly attempts?: number;
+  readonly ids?: readonly string[];
+  readonly data?: unknown;
+}
+
+/**
+ * The answer for `outcome`, redacted with every secret of the deployment: a `SentAnswer`, or the problem for a
+ * failure (the library already redacts its own credentials; the worker's redactor knows them all).
+ *
+ * @example
+ * const body = sendAnswer(outcome, "caller", config);
+ * return outcome.ok ? Response.json(body) : problemResponse(body as Problem);
+ */
+export function sendAnswer(outcome: Outcome<unknown>, audience: Audience, config: Config): SentAnswer | Problem {
+  if (!outcome.ok) return config.redactor.value(outcomeProblem(outcome, audience));
+  // A sandbox send reached no one: the answer says so in its body too, where a caller that reads only `kind` looks.
+  const sandbox = config.mode === "sandbox" ? { sandbox: true as const } : {};
+  if (audience === "browser") return { ok: true, kind: "sent", ...sandbox };
+  return config.redactor.value({
+    ok: true,
+    kind: "sent",
+    ...sandbox,
+    vendor: outcome.vendor,
+    status: outcome.status,
+    attempts: outcome.attempts,
+    ...(outcome.ids ? { ids: outcome.ids } : {}),
+    data: outcome.data,
+  });
+}
