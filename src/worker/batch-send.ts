@@ -15,7 +15,7 @@ import { IDEMPOTENCY_KEY_SYNTAX } from "../core/idempotency.ts";
 import type { Outcome, ValidationIssue, VendorName } from "../core/public.ts";
 import { formatPath, joinPath } from "../core/validation.ts";
 import { decodeAttachments } from "./binary-fields.ts";
-import { readBatchSendAt } from "./batch-send-at.ts";
+import { parseSendAt } from "./delivery/send-at.ts";
 import { dispatchSend, MAX_QUEUED_BODY_BYTES, prefersAsync, type QueuedSend } from "./delivery/dispatch.ts";
 import type { Config, Env } from "./env.ts";
 import { problemResponse, Refusal, type Problem } from "./problem.ts";
@@ -27,19 +27,12 @@ export const MAX_BATCH_MESSAGES = 100;
 const SYNC_CONCURRENCY = 6;
 const ITEM_FIELDS = new Set(["message", "idempotencyKey", "sendAt"]);
 
-/**
- * Whether dispatch schedules a send by its `Send-At` header (issue 21, item 3, in delivery/). Until it does, a
- * batch item's `sendAt` is refused, never sent at once; at the merge with delivery/send-at.ts this goes, and
- * batch-send-at.ts gives way to its `parseSendAt`.
- */
-const SCHEDULING_AVAILABLE = false;
-
 /** One checked item: its message as sent (attachments decoded) and as JSON (for the queue), its key and time. */
 interface BatchItem {
   readonly json: unknown;
   readonly message: unknown;
   readonly idempotencyKey?: string;
-  readonly sendAt?: string;
+  readonly sendAt?: { readonly at: number; readonly path: string };
 }
 
 /** One item's answer in the batch's: what it would have been answered alone. */
@@ -128,11 +121,16 @@ function checkItems(list: readonly unknown[], batch: GatedBatch, queued: boolean
     if (idempotencyKey !== undefined && (typeof idempotencyKey !== "string" || !IDEMPOTENCY_KEY_SYNTAX.test(idempotencyKey))) {
       fault("idempotencyKey", "idempotency_key", "must be 8 to 255 characters from A-Z a-z 0-9 . _ : ~ + / = -");
     }
+    let sendAtMs: number | undefined;
     if (sendAt !== undefined) {
-      const problem = readBatchSendAt(sendAt);
-      if (problem) fault("sendAt", problem.rule, problem.message);
-      else if (!queued) fault("sendAt", "respond_async", "needs Prefer: respond-async (a scheduled message is queued)");
-      else if (!SCHEDULING_AVAILABLE) fault("sendAt", "not_available", "scheduled sends are not available on this worker yet");
+      // The single route's reading of a send time, so a batch item's is refused with the same rules.
+      try {
+        sendAtMs = parseSendAt(sendAt, { path: at("sendAt") });
+        if (!queued) fault("sendAt", "respond_async", "needs Prefer: respond-async (a scheduled message is queued)");
+      } catch (error) {
+        if (!(error instanceof Refusal)) throw error;
+        issues.push(...((error.problem.issues as readonly ValidationIssue[] | undefined) ?? []));
+      }
     }
     if (json === undefined) return fault("message", "required", "is required: the vendor's message, as POST /v1/send/{vendor} takes it");
     let message: unknown;
@@ -148,7 +146,7 @@ function checkItems(list: readonly unknown[], batch: GatedBatch, queued: boolean
     if (queued && new TextEncoder().encode(JSON.stringify(json)).byteLength > MAX_QUEUED_BODY_BYTES) {
       fault("message", "max_bytes", `a queued message may be at most ${MAX_QUEUED_BODY_BYTES} bytes of JSON`);
     }
-    items.push({ json, message, ...(typeof idempotencyKey === "string" ? { idempotencyKey } : {}), ...(typeof sendAt === "string" ? { sendAt } : {}) });
+    items.push({ json, message, ...(typeof idempotencyKey === "string" ? { idempotencyKey } : {}), ...(sendAtMs === undefined ? {} : { sendAt: { at: sendAtMs, path: at("sendAt") } }) });
   });
   if (issues.length) {
     const failing = new Set(issues.map((issue) => /^messages\.(\d+)/.exec(issue.path)?.[1])).size;
@@ -208,7 +206,6 @@ async function sendItem(request: Request, env: Env, config: Config, batch: Gated
   const headers = new Headers();
   if (prefersAsync(request)) headers.set("prefer", "respond-async");
   if (item.idempotencyKey !== undefined) headers.set("idempotency-key", item.idempotencyKey);
-  if (item.sendAt !== undefined) headers.set("send-at", item.sendAt);
   const alone = new Request(request.url, { method: "POST", headers });
   const held = queue?.forItem();
   let sending = false;
@@ -220,6 +217,7 @@ async function sendItem(request: Request, env: Env, config: Config, batch: Gated
       identity: item.json,
       queued: { body: item.json, decode: true },
       refuseBeforeQueueing: () => batch.client.validate(item.message),
+      ...(item.sendAt ? { sendAt: item.sendAt } : {}),
       sendNow: () => {
         sending = true;
         batch.onSend();

@@ -175,12 +175,23 @@ describe("a batch is checked whole before anything is sent", () => {
     expect(await outbox()).toEqual([]);
   });
 
-  it("refuses a message to be sent later rather than send it at once while scheduling is not available", async () => {
+  it("schedules an item with sendAt: it waits as scheduled, put on the queue with its delay in the batch's sendBatch", async () => {
     const queue = recordingQueue();
-    const answer = await batchSend([item(1, { sendAt: new Date(Date.now() + 3_600_000).toISOString() })], { prefer: "respond-async" }, { DELIVERY_QUEUE: queue.queue });
-    expect(answer.status).toBe(422);
-    expect(answer.body.issues).toEqual([expect.objectContaining({ path: "messages.0.sendAt", rule: "not_available" })]);
-    expect(queue.batches).toEqual([]);
+    const sendAt = new Date(Date.now() + 3_600_000).toISOString();
+    const answer = await batchSend([item(1, { sendAt }), item(2)], { prefer: "respond-async" }, { DELIVERY_QUEUE: queue.queue });
+    expect(answer.status).toBe(200);
+    const results = answer.body.results as { status: number; body: { state: string; sendAt?: string } }[];
+    expect(results.map((result) => [result.status, result.body.state, result.body.sendAt])).toEqual([
+      [202, "scheduled", sendAt],
+      [202, "queued", undefined],
+    ]);
+    expect(queue.batches).toHaveLength(1);
+    const [scheduled, now] = queue.batches[0]! as unknown as { delaySeconds?: number }[];
+    // The queue holds the scheduled one back for (about) its hour; the other goes at once.
+    expect(scheduled!.delaySeconds).toBeGreaterThan(3_000);
+    expect(scheduled!.delaySeconds).toBeLessThanOrEqual(3_600);
+    expect(now!.delaySeconds).toBeUndefined();
+    expect(await outbox()).toEqual([]);
   });
 });
 
