@@ -73,6 +73,8 @@ export { defineCatalogue, type Catalogue, type TemplateDeclaration, type VendorR
 /** A bare email address as the specs' `format: email` has it (rule `email`), for a variable such as a reply-to. */
 export { emailAddress } from "../core/formats.ts";
 export type { SandboxVendor, WorkerSandbox } from "./sandbox.ts";
+export { createLocalSandbox } from "./local/sandbox.ts";
+export type { RecordedMessage } from "./local/outbox.ts";
 export type { Env } from "./env.ts";
 export type { VendorOptions, VendorSettings } from "./vendor-settings.ts";
 export type { WorkerHandler } from "./router.ts";

@@ -2,7 +2,7 @@
  * What the sandbox vendors received: every request they answered, accepted or refused, kept in this isolate's
  * memory (newest first, the last 200) for the outbox page. Credentials are never recorded.
  */
-import type { FakeMessage } from "../../src/testing/fake.ts";
+import type { FakeMessage } from "../../testing/fake.ts";
 
 /** One message as a sandbox vendor (a txgate/testing fake) saw it, with when and an id for the outbox page. */
 export type RecordedMessage = FakeMessage & { readonly id: string; readonly at: string };
@@ -33,6 +33,3 @@ export class Outbox {
     this.#messages = [];
   }
 }
-
-/** The outbox of this isolate. */
-export const outbox = new Outbox();
