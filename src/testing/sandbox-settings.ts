@@ -9,7 +9,12 @@ import type { EverlyticOptions } from "../everlytic/options.ts";
 import type { ExpertSenderOptions } from "../expertsender/options.ts";
 import type { ListmonkOptions } from "../listmonk/options.ts";
 
-/** A sandbox vendor's client settings, as that vendor's client factory takes them. */
+/**
+ * A sandbox vendor's client settings, as that vendor's client factory takes them.
+ *
+ * @example
+ * const listmonk: SandboxSettings["listmonk"] = SANDBOX_SETTINGS.listmonk;
+ */
 export interface SandboxSettings {
   readonly listmonk: Required<Pick<ListmonkOptions, "baseUrl" | "username" | "token">>;
   readonly acton: Required<Pick<ActOnOptions, "baseUrl" | "accountId" | "credentials">>;

@@ -12,7 +12,12 @@ import type { FakeMessage, VendorFake } from "./fake.ts";
 import { createListmonkFake } from "./listmonk.ts";
 import { SANDBOX_SETTINGS } from "./sandbox-settings.ts";
 
-/** Options of `createSandboxFakes`. */
+/**
+ * Options of `createSandboxFakes`.
+ *
+ * @example
+ * const fakes = createSandboxFakes({ onMessage: (message) => console.log(message.vendor, message.to) } satisfies SandboxFakesOptions);
+ */
 export interface SandboxFakesOptions {
   /** Called with each message any of the fakes records (a Worker's outbox page keeps them this way). */
   readonly onMessage?: (message: FakeMessage) => void;

@@ -4,7 +4,12 @@
  */
 import type { FakeMessage } from "../../testing/fake.ts";
 
-/** One message as a sandbox vendor (a txgate/testing fake) saw it, with when and an id for the outbox page. */
+/**
+ * One message as a sandbox vendor (a txgate/testing fake) saw it, with when and an id for the outbox page.
+ *
+ * @example
+ * const { messages } = (await (await fetch("http://localhost:8787/sandbox/messages")).json()) as { messages: RecordedMessage[] };
+ */
 export type RecordedMessage = FakeMessage & { readonly id: string; readonly at: string };
 
 const LIMIT = 200;
