@@ -10,14 +10,10 @@ import type { CallOptions } from "./options.ts";
 import type { Failure, Outcome, VendorName } from "./outcome.ts";
 import type { SendManyOptions, SendManyOutcome } from "./send-many.ts";
 import { joinPath, readCallOptions, validateInput } from "./validation.ts";
+import type { RegisteredTemplateIds } from "../vendors/registry.ts";
 
-/** The type of each vendor's template id. */
-export interface VendorTemplateIds {
-  readonly acton: string;
-  readonly everlytic: string;
-  readonly expertsender: number;
-  readonly listmonk: number;
-}
+/** The type of each vendor's template id, from its descriptor (src/vendors/registry.ts). */
+export type VendorTemplateIds = RegisteredTemplateIds;
 
 /** The fields of a message a declaration or a route may fix (everything but the template, recipients and variables). */
 export type MessageDefaults = Omit<TemplateMessage, "template" | "to" | "data">;

@@ -3,10 +3,13 @@
  * timeout and abort becomes a value of `Outcome`, so a `switch (outcome.kind)` is the whole error handling.
  */
 
-import type { VENDOR_NAMES } from "./vendors.ts";
+import type { RegisteredVendorName } from "../vendors/registry.ts";
 
-/** The vendors txgate speaks to: the names in the registry, `core/vendors.ts`. */
-export type VendorName = (typeof VENDOR_NAMES)[number];
+/**
+ * The vendors txgate speaks to: the names in the registry (`src/vendors/registry.ts`). A type only: core imports
+ * no vendor's code, and learns the names from the registry above it.
+ */
+export type VendorName = RegisteredVendorName;
 
 /**
  * Whether an email may have gone out.

@@ -7,6 +7,7 @@ export { EVERLYTIC_BASE_URL, type EverlyticOptions } from "./options.ts";
 export { EverlyticMessageSchema, type EverlyticMessage } from "./schema.ts";
 export type { SendMailSuccess } from "./response.ts";
 export { everlyticCapabilities } from "./capabilities.ts";
+export { everlyticVendor } from "./descriptor.ts";
 export type { MessageAddress, MessageAttachment, TemplateMessage } from "../core/message.ts";
 export type { AddressCapability, VendorCapabilities } from "../core/capabilities.ts";
 export { TxgateConfigError } from "../core/credentials.ts";

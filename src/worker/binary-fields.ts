@@ -3,10 +3,10 @@
  * each vendor that holds an attachment's bytes travels as the same name plus `Base64`, holding standard base64:
  * listmonk `attachments[].contentBase64`, Everlytic `attachments.data[].contentBase64` (or its own `data`),
  * ExpertSender `Attachments[].ContentBase64`. They become `Uint8Array`s before the client sees them. Where each
- * vendor keeps them is its capability table's (`nativeAttachments`), read through the vendor registry.
+ * vendor keeps them is its capability table's (`nativeAttachments`), read from its descriptor in the vendor registry.
  */
 import type { ValidationIssue, VendorName } from "../core/public.ts";
-import { VENDORS } from "../core/vendors.ts";
+import { VENDORS } from "../vendors/registry.ts";
 import { Refusal } from "./problem.ts";
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;

@@ -3,7 +3,7 @@
  * only from here (`wrangler secret put` in a deployment, `.dev.vars` locally); nothing else reads `env`.
  */
 import { Redactor } from "../core/redact.ts";
-import { VENDOR_NAMES } from "../core/vendors.ts";
+import { VENDOR_NAMES } from "../vendors/registry.ts";
 import type { VendorName } from "../core/public.ts";
 import type { VendorAccount } from "./durable/account.ts";
 import { CALLER_KEY_SYNTAX } from "./gates/caller-key.ts";
@@ -13,7 +13,7 @@ import type { QueuedSend } from "./delivery/dispatch.ts";
 import type { IdempotencyLedgerObject } from "./delivery/idempotency-ledger.ts";
 import type { MessageObject } from "./delivery/message-state.ts";
 import type { WorkerSandbox } from "./sandbox.ts";
-import { readVendorSettings, vendorSecrets, type VendorEnv, type VendorSettings } from "./vendor-settings.ts";
+import { defaultSendsPerSecond, paceAboveCap, readVendorSettings, vendorSecrets, type VendorEnv, type VendorSettings } from "./vendor-settings.ts";
 
 export type { VendorSettings } from "./vendor-settings.ts";
 
@@ -212,19 +212,16 @@ export function parseConfig(env: Env, sandbox?: WorkerSandbox): Config {
   };
 }
 
-/** Act-On's documented cap: 20 sends a second per account. */
-const ACTON_MAX_SENDS_PER_SECOND = 20;
-
-/** `<VENDOR>_SENDS_PER_SECOND` for each vendor that has one; Act-On always has one, its cap by default. */
+/** `<VENDOR>_SENDS_PER_SECOND` for each vendor that has one; a vendor with a documented cap always has one, its cap by default. */
 function parseSendsPerSecond(text: (name: string) => string | undefined, wrong: string[]): Partial<Record<VendorName, number>> {
-  const rates: Partial<Record<VendorName, number>> = { acton: ACTON_MAX_SENDS_PER_SECOND };
+  const rates = defaultSendsPerSecond(VENDORS);
   for (const vendor of VENDORS) {
     const name = `${vendor.toUpperCase()}_SENDS_PER_SECOND`;
     const value = text(name);
     if (value === undefined) continue;
     const rate = Number(value);
     if (!Number.isInteger(rate) || rate < 1) wrong.push(`${name} (a whole number of sends a second, at least 1)`);
-    else if (vendor === "acton" && rate > ACTON_MAX_SENDS_PER_SECOND) wrong.push(`${name} (Act-On allows ${ACTON_MAX_SENDS_PER_SECOND} at most)`);
+    else if (paceAboveCap(vendor, rate)) wrong.push(`${name} (${paceAboveCap(vendor, rate)})`);
     else rates[vendor] = rate;
   }
   return rates;

@@ -8,8 +8,12 @@ import * as v from "valibot";
 import type { Catalogue, CatalogueMessage, TemplateDeclaration } from "../core/catalogue.ts";
 import type { ValidationIssue, VendorName } from "../core/public.ts";
 import { joinPath, toValidationIssues } from "../core/validation.ts";
+import type { EvaluatedSyntax } from "../vendors/descriptor.ts";
+import { VENDOR_LIST } from "../vendors/registry.ts";
 import type { VerifiedUser } from "./gates/jwt.ts";
 import { Refusal } from "./problem.ts";
+
+export type { EvaluatedSyntax } from "../vendors/descriptor.ts";
 
 /** Only the signed-in user's own (verified) address. */
 export interface SelfRecipient {
@@ -26,25 +30,16 @@ export type RecipientRule = SelfRecipient | AllowListRecipient;
 export type VariablesSchema = v.StrictObjectSchema<v.ObjectEntries, v.ErrorMessage<v.StrictObjectIssue> | undefined>;
 
 /**
- * The vendor's template syntax that it evaluates inside the values it substitutes: a browser variable holding it
- * is refused, so a page cannot make a template read data it was not given. ExpertSender evaluates personalization
- * tags (`*[subscriber_firstname]*`) inside snippet values (its SystemTransactionals page). Act-On and Everlytic put
- * `{{field}}` personalization in templates and do not document whether a substituted value is read for it again,
- * so a value that could be one is refused rather than bet on. listmonk's values are Go template data, which a Go
- * template prints and never evaluates: nothing to refuse.
+ * Each vendor's template syntax that it evaluates inside the values it substitutes, from its descriptor: a browser
+ * variable holding it is refused, so a page cannot make a template read data it was not given. A vendor with none
+ * (its values are printed, never evaluated) refuses nothing.
+ *
+ * @example
+ * EVALUATED_SYNTAX.listmonk; // undefined: nothing to refuse
  */
-export const EVALUATED_SYNTAX: Readonly<Record<VendorName, EvaluatedSyntax | undefined>> = {
-  expertsender: { pattern: /\*\[/, description: "ExpertSender personalization tags (*[ ]*)" },
-  acton: { pattern: /\{\{|\}\}/, description: "personalization tags ({{ }})" },
-  everlytic: { pattern: /\{\{|\}\}/, description: "personalization tags ({{ }})" },
-  listmonk: undefined,
-};
-
-/** A vendor's template syntax, as a pattern that finds its opening sequence, and how to name it to the browser. */
-export interface EvaluatedSyntax {
-  readonly pattern: RegExp;
-  readonly description: string;
-}
+export const EVALUATED_SYNTAX = Object.fromEntries(VENDOR_LIST.map((vendor) => [vendor.name, vendor.evaluatedSyntax])) as Readonly<
+  Record<VendorName, EvaluatedSyntax | undefined>
+>;
 
 /**
  * An action's own rate limit, on top of the worker's per-user (JWT) or per-IP (Turnstile) one: a Workers Rate

@@ -2,30 +2,26 @@
  * The vendor clients of this isolate: each built from its secrets, or, in sandbox mode (no vendor has
  * credentials and the deployment says `SANDBOX=true`), pointed at the deployment's sandbox (its fakes) through an injected
  * `fetch`. In live mode a vendor without credentials has no client, and a worker with neither credentials nor
- * `SANDBOX=true` has none at all: a send is then refused, never quietly sandboxed.
+ * `SANDBOX=true` has none at all: a send is then refused, never quietly sandboxed. What each vendor needs (its
+ * pacing, a shared token store) is its descriptor's; its client code loads with its first send.
  */
-import { createActOnClient } from "../acton/index.ts";
+import { TxgateConfigError } from "../core/credentials.ts";
+import { notLoaded } from "../core/deliver.ts";
 import type { TemplateMessage } from "../core/message.ts";
 import type { CallOptions, Outcome, VendorName } from "../core/public.ts";
-import { createEverlyticClient } from "../everlytic/index.ts";
-import { createExpertSenderClient } from "../expertsender/index.ts";
-import { createListmonkClient } from "../listmonk/index.ts";
+import type { AnyVendorDescriptor, VendorClient, VendorWiring } from "../vendors/descriptor.ts";
+import { VENDORS } from "../vendors/registry.ts";
 import { accountObjectName } from "./durable/account.ts";
 import { accountPacer } from "./durable/account-pacer.ts";
 import { accountTokenStore } from "./durable/account-token-store.ts";
 import type { Config } from "./env.ts";
 import { Refusal } from "./problem.ts";
-import { accountKey, type VendorOptions, type VendorSettings } from "./vendor-settings.ts";
+import { accountKey, type VendorSettings } from "./vendor-settings.ts";
 
-/** What the worker needs of any vendor client; each client validates its own input. */
-export interface VendorClient {
-  send(message: unknown, call?: CallOptions): Promise<Outcome<unknown>>;
-  /** The common message (a catalogue template's, for browser actions), converted by the client. */
-  sendMessage(message: TemplateMessage, call?: CallOptions): Promise<Outcome<unknown>>;
-}
+export type { VendorClient } from "../vendors/descriptor.ts";
 
-/** The registry's list and check (src/core/vendors.ts), re-exported for the worker's modules. */
-export { isVendorName, VENDOR_NAMES } from "../core/vendors.ts";
+/** The registry's list and check (src/vendors/registry.ts), re-exported for the worker's modules. */
+export { isVendorName, VENDOR_NAMES } from "../vendors/registry.ts";
 
 const built = new WeakMap<Config, Partial<Record<VendorName, VendorClient>>>();
 
@@ -55,20 +51,43 @@ function buildClients(config: Config): Partial<Record<VendorName, VendorClient>>
     : config.mode === "live"
       ? config.vendors
       : {};
-  const via = (vendor: VendorName) => (fakes?.[vendor] ? { fetch: fakes[vendor].fetch } : {});
   const clients: Partial<Record<VendorName, VendorClient>> = {};
-  // Each factory's `send` is typed for its own message; the worker hands it JSON, which the client validates.
-  // What must hold across isolates (caps, Act-On's tokens) goes through the account's Durable Object, sandbox too.
-  const { listmonk, acton, everlytic, expertsender } = settings;
-  if (listmonk) clients.listmonk = createListmonkClient({ ...listmonk, ...via("listmonk"), ...paced(config, "listmonk", accountKey("listmonk", listmonk)) }) as VendorClient;
-  if (acton) clients.acton = createActOnClient({ ...acton, ...via("acton"), ...actOnAccount(config, acton) }) as VendorClient;
-  if (everlytic) clients.everlytic = createEverlyticClient({ ...everlytic, ...via("everlytic"), ...paced(config, "everlytic", accountKey("everlytic", everlytic)) }) as VendorClient;
-  if (expertsender) clients.expertsender = createExpertSenderClient({ ...expertsender, ...via("expertsender"), ...paced(config, "expertsender", accountKey("expertsender", expertsender)) }) as VendorClient;
+  for (const [vendor, options] of Object.entries(settings) as [VendorName, object][]) {
+    if (!options) continue;
+    const descriptor: AnyVendorDescriptor = VENDORS[vendor];
+    // What must hold across isolates (caps, shared tokens) goes through the account's Durable Object, sandbox too.
+    const wiring: VendorWiring = { ...(fakes?.[vendor] ? { fetch: fakes[vendor].fetch } : {}), ...accountWiring(config, descriptor, accountKey(vendor, options as never)) };
+    clients[vendor] = loadedOnFirstSend(vendor, () => descriptor.createClient({ ...options, ...wiring }));
+  }
   return clients;
 }
 
-/** Act-On's general API limit, which covers `POST /token`. */
-const ACTON_TOKEN_CALLS_PER_SECOND = 5;
+/**
+ * A client whose code is loaded with its first send. Nothing is sent until it is built: code that cannot load is a
+ * retryable `not_sent` outcome, settings its factory refuses are the worker's `misconfigured` refusal.
+ */
+function loadedOnFirstSend(vendor: VendorName, create: () => Promise<VendorClient>): VendorClient {
+  let client: Promise<VendorClient> | undefined;
+  const sendWith = async (send: (client: VendorClient) => Promise<Outcome<unknown>>): Promise<Outcome<unknown>> => {
+    let ready: VendorClient;
+    try {
+      ready = await (client ??= create().catch((error: unknown) => {
+        client = undefined; // the next send tries again
+        throw error;
+      }));
+    } catch (error) {
+      if (error instanceof TxgateConfigError) {
+        throw new Refusal("misconfigured", "the worker's configuration is invalid", { log: { error: `${vendor}: ${error.message}`.slice(0, 300) } });
+      }
+      return notLoaded(vendor, "client", error);
+    }
+    return send(ready);
+  };
+  return {
+    send: (message: unknown, call?: CallOptions) => sendWith((ready) => ready.send(message, call)),
+    sendMessage: (message: TemplateMessage, call?: CallOptions) => sendWith((ready) => ready.sendMessage(message, call)),
+  };
+}
 
 /** The account's object, a stub per use (see durable/account.ts). */
 function accountObject(config: Config, vendor: VendorName, key: string) {
@@ -76,19 +95,15 @@ function accountObject(config: Config, vendor: VendorName, key: string) {
   return () => accounts.get(accounts.idFromName(accountObjectName(vendor, key)));
 }
 
-/** The vendor's cap, held by its account's object; nothing when the deployment set none. */
-function paced(config: Config, vendor: VendorName, key: string) {
+/** The vendor's cap, held by its account's object (nothing when the deployment set none), and its shared tokens. */
+function accountWiring(config: Config, descriptor: AnyVendorDescriptor, key: string): VendorWiring {
+  const vendor = descriptor.name as VendorName;
+  const account = accountObject(config, vendor, key);
   const limit = config.sendsPerSecond[vendor];
-  return limit ? { pacer: accountPacer(accountObject(config, vendor, key), { limit }) } : {};
-}
-
-/** Act-On's account object holds its tokens and paces both its sends and its `/token` calls. */
-function actOnAccount(config: Config, acton: VendorOptions["acton"]) {
-  const key = accountKey("acton", acton);
-  const account = accountObject(config, "acton", key);
+  const { tokenCallsPerSecond } = descriptor.pacing;
   return {
-    tokenStore: accountTokenStore(account),
-    ...paced(config, "acton", key),
-    tokenPacer: accountPacer(account, { limit: ACTON_TOKEN_CALLS_PER_SECOND }),
+    ...(limit ? { pacer: accountPacer(account, { limit }) } : {}),
+    ...(descriptor.sharedTokenStore ? { tokenStore: accountTokenStore(account) } : {}),
+    ...(descriptor.sharedTokenStore && tokenCallsPerSecond ? { tokenPacer: accountPacer(account, { limit: tokenCallsPerSecond }) } : {}),
   };
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { failureKinds, type Failure } from "../../src/core/outcome.ts";
 import { OUTCOME_STATUS, outcomeProblem, problemResponse, Refusal } from "../../src/worker/problem.ts";
 import { decodeAttachments } from "../../src/worker/binary-fields.ts";
-import { VENDOR_NAMES, VENDORS } from "../../src/core/vendors.ts";
+import { VENDOR_NAMES, VENDORS } from "../../src/vendors/registry.ts";
 
 const rejected: Failure = {
   ok: false,
