@@ -6,9 +6,11 @@
 import { createTxgateWorker } from "../src/worker/index.ts";
 import { actions } from "./actions.ts";
 import { serveLocal } from "./pages/local.ts";
+import { VENDOR_LIST } from "../src/vendors/registry.ts";
 import { sandboxClients } from "./sandbox/index.ts";
 
-export default createTxgateWorker({ actions, sandbox: { vendors: sandboxClients(), serveLocal } });
+// This repo's deployment serves every registered vendor; a user's lists the ones it sends through.
+export default createTxgateWorker({ vendors: VENDOR_LIST, actions, sandbox: { vendors: sandboxClients(), serveLocal } });
 
 // Durable Objects are exported by the main module, as Workers require.
 export { IdempotencyLedgerObject, MessageObject, VendorAccount } from "../src/worker/index.ts";

@@ -55,6 +55,6 @@ export const actOnVendor = defineVendor<"acton", string, ActOnSettings>({
   sandbox: {
     settings: SANDBOX,
     // The sandbox has no per-second cap: the worker's own pacing is what a sandbox send exercises.
-    createFake: async (onMessage) => (await import("../testing/acton.ts")).createActOnFake({ ...SANDBOX, ratePerSecond: Infinity, onMessage }).fetch,
+    fake: { factory: "createActOnFake", options: { ...SANDBOX, ratePerSecond: Infinity } },
   },
 });

@@ -40,6 +40,6 @@ export const everlyticVendor = defineVendor<"everlytic", string, EverlyticSettin
     (await import("./client.ts")).createEverlyticClient(options) as VendorClient,
   sandbox: {
     settings: SANDBOX,
-    createFake: async (onMessage) => (await import("../testing/everlytic.ts")).createEverlyticFake({ ...SANDBOX, onMessage }).fetch,
+    fake: { factory: "createEverlyticFake", options: SANDBOX },
   },
 });

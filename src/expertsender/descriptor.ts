@@ -35,6 +35,6 @@ export const expertSenderVendor = defineVendor<"expertsender", number, ExpertSen
     (await import("./client.ts")).createExpertSenderClient(options) as VendorClient,
   sandbox: {
     settings: SANDBOX,
-    createFake: async (onMessage) => (await import("../testing/expertsender.ts")).createExpertSenderFake({ ...SANDBOX, onMessage }).fetch,
+    fake: { factory: "createExpertSenderFake", options: SANDBOX },
   },
 });

@@ -6,6 +6,8 @@ import type { ListmonkOptions } from "./options.ts";
 /** listmonk's settings in configuration: its client's options without what the host adds. */
 export type ListmonkSettings = Pick<ListmonkOptions, "baseUrl" | "username" | "token" | "authScheme">;
 
+const SANDBOX = { username: "sandbox", token: "sandbox-listmonk-token" };
+
 /**
  * listmonk's descriptor: template ids are numbers; its values are Go template data, which a Go template prints
  * and never evaluates, so no browser variable is refused for its syntax. Self-hosted: no default base URL, and
@@ -41,8 +43,7 @@ export const listmonkVendor = defineVendor<"listmonk", number, ListmonkSettings>
   createClient: async ({ tokenStore: _unused, tokenPacer: _unusedPacer, ...options }) =>
     (await import("./client.ts")).createListmonkClient(options) as VendorClient,
   sandbox: {
-    settings: { username: "sandbox", token: "sandbox-listmonk-token" },
-    createFake: async (onMessage) =>
-      (await import("../testing/listmonk.ts")).createListmonkFake({ username: "sandbox", token: "sandbox-listmonk-token", onMessage }).fetch,
+    settings: SANDBOX,
+    fake: { factory: "createListmonkFake", options: SANDBOX },
   },
 });

@@ -4,8 +4,9 @@
  * and clients, the evaluated template syntax, the sandbox, the template id types) is read from descriptors, so a
  * vendor is added by writing its folder and one line in the registry.
  *
- * A descriptor is cheap to import: data and small functions. Its client and its fake are loaded on first use
- * (`import()`), so whatever lists descriptors pulls no vendor's send code in until it sends.
+ * A descriptor is cheap to import: data and small functions. Its client is loaded on first use (`import()`), so
+ * whatever lists descriptors pulls no vendor's send code in until it sends; its fake is named, not imported, so no
+ * vendor entry reaches test code.
  */
 import type { VendorCapabilities } from "../core/capabilities.ts";
 import type { TemplateMessage } from "../core/message.ts";
@@ -65,6 +66,15 @@ export interface VendorWiring {
 export type FakeFetch = (request: Request) => Promise<Response>;
 
 /**
+ * Where a vendor's fake is: the name of its factory in `txgate/testing` (which returns `{ fetch }`), and the options
+ * that make it accept the sandbox settings.
+ */
+export interface FakeReference {
+  readonly factory: string;
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+/**
  * One vendor, described once. `Name` is its registry name, `TemplateId` the type of its template ids (a phantom:
  * the catalogue's routes are typed by it), `Settings` its client's options as configuration gives them.
  *
@@ -96,10 +106,10 @@ export interface VendorDescriptor<Name extends string = string, TemplateId exten
   readonly sharedTokenStore: boolean;
   /** Its client, loaded on first use. */
   createClient(options: Settings & VendorWiring): Promise<VendorClient>;
-  /** Sandbox mode: made-up settings its fake accepts (no secrets; the host adds `baseUrl`), and its fake, loaded on first use. */
+  /** Sandbox mode: made-up settings its fake accepts (no secrets; the host adds `baseUrl`), and where its fake is. */
   readonly sandbox: {
     readonly settings: Omit<Settings, "baseUrl">;
-    createFake(onMessage: (message: unknown) => void): Promise<FakeFetch>;
+    readonly fake: FakeReference;
   };
 }
 

@@ -9,7 +9,7 @@ import { actOnVendor } from "../acton/descriptor.ts";
 import { everlyticVendor } from "../everlytic/descriptor.ts";
 import { expertSenderVendor } from "../expertsender/descriptor.ts";
 import { listmonkVendor } from "../listmonk/descriptor.ts";
-import type { TemplateIdOf } from "./descriptor.ts";
+import type { EvaluatedSyntax, TemplateIdOf } from "./descriptor.ts";
 
 /**
  * Every vendor's descriptor, in the order the docs list them.
@@ -57,3 +57,15 @@ export type RegisteredTemplateIds = { readonly [V in RegisteredVendorName]: Temp
 export function isVendorName(value: unknown): value is RegisteredVendorName {
   return (VENDOR_NAMES as readonly unknown[]).includes(value);
 }
+
+/**
+ * Each vendor's template syntax that it evaluates inside the values it substitutes, from its descriptor: a browser
+ * variable holding it is refused, so a page cannot make a template read data it was not given. A vendor with none
+ * (its values are printed, never evaluated) refuses nothing.
+ *
+ * @example
+ * EVALUATED_SYNTAX.listmonk; // undefined: nothing to refuse
+ */
+export const EVALUATED_SYNTAX = Object.fromEntries(VENDOR_LIST.map((vendor) => [vendor.name, vendor.evaluatedSyntax])) as Readonly<
+  Record<RegisteredVendorName, EvaluatedSyntax | undefined>
+>;

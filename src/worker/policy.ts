@@ -8,8 +8,6 @@ import * as v from "valibot";
 import type { Catalogue, CatalogueMessage, TemplateDeclaration } from "../core/catalogue.ts";
 import type { ValidationIssue, VendorName } from "../core/public.ts";
 import { joinPath, toValidationIssues } from "../core/validation.ts";
-import type { EvaluatedSyntax } from "../vendors/descriptor.ts";
-import { VENDOR_LIST } from "../vendors/registry.ts";
 import type { VerifiedUser } from "./gates/jwt.ts";
 import { Refusal } from "./problem.ts";
 
@@ -28,18 +26,6 @@ export type RecipientRule = SelfRecipient | AllowListRecipient;
 
 /** The variables a browser may send: a strict object, so an extra field is refused, not ignored. */
 export type VariablesSchema = v.StrictObjectSchema<v.ObjectEntries, v.ErrorMessage<v.StrictObjectIssue> | undefined>;
-
-/**
- * Each vendor's template syntax that it evaluates inside the values it substitutes, from its descriptor: a browser
- * variable holding it is refused, so a page cannot make a template read data it was not given. A vendor with none
- * (its values are printed, never evaluated) refuses nothing.
- *
- * @example
- * EVALUATED_SYNTAX.listmonk; // undefined: nothing to refuse
- */
-export const EVALUATED_SYNTAX = Object.fromEntries(VENDOR_LIST.map((vendor) => [vendor.name, vendor.evaluatedSyntax])) as Readonly<
-  Record<VendorName, EvaluatedSyntax | undefined>
->;
 
 /**
  * An action's own rate limit, on top of the worker's per-user (JWT) or per-IP (Turnstile) one: a Workers Rate

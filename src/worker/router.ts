@@ -31,14 +31,16 @@ import { clientIp, countFailure, ipRateKey, limitRate, refuseWhileBlocked } from
 import { refuseTemplateTags } from "./gates/template-tags.ts";
 import { releaseTurnstileToken, verifyTurnstile } from "./gates/turnstile.ts";
 import { RequestLog } from "./log.ts";
-import { actionVendors, EVALUATED_SYNTAX, parseActionCall, parseVariables, resolveRecipient, type Action } from "./policy.ts";
+import { actionVendors, parseActionCall, parseVariables, resolveRecipient, type Action } from "./policy.ts";
 import { outcomeProblem, problemResponse, Refusal, type Audience } from "./problem.ts";
 import type { WorkerSandbox } from "./sandbox.ts";
-import { isVendorName, vendorClient, type VendorClient } from "./vendors.ts";
+import { isServedVendor, vendorClient, type VendorClient } from "./vendors.ts";
+import type { AnyVendorDescriptor } from "../vendors/descriptor.ts";
 
-/** What the router serves: a deployment's actions, and its sandbox. */
+/** What the router serves: a deployment's actions, its vendors and its sandbox. */
 export interface Deployment {
   readonly actions: Readonly<Record<string, Action>>;
+  readonly vendors: readonly AnyVendorDescriptor[];
   readonly sandbox?: WorkerSandbox;
 }
 
@@ -70,7 +72,7 @@ export function createHandler(deployment: Deployment): WorkerHandler {
       const progress: Progress = { vendorCalled: false };
       let sandbox = false;
       const response = await answer(log, progress, () => {
-        const config = loadConfig(env, deployment.sandbox);
+        const config = loadConfig(env, deployment.sandbox, deployment.vendors);
         log.redactor = config.redactor;
         sandbox = config.mode === "sandbox";
         return route(deployment, request, env, config, log, progress);
@@ -144,7 +146,7 @@ async function browserAction(deployment: Deployment, request: Request, env: Env,
   refuseMarkup({ variables: call.variables });
   const vendors = actionVendors(call.action);
   // Every vendor the template may fail over to: its syntax is refused too.
-  for (const vendor of vendors) refuseTemplateTags({ variables: call.variables }, EVALUATED_SYNTAX[vendor]);
+  for (const vendor of vendors) refuseTemplateTags({ variables: call.variables }, config.served.get(vendor)?.evaluatedSyntax);
   const variables = parseVariables(call);
   log.set({ template: call.action.template });
   const resolved = resolveAction(call.name, call.action, recipient, variables);
@@ -223,12 +225,12 @@ async function callerSend(request: Request, env: Env, config: Config, log: Reque
   const keys = isLocalSandbox(request, config) ? [...(config.callerKeys ?? []), LOCAL_SANDBOX_CALLER] : config.callerKeys;
   const caller = await authenticateCaller(request, keys);
   log.set({ caller: caller.id });
-  if (!isVendorName(vendor)) throw new Refusal("not_found", "no such vendor");
+  if (!isServedVendor(config, vendor)) throw new Refusal("not_found", "no such vendor");
   log.set({ vendor });
   requireVendorAllowed(caller, vendor);
   await limitRate(env.CALLER_RATE_LIMIT, `caller:${caller.id}`);
   const body = await readJsonBody(request, config.maxBodyBytes.caller, CALLER_MAX_NESTING);
-  const message = decodeAttachments(vendor, body);
+  const message = decodeAttachments(config.served.get(vendor), body);
   return dispatchSend(request, env, config, {
     scope: `caller:${caller.id}`,
     audience: "caller",

@@ -6,8 +6,8 @@
  */
 import { holdsUserInfo } from "../core/credentials.ts";
 import type { VendorName } from "../core/public.ts";
-import { accountKey as descriptorAccountKey, type ReadSetting, type SettingsOf } from "../vendors/descriptor.ts";
-import { VENDORS } from "../vendors/registry.ts";
+import type { AnyVendorDescriptor, ReadSetting, SettingsOf } from "../vendors/descriptor.ts";
+import type { VENDORS } from "../vendors/registry.ts";
 
 export type { ReadSetting } from "../vendors/descriptor.ts";
 
@@ -24,12 +24,11 @@ export type VendorEnv = { readonly [name in `${Uppercase<VendorName>}_${string}`
  * Every configured vendor's options; a partly configured vendor is named in `wrong`.
  *
  * @example
- * const vendors = readVendorSettings(text, wrong); // { listmonk: { baseUrl, username, token } }
+ * const vendors = readVendorSettings([listmonkVendor], text, wrong); // { listmonk: { baseUrl, username, token } }
  */
-export function readVendorSettings(vendors: readonly VendorName[], text: ReadSetting, wrong: string[]): VendorSettings {
+export function readVendorSettings(vendors: readonly AnyVendorDescriptor[], text: ReadSetting, wrong: string[]): VendorSettings {
   const settings: VendorSettings = {};
-  for (const vendor of vendors) {
-    const spec = VENDORS[vendor].settings;
+  for (const { name: vendor, settings: spec } of vendors) {
     // A bad optional setting is reported even when the vendor is otherwise unset.
     const options = spec.read(text, wrong);
     // The client would refuse such a URL only when first built, mid-request; here it is a configuration error.
@@ -41,38 +40,25 @@ export function readVendorSettings(vendors: readonly VendorName[], text: ReadSet
     if (![...spec.required, ...spec.optional].some((name) => text(name) !== undefined)) continue;
     const missing = spec.required.filter((name) => text(name) === undefined);
     if (missing.length) wrong.push(`${vendor} is partly configured: ${missing.join(", ")} missing`);
-    else (settings as Record<VendorName, unknown>)[vendor] = options;
+    else (settings as Record<string, unknown>)[vendor] = options;
   }
   return settings;
 }
 
 /** Every vendor setting that is a secret, for the redactor. */
-export function vendorSecrets(vendors: readonly VendorName[]): string[] {
-  return vendors.flatMap((vendor) => VENDORS[vendor].settings.secrets);
-}
-
-/**
- * The name of the vendor account these options reach: the key of its Durable Object (pacing, shared tokens).
- *
- * @example
- * accountKey("listmonk", { baseUrl: "https://lists.example.com", username: "u", token: "t" }); // "https://lists.example.com"
- */
-export function accountKey<V extends VendorName>(vendor: V, options: VendorOptions[V]): string {
-  return descriptorAccountKey(VENDORS[vendor] as never, options as never);
+export function vendorSecrets(vendors: readonly AnyVendorDescriptor[]): string[] {
+  return vendors.flatMap((vendor) => vendor.settings.secrets);
 }
 
 /**
  * Each vendor's pace in sends a second when the deployment sets none: its documented cap, where it has one.
  *
  * @example
- * defaultSendsPerSecond(["acton", "listmonk"]); // { acton: 20 }
+ * defaultSendsPerSecond([actOnVendor, listmonkVendor]); // { acton: 20 }
  */
-export function defaultSendsPerSecond(vendors: readonly VendorName[]): Partial<Record<VendorName, number>> {
+export function defaultSendsPerSecond(vendors: readonly AnyVendorDescriptor[]): Partial<Record<VendorName, number>> {
   const rates: Partial<Record<VendorName, number>> = {};
-  for (const vendor of vendors) {
-    const cap = VENDORS[vendor].pacing.maxSendsPerSecond;
-    if (cap !== undefined) rates[vendor] = cap;
-  }
+  for (const { name, pacing } of vendors) if (pacing.maxSendsPerSecond !== undefined) rates[name as VendorName] = pacing.maxSendsPerSecond;
   return rates;
 }
 
@@ -80,9 +66,8 @@ export function defaultSendsPerSecond(vendors: readonly VendorName[]): Partial<R
  * Why a deployment's pace for `vendor` is above what the vendor allows, or `undefined` when it is not.
  *
  * @example
- * paceAboveCap("acton", 25); // "Act-On allows 20 at most"
+ * paceAboveCap(actOnVendor, 25); // "Act-On allows 20 at most"
  */
-export function paceAboveCap(vendor: VendorName, rate: number): string | undefined {
-  const { title, pacing } = VENDORS[vendor];
+export function paceAboveCap({ title, pacing }: AnyVendorDescriptor, rate: number): string | undefined {
   return pacing.maxSendsPerSecond !== undefined && rate > pacing.maxSendsPerSecond ? `${title} allows ${pacing.maxSendsPerSecond} at most` : undefined;
 }

@@ -9,19 +9,25 @@ import { TxgateConfigError } from "../core/credentials.ts";
 import { notLoaded } from "../core/deliver.ts";
 import type { TemplateMessage } from "../core/message.ts";
 import type { CallOptions, Outcome, VendorName } from "../core/public.ts";
-import type { AnyVendorDescriptor, VendorClient, VendorWiring } from "../vendors/descriptor.ts";
-import { VENDORS } from "../vendors/registry.ts";
+import { accountKey, type AnyVendorDescriptor, type VendorClient, type VendorWiring } from "../vendors/descriptor.ts";
 import { accountObjectName } from "./durable/account.ts";
 import { accountPacer } from "./durable/account-pacer.ts";
 import { accountTokenStore } from "./durable/account-token-store.ts";
 import type { Config } from "./env.ts";
 import { Refusal } from "./problem.ts";
-import { accountKey, type VendorSettings } from "./vendor-settings.ts";
+import type { VendorSettings } from "./vendor-settings.ts";
 
 export type { VendorClient } from "../vendors/descriptor.ts";
 
-/** The registry's list and check (src/vendors/registry.ts), re-exported for the worker's modules. */
-export { isVendorName, VENDOR_NAMES } from "../vendors/registry.ts";
+/**
+ * Whether this deployment serves `vendor` (`createTxgateWorker({ vendors })`): a request path names it as text.
+ *
+ * @example
+ * if (!isServedVendor(config, segment)) throw new Refusal("not_found", "no such vendor");
+ */
+export function isServedVendor(config: Config, vendor: string): vendor is VendorName {
+  return config.served.get(vendor) !== undefined;
+}
 
 const built = new WeakMap<Config, Partial<Record<VendorName, VendorClient>>>();
 
@@ -53,10 +59,10 @@ function buildClients(config: Config): Partial<Record<VendorName, VendorClient>>
       : {};
   const clients: Partial<Record<VendorName, VendorClient>> = {};
   for (const [vendor, options] of Object.entries(settings) as [VendorName, object][]) {
-    if (!options) continue;
-    const descriptor: AnyVendorDescriptor = VENDORS[vendor];
+    const descriptor = config.served.get(vendor);
+    if (!options || !descriptor) continue;
     // What must hold across isolates (caps, shared tokens) goes through the account's Durable Object, sandbox too.
-    const wiring: VendorWiring = { ...(fakes?.[vendor] ? { fetch: fakes[vendor].fetch } : {}), ...accountWiring(config, descriptor, accountKey(vendor, options as never)) };
+    const wiring: VendorWiring = { ...(fakes?.[vendor] ? { fetch: fakes[vendor].fetch } : {}), ...accountWiring(config, descriptor, accountKey(descriptor, options)) };
     clients[vendor] = loadedOnFirstSend(vendor, () => descriptor.createClient({ ...options, ...wiring }));
   }
   return clients;

@@ -5,7 +5,7 @@
  * its descriptor's made-up sandbox settings, and every address and template exists.
  */
 import type { VendorName } from "../../src/core/public.ts";
-import type { FakeFetch } from "../../src/vendors/descriptor.ts";
+import * as testing from "../../src/testing/index.ts";
 import { VENDOR_LIST, VENDORS } from "../../src/vendors/registry.ts";
 import type { WorkerSandbox } from "../../src/worker/index.ts";
 import { withForcedFailures } from "../delivery/sandbox-delivery.ts";
@@ -15,11 +15,13 @@ import { outbox, type RecordedMessage } from "./outbox.ts";
 /** Where the sandbox clients send: any origin works, since the request never leaves the isolate. */
 export const SANDBOX_BASE_URL = "https://sandbox.txgate.invalid";
 
-/** A vendor's fake, loaded with its first request. */
+type FakeFactory = (options: Record<string, unknown>) => { fetch: SandboxVendor };
+
+/** A vendor's fake: the txgate/testing factory its descriptor names, accepting its sandbox settings. */
 function fakeOf(vendor: VendorName): SandboxVendor {
-  let fake: Promise<FakeFetch> | undefined;
-  const record = (message: unknown) => outbox.record(message as Omit<RecordedMessage, "id" | "at">);
-  return async (request) => (await (fake ??= VENDORS[vendor].sandbox.createFake(record)))(request);
+  const { factory, options } = VENDORS[vendor].sandbox.fake;
+  const create = (testing as unknown as Record<string, FakeFactory>)[factory]!;
+  return create({ ...options, onMessage: (message: unknown) => outbox.record(message as Omit<RecordedMessage, "id" | "at">) }).fetch;
 }
 
 /** The sandbox vendors of this isolate, sharing its outbox. */
