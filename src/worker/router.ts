@@ -97,7 +97,7 @@ async function route(deployment: Deployment, request: Request, env: Env, config:
     return withCors(await answer(log, progress, () => browserAction(deployment, request, env, config, log, progress)), request, config.origins);
   }
   const message = /^\/v1\/messages\/([^/]+)$/.exec(pathname);
-  if (message) return messageStatus(request, env, config, isLocalSandbox(request, config) ? [...(config.callerKeys ?? []), LOCAL_SANDBOX_CALLER] : config.callerKeys, message[1]!);
+  if (message) return messageStatus(request, env, config, isLocalSandbox(request, config) ? [...(config.callerKeys ?? []), { ...LOCAL_SANDBOX_CALLER, vendors: config.served.names }] : config.callerKeys, message[1]!);
   const send = /^\/v1\/send\/([^/]+)$/.exec(pathname);
   if (send) return callerSend(request, env, config, log, progress, send[1]!);
   if (["/sandbox", "/demo"].some((page) => pathname === page || pathname.startsWith(`${page}/`))) {
@@ -222,7 +222,7 @@ async function callerSend(request: Request, env: Env, config: Config, log: Reque
   allowMethods(request, ["POST"]);
   refuseBrowsers(request);
   refuseRepeatedCredentials(request);
-  const keys = isLocalSandbox(request, config) ? [...(config.callerKeys ?? []), LOCAL_SANDBOX_CALLER] : config.callerKeys;
+  const keys = isLocalSandbox(request, config) ? [...(config.callerKeys ?? []), { ...LOCAL_SANDBOX_CALLER, vendors: config.served.names }] : config.callerKeys;
   const caller = await authenticateCaller(request, keys);
   log.set({ caller: caller.id });
   if (!isServedVendor(config, vendor)) throw new Refusal("not_found", "no such vendor");

@@ -7,7 +7,6 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { accountKey, type AnyVendorDescriptor } from "../../src/vendors/descriptor.ts";
 import { isVendorName, VENDOR_LIST, VENDOR_NAMES, VENDORS } from "../../src/vendors/registry.ts";
-import { LOCAL_SANDBOX_CALLER } from "../../src/worker/gates/caller-key.ts";
 
 const root = new URL("../../", import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, root), "utf8");
@@ -109,10 +108,6 @@ describe("the vendor registry", () => {
   it("lists every vendor folder of src/ (a folder with a descriptor) and no other", () => {
     const folders = readdirSync(new URL("src/", root)).filter((folder) => folder !== "vendors" && existsSync(new URL(`src/${folder}/descriptor.ts`, root)));
     expect([...folders].sort()).toEqual([...VENDOR_NAMES].sort());
-  });
-
-  it("lets the local sandbox caller key use every vendor", () => {
-    expect([...LOCAL_SANDBOX_CALLER.vendors].sort()).toEqual([...VENDOR_NAMES].sort());
   });
 });
 

@@ -71,6 +71,15 @@ describe("createTxgateWorker", () => {
     expect(everlytic.outbox).toHaveLength(0);
   });
 
+  it("lets the local sandbox key through to every vendor it serves, each registered one included", async () => {
+    const handler = createTxgateWorker({ vendors: VENDOR_LIST, actions });
+    for (const { name } of VENDOR_LIST) {
+      const answer = await localSend(handler, name, {});
+      // Past the key's vendor check: refused only because this worker has no sandbox to send to.
+      expect([name, answer.body]).toMatchObject([name, { kind: "not_configured" }]);
+    }
+  });
+
   it("without a sandbox, sends nothing in sandbox mode and serves no local page", async () => {
     const handler = createTxgateWorker({ vendors: VENDOR_LIST, actions });
     const refused = await localSend(handler, "listmonk", LISTMONK);
