@@ -188,7 +188,7 @@ describe("a scratch Worker project on the packed txgate/worker", () => {
     for (const other of ["actonsoftware.com", "createActOnClient", "everlytic.net", "createEverlyticClient", "esv2.com", "createExpertSenderClient"]) {
       expect([other, code.includes(other)]).toEqual([other, false]);
     }
-  });
+  }, 60_000);
 
   it("sends a browser action through the sandbox: sent, and the answer says sandbox", async () => {
     const answer = await fetch(`${origin}/v1/actions`, {
