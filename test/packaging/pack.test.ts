@@ -17,7 +17,7 @@ import { EXPERTSENDER_API_KEY } from "../expertsender/double.js";
 import { LISTMONK_TOKEN } from "../listmonk/double.js";
 // @ts-expect-error: a plain .mjs build script, without declarations
 import { bundle } from "../../scripts/build.mjs";
-import { VENDOR_NAMES } from "../../src/core/vendors.ts";
+import { VENDOR_NAMES } from "../../src/vendors/registry.ts";
 
 /**
  * Every module the published entries reach, with what each imports, as esbuild parses them (bundling from dist/
