@@ -1,8 +1,9 @@
 /**
  * Where scheduling meets the other features (principle 8): a scheduled batch item under an idempotency key the
- * batch (or a later request) repeats; a scheduled batch item cancelled, across a restart of its object; a
- * scheduled message within the queue's 12 hours across a restart; a browser action scheduled and cancelled through
- * txgate/browser, whose time then comes. Time passing is stored times moved back; nothing waits for the clock.
+ * batch (or a later request) repeats; a queued batch of scheduled items over the limit; a scheduled batch item
+ * cancelled, across a restart of its object; a scheduled message within the queue's 12 hours across a restart; a
+ * browser action scheduled and cancelled through txgate/browser, whose time then comes, and one repeated under its
+ * idempotency key. Time passing is stored times moved back; nothing waits for the clock.
  */
 import { evictDurableObject, runDurableObjectAlarm, SELF } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -10,7 +11,7 @@ import { createBrowserClient } from "../../../src/browser/index.ts";
 import type { Actions } from "../../../worker/actions.ts";
 import { CALLER_KEY_BILLING, ORIGIN } from "../support/bindings.ts";
 import { deliver, received, recordingQueue, stateOf, timePasses, view, watchRequeues } from "../support/delivery.ts";
-import { fetchWithEnv, fetchWorker, HOST, LOCAL, signJwt, uniqueSubject } from "../support/harness.ts";
+import { countingLimiter, fetchWithEnv, fetchWorker, HOST, LOCAL, signJwt, uniqueSubject } from "../support/harness.ts";
 
 const HOUR = 3600_000;
 const VENDOR = "listmonk";
@@ -103,6 +104,25 @@ describe("a scheduled batch item under an idempotency key", () => {
   });
 });
 
+describe("a queued batch with scheduled items over the limit", () => {
+  it("is refused whole (413): nothing queued, nothing scheduled, nothing counted", async () => {
+    const queue = recordingQueue();
+    const limiter = countingLimiter(1000);
+    const sendAt = new Date(Date.now() + HOUR).toISOString();
+    const answer = await fetchWithEnv({ DELIVERY_QUEUE: queue, CALLER_RATE_LIMIT: limiter }, `/v1/send/${VENDOR}/batch`, {
+      method: "POST",
+      headers: { "content-type": "application/json", prefer: "respond-async", ...caller },
+      body: JSON.stringify({ messages: Array.from({ length: 101 }, (_, n) => ({ message: reminder(n), sendAt, idempotencyKey: `over-${n}-${crypto.randomUUID()}` })) }),
+    });
+    expect(answer.status).toBe(413);
+    expect(answer.body).toMatchObject({ kind: "payload_too_large", delivery: "not_sent" });
+    expect(answer.headers.get("location")).toBeNull();
+    expect(queue.sent).toEqual([]);
+    expect(limiter.keys).toEqual([]);
+    expect(JSON.stringify((await fetchWorker(`${LOCAL}/sandbox/queued`)).body)).not.toContain(sendAt);
+  });
+});
+
 describe("a scheduled batch item cancelled", () => {
   it("is never sent, across a restart of its object, while the batch's other item goes at its time", async () => {
     const requeued = watchRequeues();
@@ -179,5 +199,22 @@ describe("a browser action scheduled and cancelled through txgate/browser", () =
     expect(requeued).toEqual([]);
     const sandbox = (await fetchWorker(`${LOCAL}/sandbox/messages`)).body.messages as unknown[];
     expect(sandbox).toEqual([]);
+  });
+
+  it("repeated under one idempotency key (a double click) is one scheduled message; the key with another time is refused", async () => {
+    const idToken = await signJwt({ sub: uniqueSubject() });
+    const mail = createBrowserClient<Actions>({
+      endpoint: `${HOST}/v1/actions`,
+      fetch: (input, init) => SELF.fetch(input as string, { ...init, headers: { ...(init?.headers as Record<string, string>), origin: ORIGIN } }),
+    });
+    const idempotencyKey = `welcome-${crypto.randomUUID()}`;
+    const sendAt = new Date(Date.now() + 24 * HOUR);
+    const first = await mail.send("welcome", { variables: { firstName: "Ada" }, idToken, idempotencyKey, sendAt });
+    const again = await mail.send("welcome", { variables: { firstName: "Ada" }, idToken, idempotencyKey, sendAt });
+    expect(first).toMatchObject({ ok: true, kind: "queued", sendAt: sendAt.toISOString() });
+    expect(again).toEqual(first);
+    const moved = await mail.send("welcome", { variables: { firstName: "Ada" }, idToken, idempotencyKey, sendAt: new Date(sendAt.getTime() + HOUR) });
+    expect(moved).toMatchObject({ ok: false, kind: "idempotency_key_reused" });
+    expect((await view((first as { id: string }).id)).state).toBe("scheduled");
   });
 });
