@@ -10,7 +10,8 @@
 //    `Prefer: respond-async`, each polled with GET /v1/messages/{id} until it is sent; lateness is the time its
 //    history says it was sent minus its sendAt, at p50 and p99.
 //
-// `node bench/batch-schedule.mjs batch` or `… schedule` runs one part.
+// `npm run bench:batch -- batch` or `… -- schedule` runs one part (through npm: wrangler needs the Node of
+// node_modules/.bin, not an older one on the PATH).
 import { build } from "esbuild";
 import { execFileSync, execSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
