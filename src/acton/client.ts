@@ -10,6 +10,7 @@ import { Redactor } from "../core/redact.ts";
 import { responseBody } from "../core/response.ts";
 import type { TemplateMessage } from "../core/message.ts";
 import { createTransport } from "../core/transport.ts";
+import { loadOnce } from "../core/load-once.ts";
 import type { paths } from "../../generated/acton.ts";
 import { ACTON_BASE_URL, type ActOnOptions } from "./options.ts";
 import { formBody, maskedTokenForm, toEteRequest, tokenForm, withSecrets, type Grant } from "./request.ts";
@@ -43,6 +44,9 @@ const pacersByRate = new Map<number, Pacer>();
 /** Act-On's general API limit, which covers `/token`. */
 const TOKEN_CALLS_PER_SECOND = 5;
 const defaultTokenPacer = createPacer({ limit: TOKEN_CALLS_PER_SECOND });
+
+// Loaded on the first sendMessage of any client in this isolate, then kept (clients are often made per request).
+const loadConverter = /* @__PURE__ */ loadOnce(async () => (await import("./message-converter.ts")).toActOnMessage);
 
 /**
  * Creates an Act-On Event-Triggered Email client. It logs in once, keeps and refreshes the OAuth tokens, and
@@ -137,7 +141,7 @@ export function createActOnClient(options: ActOnOptions): ActOnClient {
     schema: ActOnMessageSchema,
     buildRequest: (message) => toEteRequest(accountId, message),
     mapResponse: mapEteResponse,
-    loadConverter: async () => (await import("./message-converter.ts")).toActOnMessage,
+    loadConverter,
   });
 }
 

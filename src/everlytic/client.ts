@@ -5,6 +5,7 @@ import type { Outcome } from "../core/outcome.ts";
 import { Redactor } from "../core/redact.ts";
 import type { TemplateMessage } from "../core/message.ts";
 import { createTransport } from "../core/transport.ts";
+import { loadOnce } from "../core/load-once.ts";
 import type { paths } from "../../generated/everlytic.ts";
 import { EVERLYTIC_BASE_URL, type EverlyticOptions } from "./options.ts";
 import { toMailRequest } from "./request.ts";
@@ -25,6 +26,9 @@ export interface EverlyticClient {
    */
   sendMessage(message: TemplateMessage, call?: CallOptions): Promise<Outcome<SendMailSuccess>>;
 }
+
+// Loaded on the first sendMessage of any client in this isolate, then kept (clients are often made per request).
+const loadConverter = /* @__PURE__ */ loadOnce(async () => (await import("./message-converter.ts")).toEverlyticMessage);
 
 /**
  * Creates an Everlytic Transactional Email client (HTTP Basic: your username and API key).
@@ -51,6 +55,6 @@ export function createEverlyticClient(options: EverlyticOptions): EverlyticClien
     buildRequest: toMailRequest,
     attachmentsPath: "attachments.data",
     mapResponse: mapEverlyticResponse,
-    loadConverter: async () => (await import("./message-converter.ts")).toEverlyticMessage,
+    loadConverter,
   });
 }

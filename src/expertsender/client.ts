@@ -4,6 +4,7 @@ import type { Outcome } from "../core/outcome.ts";
 import { Redactor } from "../core/redact.ts";
 import type { TemplateMessage } from "../core/message.ts";
 import { createTransport } from "../core/transport.ts";
+import { loadOnce } from "../core/load-once.ts";
 import type { paths } from "../../generated/expertsender.ts";
 import { API_KEY_SYNTAX, type ExpertSenderOptions } from "./options.ts";
 import { apiKeyAuthorizer, toSystemTransactionalRequest } from "./request.ts";
@@ -24,6 +25,10 @@ export interface ExpertSenderClient {
    */
   sendMessage(message: TemplateMessage, call?: CallOptions): Promise<Outcome<ExpertSenderSent>>;
 }
+
+// Loaded on the first sendMessage of any client in this isolate, then kept (clients are often made per request).
+const loadConverter = /* @__PURE__ */ loadOnce(async () => (await import("./message-converter.ts")).toExpertSenderMessage);
+const loadBodySerializer = /* @__PURE__ */ loadOnce(async () => (await import("./api-request-xml.ts")).apiRequestXml);
 
 /**
  * Creates an ExpertSender API v2 client. Throws a `TxgateConfigError` (a `TypeError`, without quoting the key) when `baseUrl` is
@@ -51,8 +56,8 @@ export function createExpertSenderClient(options: ExpertSenderOptions): ExpertSe
     schema: ExpertSenderMessageSchema,
     buildRequest: toSystemTransactionalRequest,
     attachmentsPath: "Attachments",
-    loadBodySerializer: async () => (await import("./api-request-xml.ts")).apiRequestXml,
+    loadBodySerializer,
     mapResponse: mapExpertSenderResponse,
-    loadConverter: async () => (await import("./message-converter.ts")).toExpertSenderMessage,
+    loadConverter,
   });
 }

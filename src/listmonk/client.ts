@@ -5,6 +5,7 @@ import type { Outcome } from "../core/outcome.ts";
 import { Redactor } from "../core/redact.ts";
 import type { TemplateMessage } from "../core/message.ts";
 import { createTransport } from "../core/transport.ts";
+import { loadOnce } from "../core/load-once.ts";
 import type { paths } from "../../generated/listmonk.ts";
 import type { ListmonkOptions } from "./options.ts";
 import { toTxRequest } from "./request.ts";
@@ -25,6 +26,9 @@ export interface ListmonkClient {
    */
   sendMessage(message: TemplateMessage, call?: CallOptions): Promise<Outcome<TxQueued>>;
 }
+
+// Loaded on the first sendMessage of any client in this isolate, then kept (clients are often made per request).
+const loadConverter = /* @__PURE__ */ loadOnce(async () => (await import("./message-converter.ts")).toListmonkMessage);
 
 /**
  * Creates a listmonk client.
@@ -49,6 +53,6 @@ export function createListmonkClient(options: ListmonkOptions): ListmonkClient {
     schema: ListmonkMessageSchema,
     buildRequest: toTxRequest,
     mapResponse: mapListmonkResponse,
-    loadConverter: async () => (await import("./message-converter.ts")).toListmonkMessage,
+    loadConverter,
   });
 }
