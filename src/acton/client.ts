@@ -11,6 +11,7 @@ import { responseBody } from "../core/response.ts";
 import type { TemplateMessage } from "../core/message.ts";
 import type { SendManyItem, SendManyOptions, SendManyOutcome } from "../core/send-many.ts";
 import { createTransport } from "../core/transport.ts";
+import { loadOnce } from "../core/load-once.ts";
 import type { paths } from "../../generated/acton.ts";
 import { ACTON_BASE_URL, ACTON_SENDS_PER_SECOND, ACTON_TOKEN_CALLS_PER_SECOND, type ActOnOptions } from "./options.ts";
 import { formBody, maskedTokenForm, toEteRequest, tokenForm, withSecrets, type Grant } from "./request.ts";
@@ -63,6 +64,9 @@ export interface ActOnClient {
 const defaultTokenStore = memoryTokenStore();
 const pacersByRate = new Map<number, Pacer>();
 const defaultTokenPacer = createPacer({ limit: ACTON_TOKEN_CALLS_PER_SECOND });
+
+// Loaded on the first sendMessage of any client in this isolate, then kept (clients are often made per request).
+const loadConverter = /* @__PURE__ */ loadOnce(async () => (await import("./message-converter.ts")).toActOnMessage);
 
 /**
  * Creates an Act-On Event-Triggered Email client. It logs in once, keeps and refreshes the OAuth tokens, and
@@ -157,7 +161,7 @@ export function createActOnClient(options: ActOnOptions): ActOnClient {
     schema: ActOnMessageSchema,
     buildRequest: (message) => toEteRequest(accountId, message),
     mapResponse: mapEteResponse,
-    loadConverter: async () => (await import("./message-converter.ts")).toActOnMessage,
+    loadConverter,
   });
 }
 
