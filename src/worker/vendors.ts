@@ -110,7 +110,7 @@ function loadedOnFirstSend(vendor: VendorName, create: () => Promise<VendorClien
       ready = await load();
     } catch (error) {
       if (error instanceof TxgateConfigError) {
-        throw new Refusal("misconfigured", "the worker's configuration is invalid", { log: { error: `${vendor}: ${error.message}`.slice(0, 300) } });
+        throw new Refusal("misconfigured", "the worker's configuration is invalid: this request's log line names each setting to fix", { log: { error: `${vendor}: ${error.message}`.slice(0, 300) } });
       }
       return notLoaded(vendor, "client", error);
     }
@@ -126,7 +126,7 @@ function loadedOnFirstSend(vendor: VendorName, create: () => Promise<VendorClien
         ready = await load();
       } catch (error) {
         if (error instanceof TxgateConfigError) {
-          throw new Refusal("misconfigured", "the worker's configuration is invalid", { log: { error: `${vendor}: ${error.message}`.slice(0, 300) } });
+          throw new Refusal("misconfigured", "the worker's configuration is invalid: this request's log line names each setting to fix", { log: { error: `${vendor}: ${error.message}`.slice(0, 300) } });
         }
         return undefined;
       }

@@ -97,7 +97,8 @@ describe("the package", () => {
   });
 
   it("imports its libraries rather than bundling them: valibot, which users write schemas with, as a peer", async () => {
-    expect(pkg.peerDependencies).toEqual({ valibot: expect.stringMatching(/^\^1\./) });
+    expect(pkg.peerDependencies).toEqual({ valibot: expect.stringMatching(/^\^1\./), "@opentelemetry/api": expect.stringMatching(/^\^1\./) });
+    expect(pkg.peerDependenciesMeta).toEqual({ "@opentelemetry/api": { optional: true } });
     expect(pkg.dependencies.valibot).toBeUndefined();
     for (const library of ["openapi-fetch", "fast-xml-parser", "jose", "@noble/hashes", "@cfworker/json-schema"]) {
       expect(pkg.dependencies[library], library).toMatch(/^\^/);
