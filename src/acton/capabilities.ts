@@ -5,6 +5,9 @@ import type { VendorCapabilities } from "../core/capabilities.ts";
  * What Act-On carries: one `to` with no name, up to 5 cc, no bcc, a from address with a display name, a bare
  * reply-to, a subject, text personalization, one tag, `externalId`; `transactional` and `tracking` must be stated.
  * No attachments.
+ *
+ * @example
+ * if (actOnCapabilities.attachments.max === 0) console.log("send a link instead of a file");
  */
 export const actOnCapabilities: VendorCapabilities = {
   vendor: "acton", template: "string", subject: true, data: "text", tags: 1, externalId: true, transactional: "stated", tracking: true,

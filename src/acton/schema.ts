@@ -53,6 +53,7 @@ export const ActOnMessageSchema = v.strictObject({
       }),
     ),
   ),
+  /** Whether the message is transactional, its id in your system, and its tracking. */
   metadata: v.strictObject(
     {
       /** Legal weight: `true` reaches contacts who opted out of marketing mail, so the caller must say it. */

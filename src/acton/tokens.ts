@@ -52,7 +52,9 @@ export interface ActOnTokenRecord {
  * });
  */
 export interface ActOnTokenStore {
+  /** The record kept under `key`, if any. */
   get(key: string): Promise<ActOnTokenRecord | undefined | null>;
+  /** Keeps `record` under `key`, replacing what was there. */
   set(key: string, record: ActOnTokenRecord): Promise<void>;
   /**
    * Optional: runs `renew` while no other holder of the store (another isolate, another process) runs one for

@@ -6,10 +6,21 @@ import type { GenericSchema, InferInput } from "valibot";
 import type { Delivery } from "../core/public.ts";
 import type { Problem, ProblemKind } from "./problem.ts";
 
-/** The shape of a worker's `actions` (see worker/actions.ts): only the variables' schemas matter here. */
+/**
+ * The shape of a worker's `actions` (see worker/actions.ts): only the variables' schemas matter here.
+ *
+ * @example
+ * const mail = createBrowserClient<typeof actions satisfies ActionsShape>({ endpoint: "/v1/actions" });
+ */
 export type ActionsShape = { readonly [name: string]: { readonly variables: GenericSchema } };
 
-/** What a page sends for one action. */
+/**
+ * What a page sends for one action.
+ *
+ * @example
+ * const input: ActionInput<{ name: string }> = { variables: { name: "Ada" }, turnstileToken, idempotencyKey: crypto.randomUUID() };
+ * await mail.send("contact-form", input);
+ */
 export interface ActionInput<Variables> {
   readonly variables: Variables;
   /** Needed only when the action's allow-list has several addresses. */
@@ -36,7 +47,12 @@ export interface ActionInput<Variables> {
   readonly sendAt?: Date | string;
 }
 
-/** The worker accepted the action and the vendor accepted the email. */
+/**
+ * The worker accepted the action and the vendor accepted the email.
+ *
+ * @example
+ * if (outcome.kind === "sent") show(outcome.sandbox ? "sent to the sandbox" : "sent");
+ */
 export interface ActionSent {
   readonly ok: true;
   readonly kind: "sent";
@@ -47,13 +63,22 @@ export interface ActionSent {
 /**
  * The action failed. `kind` is the worker gate's or the library's outcome kind; `delivery` says whether the
  * email may have gone out, `retryable` whether trying again is safe.
+ *
+ * @example
+ * if (!outcome.ok) for (const issue of outcome.issues ?? []) markField(issue.path, issue.message);
  */
 export interface ActionFailed extends Omit<Problem, "kind"> {
   readonly ok: false;
   readonly kind: ProblemKind | "network" | "aborted";
 }
 
-/** The worker queued the email (`queue: true`, or `sendAt`); `GET /v1/messages/{id}` says how it went. */
+/**
+ * The worker queued the email (`queue: true`, or `sendAt`); `GET /v1/messages/{id}` says how it went.
+ *
+ * @example
+ * const outcome = await mail.send("contact-form", { variables, turnstileToken, queue: true });
+ * if (outcome.kind === "queued") console.log(`GET /v1/messages/${outcome.id}`);
+ */
 export interface ActionQueued {
   readonly ok: true;
   readonly kind: "queued";
@@ -111,8 +136,22 @@ export interface CancelInput {
   readonly signal?: AbortSignal;
 }
 
+/**
+ * What `send` resolves with: sent, queued, or failed (never a rejection).
+ *
+ * @example
+ * const outcome: ActionOutcome = await mail.send("contact-form", { variables, turnstileToken });
+ * if (!outcome.ok && outcome.retryable) showRetryButton();
+ */
 export type ActionOutcome = ActionSent | ActionQueued | ActionFailed;
 
+/**
+ * Options of `createBrowserClient`.
+ *
+ * @example
+ * const options: BrowserClientOptions = { endpoint: "https://mail.example.com/v1/actions" };
+ * const mail = createBrowserClient<Actions>(options);
+ */
 export interface BrowserClientOptions {
   /** The worker's actions URL, e.g. `https://mail.example.com/v1/actions`. */
   readonly endpoint: string;
@@ -122,8 +161,15 @@ export interface BrowserClientOptions {
   readonly messagesEndpoint?: string;
 }
 
-/** A client whose `send` accepts only the actions of `A`, each with its own variables' type. */
+/**
+ * A client whose `send` accepts only the actions of `A`, each with its own variables' type.
+ *
+ * @example
+ * const mail: BrowserClient<Actions> = createBrowserClient<Actions>({ endpoint: "/v1/actions" });
+ * await mail.send("contact-form", { variables: { name: "Ada" }, turnstileToken });
+ */
 export interface BrowserClient<A extends ActionsShape> {
+  /** Sends action `N` with its variables; resolves with the outcome, never rejects. */
   send<N extends keyof A & string>(action: N, input: ActionInput<InferInput<A[N]["variables"]>>): Promise<ActionOutcome>;
   /**
    * Cancels a queued or scheduled email (`DELETE /v1/messages/{id}`) that has not started; never throws.

@@ -4,7 +4,12 @@
  */
 import type { Delivery, FailureKind, ValidationIssue } from "../core/public.ts";
 
-/** Why a worker gate refused a request before any vendor was called. */
+/**
+ * Why a worker gate refused a request before any vendor was called.
+ *
+ * @example
+ * if (!outcome.ok && outcome.kind === "unauthenticated") resetTurnstileWidget(); // the token was refused
+ */
 export type GateKind =
   | "forbidden_origin"
   | "unauthenticated"
@@ -22,7 +27,12 @@ export type GateKind =
   | "misconfigured"
   | "internal";
 
-/** Every `kind` a problem can carry: a gate's, or the library's outcome kind for a failed send. */
+/**
+ * Every `kind` a problem can carry: a gate's, or the library's outcome kind for a failed send.
+ *
+ * @example
+ * const kind: ProblemKind = "rate_limited";
+ */
 export type ProblemKind = GateKind | FailureKind;
 
 /**

@@ -6,10 +6,20 @@ import * as v from "valibot";
 import { bytesToBase64 } from "./base64.ts";
 import { named } from "./validation.ts";
 
-/** What a caller can pass as an attachment's content. */
+/**
+ * What a caller can pass as an attachment's content.
+ *
+ * @example
+ * const content: AttachmentContent = new TextEncoder().encode("Hello");
+ */
 export type AttachmentContent = Blob | Uint8Array | ArrayBuffer;
 
-/** A file to attach. A `File`'s own name and type are used when `filename`/`contentType` are omitted. */
+/**
+ * A file to attach. A `File`'s own name and type are used when `filename`/`contentType` are omitted.
+ *
+ * @example
+ * const attachment: Attachment = { content: new Blob(["Hello"], { type: "text/plain" }), filename: "hello.txt" };
+ */
 export interface Attachment {
   readonly content: AttachmentContent;
   readonly filename?: string;

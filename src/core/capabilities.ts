@@ -7,7 +7,12 @@ import type { ValidTemplateMessage } from "./message.ts";
 import type { ValidationIssue, VendorName } from "./outcome.ts";
 import { formatPath } from "./validation.ts";
 
-/** How many addresses a recipient field takes (0: none) and whether each may have a display name. */
+/**
+ * How many addresses a recipient field takes (0: none) and whether each may have a display name.
+ *
+ * @example
+ * const { max, names }: AddressCapability = listmonkCapabilities.to;
+ */
 export interface AddressCapability {
   readonly max: number;
   readonly names: boolean;

@@ -11,7 +11,12 @@ import type { Failure, Outcome, VendorName } from "./outcome.ts";
 import type { SendManyOptions, SendManyOutcome } from "./send-many.ts";
 import { joinPath, readCallOptions, validateInput } from "./validation.ts";
 
-/** The type of each vendor's template id. */
+/**
+ * The type of each vendor's template id.
+ *
+ * @example
+ * const id: VendorTemplateIds["listmonk"] = 3; // listmonk and ExpertSender: numbers; Act-On and Everlytic: strings
+ */
 export interface VendorTemplateIds {
   readonly acton: string;
   readonly everlytic: string;
@@ -19,31 +24,53 @@ export interface VendorTemplateIds {
   readonly listmonk: number;
 }
 
-/** The fields of a message a declaration or a route may fix (everything but the template, recipients and variables). */
+/**
+ * The fields of a message a declaration or a route may fix (everything but the template, recipients and variables).
+ *
+ * @example
+ * const defaults: MessageDefaults = { from: { address: "shop@example.com", name: "The Shop" }, transactional: true };
+ */
 export type MessageDefaults = Omit<TemplateMessage, "template" | "to" | "data">;
 
 /**
  * One vendor template that renders a catalogue template, with any fields only this vendor needs (`message`, whose
  * `native` holds native fields the common message has no word for), and `data`: how this vendor's template data is
  * made from the checked variables, when it is not the variables as they are (ExpertSender's snippets HTML-escaped).
+ *
+ * @example
+ * const route: VendorRoute = { vendor: "listmonk", template: 3, message: { native: { subscriber_mode: "external" } } };
  */
 export type VendorRoute = {
   readonly [V in VendorName]: {
     readonly vendor: V;
     readonly template: VendorTemplateIds[V];
     readonly message?: MessageDefaults;
+    /** This vendor's template data, made from the checked variables. */
     readonly data?: (variables: Readonly<Record<string, unknown>>) => Readonly<Record<string, unknown>>;
   };
 }[VendorName];
 
-/** One catalogue template: its variables, the vendor templates in failover order, and fields every send shares. */
+/**
+ * One catalogue template: its variables, the vendor templates in failover order, and fields every send shares.
+ *
+ * @example
+ * const orderShipped: TemplateDeclaration = {
+ *   variables: v.object({ orderNumber: v.string() }),
+ *   via: [{ vendor: "acton", template: "t-0099" }, { vendor: "listmonk", template: 3 }],
+ * };
+ */
 export interface TemplateDeclaration<S extends v.GenericSchema = v.GenericSchema> {
   readonly variables: S;
   readonly via: readonly [VendorRoute, ...VendorRoute[]];
   readonly message?: MessageDefaults;
 }
 
-/** A catalogue: template names to declarations. */
+/**
+ * A catalogue: template names to declarations.
+ *
+ * @example
+ * const catalogue = defineCatalogue({ welcome: { variables: v.object({ name: v.string() }), via: [{ vendor: "listmonk", template: 4 }] } }) satisfies Catalogue;
+ */
 export type Catalogue = Readonly<Record<string, TemplateDeclaration>>;
 
 /**
@@ -61,17 +88,31 @@ export function defineCatalogue<const C extends Catalogue>(catalogue: C): C {
   return catalogue;
 }
 
-/** Any client that sends the common message: every txgate vendor client does. */
+/**
+ * Any client that sends the common message: every txgate vendor client does.
+ *
+ * @example
+ * const clients: Record<string, TemplateMessageClient> = { listmonk: createListmonkClient(options) };
+ */
 export interface TemplateMessageClient {
+  /** Sends the common message through this vendor. */
   sendMessage(message: TemplateMessage, call?: CallOptions): Promise<Outcome<unknown>>;
 }
 
-/** The vendors a catalogue names. */
+/**
+ * The vendors a catalogue names.
+ *
+ * @example
+ * type Vendors = CatalogueVendors<typeof catalogue>; // "acton" | "listmonk"
+ */
 export type CatalogueVendors<C extends Catalogue> = C[keyof C]["via"][number]["vendor"];
 
 /**
  * What `send` takes: the recipients and the template's variables, plus any field of the common message (sent to
  * every vendor in the list), and `byVendor` for fields only one vendor takes (Act-On's `externalId`, say).
+ *
+ * @example
+ * const message: CatalogueMessage<(typeof catalogue)["orderShipped"]> = { to: "jane@example.com", data: { orderNumber: "1234" }, byVendor: { acton: { externalId: "1234" } } };
  */
 export type CatalogueMessage<D extends TemplateDeclaration> = MessageDefaults & {
   readonly to: TemplateMessage["to"];
@@ -82,10 +123,20 @@ export type CatalogueMessage<D extends TemplateDeclaration> = MessageDefaults & 
 /**
  * A catalogue send's outcome: the last vendor's outcome (`vendor` says which one sent), with the failures of the
  * vendors tried before it, in order.
+ *
+ * @example
+ * const outcome: CatalogueOutcome = await mail.send("orderShipped", message);
+ * if (outcome.ok) console.log("sent by", outcome.vendor, "after", outcome.failover.map((failure) => failure.vendor));
  */
 export type CatalogueOutcome = Outcome<unknown> & { readonly failover: readonly Failure[] };
 
-/** Sends catalogue templates; see `createMailer`. */
+/**
+ * Sends catalogue templates; see `createMailer`.
+ *
+ * @example
+ * const mail: Mailer<typeof catalogue> = createMailer(catalogue, { acton, listmonk });
+ * await mail.send("orderShipped", { to: "jane@example.com", data: { orderNumber: "1234" } });
+ */
 export interface Mailer<C extends Catalogue> {
   /**
    * Validates `data` against the template's variables (a failure is a `validation` outcome with paths under

@@ -5,7 +5,16 @@
  */
 import { textToBase64 } from "./base64.ts";
 
-/** A client was created with options it cannot work with. The message names the option, never its value. */
+/**
+ * A client was created with options it cannot work with. The message names the option, never its value.
+ *
+ * @example
+ * try {
+ *   createListmonkClient({ baseUrl: "not a url", username: "api_user", token });
+ * } catch (error) {
+ *   if (error instanceof TxgateConfigError) console.error(error.message); // names baseUrl, never the token
+ * }
+ */
 export class TxgateConfigError extends TypeError {
   override name = "TxgateConfigError";
 }

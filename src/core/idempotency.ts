@@ -25,7 +25,12 @@ export const IDEMPOTENCY_LEASE_MS = 5 * 60 * 1000;
 /** What `idempotency_in_flight` asks a caller to wait, in seconds. */
 export const IN_FLIGHT_RETRY_AFTER_SECONDS = 1;
 
-/** One key as a ledger keeps it. `R` is what is replayed: an `Outcome` in the library, an HTTP answer in the worker. */
+/**
+ * One key as a ledger keeps it. `R` is what is replayed: an `Outcome` in the library, an HTTP answer in the worker.
+ *
+ * @example
+ * const entry: LedgerEntry<Outcome<unknown>> = { fingerprint, state: "in_flight", claimedAt: Date.now() };
+ */
 export interface LedgerEntry<R> {
   readonly fingerprint: string;
   readonly state: "in_flight" | "done";
@@ -34,7 +39,13 @@ export interface LedgerEntry<R> {
   readonly result?: R;
 }
 
-/** What a ledger says when a key is claimed. */
+/**
+ * What a ledger says when a key is claimed.
+ *
+ * @example
+ * const claim: Claim<Outcome<unknown>> = await ledger.claim(key, fingerprint);
+ * if (claim.state === "done") return claim.result;
+ */
 export type Claim<R> =
   /** The key was free (or freed): it is now this request's, and the caller sends. */
   | { readonly state: "claimed" }

@@ -9,7 +9,13 @@ import { unsupportedFields, type VendorCapabilities } from "./capabilities.ts";
 import type { ValidationIssue } from "./outcome.ts";
 import { formatPath, noLineBreaks, plainObject, record, validateInput, type InputCheck } from "./validation.ts";
 
-/** An address: bare, or with a display name (which a vendor that cannot carry one refuses, never drops). */
+/**
+ * An address: bare, or with a display name (which a vendor that cannot carry one refuses, never drops).
+ *
+ * @example
+ * const from: MessageAddress = { address: "shop@example.com", name: "The Shop" };
+ * const to: MessageAddress = "jane@example.com";
+ */
 export type MessageAddress = string | { readonly address: string; readonly name?: string };
 
 /**
@@ -53,7 +59,13 @@ export interface TemplateMessage {
   readonly native?: Readonly<Record<string, unknown>>;
 }
 
-/** A file to attach. A `File`'s own name and type count when `filename`/`contentType` are omitted. */
+/**
+ * A file to attach. A `File`'s own name and type count when `filename`/`contentType` are omitted.
+ *
+ * @example
+ * const invoice: MessageAttachment = { content: pdfBytes, filename: "invoice.pdf", contentType: "application/pdf" };
+ * await client.sendMessage({ template: 3, to: "jane@example.com", attachments: [invoice] });
+ */
 export interface MessageAttachment {
   readonly content: AttachmentContent;
   readonly filename?: string;

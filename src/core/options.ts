@@ -8,7 +8,12 @@ import type { VendorName } from "./outcome.ts";
 import type { Pacer } from "./pacing.ts";
 import { resolveRetryPolicy, type ResolvedRetryPolicy, type RetryPolicy } from "./retry.ts";
 
-/** A structured, credential-free log entry. */
+/**
+ * A structured, credential-free log entry.
+ *
+ * @example
+ * createListmonkClient({ baseUrl, username, token, logger: (entry: LogEntry) => console.log(entry.vendor, entry.event, entry.attempt, entry.kind) });
+ */
 export interface LogEntry {
   readonly vendor: VendorName;
   readonly event: "attempt" | "retry" | "outcome";
@@ -20,6 +25,13 @@ export interface LogEntry {
   readonly message?: string;
 }
 
+/**
+ * What every vendor client takes, beside its own credentials.
+ *
+ * @example
+ * const options: CommonClientOptions = { baseUrl: "https://lists.example.com", timeoutMs: 5_000, retry: { retries: 1 } };
+ * createListmonkClient({ ...options, username: "api_user", token });
+ */
 export interface CommonClientOptions {
   /**
    * The vendor's API origin (and base path, if any), without user info: `https://user:password@host` is refused
@@ -52,7 +64,13 @@ export interface CommonClientOptions {
   readonly idempotencyLedger?: IdempotencyLedger;
 }
 
-/** Options for one send. */
+/**
+ * Options for one send.
+ *
+ * @example
+ * const options: CallOptions = { signal: AbortSignal.timeout(10_000), idempotencyKey: `order-${orderId}` };
+ * await listmonk.send(message, options);
+ */
 export interface CallOptions {
   /** Aborts the send, including a backoff wait or a wait for pacing. */
   readonly signal?: AbortSignal;

@@ -5,7 +5,12 @@
 
 import type { VENDOR_NAMES } from "./vendors.ts";
 
-/** The vendors txgate speaks to: the names in the registry, `core/vendors.ts`. */
+/**
+ * The vendors txgate speaks to: the names in the registry, `core/vendors.ts`.
+ *
+ * @example
+ * const vendor: VendorName = "listmonk";
+ */
 export type VendorName = (typeof VENDOR_NAMES)[number];
 
 /**
@@ -13,10 +18,19 @@ export type VendorName = (typeof VENDOR_NAMES)[number];
  * - `not_sent`: the vendor certainly did not accept the message (validation, refused connection, 429, 503).
  * - `unknown`: the request may have reached the vendor; retrying could send the email twice.
  * - `partial`: the vendor accepted it for some recipients and refused it for others.
+ *
+ * @example
+ * if (!outcome.ok && outcome.delivery === "unknown") console.warn("the email may have gone out: do not resend blindly");
  */
 export type Delivery = "not_sent" | "unknown" | "partial";
 
-/** The vendor accepted the message. `data` is the vendor's parsed response body. */
+/**
+ * The vendor accepted the message. `data` is the vendor's parsed response body.
+ *
+ * @example
+ * const outcome = await listmonk.send(message);
+ * if (outcome.kind === "sent") console.log(outcome.vendor, outcome.status, outcome.attempts);
+ */
 export interface Sent<T> {
   readonly ok: true;
   readonly kind: "sent";
@@ -36,6 +50,9 @@ export interface Sent<T> {
  * One field that broke one rule. `path` says where in the input: keys and array indexes joined by dots
  * (`subscriber_emails.1`), except a key that is empty or holds a `.`, `[`, `]`, `"`, `\`, a space or an invisible
  * character, which is written in brackets as a JSON string (`headers.0[""]`, `data["a.b"]`); `""` is the input itself.
+ *
+ * @example
+ * if (outcome.kind === "validation") for (const issue of outcome.issues) console.error(`${issue.path}: ${issue.message} (${issue.rule})`);
  */
 export interface ValidationIssue {
   readonly path: string;
@@ -65,7 +82,12 @@ interface VendorAnswer {
   readonly details?: unknown;
 }
 
-/** The input broke a documented rule; nothing was sent. */
+/**
+ * The input broke a documented rule; nothing was sent.
+ *
+ * @example
+ * if (outcome.kind === "validation") showErrors(outcome.issues); // nothing was sent
+ */
 export interface ValidationFailure extends FailureBase {
   readonly kind: "validation";
   readonly issues: readonly ValidationIssue[];
@@ -73,7 +95,12 @@ export interface ValidationFailure extends FailureBase {
   readonly retryable: false;
 }
 
-/** The vendor refused the credentials (or the account is suspended). */
+/**
+ * The vendor refused the credentials (or the account is suspended).
+ *
+ * @example
+ * if (outcome.kind === "auth") alertOperator(`${outcome.vendor}: ${outcome.message}`);
+ */
 export interface AuthFailure extends FailureBase, VendorAnswer {
   readonly kind: "auth";
 }
@@ -81,6 +108,9 @@ export interface AuthFailure extends FailureBase, VendorAnswer {
 /**
  * The vendor asked us to slow down, or txgate held the request back to keep a limit the vendor documents.
  * `retryAfter` is in seconds when known.
+ *
+ * @example
+ * if (outcome.kind === "rate_limited") await retryLater(outcome.retryAfter ?? 60);
  */
 export interface RateLimited extends FailureBase, Omit<VendorAnswer, "status"> {
   readonly kind: "rate_limited";
@@ -89,7 +119,12 @@ export interface RateLimited extends FailureBase, Omit<VendorAnswer, "status"> {
   readonly retryAfter?: number;
 }
 
-/** The vendor understood the request and refused it (bad template, suppressed recipient, ...). */
+/**
+ * The vendor understood the request and refused it (bad template, suppressed recipient, ...).
+ *
+ * @example
+ * if (outcome.kind === "rejected") console.error(outcome.status, outcome.message); // e.g. 400 template 9 not found
+ */
 export interface Rejected extends FailureBase, VendorAnswer {
   readonly kind: "rejected";
   /**
@@ -99,32 +134,59 @@ export interface Rejected extends FailureBase, VendorAnswer {
   readonly failedRecipients?: readonly string[];
 }
 
-/** The vendor failed on its side (5xx). A 503's `Retry-After`, in seconds, is kept in `retryAfter`. */
+/**
+ * The vendor failed on its side (5xx). A 503's `Retry-After`, in seconds, is kept in `retryAfter`.
+ *
+ * @example
+ * if (outcome.kind === "server_error" && outcome.retryable) await retryLater(outcome.retryAfter ?? 30);
+ */
 export interface VendorServerError extends FailureBase, VendorAnswer {
   readonly kind: "server_error";
   readonly retryAfter?: number;
 }
 
-/** The request never got an HTTP answer. */
+/**
+ * The request never got an HTTP answer.
+ *
+ * @example
+ * if (outcome.kind === "network" && outcome.delivery === "not_sent") await retryLater(5);
+ */
 export interface NetworkFailure extends FailureBase {
   readonly kind: "network";
   readonly cause: { readonly name: string; readonly message: string };
 }
 
-/** No answer within the timeout. `delivery` says whether the email may have gone out (not when the request was for a token). */
+/**
+ * No answer within the timeout. `delivery` says whether the email may have gone out (not when the request was for a token).
+ *
+ * @example
+ * if (outcome.kind === "timeout") console.warn(outcome.delivery); // "unknown": the vendor may have sent it
+ */
 export interface TimeoutFailure extends FailureBase {
   readonly kind: "timeout";
   readonly timeoutMs: number;
 }
 
-/** The token store you gave (Act-On's `tokenStore`) threw or rejected, so no token and nothing sent. */
+/**
+ * The token store you gave (Act-On's `tokenStore`) threw or rejected, so no token and nothing sent.
+ *
+ * @example
+ * if (outcome.kind === "token_store") console.error("the Act-On token store failed:", outcome.message);
+ */
 export interface TokenStoreFailure extends FailureBase {
   readonly kind: "token_store";
   readonly delivery: "not_sent";
   readonly cause: { readonly name: string; readonly message: string };
 }
 
-/** The caller's `AbortSignal` fired. */
+/**
+ * The caller's `AbortSignal` fired.
+ *
+ * @example
+ * const controller = new AbortController();
+ * const outcome = await listmonk.send(message, { signal: controller.signal });
+ * if (outcome.kind === "aborted") console.log("stopped; delivery:", outcome.delivery);
+ */
 export interface AbortedFailure extends FailureBase {
   readonly kind: "aborted";
 }
@@ -132,6 +194,9 @@ export interface AbortedFailure extends FailureBase {
 /**
  * The first send with this `idempotencyKey` is still running (or the ledger could not be asked): nothing was
  * sent now; ask again after `retryAfter` seconds with the same key for the first send's outcome.
+ *
+ * @example
+ * if (outcome.kind === "idempotency_in_flight") setTimeout(() => listmonk.send(message, { idempotencyKey }), outcome.retryAfter * 1000);
  */
 export interface IdempotencyInFlight extends FailureBase {
   readonly kind: "idempotency_in_flight";
@@ -140,13 +205,27 @@ export interface IdempotencyInFlight extends FailureBase {
   readonly retryAfter: number;
 }
 
-/** This `idempotencyKey` was used for a different request; nothing was sent. */
+/**
+ * This `idempotencyKey` was used for a different request; nothing was sent.
+ *
+ * @example
+ * if (outcome.kind === "idempotency_key_reused") throw new Error(`key ${idempotencyKey} was used for another message`);
+ */
 export interface IdempotencyKeyReused extends FailureBase {
   readonly kind: "idempotency_key_reused";
   readonly retryable: false;
   readonly delivery: "not_sent";
 }
 
+/**
+ * Every way a send can fail, told apart by `kind`; each says whether a retry is safe and whether the email may
+ * have gone out.
+ *
+ * @example
+ * function describe(failure: Failure): string {
+ *   return `${failure.vendor} ${failure.kind}: ${failure.message} (retryable: ${failure.retryable})`;
+ * }
+ */
 export type Failure =
   | ValidationFailure
   | AuthFailure
@@ -160,9 +239,24 @@ export type Failure =
   | IdempotencyInFlight
   | IdempotencyKeyReused;
 
+/**
+ * The `kind` of a failed send: `validation`, `auth`, `rate_limited`, `rejected`, `server_error`, `network`, ….
+ *
+ * @example
+ * const kind: FailureKind = "rate_limited";
+ */
 export type FailureKind = Failure["kind"];
 
-/** The result of every send: `Sent<T>` or one of the `Failure` kinds. */
+/**
+ * The result of every send: `Sent<T>` or one of the `Failure` kinds.
+ *
+ * @example
+ * switch (outcome.kind) {
+ *   case "sent": break;
+ *   case "validation": showErrors(outcome.issues); break;
+ *   default: if (outcome.retryable) await retryLater(outcome.retryAfter ?? 30);
+ * }
+ */
 export type Outcome<T> = Sent<T> | Failure;
 
 /** Every failure kind, for exhaustive handling (the worker maps each to an HTTP status). */

@@ -5,6 +5,13 @@
  */
 import type { Failure } from "./outcome.ts";
 
+/**
+ * How a client retries a failed send: how often, how long it waits, and which failures.
+ *
+ * @example
+ * const retry: RetryPolicy = { retries: 3, baseDelayMs: 500, maxDelayMs: 5_000 };
+ * createListmonkClient({ baseUrl, username, token, retry });
+ */
 export interface RetryPolicy {
   /** Retries after the first attempt. Default 2; 0 turns retrying off. */
   readonly retries?: number;

@@ -5,6 +5,9 @@ import type { VendorCapabilities } from "../core/capabilities.ts";
  * What Everlytic carries: to, cc and bcc lists with display names, from and reply-to with names, a subject,
  * text personalisation (common fields), attachments (without a content type), open and link tracking. No tags or
  * externalId; the API is transactional only.
+ *
+ * @example
+ * console.log(everlyticCapabilities.bcc.max, everlyticCapabilities.bcc.names);
  */
 export const everlyticCapabilities: VendorCapabilities = {
   vendor: "everlytic", template: "string", subject: true, data: "text", tags: 0, externalId: false, transactional: "always", tracking: true,

@@ -12,7 +12,13 @@ import { toMailRequest } from "./request.ts";
 import { mapEverlyticResponse, type SendMailSuccess } from "./response.ts";
 import { EverlyticMessageSchema, type EverlyticMessage } from "./schema.ts";
 
-/** An Everlytic client; see `createEverlyticClient`. */
+/**
+ * An Everlytic client; see `createEverlyticClient`.
+ *
+ * @example
+ * const everlytic: EverlyticClient = createEverlyticClient({ username: "api_user", apiKey });
+ * await everlytic.sendMessage({ template: "order-shipped", to: "jane@example.com", from: "shop@example.com" });
+ */
 export interface EverlyticClient {
   /**
    * Sends one transactional email through `POST /transactional/email/v1/mail`. Never rejects: returns `Sent`

@@ -8,7 +8,13 @@ import { defaultFailure, messageOf } from "../core/response.ts";
 import { parseRetryAfter } from "../core/retry.ts";
 import type { components } from "../../generated/everlytic.ts";
 
-/** The 200 body: one transaction id per recipient (to, cc and bcc). Ids look like UUIDs but are not strictly hex. */
+/**
+ * The 200 body: one transaction id per recipient (to, cc and bcc). Ids look like UUIDs but are not strictly hex.
+ *
+ * @example
+ * const outcome = await everlytic.sendMessage(message);
+ * if (outcome.ok) console.log(outcome.ids); // the same transaction ids, one per recipient
+ */
 export type SendMailSuccess = components["schemas"]["SendMailSuccess"];
 type ErrorDetail = Partial<components["schemas"]["ErrorDetail"]>;
 

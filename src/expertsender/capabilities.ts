@@ -5,6 +5,9 @@ import type { VendorCapabilities } from "../core/capabilities.ts";
  * What ExpertSender carries: one receiver (a subscriber, so no display name), bcc addresses (its `Bcc`, `;`-joined),
  * text snippets, attachments with their content type. The sender, reply-to, subject and tracking belong to the
  * transactional message set up in ExpertSender; no cc, tags or externalId; the API is transactional only.
+ *
+ * @example
+ * if (!expertSenderCapabilities.to.names) console.log("ExpertSender takes a bare address");
  */
 export const expertSenderCapabilities: VendorCapabilities = {
   vendor: "expertsender", template: "number", subject: false, data: "text", tags: 0, externalId: false, transactional: "always", tracking: false,

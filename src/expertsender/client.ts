@@ -11,7 +11,13 @@ import { apiKeyAuthorizer, toSystemTransactionalRequest } from "./request.ts";
 import { mapExpertSenderResponse, type ExpertSenderSent } from "./response.ts";
 import { ExpertSenderMessageSchema, type ExpertSenderMessage, type ValidExpertSenderMessage } from "./schema.ts";
 
-/** An ExpertSender client; see `createExpertSenderClient`. */
+/**
+ * An ExpertSender client; see `createExpertSenderClient`.
+ *
+ * @example
+ * const expertsender: ExpertSenderClient = createExpertSenderClient({ baseUrl: "https://api.esv2.com", apiKey });
+ * await expertsender.send({ transactionalId: 123, Receiver: { Email: "jane@example.com" } });
+ */
 export interface ExpertSenderClient {
   /**
    * Sends a system transactional message to one subscriber through `POST /v2/Api/SystemTransactionals/{id}`.

@@ -23,7 +23,12 @@ const Int32Id = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(214748
 /** `type/subtype` in RFC 6838 characters, without parameters. */
 export const MIME_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/;
 
-/** The XML Schema type a custom property's value is sent as (`xsi:type="xs:<type>"`). */
+/**
+ * The XML Schema type a custom property's value is sent as (`xsi:type="xs:<type>"`).
+ *
+ * @example
+ * const type: PropertyType = "date"; // sent as xsi:type="xs:date"
+ */
 export type PropertyType = keyof typeof PROPERTY_TEXT;
 
 /** The lexical form of each XML Schema type (ranges are left to the vendor). */
@@ -139,7 +144,13 @@ function duplicates<T>(items: readonly T[], key: (item: T) => string | undefined
   });
 }
 
-/** A system transactional message for one subscriber, validated. */
+/**
+ * A system transactional message for one subscriber, validated.
+ *
+ * @example
+ * import * as v from "valibot";
+ * const ok = v.is(ExpertSenderMessageSchema, { transactionalId: 123, Receiver: { Email: "jane@example.com" } });
+ */
 export const ExpertSenderMessageSchema = v.strictObject({
   /** The ID of the transactional message, as created in ExpertSender (the `{id}` in the URL). */
   transactionalId: Int32Id,

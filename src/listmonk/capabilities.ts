@@ -5,6 +5,9 @@ import type { VendorCapabilities } from "../core/capabilities.ts";
  * What listmonk carries: many `to` (subscriber_emails, bare addresses), no cc or bcc, a from address with a
  * display name (`from_email` takes `Name <address>`; a name it cannot carry unchanged is refused), a reply-to (as a `Reply-To` header), a subject, JSON data, attachments with their content type. No tags,
  * externalId or tracking per message; every `/api/tx` message is transactional.
+ *
+ * @example
+ * if (listmonkCapabilities.cc.max === 0) console.log("listmonk sends no cc");
  */
 export const listmonkCapabilities: VendorCapabilities = {
   vendor: "listmonk", template: "number", subject: true, data: "json", tags: 0, externalId: false, transactional: "always", tracking: false,

@@ -12,7 +12,13 @@ import { toTxRequest } from "./request.ts";
 import { mapListmonkResponse, type TxQueued } from "./response.ts";
 import { ListmonkMessageSchema, type ListmonkMessage } from "./schema.ts";
 
-/** A listmonk client; see `createListmonkClient`. */
+/**
+ * A listmonk client; see `createListmonkClient`.
+ *
+ * @example
+ * const listmonk: ListmonkClient = createListmonkClient({ baseUrl: "https://lists.example.com", username: "api_user", token });
+ * await listmonk.send({ template_id: 3, subscriber_emails: ["jane@example.com"] });
+ */
 export interface ListmonkClient {
   /**
    * Sends a transactional template through `POST /api/tx`. Never rejects: returns `Sent` (queued) or a

@@ -1,6 +1,11 @@
 import type { CommonClientOptions } from "../core/options.ts";
 
-/** How to present listmonk API credentials. */
+/**
+ * How to present listmonk API credentials.
+ *
+ * @example
+ * createListmonkClient({ baseUrl, username: "api_user", token, authScheme: "token" satisfies ListmonkAuthScheme });
+ */
 export type ListmonkAuthScheme = "basic" | "token";
 
 /**

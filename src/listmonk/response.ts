@@ -6,6 +6,13 @@ import type { Answer } from "../core/outcome.ts";
 import { asSentRecipients, defaultFailure, messageOf, recipientsRefused } from "../core/response.ts";
 import type { components } from "../../generated/listmonk.ts";
 
+/**
+ * listmonk's answer to `POST /api/tx` that queued the message (`Sent.data`).
+ *
+ * @example
+ * const outcome = await listmonk.send({ template_id: 3, subscriber_emails: ["jane@example.com"] });
+ * if (outcome.ok) console.log(outcome.data satisfies TxQueued);
+ */
 export type TxQueued = components["schemas"]["TxQueued"];
 
 /** `Subscriber (0: a@example.com) not found` for an address, `Subscriber (7: ) not found` for an id. */

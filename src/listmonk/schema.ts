@@ -82,12 +82,25 @@ function attachmentProblems(message: Fields): RuleFailure[] {
   });
 }
 
-/** A listmonk transactional message, validated. */
+/**
+ * A listmonk transactional message, validated.
+ *
+ * @example
+ * import * as v from "valibot";
+ * const result = v.safeParse(ListmonkMessageSchema, { template_id: 3, subscriber_emails: ["jane@example.com"] });
+ * if (!result.success) console.log(result.issues.map((issue) => issue.message));
+ */
 export const ListmonkMessageSchema = v.pipe(
   fields,
   rule("listmonk_recipients", recipientProblems),
   rule("attachment_filename", attachmentProblems),
 );
 
-/** What `send` accepts: the documented `/api/tx` fields plus `attachments`. */
+/**
+ * What `send` accepts: the documented `/api/tx` fields plus `attachments`.
+ *
+ * @example
+ * const message: ListmonkMessage = { template_id: 3, subscriber_emails: ["jane@example.com"], data: { orderNumber: "1234" } };
+ * await listmonk.send(message);
+ */
 export type ListmonkMessage = v.InferInput<typeof ListmonkMessageSchema>;

@@ -9,13 +9,23 @@ import spec from "../../generated/acton.spec.json" with { type: "json" };
 import { answered, asRequest, failureOf, FailurePlan, hang, jsonAnswer, specViolations } from "./fake.ts";
 import type { FakeFailure, FakeMessage, FakeOptions, VendorFake } from "./fake.ts";
 
-/** The account and credentials an Act-On fake accepts unless told otherwise. Not secrets. */
+/**
+ * The account and credentials an Act-On fake accepts unless told otherwise. Not secrets.
+ *
+ * @example
+ * const client = createActOnClient({ baseUrl: "https://acton.example", ...ACTON_FAKE_ACCOUNT, fetch: createActOnFake().fetch });
+ */
 export const ACTON_FAKE_ACCOUNT = {
   accountId: "fake",
   credentials: { username: "fake@example.com", password: "fake-acton-password", clientId: "fake-client", clientSecret: "fake-acton-client-secret" },
 };
 
-/** What an Act-On fake is set up with. */
+/**
+ * What an Act-On fake is set up with.
+ *
+ * @example
+ * const acton = createActOnFake({ suppressed: ["jane@example.com"], ratePerSecond: 5 } satisfies ActOnFakeOptions);
+ */
 export interface ActOnFakeOptions extends FakeOptions {
   readonly accountId?: string;
   readonly credentials?: { readonly username: string; readonly password: string; readonly clientId: string; readonly clientSecret: string };
@@ -36,7 +46,13 @@ export interface ActOnFakeOptions extends FakeOptions {
   readonly ratePerSecond?: number;
 }
 
-/** One email Act-On accepted. */
+/**
+ * One email Act-On accepted.
+ *
+ * @example
+ * const [copy]: ActOnDelivered[] = acton.delivered;
+ * expect(copy?.transactional).toBe(true);
+ */
 export interface ActOnDelivered {
   readonly accountId: string;
   readonly templateId: string;
@@ -46,14 +62,27 @@ export interface ActOnDelivered {
   readonly body: Record<string, any>;
 }
 
-/** One call of `POST /token`. */
+/**
+ * One call of `POST /token`.
+ *
+ * @example
+ * const calls: ActOnTokenCall[] = acton.tokenCalls;
+ * expect(calls.map((call) => call.grant)).toEqual(["password"]);
+ */
 export interface ActOnTokenCall {
   readonly grant: string;
   /** The form as it arrived, secrets included. */
   readonly form: Record<string, string>;
 }
 
-/** An Act-On fake. */
+/**
+ * An Act-On fake.
+ *
+ * @example
+ * const acton: ActOnFake = createActOnFake();
+ * await client.sendMessage(message);
+ * expect(acton.tokenCalls).toHaveLength(1);
+ */
 export interface ActOnFake extends VendorFake {
   readonly delivered: ActOnDelivered[];
   readonly tokenCalls: ActOnTokenCall[];

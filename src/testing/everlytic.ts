@@ -13,10 +13,21 @@ import type { FakeFailure, FakeMessage, FakeOptions, VendorFake } from "./fake.t
 
 type Json = Record<string, any>;
 
-/** The credentials an Everlytic fake accepts unless told otherwise. Not secrets. */
+/**
+ * The credentials an Everlytic fake accepts unless told otherwise. Not secrets.
+ *
+ * @example
+ * const client = createEverlyticClient({ baseUrl: "https://everlytic.example", ...EVERLYTIC_FAKE_CREDENTIALS, fetch: createEverlyticFake().fetch });
+ */
 export const EVERLYTIC_FAKE_CREDENTIALS = { username: "fake", apiKey: "fake-everlytic-key" };
 
-/** A template stored in the fake account. */
+/**
+ * A template stored in the fake account.
+ *
+ * @example
+ * const template: EverlyticFakeTemplate = { subject: "Shipped", from: "shop@example.com", html: "<p>Your order shipped</p>" };
+ * const everlytic = createEverlyticFake({ templates: { "order-shipped": template } });
+ */
 export interface EverlyticFakeTemplate {
   readonly subject: string;
   readonly from: string;
@@ -24,7 +35,12 @@ export interface EverlyticFakeTemplate {
   readonly text?: string;
 }
 
-/** What an Everlytic fake is set up with. */
+/**
+ * What an Everlytic fake is set up with.
+ *
+ * @example
+ * const everlytic = createEverlyticFake({ verifiedDomains: ["example.com"] } satisfies EverlyticFakeOptions);
+ */
 export interface EverlyticFakeOptions extends FakeOptions {
   readonly username?: string;
   readonly apiKey?: string;
@@ -37,7 +53,13 @@ export interface EverlyticFakeOptions extends FakeOptions {
   readonly quota?: number;
 }
 
-/** One email as one recipient received it. */
+/**
+ * One email as one recipient received it.
+ *
+ * @example
+ * const [copy]: EverlyticDelivered[] = everlytic.delivered;
+ * expect(copy?.recipient).toBe("jane@example.com");
+ */
 export interface EverlyticDelivered {
   readonly transactionId: string;
   readonly recipient: string;
@@ -52,7 +74,14 @@ export interface EverlyticDelivered {
   readonly trackAttachments: boolean;
 }
 
-/** An Everlytic fake. */
+/**
+ * An Everlytic fake.
+ *
+ * @example
+ * const everlytic: EverlyticFake = createEverlyticFake();
+ * await client.sendMessage(message);
+ * expect(everlytic.delivered.map((copy) => copy.field)).toEqual(["to"]);
+ */
 export interface EverlyticFake extends VendorFake {
   /** Each recipient's rendered copy of each accepted email, in order. */
   readonly delivered: EverlyticDelivered[];

@@ -11,16 +11,32 @@ import { parseApiRequest, type SpecDocument } from "./expertsender-xml.ts";
 import { answered, asRequest, base64Bytes, FailurePlan, hang, specViolations } from "./fake.ts";
 import type { FakeFailure, FakeMessage, FakeOptions, VendorFake } from "./fake.ts";
 
-/** The API key an ExpertSender fake accepts unless told otherwise. Not a secret. */
+/**
+ * The API key an ExpertSender fake accepts unless told otherwise. Not a secret.
+ *
+ * @example
+ * const client = createExpertSenderClient({ baseUrl: "https://api.expertsender.example", apiKey: EXPERTSENDER_FAKE_API_KEY, fetch: createExpertSenderFake().fetch });
+ */
 export const EXPERTSENDER_FAKE_API_KEY = "fake-expertsender-key";
 
-/** A subscriber of the fake account. */
+/**
+ * A subscriber of the fake account.
+ *
+ * @example
+ * const jane: ExpertSenderSubscriber = { id: 7, email: "jane@example.com" };
+ * const expertsender = createExpertSenderFake({ subscribers: [jane] });
+ */
 export interface ExpertSenderSubscriber {
   readonly id: number;
   readonly email: string;
 }
 
-/** What an ExpertSender fake is set up with. */
+/**
+ * What an ExpertSender fake is set up with.
+ *
+ * @example
+ * const expertsender = createExpertSenderFake({ transactionals: { 123: "active", 124: "inactive" } } satisfies ExpertSenderFakeOptions);
+ */
 export interface ExpertSenderFakeOptions extends FakeOptions {
   readonly apiKey?: string;
   /** Transactional message ids and whether each is active; every id is active when absent. */
@@ -31,7 +47,13 @@ export interface ExpertSenderFakeOptions extends FakeOptions {
   readonly byteOrderMark?: boolean;
 }
 
-/** One transactional message ExpertSender accepted. */
+/**
+ * One transactional message ExpertSender accepted.
+ *
+ * @example
+ * const [copy]: ExpertSenderSent[] = expertsender.sent;
+ * expect(copy?.snippets).toEqual({ name: "Jane" });
+ */
 export interface ExpertSenderSent {
   readonly transactionalId: number;
   readonly subscriber: ExpertSenderSubscriber;
@@ -44,7 +66,14 @@ export interface ExpertSenderSent {
   readonly model: Record<string, unknown>;
 }
 
-/** An ExpertSender fake. */
+/**
+ * An ExpertSender fake.
+ *
+ * @example
+ * const expertsender: ExpertSenderFake = createExpertSenderFake();
+ * await client.send({ transactionalId: 123, Receiver: { Email: "jane@example.com" } });
+ * expect(expertsender.sent).toHaveLength(1);
+ */
 export interface ExpertSenderFake extends VendorFake {
   readonly sent: ExpertSenderSent[];
   /** The account's subscribers, including the ones created by sends to a new address. */

@@ -15,12 +15,21 @@ import type { VendorName } from "../core/outcome.ts";
  * - `partial`: the named recipient is refused and the others are sent, where the vendor can say so (listmonk's
  *   default mode, Act-On's `suppressedRecipients`, Everlytic's per-recipient suppression); ExpertSender has one
  *   receiver, so there it is an ordinary send.
+ *
+ * @example
+ * const listmonk = createListmonkFake({ failNext: ["429", "timeout"] satisfies FakeFailure[] });
  */
 export type FakeFailure = "timeout" | "429" | "503" | "500" | "auth" | "partial";
 
 const FAILURES: readonly FakeFailure[] = ["timeout", "429", "503", "500", "auth", "partial"];
 
-/** Options every fake takes. */
+/**
+ * Options every fake takes.
+ *
+ * @example
+ * const options: FakeOptions = { failNext: ["503"], retryAfterSeconds: 2, onMessage: (message) => console.log(message.to) };
+ * const listmonk = createListmonkFake(options);
+ */
 export interface FakeOptions {
   /** Failures for the next sends, one each, in order (token requests are never failed). */
   readonly failNext?: readonly FakeFailure[];
@@ -66,7 +75,14 @@ export interface FakeMessage {
   readonly failure?: FakeFailure;
 }
 
-/** What every fake exposes. */
+/**
+ * What every fake exposes.
+ *
+ * @example
+ * const fake: VendorFake = createListmonkFake();
+ * fake.failNext("500");
+ * console.log(fake.outbox.length, fake.specViolations);
+ */
 export interface VendorFake {
   /** The vendor's HTTP API as a fetch handler: pass it as the client's `fetch`. */
   readonly fetch: (input: Request | string | URL, init?: RequestInit) => Promise<Response>;

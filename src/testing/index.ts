@@ -36,3 +36,5 @@ export {
   type ExpertSenderSent,
   type ExpertSenderSubscriber,
 } from "./expertsender.ts";
+export { createSandboxFakes, type SandboxFakesOptions } from "./sandbox.ts";
+export { SANDBOX_SETTINGS, type SandboxSettings } from "./sandbox-settings.ts";

@@ -8,10 +8,20 @@ import spec from "../../generated/listmonk.spec.json" with { type: "json" };
 import { asRequest, basicCredentials, failureOf, FailurePlan, hang, jsonAnswer, specViolations } from "./fake.ts";
 import type { FakeFailure, FakeMessage, FakeOptions, VendorFake } from "./fake.ts";
 
-/** The credentials a listmonk fake accepts unless told otherwise. Not secrets. */
+/**
+ * The credentials a listmonk fake accepts unless told otherwise. Not secrets.
+ *
+ * @example
+ * const client = createListmonkClient({ baseUrl: "https://listmonk.example", ...LISTMONK_FAKE_CREDENTIALS, fetch: createListmonkFake().fetch });
+ */
 export const LISTMONK_FAKE_CREDENTIALS = { username: "fake", token: "fake-listmonk-token" };
 
-/** What a listmonk fake is set up with. */
+/**
+ * What a listmonk fake is set up with.
+ *
+ * @example
+ * const listmonk = createListmonkFake({ subscribers: [{ id: 7, email: "jane@example.com" }], templates: [3] } satisfies ListmonkFakeOptions);
+ */
 export interface ListmonkFakeOptions extends FakeOptions {
   readonly username?: string;
   readonly token?: string;
@@ -23,7 +33,13 @@ export interface ListmonkFakeOptions extends FakeOptions {
   readonly messengers?: readonly string[];
 }
 
-/** One recipient's copy of a message, as listmonk queued it. */
+/**
+ * One recipient's copy of a message, as listmonk queued it.
+ *
+ * @example
+ * const [copy]: ListmonkQueued[] = listmonk.queued;
+ * expect(copy?.email).toBe("jane@example.com");
+ */
 export interface ListmonkQueued {
   readonly email: string;
   readonly templateId: number;
@@ -31,7 +47,14 @@ export interface ListmonkQueued {
   readonly files: { name: string; type: string; bytes: Uint8Array }[];
 }
 
-/** A listmonk fake. */
+/**
+ * A listmonk fake.
+ *
+ * @example
+ * const listmonk: ListmonkFake = createListmonkFake();
+ * await client.send(message);
+ * expect(listmonk.queued).toHaveLength(1);
+ */
 export interface ListmonkFake extends VendorFake {
   /** Each recipient's copy of each accepted message, in order. */
   readonly queued: ListmonkQueued[];

@@ -25,6 +25,10 @@ export interface RateLimiter {
 /**
  * Bindings (wrangler.toml) and settings ([vars] and secrets); every setting is optional text. Each vendor's own
  * settings (`LISTMONK_URL`, `ACTON_PASSWORD`, ...) are read by vendor-settings.ts.
+ *
+ * @example
+ * const worker = createTxgateWorker({ actions });
+ * const response = await worker.fetch(request, env satisfies Env);
  */
 export interface Env extends VendorEnv {
   readonly BROWSER_RATE_LIMIT: RateLimiter;

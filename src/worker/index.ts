@@ -16,7 +16,13 @@ import type { Action, ActionRequest, VariablesSchema } from "./policy.ts";
 import type { WorkerSandbox } from "./sandbox.ts";
 import type * as v from "valibot";
 
-/** Options of `createTxgateWorker`. */
+/**
+ * Options of `createTxgateWorker`.
+ *
+ * @example
+ * const options: TxgateWorkerOptions<typeof actions> = { actions, sandbox: createLocalSandbox() };
+ * export default createTxgateWorker(options);
+ */
 export interface TxgateWorkerOptions<A extends WorkerActions> {
   /** The browser actions this Worker serves (`defineActions`): each one's catalogue template, auth, recipient rule and limits. */
   readonly actions: A;
@@ -27,7 +33,12 @@ export interface TxgateWorkerOptions<A extends WorkerActions> {
   readonly sandbox?: WorkerSandbox;
 }
 
-/** A deployment's actions, as `defineActions` returns them. */
+/**
+ * A deployment's actions, as `defineActions` returns them.
+ *
+ * @example
+ * const actions = defineActions(catalogue, { welcome: { template: "welcome", auth: "jwt", recipient: { kind: "self" } } }) satisfies WorkerActions;
+ */
 export type WorkerActions = { readonly [name: string]: Action<VariablesSchema> };
 
 /**
@@ -41,9 +52,19 @@ export function createTxgateWorker<const A extends WorkerActions>(options: Txgat
   return createHandler({ actions: options.actions, ...(options.sandbox ? { sandbox: options.sandbox } : {}) });
 }
 
-/** The name of an action of `A`, e.g. `"order-shipped"`. */
+/**
+ * The name of an action of `A`, e.g. `"order-shipped"`.
+ *
+ * @example
+ * const name: ActionNameOf<typeof actions> = "order-shipped";
+ */
 export type ActionNameOf<A extends WorkerActions> = keyof A & string;
-/** The variables a browser sends for action `N` of `A`. */
+/**
+ * The variables a browser sends for action `N` of `A`.
+ *
+ * @example
+ * const variables: ActionVariablesOf<typeof actions, "order-shipped"> = { orderNumber: "1234" };
+ */
 export type ActionVariablesOf<A extends WorkerActions, N extends ActionNameOf<A>> = v.InferInput<A[N]["variables"]>;
 
 // The Durable Object classes a deployment re-exports from its entry and binds in its wrangler.toml.
@@ -74,6 +95,8 @@ export { defineCatalogue, type Catalogue, type TemplateDeclaration, type VendorR
 /** A bare email address as the specs' `format: email` has it (rule `email`), for a variable such as a reply-to. */
 export { emailAddress } from "../core/formats.ts";
 export type { SandboxVendor, WorkerSandbox } from "./sandbox.ts";
+export { createLocalSandbox } from "./local/sandbox.ts";
+export type { RecordedMessage } from "./local/outbox.ts";
 export type { Env } from "./env.ts";
 export type { VendorOptions, VendorSettings } from "./vendor-settings.ts";
 export type { WorkerHandler } from "./router.ts";

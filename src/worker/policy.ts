@@ -11,18 +11,39 @@ import { joinPath, toValidationIssues } from "../core/validation.ts";
 import type { VerifiedUser } from "./gates/jwt.ts";
 import { Refusal } from "./problem.ts";
 
-/** Only the signed-in user's own (verified) address. */
+/**
+ * Only the signed-in user's own (verified) address.
+ *
+ * @example
+ * "order-shipped": { template: "orderShipped", auth: "jwt", recipient: { kind: "self" } satisfies SelfRecipient }
+ */
 export interface SelfRecipient {
   readonly kind: "self";
 }
-/** One of a fixed list of addresses (a support inbox, a sales team). */
+/**
+ * One of a fixed list of addresses (a support inbox, a sales team).
+ *
+ * @example
+ * "contact-form": { template: "contact", auth: "turnstile", recipient: { kind: "allow", addresses: ["support@example.com"] } satisfies AllowListRecipient }
+ */
 export interface AllowListRecipient {
   readonly kind: "allow";
   readonly addresses: readonly string[];
 }
+/**
+ * Who may receive an action's email: the signed-in user only, or one of a fixed list.
+ *
+ * @example
+ * const rule: RecipientRule = { kind: "allow", addresses: ["support@example.com", "sales@example.com"] };
+ */
 export type RecipientRule = SelfRecipient | AllowListRecipient;
 
-/** The variables a browser may send: a strict object, so an extra field is refused, not ignored. */
+/**
+ * The variables a browser may send: a strict object, so an extra field is refused, not ignored.
+ *
+ * @example
+ * const variables: VariablesSchema = v.strictObject({ name: line(100) });
+ */
 export type VariablesSchema = v.StrictObjectSchema<v.ObjectEntries, v.ErrorMessage<v.StrictObjectIssue> | undefined>;
 
 /**
@@ -32,6 +53,9 @@ export type VariablesSchema = v.StrictObjectSchema<v.ObjectEntries, v.ErrorMessa
  * `{{field}}` personalization in templates and do not document whether a substituted value is read for it again,
  * so a value that could be one is refused rather than bet on. listmonk's values are Go template data, which a Go
  * template prints and never evaluates: nothing to refuse.
+ *
+ * @example
+ * if (EVALUATED_SYNTAX.expertsender?.pattern.test(value)) refuse(EVALUATED_SYNTAX.expertsender.description);
  */
 export const EVALUATED_SYNTAX: Readonly<Record<VendorName, EvaluatedSyntax | undefined>> = {
   expertsender: { pattern: /\*\[/, description: "ExpertSender personalization tags (*[ ]*)" },
@@ -40,7 +64,12 @@ export const EVALUATED_SYNTAX: Readonly<Record<VendorName, EvaluatedSyntax | und
   listmonk: undefined,
 };
 
-/** A vendor's template syntax, as a pattern that finds its opening sequence, and how to name it to the browser. */
+/**
+ * A vendor's template syntax, as a pattern that finds its opening sequence, and how to name it to the browser.
+ *
+ * @example
+ * const tags: EvaluatedSyntax = { pattern: /\{\{/, description: "personalization tags ({{ }})" };
+ */
 export interface EvaluatedSyntax {
   readonly pattern: RegExp;
   readonly description: string;
@@ -50,13 +79,21 @@ export interface EvaluatedSyntax {
  * An action's own rate limit, on top of the worker's per-user (JWT) or per-IP (Turnstile) one: a Workers Rate
  * Limiting binding of the deployment's (its limit and period are the binding's, in wrangler.toml), counted per
  * user or IP (`per: "caller"`, the default) or once for the whole action (`per: "action"`: a site-wide cap).
+ *
+ * @example
+ * "contact-form": { template: "contact", auth: "turnstile", recipient, rateLimit: { binding: "CONTACT_RATE_LIMIT", per: "action" } satisfies ActionRateLimit }
  */
 export interface ActionRateLimit {
   readonly binding: string;
   readonly per?: "caller" | "action";
 }
 
-/** The fields of the common message an action sets for each send (a fresh Act-On `externalId`), and `byVendor`. */
+/**
+ * The fields of the common message an action sets for each send (a fresh Act-On `externalId`), and `byVendor`.
+ *
+ * @example
+ * perSend: (): PerSendFields<(typeof catalogue)["passwordChanged"]> => ({ byVendor: { acton: { externalId: crypto.randomUUID() } } })
+ */
 export type PerSendFields<D extends TemplateDeclaration> = Omit<CatalogueMessage<D>, "to" | "data">;
 
 /** The name of one of a template's variables (any string for a template not known yet). */
@@ -105,10 +142,19 @@ type AuthRule =
 /**
  * One action as declared: the catalogue template it sends, how the caller proves who they are, who may receive
  * it, and its limits. `self` recipients need a signed-in user, so they come with `auth: "jwt"` only.
+ *
+ * @example
+ * const declaration: ActionDeclaration = { template: "welcome", auth: "jwt", recipient: { kind: "self" } };
  */
 export type ActionDeclaration<D extends TemplateDeclaration = TemplateDeclaration> = ActionBase<D> & AuthRule;
 
-/** One action as `defineActions` returns it: its declaration, with its template's variables and catalogue. */
+/**
+ * One action as `defineActions` returns it: its declaration, with its template's variables and catalogue.
+ *
+ * @example
+ * const action: Action = actions["contact-form"];
+ * console.log(action.template, action.auth, action.recipient);
+ */
 export type Action<S extends VariablesSchema = VariablesSchema> = ActionDeclaration & {
   readonly variables: S;
   readonly catalogue: Catalogue;
@@ -117,7 +163,13 @@ export type Action<S extends VariablesSchema = VariablesSchema> = ActionDeclarat
 /** The names of a catalogue's templates whose variables a browser can send: a strict object. */
 export type BrowserTemplateName<C extends Catalogue> = { [K in keyof C & string]: C[K]["variables"] extends VariablesSchema ? K : never }[keyof C & string];
 
-/** What `defineActions` returns for declarations `D` on catalogue `C`. */
+/**
+ * What `defineActions` returns for declarations `D` on catalogue `C`.
+ *
+ * @example
+ * const actions = defineActions(catalogue, { welcome: { template: "welcome", auth: "jwt", recipient: { kind: "self" } } });
+ * type Defined = typeof actions; // DefinedActions<typeof catalogue, …>
+ */
 export type DefinedActions<C extends Catalogue, D extends Readonly<Record<string, { readonly template: string }>>> = {
   readonly [N in keyof D]: D[N] & { readonly variables: C[D[N]["template"]]["variables"]; readonly catalogue: C };
 };

@@ -48,9 +48,17 @@ export interface Deployment {
   readonly sandbox?: WorkerSandbox;
 }
 
-/** A Worker's handler: the HTTP routes and the send queue's consumer. */
+/**
+ * A Worker's handler: the HTTP routes and the send queue's consumer.
+ *
+ * @example
+ * const worker: WorkerHandler = createTxgateWorker({ actions });
+ * export default worker;
+ */
 export interface WorkerHandler {
+  /** Answers an HTTP request: the actions, the trusted send route, a queued message's state. */
   fetch(request: Request, env: Env): Promise<Response>;
+  /** Consumes the send queue and its dead-letter queue. */
   queue(batch: MessageBatch<unknown>, env: Env): Promise<void>;
 }
 

@@ -7,8 +7,15 @@
 import type { VendorName } from "../core/public.ts";
 import type { Env, VendorSettings } from "./env.ts";
 
-/** One vendor's fake: its HTTP API as a `fetch`, and the (made-up) settings its client is built with. */
+/**
+ * One vendor's fake: its HTTP API as a `fetch`, and the (made-up) settings its client is built with.
+ *
+ * @example
+ * const listmonk = createListmonkFake();
+ * const vendor: SandboxVendor<"listmonk"> = { fetch: listmonk.fetch, settings: { baseUrl: "https://listmonk.example", ...LISTMONK_FAKE_CREDENTIALS } };
+ */
 export interface SandboxVendor<V extends VendorName = VendorName> {
+  /** The vendor's HTTP API, answered by the fake. */
   readonly fetch: (request: Request) => Promise<Response>;
   readonly settings: NonNullable<VendorSettings[V]>;
 }

@@ -11,7 +11,12 @@ import type { EverlyticOptions } from "../everlytic/options.ts";
 import type { ExpertSenderOptions } from "../expertsender/options.ts";
 import type { ListmonkOptions } from "../listmonk/options.ts";
 
-/** Each vendor's settings, as its factory takes them (what the worker adds, pacing and token stores, aside). */
+/**
+ * Each vendor's settings, as its factory takes them (what the worker adds, pacing and token stores, aside).
+ *
+ * @example
+ * const listmonk: VendorOptions["listmonk"] = { baseUrl: "https://lists.example.com", username: "api_user", token };
+ */
 export interface VendorOptions {
   readonly listmonk: Pick<ListmonkOptions, "baseUrl" | "username" | "token" | "authScheme">;
   readonly acton: Pick<ActOnOptions, "baseUrl" | "accountId" | "credentials">;
@@ -19,7 +24,12 @@ export interface VendorOptions {
   readonly expertsender: Pick<ExpertSenderOptions, "baseUrl" | "apiKey">;
 }
 
-/** The vendors that have settings, each as its factory takes them. */
+/**
+ * The vendors that have settings, each as its factory takes them.
+ *
+ * @example
+ * const settings: VendorSettings = { listmonk: { baseUrl: "https://lists.example.com", username: "api_user", token } };
+ */
 export type VendorSettings = { -readonly [V in VendorName]?: VendorOptions[V] };
 
 /** A vendor's settings in the environment: `<VENDOR>_…`, all optional text. */

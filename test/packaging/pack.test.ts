@@ -104,10 +104,13 @@ describe("the package", () => {
   });
 
   it("ships no tests, worker, benchmarks, local secrets or source maps", () => {
-    const unwanted = files.filter((path) =>
-      /^(test|worker|bench|scripts|\.ci)\/|\.dev\.vars|\.env|\.test\.|\.map$|wrangler\.toml/.test(path),
+    // The starter's template (`npx txgate init`) is the one project that ships, with its own wrangler.toml and
+    // .dev.vars.example; this repo's own deployment never does.
+    const unwanted = files.filter(
+      (path) => !path.startsWith("examples/worker/") && /^(test|worker|bench|scripts|examples|\.ci)\/|\.dev\.vars|\.env|\.test\.|\.map$|wrangler\.toml/.test(path),
     );
     expect(unwanted).toEqual([]);
+    expect(files.filter((path) => /(^|\/)(\.dev\.vars|\.env)$|(^|\/)(node_modules|\.wrangler|dist)\//.test(path) && !path.startsWith("dist/"))).toEqual([]);
   });
 
   it("contains none of the credentials the test suite uses", () => {

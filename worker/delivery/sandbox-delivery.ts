@@ -14,8 +14,7 @@ import type { VendorName } from "../../src/core/public.ts";
 import type { Env } from "../../src/worker/env.ts";
 import { Refusal } from "../../src/worker/problem.ts";
 import type { SandboxVendor } from "../sandbox/http.ts";
-import type { MessageView } from "../../src/worker/delivery/message-state.ts";
-import { recentlyQueued } from "../../src/worker/delivery/recent.ts";
+import { queuedViews } from "../../src/worker/local/outbox-page.ts";
 
 /** The answers the switch can force: rate limited and unavailable prove nothing was sent; 500 leaves it unknown. */
 export type ForcedStatus = 429 | 500 | 503;
@@ -113,19 +112,6 @@ export async function sandboxDelivery(request: Request, env: Env, pathname: stri
   }
   forceFailures({ status, count: count as number, ...(retryAfter === undefined ? {} : { retryAfter: retryAfter as number }), ...(vendor ? { vendor: vendor as VendorName } : {}) });
   return json({ failures }, 201);
-}
-
-/**
- * The states of the messages this isolate queued lately, newest first.
- *
- * @example
- * return outboxPage(outbox.list(), await queuedViews(env));
- */
-export async function queuedViews(env: Env): Promise<MessageView[]> {
-  const namespace = env.MESSAGES;
-  if (!namespace) return [];
-  const views = await Promise.all(recentlyQueued().map((id) => (namespace.get(namespace.idFromName(id)).peek() as Promise<MessageView | undefined>).catch(() => undefined)));
-  return views.filter((view): view is MessageView => view !== undefined);
 }
 
 /** Per vendor: sends accepted, distinct bodies among them, the busiest 1-second window, and the first and last arrival. */

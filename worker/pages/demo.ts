@@ -8,7 +8,7 @@ import { actions } from "../actions.ts";
 import { Refusal } from "../../src/worker/problem.ts";
 import { browserClientSource } from "./demo-client.ts";
 import { DEMO_SCRIPT } from "./demo-script.ts";
-import { escape } from "./outbox.ts";
+import { escape } from "../../src/worker/local/outbox-page.ts";
 
 const CSP = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 /** An address outside the contact form's allow-list, offered so a person can see the worker refuse it. */

@@ -16,11 +16,11 @@ import { isVendorName } from "../../src/core/vendors.ts";
 import type { Env } from "../../src/worker/env.ts";
 import { Refusal } from "../../src/worker/problem.ts";
 import { allowMethods } from "../../src/worker/router.ts";
-import { queuedViews, sandboxDelivery } from "../delivery/sandbox-delivery.ts";
+import { sandboxDelivery } from "../delivery/sandbox-delivery.ts";
 import { outbox, serveSandboxApi } from "../sandbox/index.ts";
 import { serveDemo } from "./demo.ts";
 import { homePage } from "./home.ts";
-import { outboxPage } from "./outbox.ts";
+import { outboxPage, queuedViews } from "../../src/worker/local/outbox-page.ts";
 
 /**
  * The answer to a local page's request.

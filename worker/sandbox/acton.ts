@@ -3,14 +3,13 @@
  * template exists, every sender is allowed, nobody is suppressed, and there is no per-second cap.
  */
 import { createActOnFake } from "../../src/testing/acton.ts";
-import type { Outbox } from "./outbox.ts";
+import { SANDBOX_SETTINGS } from "../../src/testing/sandbox-settings.ts";
+import type { Outbox } from "../../src/worker/local/outbox.ts";
 import type { SandboxVendor } from "./http.ts";
 
 /** The account and credentials the sandbox accepts; the worker's own sandbox client uses them. Not secrets. */
-export const ACTON_SANDBOX = {
-  accountId: "sandbox",
-  credentials: { username: "sandbox@example.com", password: "sandbox-acton-password", clientId: "sandbox-client", clientSecret: "sandbox-acton-client-secret" },
-};
+const { baseUrl: _baseUrl, ...credentials } = SANDBOX_SETTINGS.acton;
+export const ACTON_SANDBOX = credentials;
 
 /**
  * @example

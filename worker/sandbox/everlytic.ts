@@ -3,11 +3,13 @@
  * Every template exists and every sending domain is verified.
  */
 import { createEverlyticFake } from "../../src/testing/everlytic.ts";
-import type { Outbox } from "./outbox.ts";
+import { SANDBOX_SETTINGS } from "../../src/testing/sandbox-settings.ts";
+import type { Outbox } from "../../src/worker/local/outbox.ts";
 import type { SandboxVendor } from "./http.ts";
 
 /** The credentials the sandbox accepts; the worker's own sandbox client uses them. Not secrets. */
-export const EVERLYTIC_SANDBOX = { username: "sandbox", apiKey: "sandbox-everlytic-key" };
+const { baseUrl: _baseUrl, ...credentials } = SANDBOX_SETTINGS.everlytic;
+export const EVERLYTIC_SANDBOX = credentials;
 
 /**
  * @example

@@ -3,11 +3,13 @@
  * outbox. Every transactional message id exists and is active; every receiver is a subscriber.
  */
 import { createExpertSenderFake } from "../../src/testing/expertsender.ts";
-import type { Outbox } from "./outbox.ts";
+import { SANDBOX_SETTINGS } from "../../src/testing/sandbox-settings.ts";
+import type { Outbox } from "../../src/worker/local/outbox.ts";
 import type { SandboxVendor } from "./http.ts";
 
 /** The API key the sandbox accepts; the worker's own sandbox client uses it. Not a secret. */
-export const EXPERTSENDER_SANDBOX = { apiKey: "sandbox-expertsender-key" };
+const { baseUrl: _baseUrl, ...credentials } = SANDBOX_SETTINGS.expertsender;
+export const EXPERTSENDER_SANDBOX = credentials;
 
 /**
  * @example

@@ -11,10 +11,14 @@ import { everlyticSandbox } from "./everlytic.ts";
 import { expertsenderSandbox } from "./expertsender.ts";
 import type { SandboxVendor } from "./http.ts";
 import { listmonkSandbox } from "./listmonk.ts";
-import { outbox } from "./outbox.ts";
+import { SANDBOX_SETTINGS } from "../../src/testing/sandbox-settings.ts";
+import { Outbox } from "../../src/worker/local/outbox.ts";
+
+/** What the sandbox vendors of this isolate received, for the outbox page. */
+export const outbox = new Outbox();
 
 /** Where the sandbox clients send: any origin works, since the request never leaves the isolate. */
-export const SANDBOX_BASE_URL = "https://sandbox.txgate.invalid";
+export const SANDBOX_BASE_URL = SANDBOX_SETTINGS.listmonk.baseUrl;
 
 /** Each vendor's fake; typed by the registry's names, so a vendor added there without a fake does not compile. */
 const fakes: Record<VendorName, (box: typeof outbox) => SandboxVendor> = {
@@ -43,7 +47,6 @@ export async function serveSandboxApi(request: Request, vendor: VendorName, path
   return sandboxVendors[vendor](new Request(`${SANDBOX_BASE_URL}${path}${url.search}`, request));
 }
 
-export { outbox } from "./outbox.ts";
 export { ACTON_SANDBOX } from "./acton.ts";
 export { EVERLYTIC_SANDBOX } from "./everlytic.ts";
 export { EXPERTSENDER_SANDBOX } from "./expertsender.ts";

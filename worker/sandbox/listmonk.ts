@@ -3,11 +3,13 @@
  * Every address counts as a subscriber, and every template exists.
  */
 import { createListmonkFake } from "../../src/testing/listmonk.ts";
-import type { Outbox } from "./outbox.ts";
+import { SANDBOX_SETTINGS } from "../../src/testing/sandbox-settings.ts";
+import type { Outbox } from "../../src/worker/local/outbox.ts";
 import type { SandboxVendor } from "./http.ts";
 
 /** The credentials the sandbox accepts; the worker's own sandbox client uses them. Not secrets. */
-export const LISTMONK_SANDBOX = { username: "sandbox", token: "sandbox-listmonk-token" };
+const { baseUrl: _baseUrl, ...credentials } = SANDBOX_SETTINGS.listmonk;
+export const LISTMONK_SANDBOX = credentials;
 
 /**
  * @example

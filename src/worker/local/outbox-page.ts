@@ -3,8 +3,10 @@
  * so every value is escaped; an HTML body is shown rendered, but inside a sandboxed `<iframe srcdoc>` (no
  * scripts, no same-origin access) under a page CSP that lets nothing load.
  */
-import type { MessageView } from "../../src/worker/delivery/message-state.ts";
-import type { RecordedMessage } from "../sandbox/outbox.ts";
+import type { Env } from "../env.ts";
+import type { MessageView } from "../delivery/message-state.ts";
+import { recentlyQueued } from "../delivery/recent.ts";
+import type { RecordedMessage } from "./outbox.ts";
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
@@ -62,6 +64,19 @@ ${body}
       "cache-control": "no-store",
     },
   });
+}
+
+/**
+ * The states of the messages this isolate queued lately, newest first.
+ *
+ * @example
+ * return outboxPage(outbox.list(), await queuedViews(env));
+ */
+export async function queuedViews(env: Env): Promise<MessageView[]> {
+  const namespace = env.MESSAGES;
+  if (!namespace) return [];
+  const views = await Promise.all(recentlyQueued().map((id) => (namespace.get(namespace.idFromName(id)).peek() as Promise<MessageView | undefined>).catch(() => undefined)));
+  return views.filter((view): view is MessageView => view !== undefined);
 }
 
 function messageCard(message: RecordedMessage): string {

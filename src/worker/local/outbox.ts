@@ -2,9 +2,14 @@
  * What the sandbox vendors received: every request they answered, accepted or refused, kept in this isolate's
  * memory (newest first, the last 200) for the outbox page. Credentials are never recorded.
  */
-import type { FakeMessage } from "../../src/testing/fake.ts";
+import type { FakeMessage } from "../../testing/fake.ts";
 
-/** One message as a sandbox vendor (a txgate/testing fake) saw it, with when and an id for the outbox page. */
+/**
+ * One message as a sandbox vendor (a txgate/testing fake) saw it, with when and an id for the outbox page.
+ *
+ * @example
+ * const { messages } = (await (await fetch("http://localhost:8787/sandbox/messages")).json()) as { messages: RecordedMessage[] };
+ */
 export type RecordedMessage = FakeMessage & { readonly id: string; readonly at: string };
 
 const LIMIT = 200;
@@ -33,6 +38,3 @@ export class Outbox {
     this.#messages = [];
   }
 }
-
-/** The outbox of this isolate. */
-export const outbox = new Outbox();
