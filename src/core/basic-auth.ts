@@ -3,7 +3,12 @@
  * does not depend on how much of a guess was right.
  */
 
-/** A user and password as HTTP Basic carries them. */
+/**
+ * A user and password as HTTP Basic carries them.
+ *
+ * @example
+ * const expected: BasicCredentials = { user: env.WEBHOOK_USER, password: env.WEBHOOK_PASSWORD };
+ */
 export interface BasicCredentials {
   readonly user: string;
   readonly password: string;

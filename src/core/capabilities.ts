@@ -21,6 +21,9 @@ export interface AddressCapability {
 /**
  * A field of the vendor's message that can carry our message id and that the vendor gives back in what it reports,
  * so a later event can name the message even when the send's own answer was lost (`delivery: "unknown"`).
+ *
+ * @example
+ * if (capabilities.messageIdCarrier !== "none") console.log(`our id travels in ${capabilities.messageIdCarrier.field}`);
  */
 export interface MessageIdCarrier {
   /** Where the id goes in the vendor's native message, as a dotted path. */

@@ -164,7 +164,12 @@ export type CatalogueBatchItem<C extends Catalogue> = {
   readonly [K in keyof C & string]: { readonly template: K; readonly message: CatalogueMessage<C[K]>; readonly idempotencyKey?: string };
 }[keyof C & string];
 
-/** What `createMailer` takes besides the catalogue and the clients. */
+/**
+ * What `createMailer` takes besides the catalogue and the clients.
+ *
+ * @example
+ * const mail = createMailer(catalogue, clients, { idempotencyLedger: sharedLedger });
+ */
 export interface MailerOptions {
   /**
    * Where the mailer remembers a call's `idempotencyKey`, so that the key covers the whole call, failover

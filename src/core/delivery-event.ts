@@ -15,16 +15,29 @@ import type { VendorName } from "./outcome.ts";
  * - `opened`, `clicked`: the recipient opened it, or followed a link (tracking must be on);
  * - `unsubscribed`: the recipient asked to receive no more;
  * - `complained`: the recipient marked it as spam.
+ *
+ * @example
+ * if (event.kind === "bounced" && event.bounce === "hard") suppress(event.recipient);
  */
 export type DeliveryEventKind = "sent" | "delivered" | "bounced" | "failed" | "opened" | "clicked" | "unsubscribed" | "complained";
 
 /** Every kind, in the order of a message's life. */
 export const deliveryEventKinds: readonly DeliveryEventKind[] = ["sent", "delivered", "bounced", "failed", "opened", "clicked", "unsubscribed", "complained"];
 
-/** A bounce's kind: `hard` will not work again, `soft` may. */
+/**
+ * A bounce's kind: `hard` will not work again, `soft` may.
+ *
+ * @example
+ * const bounce: BounceKind = "hard";
+ */
 export type BounceKind = "hard" | "soft";
 
-/** A short value kept from the vendor's event, for an operator to read. */
+/**
+ * A short value kept from the vendor's event, for an operator to read.
+ *
+ * @example
+ * const details: Record<string, EventDetail> = { reason: "mailbox full", code: 452 };
+ */
 export type EventDetail = string | number | boolean;
 
 interface DeliveryEventBase {
@@ -52,13 +65,23 @@ interface DeliveryEventBase {
   readonly details: Readonly<Record<string, EventDetail>>;
 }
 
-/** The receiving server refused the message. `bounce` is absent when the vendor did not say which kind. */
+/**
+ * The receiving server refused the message. `bounce` is absent when the vendor did not say which kind.
+ *
+ * @example
+ * if (event.kind === "bounced") console.log(event.recipient, event.bounce ?? "bounce kind not given");
+ */
 export interface BouncedEvent extends DeliveryEventBase {
   readonly kind: "bounced";
   readonly bounce?: BounceKind;
 }
 
-/** Any event but a bounce. */
+/**
+ * Any event but a bounce.
+ *
+ * @example
+ * if (event.kind === "opened") countOpen(event.vendorIds);
+ */
 export interface OtherDeliveryEvent extends DeliveryEventBase {
   readonly kind: Exclude<DeliveryEventKind, "bounced">;
 }
@@ -79,6 +102,10 @@ export type DeliveryEvent = BouncedEvent | OtherDeliveryEvent;
  * - `too_large`: more bytes than a parser reads (answer 413);
  * - `too_many_events`: more events in one body than a parser takes (answer 413);
  * - `malformed`: not the vendor's documented shape (answer 400); `message` says where.
+ *
+ * @example
+ * const parsed = parseEvents(body, contentType); // a vendor's event parser
+ * if ("problem" in parsed) return new Response(parsed.problem.message, { status: parsed.problem.kind === "malformed" ? 400 : 413 });
  */
 export interface EventBodyProblem {
   readonly kind: "unsupported_media_type" | "too_large" | "too_many_events" | "malformed";

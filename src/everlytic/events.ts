@@ -34,6 +34,9 @@ import {
 /**
  * The custom header txgate carries its message id in (`headers.custom_headers`); Everlytic's legacy webhook
  * payload echoes custom headers back, which is how an event finds its message when the send's answer was lost.
+ *
+ * @example
+ * const message = { ...email, headers: { custom_headers: { [EVERLYTIC_MESSAGE_ID_HEADER]: messageId } } };
  */
 export const EVERLYTIC_MESSAGE_ID_HEADER = "X-Txgate-Message-Id";
 

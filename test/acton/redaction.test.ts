@@ -99,10 +99,15 @@ describe("credentials never leave the client", () => {
       new Promise<Response>((_, reject) => request.signal.addEventListener("abort", () => reject(request.signal.reason)));
     const loginTimesOut = await record(client({ fetch: hanging }).send(minimal, { timeoutMs: 5 }));
     expect(loginTimesOut).toMatchObject({ kind: "timeout", delivery: "not_sent", message: "No Act-On access token, nothing sent: no answer from the token endpoint within 5 ms" });
-    const hangingSend = (request: Request) => (request.url.endsWith("/token") ? fetch(request) : hanging(request));
-    const sendTimesOut = await record(client({ fetch: hangingSend }).send(minimal, { timeoutMs: 50 }));
+    // The token is fetched by a first send, so the 50 ms that follow are the send's alone, however slow the machine.
+    let hang = false;
+    const hangingSend = (request: Request) => (hang && !request.url.endsWith("/token") ? hanging(request) : fetch(request));
+    const sendAfterToken = client({ fetch: hangingSend });
+    await record(sendAfterToken.send(minimal));
+    hang = true;
+    const sendTimesOut = await record(sendAfterToken.send(minimal, { timeoutMs: 50 }));
     expect(sendTimesOut).toMatchObject({ kind: "timeout", delivery: "unknown" });
-    expect(seen.length).toBeGreaterThanOrEqual(12);
+    expect(seen.length).toBeGreaterThanOrEqual(13);
   });
 
   it("shows middleware the token form with its secrets redacted, and no Authorization header", () => {
