@@ -1,13 +1,12 @@
 // Cold import: the wall time of a fresh `node` that imports an entry, as a ratio to a fresh `node` that imports
-// nothing, both as ES modules. Each entry's processes alternate with bare ones, and the entries take turns, so a
-// busy moment on a shared machine lands on all of them; the ratio is of the medians. Plain Node only (no
-// hyperfine), so CI and any clone can run it. txgate's entries are imported as published (dist/, the bundles `npm
-// run build` writes), as a Node user gets them.
+// nothing, both as ES modules, run in the bench's scratch project so `txgate/*` resolves to the installed package
+// (and its libraries to that project's node_modules), as a Node user's import does. Each target's processes
+// alternate with bare ones and the targets take turns, so a busy moment on a shared machine lands on all of them;
+// the ratio is of the medians. Pinned to core 0 when taskset is there, as the CPU bench's clients are.
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pinning } from "./send-cpu.mjs";
 
-export const RUNS = 25;
+export const RUNS = Number(process.env.BENCH_COLD_RUNS ?? 25);
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -15,49 +14,30 @@ const median = (values) => {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
 
-/** Wall ms of one fresh `node` running `source` as an ES module. */
-function run(source) {
-  const start = performance.now();
-  const result = spawnSync(process.execPath, ["--input-type=module", "-e", source], { stdio: "ignore" });
-  if (result.status !== 0) throw new Error(`cold import failed: ${source}`);
-  return performance.now() - start;
-}
-
-/**
- * `targets`: name → module URL. Returns name → { ratio, ms, bareMs }. The targets take turns within each run (a
- * bare process, then the target, for each target in turn), so a busy spell on a shared machine lands on every
- * entry alike instead of on whichever one was being measured.
- */
-export function measureColdImport(targets, runs = RUNS) {
-  const names = Object.keys(targets);
+/** `targets`: name → bare specifier. Returns name → { ratio, ms, bareMs } or { failed }. */
+export function measureColdImport({ dir, targets, runs = RUNS }) {
+  const [command, ...prefix] = [...pinning().client, process.execPath];
+  const once = (source) => {
+    const start = performance.now();
+    const result = spawnSync(command, [...prefix, "--input-type=module", "-e", source], { cwd: dir, stdio: "ignore" });
+    return result.status === 0 ? performance.now() - start : undefined;
+  };
+  const load = (name) => `await import(${JSON.stringify(targets[name])})`;
+  // The first run warms the file cache, not the process; a target that cannot be imported is reported, not timed.
+  const names = Object.keys(targets).filter((name) => once(load(name)) !== undefined);
   const bare = Object.fromEntries(names.map((name) => [name, []]));
   const loaded = Object.fromEntries(names.map((name) => [name, []]));
-  const load = (name) => `await import(${JSON.stringify(targets[name])})`;
-  for (const name of names) run(load(name)); // the first run warms the file cache, not the process
   for (let i = 0; i < runs; i++) {
     for (const name of names) {
-      bare[name].push(run(""));
-      loaded[name].push(run(load(name)));
+      bare[name].push(once(""));
+      loaded[name].push(once(load(name)));
     }
   }
   return Object.fromEntries(
-    names.map((name) => [name, { ratio: median(loaded[name]) / median(bare[name]), ms: median(loaded[name]), bareMs: median(bare[name]) }]),
+    Object.keys(targets).map((name) =>
+      names.includes(name)
+        ? [name, { ratio: median(loaded[name]) / median(bare[name]), ms: median(loaded[name]), bareMs: median(bare[name]) }]
+        : [name, { failed: "could not be imported" }],
+    ),
   );
 }
-
-/** Every published entry Node can import (package.json `exports`, by subpath name), and openapi-fetch alone for comparison. */
-export function defaultTargets() {
-  const root = new URL("../", import.meta.url);
-  const pkg = JSON.parse(readFileSync(new URL("package.json", root), "utf8"));
-  // txgate/worker imports cloudflare:workers, which only the Workers runtime provides: Node cannot import it.
-  const entries = Object.entries(pkg.exports).filter(([subpath]) => subpath !== "./worker").map(([subpath, target]) => [
-    subpath.replace(/^\.\//, ""),
-    new URL(typeof target === "string" ? target : target.default, root).href,
-  ]);
-  return {
-    "openapi-fetch": pathToFileURL(fileURLToPath(new URL("node_modules/openapi-fetch/dist/index.mjs", root))).href,
-    ...Object.fromEntries(entries),
-  };
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(measureColdImport(defaultTargets()), null, 1));

@@ -1,115 +1,32 @@
-// Client CPU time per send, as a ratio to a plain `fetch` of the same request in the same process: each vendor's
-// txgate client, openapi-fetch alone and a plain fetch send the identical request (captured from txgate's own
-// first send) to a mock vendor on 127.0.0.1 that runs in a process of its own. Every round is a fresh Node
-// process per vendor: 300 warm-up sends each, then 2,000 sends each, measured in interleaved chunks so a busy
-// moment on a shared machine lands on all three alike. The ratio is the median over the rounds.
-import { build } from "esbuild";
-import { execFileSync, spawn } from "node:child_process";
-import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+// Client CPU time per send, each client as a ratio to a hand-written `fetch` of the identical request. One client
+// per process: every (vendor, client) pair is a fresh Node process that sends WARMUP times, then SENDS times, and
+// reports its own CPU time, so no client is charged for the garbage another one left (a process that runs several
+// clients in turns charges each one's collections to whichever runs next). Each round runs every process once, in
+// an order rotated from the round before; a ratio is taken within a round (client ÷ its baseline, same round) and
+// the figure is the median of the rounds' ratios, with their lowest and highest. Clients run on core 0 and the mock
+// vendor on core 1 (taskset; without it, unpinned, and the report says so). What is timed is txgate as a user gets
+// it: the packed package, installed in the bench's scratch project (bench/published.mjs).
+//
+// The baseline's request is the one the client itself put on the wire, captured by the mock vendor before the
+// rounds: same method, path, headers and body. A JSON body is built per send with JSON.stringify, as hand-written
+// code would; ExpertSender's XML is sent as the text itself (so writing XML costs the baseline nothing).
+import { execFile, spawn, spawnSync } from "node:child_process";
+import { copyFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { peers as peerCases, vendors } from "./send-cpu-cases.mjs";
 
-export const SENDS = 2_000;
-export const WARMUP = 300;
-export const ROUNDS = 5;
-const CHUNK = 100;
+export const SENDS = Number(process.env.BENCH_SENDS ?? 2_000);
+export const WARMUP = Number(process.env.BENCH_WARMUP ?? 300);
+export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+export const PATHS = ["send", "sendMessage", "catalogue"];
+const run = promisify(execFile);
 
-const acton = { username: "ops@example.com", password: "bench-password", clientId: "bench-client", clientSecret: "bench-secret" };
-/** Each vendor's client and a typical message for it. Act-On's pacing rate is set above what the bench reaches. */
-export const vendors = {
-  listmonk: {
-    create: (entry, baseUrl, fetch) => entry.createListmonkClient({ baseUrl, username: "api_user", token: "bench-token", fetch }),
-    message: { subscriber_emails: ["ada@example.com"], template_id: 2, data: { order: "1234", items: [1, 2, 3] } },
-  },
-  acton: {
-    create: (entry, baseUrl, fetch) =>
-      entry.createActOnClient({ baseUrl, accountId: "1234567", credentials: acton, ratePerSecond: 1_000_000, fetch }),
-    message: {
-      templateId: "t-0099",
-      envelope: { toAddress: "jane.doe@example.com" },
-      content: { personalizationDataMap: { orderNumber: "3423423-234234" } },
-      metadata: { transactional: true, externalId: "3423423-234234" },
-      actions: { trackOpens: false, trackClicks: false },
-    },
-  },
-  everlytic: {
-    create: (entry, baseUrl, fetch) => entry.createEverlyticClient({ baseUrl, username: "acme", apiKey: "bench-api-key", fetch }),
-    message: {
-      body: { html: "<h1>Your order has shipped</h1>" },
-      headers: { subject: "Shipped", from: { email: "shop@example.com" }, to: [{ email: "joe@example.com", name: "Joe" }] },
-    },
-  },
-  expertsender: {
-    create: (entry, baseUrl, fetch) => entry.createExpertSenderClient({ baseUrl, apiKey: "bench-api-key", fetch }),
-    message: { transactionalId: 123, Receiver: { Email: "patrick@example.com" }, Snippets: [{ Name: "helloMessage", Value: "<b>Hello Patrick!</b>" }] },
-  },
-};
-
-/** Bundles an entry's TypeScript source so plain Node can import it; returns the file's path. */
-export async function bundleEntry(entry) {
-  const result = await build({
-    entryPoints: [fileURLToPath(new URL(`../src/${entry}/index.ts`, import.meta.url))],
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    write: false,
-    logLevel: "error",
-  });
-  const file = join(await mkdtemp(join(tmpdir(), "txgate-bench-")), `${entry}.mjs`);
-  await writeFile(file, result.outputFiles[0].contents);
-  return file;
-}
-
-/** One round for one vendor, inside a fresh process: CPU µs per send for each client. */
-async function round(vendorName, port, bundle) {
-  const vendor = vendors[vendorName];
-  const entry = await import(bundle);
-  const { default: createClient } = await import("openapi-fetch");
-  const baseUrl = `http://127.0.0.1:${port}`;
-
-  // txgate's own request, as it leaves: the other two send exactly this.
-  let captured;
-  const capturing = vendor.create(entry, baseUrl, async (request) => {
-    if (!request.url.endsWith("/token")) {
-      captured = { url: request.url, method: request.method, headers: Object.fromEntries(request.headers), body: await request.clone().text() };
-    }
-    return fetch(request);
-  });
-  const first = await capturing.send(vendor.message);
-  if (!first.ok) throw new Error(`${vendorName}: ${first.message}`);
-  const { url, method, headers, body } = captured;
-  const path = new URL(url).pathname;
-  const readsJson = vendorName !== "expertsender";
-
-  const client = vendor.create(entry, baseUrl);
-  const openapi = createClient({ baseUrl });
-  const contenders = {
-    plainFetch: async () => {
-      const response = await fetch(url, { method, headers, body });
-      const text = await response.text();
-      if (readsJson) JSON.parse(text);
-    },
-    openapiFetch: async () => {
-      const { response } = await openapi.POST(path, { body, bodySerializer: (text) => text, headers, parseAs: readsJson ? "json" : "text" });
-      if (!response.ok) throw new Error(`openapi-fetch: ${response.status}`);
-    },
-    txgate: async () => {
-      const outcome = await client.send(vendor.message);
-      if (!outcome.ok) throw new Error(`${vendorName}: ${outcome.message}`);
-    },
-  };
-  for (const send of Object.values(contenders)) for (let i = 0; i < WARMUP; i++) await send();
-  const micros = Object.fromEntries(Object.keys(contenders).map((name) => [name, 0]));
-  for (let done = 0; done < SENDS; done += CHUNK) {
-    for (const [name, send] of Object.entries(contenders)) {
-      const start = process.cpuUsage();
-      for (let i = 0; i < CHUNK; i++) await send();
-      const used = process.cpuUsage(start);
-      micros[name] += used.user + used.system;
-    }
-  }
-  return Object.fromEntries(Object.entries(micros).map(([name, total]) => [name, total / SENDS]));
+/** `taskset -c N` before a command when taskset is there and the machine has two cores; nothing otherwise. */
+export function pinning() {
+  const available = spawnSync("taskset", ["-c", "0", "true"]).status === 0;
+  return available ? { client: ["taskset", "-c", "0"], mock: ["taskset", "-c", "1"], pinned: true } : { client: [], mock: [], pinned: false };
 }
 
 const median = (values) => {
@@ -117,38 +34,82 @@ const median = (values) => {
   const middle = sorted.length >> 1;
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
+export const summary = (values) => ({ median: median(values), min: Math.min(...values), max: Math.max(...values) });
 
 /**
- * Every vendor, `rounds` fresh processes each. Per vendor: the median, lowest and highest ratio to plain fetch of
- * txgate and of openapi-fetch, and the median µs of plain fetch (to read the ratios against).
+ * `dir`: the scratch project with txgate and the peers installed; `peers`: name → version or "not installed".
+ * Returns `{ pinned, rows, requests }`: a row per client (`vendor`, `client`, `ratio` summary, `micros` median,
+ * `baselineMicros` median), and per vendor whether its three paths sent the identical request.
  */
-export async function measureSendCpu({ rounds = ROUNDS } = {}) {
-  const server = spawn(process.execPath, [fileURLToPath(new URL("./mock-vendor.mjs", import.meta.url))], { stdio: ["pipe", "pipe", "inherit"] });
+export async function measureSendCpu({ dir, peers, rounds = ROUNDS, log = () => {} }) {
+  for (const file of ["send-cpu-client.mjs", "send-cpu-cases.mjs"]) await copyFile(fileURLToPath(new URL(file, import.meta.url)), join(dir, file));
+  const pin = pinning();
+  const [mockCommand, ...mockArgs] = [...pin.mock, process.execPath, fileURLToPath(new URL("./mock-vendor.mjs", import.meta.url))];
+  const mock = spawn(mockCommand, mockArgs, { stdio: ["pipe", "pipe", "inherit"] });
   try {
     const port = await new Promise((resolve, reject) => {
-      server.stdout.once("data", (chunk) => resolve(Number(String(chunk).trim())));
-      server.once("exit", () => reject(new Error("the mock vendor exited")));
+      mock.stdout.once("data", (chunk) => resolve(Number(String(chunk).trim())));
+      mock.once("exit", () => reject(new Error("the mock vendor exited")));
     });
-    const results = {};
-    for (const name of Object.keys(vendors)) {
-      const bundle = await bundleEntry(name);
-      const samples = [];
-      for (let n = 0; n < rounds; n++) {
-        const output = execFileSync(process.execPath, [fileURLToPath(import.meta.url), "--round", name, String(port), bundle], { encoding: "utf8" });
-        samples.push(JSON.parse(output.trim().split("\n").at(-1)));
-      }
-      const ratios = (name) => samples.map((sample) => sample[name] / sample.plainFetch);
-      const summary = (values) => ({ median: median(values), min: Math.min(...values), max: Math.max(...values) });
-      results[name] = { txgate: summary(ratios("txgate")), openapiFetch: summary(ratios("openapiFetch")), plainFetchMicros: median(samples.map((s) => s.plainFetch)), samples };
-    }
-    return results;
-  } finally {
-    server.stdin.end();
-  }
-}
+    const child = async (args) => {
+      const [command, ...rest] = [...pin.client, process.execPath, join(dir, "send-cpu-client.mjs"), JSON.stringify({ port, warmup: WARMUP, sends: SENDS, ...args })];
+      const { stdout } = await run(command, rest, { cwd: dir, maxBuffer: 1 << 20, timeout: 300_000 });
+      return JSON.parse(stdout.trim().split("\n").at(-1));
+    };
 
-if (process.argv[2] === "--round") {
-  console.log(JSON.stringify(await round(process.argv[3], Number(process.argv[4]), process.argv[5])));
-} else if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(JSON.stringify(await measureSendCpu(), null, 1));
+    // What each client sends, and so what its baseline sends.
+    const processes = [];
+    const identical = {};
+    for (const vendor of Object.keys(vendors)) {
+      const requests = {};
+      for (const path of PATHS) requests[path] = await child({ mode: "capture", client: path, vendor });
+      const key = (request) => JSON.stringify(request);
+      identical[vendor] = PATHS.filter((path) => key(requests[path]) !== key(requests.send));
+      // A path whose request differs from `send`'s gets a baseline of its own.
+      const baselines = new Map();
+      for (const path of PATHS) {
+        if (!baselines.has(key(requests[path]))) {
+          const id = `${vendor}/fetch${baselines.size ? `-${path}` : ""}`;
+          baselines.set(key(requests[path]), id);
+          processes.push({ id, vendor, client: "fetch", args: { mode: "measure", client: "fetch", vendor, request: requests[path] } });
+        }
+        processes.push({ id: `${vendor}/${path}`, vendor, client: path, baseline: baselines.get(key(requests[path])), args: { mode: "measure", client: path, vendor } });
+      }
+      if (peers["openapi-fetch"] !== "not installed") {
+        processes.push({ id: `${vendor}/openapi-fetch`, vendor, client: "openapi-fetch", baseline: `${vendor}/fetch`, args: { mode: "measure", client: "openapi-fetch", vendor, request: requests.send } });
+      }
+    }
+    for (const peer of Object.keys(peerCases).filter((name) => peers[name] !== "not installed")) {
+      try {
+        const request = await child({ mode: "capture", client: "peer", vendor: peer });
+        processes.push({ id: `${peer}/fetch`, vendor: peer, client: "fetch", args: { mode: "measure", client: "fetch", vendor: peer, request } });
+        processes.push({ id: `${peer}/sdk`, vendor: peer, client: "sdk", baseline: `${peer}/fetch`, args: { mode: "measure", client: "peer", vendor: peer } });
+      } catch (error) {
+        peers[peer] = `not measured (${String(error.message).split("\n")[0]})`;
+      }
+    }
+
+    // The rounds: every process once each, the order shifted by a fifth of the list (or so) each round.
+    const samples = Object.fromEntries(processes.map(({ id }) => [id, []]));
+    const shift = Math.max(1, Math.round(processes.length / rounds));
+    for (let round = 0; round < rounds; round++) {
+      const order = processes.map((_, i) => processes[(i + round * shift) % processes.length]);
+      log(`  round ${round + 1}/${rounds}: ${order.length} processes, from ${order[0].id}`);
+      for (const process_ of order) samples[process_.id][round] = (await child(process_.args)).micros;
+    }
+
+    const rows = processes
+      .filter((process_) => process_.baseline)
+      .map(({ id, vendor, client, baseline }) => ({
+        vendor,
+        client,
+        ratio: summary(samples[id].map((micros, round) => micros / samples[baseline][round])),
+        micros: median(samples[id]),
+        baselineMicros: median(samples[baseline]),
+        ownBaseline: baseline !== `${vendor}/fetch`,
+      }));
+    return { pinned: pin.pinned, rows, differs: identical };
+  } finally {
+    mock.stdin.end();
+  }
 }

@@ -1,125 +1,132 @@
-// Gzip size of each public entry point as published (dist/, built by `npm run build`), bundled again as a user's
-// bundler would for a Worker or a browser: esbuild, minified ESM, browser/workerd conditions, gzip -9. Code loaded
-// by a dynamic import (ExpertSender's XML reader and writer, MD5, the message converters) is split off with
-// esbuild's code splitting: "up front" is the entry and the chunks it imports statically, gzipped together;
-// "whole" is every chunk, as a bundler that does not split (wrangler) ships it. Also measured the same way: a
-// minimal Worker that sends with plain fetch, and one with openapi-fetch alone. `breakdown` says where an entry's
-// up-front bytes come from (each library, and txgate's own modules), from esbuild's metafile of the same build
-// made from the TypeScript source.
+// Whole bundles, as wrangler ships them: a small Worker per case, written into the bench's scratch project (where
+// txgate is installed from its packed tarball and the peers from npm), bundled by `wrangler deploy --dry-run
+// --minify --outdir`, and every JavaScript file wrangler wrote gzipped together (gzip -9). wrangler does not split
+// a Worker: what a send loads lazily (a converter, the XML reader) ships all the same. The browser client is a
+// page's code, not a Worker: it is bundled by esbuild for the browser, minified, the way a page's bundler would.
 import { build } from "esbuild";
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { vendors } from "./send-cpu-cases.mjs";
 
-export const budgets = { listmonk: 6000, acton: 6000, everlytic: 6000, expertsender: 12000, browser: 1500, catalogue: 2500 };
+const run = promisify(execFile);
+const root = fileURLToPath(new URL("../", import.meta.url));
 
-const root = new URL("../", import.meta.url);
-const common = {
-  bundle: true,
-  minify: true,
-  format: "esm",
-  platform: "browser",
-  conditions: ["workerd", "worker", "browser"],
-  // The runtime's own modules (txgate/worker's Durable Objects import cloudflare:workers), as wrangler leaves them.
-  external: ["cloudflare:*"],
-  write: false,
-  metafile: true,
-  logLevel: "error",
+export const budgets = { json: 10_000, expertsender: 30_000, browser: 1_500, workerAll: 55_000, workerOne: 30_000 };
+
+/** A Worker whose `fetch` sends the request's JSON with `send` (one client, built from env on each request). */
+const vendorWorker = (vendor, call = "send") => {
+  const { entry } = vendors[vendor];
+  const factory = { listmonk: "createListmonkClient", acton: "createActOnClient", everlytic: "createEverlyticClient", expertsender: "createExpertSenderClient" }[vendor];
+  return `import { ${factory} } from "${entry}";
+export default { async fetch(request, env) { const client = ${factory}(env.SETTINGS); return Response.json(await client.${call}(await request.json())); } };`;
 };
 
-/** The two baselines, as Worker entries sending one JSON request. */
-const baselines = {
-  "plain fetch": `export default { fetch: () => fetch("https://vendor.example/api/tx", { method: "POST", headers: { "Content-Type": "application/json", Authorization: "Basic x" }, body: JSON.stringify({ a: 1 }) }) };`,
+const CATALOGUE_WORKER = `import * as v from "valibot";
+import { createMailer, defineCatalogue } from "txgate/catalogue";
+import { createListmonkClient } from "txgate/listmonk";
+const catalogue = defineCatalogue({ shipped: { variables: v.object({ order: v.string() }), via: [{ vendor: "listmonk", template: 2 }] } });
+export default { async fetch(request, env) {
+  const mail = createMailer(catalogue, { listmonk: createListmonkClient(env.SETTINGS) });
+  return Response.json(await mail.send("shipped", await request.json()));
+} };`;
+
+const ALL_VENDORS_WORKER = `import { createActOnClient } from "txgate/acton";
+import { createEverlyticClient } from "txgate/everlytic";
+import { createExpertSenderClient } from "txgate/expertsender";
+import { createListmonkClient } from "txgate/listmonk";
+const factories = { acton: createActOnClient, everlytic: createEverlyticClient, expertsender: createExpertSenderClient, listmonk: createListmonkClient };
+export default { async fetch(request, env) {
+  const vendor = new URL(request.url).pathname.slice(1);
+  const client = factories[vendor](env[vendor]);
+  return Response.json(await client.send(await request.json()));
+} };`;
+
+/** txgate/worker as a deployment writes it: its actions, the factory, the Durable Object classes re-exported. */
+const txgateWorker = (routes) => `import * as v from "valibot";
+import { createTxgateWorker, defineActions, defineCatalogue, line } from "txgate/worker";
+const catalogue = defineCatalogue({
+${routes.map(([vendor, template], i) => `  t${i}: { variables: v.strictObject({ name: line(100) }), via: [{ vendor: "${vendor}", template: ${JSON.stringify(template)} }] },`).join("\n")}
+});
+const actions = defineActions(catalogue, {
+${routes.map((_, i) => `  "action-${i}": { template: "t${i}", auth: "turnstile", recipient: { kind: "allow", addresses: ["support@example.com"] } },`).join("\n")}
+});
+export default createTxgateWorker({ actions });
+export { IdempotencyLedgerObject, MessageObject, VendorAccount } from "txgate/worker";`;
+
+const PLAIN_FETCH_WORKER = `export default { async fetch(request, env) {
+  const response = await fetch(env.URL, { method: "POST", headers: { "Content-Type": "application/json", Authorization: env.AUTH }, body: JSON.stringify(await request.json()) });
+  return Response.json(await response.json(), { status: response.status });
+} };`;
+
+const PEER_WORKERS = {
   "openapi-fetch": `import createClient from "openapi-fetch";
-const client = createClient({ baseUrl: "https://vendor.example" });
-export default { fetch: async () => { const { response } = await client.POST("/api/tx", { body: { a: 1 }, headers: { Authorization: "Basic x" } }); return response; } };`,
+export default { async fetch(request, env) { const client = createClient({ baseUrl: env.URL }); const { data, error } = await client.POST("/api/tx", { body: await request.json(), headers: { Authorization: env.AUTH } }); return Response.json(data ?? error); } };`,
+  resend: `import { Resend } from "resend";
+export default { async fetch(request, env) { const resend = new Resend(env.KEY); return Response.json(await resend.emails.send(await request.json())); } };`,
+  postmark: `import { ServerClient } from "postmark";
+export default { async fetch(request, env) { const client = new ServerClient(env.TOKEN); return Response.json(await client.sendEmail(await request.json())); } };`,
 };
 
-async function measure(options) {
-  const result = await build({ ...common, ...options, splitting: true, outdir: fileURLToPath(new URL("bench/.out", root)) });
-  const files = new Map(result.outputFiles.map((file) => [file.path, file.contents]));
-  const outputs = result.metafile.outputs;
-  const pathOf = (name) => fileURLToPath(new URL(name, root));
-  const entryName = Object.keys(outputs).find((name) => outputs[name].entryPoint);
-  // The entry and every chunk it reaches by static imports.
-  const upFront = [];
-  const visit = (name) => {
-    if (upFront.includes(name)) return;
-    upFront.push(name);
-    for (const { path, kind } of outputs[name].imports) if (kind === "import-statement") visit(path);
-  };
-  visit(entryName);
-  const gzipOf = (names) => gzipSync(Buffer.concat(names.map((name) => files.get(pathOf(name)))), { level: 9 }).length;
-  // Minified bytes up front per library, and per txgate module ("txgate:src/core/validation.ts").
-  const byInput = {};
-  for (const name of upFront) {
-    for (const [path, { bytesInOutput }] of Object.entries(outputs[name].inputs)) {
-      const library = path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? `txgate:${path}`;
-      byInput[library] = (byInput[library] ?? 0) + bytesInOutput;
+/** Every case: name → { source, budget?, peer?, flags? }. */
+export function cases() {
+  const all = [
+    ["plain fetch", { source: PLAIN_FETCH_WORKER }],
+    ...Object.entries(PEER_WORKERS).map(([peer, source]) => [peer, { source, peer, flags: ["nodejs_compat"] }]),
+    ...Object.keys(vendors).map((vendor) => [`txgate/${vendor} send`, { source: vendorWorker(vendor), budget: vendor === "expertsender" ? budgets.expertsender : budgets.json }]),
+    ["txgate/listmonk sendMessage", { source: vendorWorker("listmonk", "sendMessage"), budget: budgets.json }],
+    ["txgate/listmonk catalogue", { source: CATALOGUE_WORKER, budget: budgets.json }],
+    ["txgate, all four vendors", { source: ALL_VENDORS_WORKER }],
+    ["txgate/worker, all four vendors", { source: txgateWorker([["listmonk", 2], ["acton", "t-0099"], ["everlytic", "42"], ["expertsender", 123]]), budget: budgets.workerAll }],
+    ["txgate/worker, listmonk, one action", { source: txgateWorker([["listmonk", 2]]), budget: budgets.workerOne }],
+  ];
+  return Object.fromEntries(all);
+}
+
+async function wranglerBundle(dir, name, { source, flags = [] }) {
+  const folder = join(dir, "workers", name.replace(/[^a-z0-9]+/gi, "-"));
+  await mkdir(join(folder, "out"), { recursive: true });
+  await writeFile(join(folder, "worker.js"), source);
+  await writeFile(
+    join(folder, "wrangler.toml"),
+    `name = "bench"\nmain = "worker.js"\ncompatibility_date = "2026-11-01"\n${flags.length ? `compatibility_flags = ${JSON.stringify(flags)}\n` : ""}`,
+  );
+  await run(process.execPath, [join(root, "node_modules/wrangler/bin/wrangler.js"), "deploy", "--dry-run", "--minify", "--outdir", "out", "--config", "wrangler.toml"], {
+    cwd: folder,
+    timeout: 120_000,
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1" },
+  });
+  const files = (await readdir(join(folder, "out"))).filter((file) => /\.(m?js)$/.test(file));
+  const contents = Buffer.concat(await Promise.all(files.map((file) => readFile(join(folder, "out", file)))));
+  return { minified: contents.length, gzip: gzipSync(contents, { level: 9 }).length };
+}
+
+async function browserBundle(dir) {
+  const file = join(dir, "page.js");
+  await writeFile(file, `import { createBrowserClient } from "txgate/browser";\nexport const mail = createBrowserClient({ endpoint: "/v1/actions" });\nexport const sent = mail.send("contact-form", { variables: { name: "Ada" } });\n`);
+  const result = await build({ entryPoints: [file], absWorkingDir: dir, bundle: true, minify: true, format: "esm", platform: "browser", write: false, logLevel: "error" });
+  const contents = result.outputFiles[0].contents;
+  return { minified: contents.length, gzip: gzipSync(contents, { level: 9 }).length };
+}
+
+/** name → { minified, gzip, budget? } or { failed }; peers that are not installed are `{ failed: "not installed" }`. */
+export async function measureSizes({ dir, peers, log = () => {} }) {
+  const rows = {};
+  for (const [name, spec] of Object.entries(cases())) {
+    if (spec.peer && peers[spec.peer] !== undefined && !/^\d/.test(peers[spec.peer])) {
+      rows[name] = { failed: "not installed" };
+      continue;
+    }
+    log(`  ${name}`);
+    try {
+      rows[name] = { ...(await wranglerBundle(dir, name, spec)), budget: spec.budget };
+    } catch (error) {
+      rows[name] = { failed: `wrangler could not bundle it: ${String(error.stderr ?? error.message).trim().split("\n").filter((line) => /ERROR|error|Could not/.test(line)).slice(0, 2).join(" ").slice(0, 300) || "see wrangler"}` };
     }
   }
-  return { gzip: gzipOf(upFront), wholeGzip: gzipOf(Object.keys(outputs)), byInput };
-}
-
-/**
- * Where the up-front gzip bytes go: each library's and each txgate module's share of the minified bytes, applied
- * to the gzip total (gzip compresses the whole, so a share is an estimate; the parts add up to the total).
- */
-export function breakdown({ gzip, byInput }) {
-  const minified = Object.values(byInput).reduce((sum, n) => sum + n, 0);
-  const share = (n) => Math.round((gzip * n) / minified);
-  const libraries = {};
-  const own = {};
-  for (const [input, n] of Object.entries(byInput)) {
-    if (input.startsWith("txgate:")) own[input.slice(7)] = n;
-    else libraries[input] = n;
-  }
-  const ownTotal = Object.values(own).reduce((sum, n) => sum + n, 0);
-  return {
-    libraries: Object.fromEntries(Object.entries(libraries).map(([name, n]) => [name, share(n)])),
-    txgate: share(ownTotal),
-    txgateModules: Object.entries(own)
-      .sort(([, a], [, b]) => b - a)
-      .map(([path, n]) => [path, share(n)]),
-  };
-}
-
-export async function measureSizes() {
-  const pkg = JSON.parse(await readFile(new URL("package.json", root), "utf8"));
-  const rows = [];
-  for (const [name, contents] of Object.entries(baselines)) {
-    rows.push({ entry: name, ...(await measure({ stdin: { contents, resolveDir: fileURLToPath(root), loader: "js" } })) });
-  }
-  for (const [subpath, target] of Object.entries(pkg.exports ?? {})) {
-    const entry = subpath.replace(/^\.\//, "");
-    const published = typeof target === "string" ? target : target.default;
-    // What a user's bundler starts from: the published file.
-    const row = await measure({ entryPoints: [fileURLToPath(new URL(published, root))] });
-    // The same build from the TypeScript source, whose metafile can name txgate's own modules.
-    const source = fileURLToPath(new URL(published.replace(/^\.\/dist\//, "").replace(/\.js$/, ".ts"), root));
-    const fromSource = await measure({ entryPoints: [source] });
-    // The same entry with every dependency left out: what txgate's own code weighs.
-    const own = await build({
-      ...common,
-      entryPoints: [source],
-      external: [...common.external, ...Object.keys(pkg.dependencies ?? {}).flatMap((name) => [name, `${name}/*`])],
-      metafile: false,
-    });
-    rows.push({
-      entry,
-      gzip: row.gzip,
-      wholeGzip: row.wholeGzip,
-      sourceGzip: fromSource.gzip,
-      breakdown: breakdown(fromSource),
-      ownGzip: gzipSync(own.outputFiles[0].contents, { level: 9 }).length,
-      budget: budgets[entry],
-    });
-  }
+  rows["txgate/browser"] = { ...(await browserBundle(dir)), budget: budgets.browser };
   return rows;
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  execFileSync(process.execPath, [fileURLToPath(new URL("scripts/build.mjs", root))], { stdio: "inherit" });
-  for (const row of await measureSizes()) console.log(JSON.stringify(row));
 }

@@ -1,13 +1,14 @@
 // `npm run build`: the published package in dist/. Each entry in package.json `exports` is an ES module bundled
 // by esbuild from its TypeScript source, minified, with code splitting: code two entries share lives once, in
 // dist/chunks/, and every dynamic import (ExpertSender's XML reader and writer, MD5, each vendor's message
-// converter) stays a chunk of its own that loads only when a send needs it. The libraries txgate runs on are
-// bundled and tree-shaken in (docs/runtimes.md says why). tsc then writes the declarations of the
-// modules the entries reach beside the bundles, so each entry's `types` resolves as before; it also type-checks
-// them, and a type error fails the build.
+// converter) stays a chunk of its own that loads only when a send needs it. The libraries txgate runs on
+// (package.json `dependencies` and `peerDependencies`) are not bundled: dist/ imports them by name, so a user's
+// bundler keeps one copy of each (valibot, which users write catalogue schemas with, is a peer for that reason)
+// and a library's fix reaches users without a txgate release. tsc then writes the declarations of the modules the
+// entries reach beside the bundles, so each entry's `types` resolves as before; it also type-checks them, and a
+// type error fails the build.
 //
-// `node scripts/build.mjs --outdir DIR --external`: the same build with the libraries left as imports, which the
-// benchmark's comparison uses (bench/cold-import.mjs).
+// `node scripts/build.mjs --outdir DIR`: the bundles alone, without declarations.
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
@@ -27,9 +28,14 @@ export async function entryPoints() {
   });
 }
 
-/** The bundles alone (no declarations) into `outdir`; returns esbuild's metafile. */
-export async function bundle({ outdir = path("dist"), external = false, minify = true } = {}) {
+/** The libraries dist/ imports by name: every dependency and peer, and any module inside one. */
+export async function libraries() {
   const pkg = JSON.parse(await readFile(new URL("package.json", root), "utf8"));
+  return Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies });
+}
+
+/** The bundles alone (no declarations) into `outdir`; returns esbuild's metafile. */
+export async function bundle({ outdir = path("dist"), minify = true } = {}) {
   const result = await build({
     entryPoints: await entryPoints(),
     outdir,
@@ -44,14 +50,8 @@ export async function bundle({ outdir = path("dist"), external = false, minify =
     target: "es2022",
     minify,
     chunkNames: "chunks/[name]-[hash]",
-    // `cloudflare:workers` (txgate/worker's Durable Objects) is the Workers runtime's own module, never bundled;
-    // nor is a peer dependency (@opentelemetry/api): its one copy is the user's, where their tracer is registered.
-    external: [
-      "cloudflare:*",
-      ...Object.keys(pkg.peerDependencies ?? {}),
-      ...(external ? Object.keys(pkg.dependencies ?? {}).flatMap((name) => [name, `${name}/*`]) : []),
-    ],
-    // The libraries' licence comments go to one file per bundle rather than into every line of code.
+    // `cloudflare:workers` (txgate/worker's Durable Objects) is the Workers runtime's own module, never bundled.
+    external: ["cloudflare:*", ...(await libraries()).flatMap((name) => [name, `${name}/*`])],
     legalComments: "none",
     metafile: true,
     logLevel: "warning",
@@ -59,30 +59,8 @@ export async function bundle({ outdir = path("dist"), external = false, minify =
   return result.metafile;
 }
 
-/** The MIT notices of the libraries bundled in, which their licences ask to travel with the code. */
-async function writeNotices(metafile, outdir) {
-  const packages = new Set();
-  for (const input of Object.keys(metafile.inputs)) {
-    const name = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1];
-    if (name) packages.add(name);
-  }
-  const notices = [];
-  for (const name of [...packages].sort()) {
-    const { version, license, author, repository } = JSON.parse(await readFile(new URL(`node_modules/${name}/package.json`, root), "utf8"));
-    let text = "";
-    for (const file of ["LICENSE", "LICENSE.md", "LICENSE.txt", "license"]) {
-      text = await readFile(new URL(`node_modules/${name}/${file}`, root), "utf8").catch(() => "");
-      if (text) break;
-    }
-    // A package that ships no licence file (@nodable/entities) is named with what its package.json declares.
-    if (!text) text = `${license} licence, as declared in its package.json (the package ships no licence text). Author: ${typeof author === "string" ? author : author?.name}. Source: ${repository?.url ?? repository}.`;
-    notices.push(`${name} ${version} (${license})\n\n${text.trim()}\n`);
-  }
-  await writeFile(`${outdir}/THIRD_PARTY_NOTICES.txt`, `Libraries bundled into txgate's dist/:\n\n${notices.join("\n---\n\n")}`);
-}
-
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { outdir: { type: "string" }, external: { type: "boolean" } } });
+  const { values } = parseArgs({ options: { outdir: { type: "string" } } });
   const outdir = values.outdir ? fileURLToPath(new URL(values.outdir, `file://${process.cwd()}/`)) : path("dist");
   // Built beside the target and moved into place at the end, so a test or a `wrangler dev` reading dist/ while
   // a build runs sees the old build or the new one, not half of each, and a failed build leaves dist/ as it was.
@@ -91,8 +69,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
   try {
-    const metafile = await bundle({ outdir: staging, external: values.external ?? false });
-    if (!values.external) await writeNotices(metafile, staging);
+    await bundle({ outdir: staging });
     if (!values.outdir) {
       // Declarations only (the JavaScript is the bundles above), for the modules the entries reach and the
       // generated types: tsconfig.build.json's settings, started from the entries rather than all of src/, so

@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { AddressCapability, VendorCapabilities } from "../src/core/capabilities.ts";
-import { VENDOR_NAMES, VENDORS } from "../src/core/vendors.ts";
+import { VENDOR_NAMES, VENDORS } from "../src/vendors/registry.ts";
 
 /** A generated block: the file it lives in, its name in the markers, and what it holds. */
 export interface GeneratedBlock {

@@ -6,21 +6,11 @@
 import { createTxgateWorker } from "../src/worker/index.ts";
 import { actions } from "./actions.ts";
 import { serveLocal } from "./pages/local.ts";
-import { ACTON_SANDBOX, EVERLYTIC_SANDBOX, EXPERTSENDER_SANDBOX, LISTMONK_SANDBOX, SANDBOX_BASE_URL, sandboxVendors } from "./sandbox/index.ts";
+import { VENDOR_LIST } from "../src/vendors/registry.ts";
+import { sandboxClients } from "./sandbox/index.ts";
 
-// Each fake is looked up per request, so a test can stand in for one (vi.spyOn(sandboxVendors, "acton")).
-export default createTxgateWorker({
-  actions,
-  sandbox: {
-    vendors: {
-      listmonk: { fetch: (request) => sandboxVendors.listmonk(request), settings: { baseUrl: SANDBOX_BASE_URL, ...LISTMONK_SANDBOX } },
-      acton: { fetch: (request) => sandboxVendors.acton(request), settings: { baseUrl: SANDBOX_BASE_URL, ...ACTON_SANDBOX } },
-      everlytic: { fetch: (request) => sandboxVendors.everlytic(request), settings: { baseUrl: SANDBOX_BASE_URL, ...EVERLYTIC_SANDBOX } },
-      expertsender: { fetch: (request) => sandboxVendors.expertsender(request), settings: { baseUrl: SANDBOX_BASE_URL, ...EXPERTSENDER_SANDBOX } },
-    },
-    serveLocal,
-  },
-});
+// This repo's deployment serves every registered vendor; a user's lists the ones it sends through.
+export default createTxgateWorker({ vendors: VENDOR_LIST, actions, sandbox: { vendors: sandboxClients(), serveLocal } });
 
 // Durable Objects are exported by the main module, as Workers require.
 export { IdempotencyLedgerObject, MessageObject, VendorAccount } from "../src/worker/index.ts";

@@ -11,8 +11,9 @@ import { responseBody } from "../core/response.ts";
 import type { TemplateMessage } from "../core/message.ts";
 import type { SendManyItem, SendManyOptions, SendManyOutcome } from "../core/send-many.ts";
 import { createTransport } from "../core/transport.ts";
+import { loadOnce } from "../core/load-once.ts";
 import type { paths } from "../../generated/acton.ts";
-import { ACTON_BASE_URL, type ActOnOptions } from "./options.ts";
+import { ACTON_BASE_URL, ACTON_SENDS_PER_SECOND, ACTON_TOKEN_CALLS_PER_SECOND, type ActOnOptions } from "./options.ts";
 import { formBody, maskedTokenForm, toEteRequest, tokenForm, withSecrets, type Grant } from "./request.ts";
 import { isRefusedToken, mapEteResponse, mapTokenResponse, type EteSuccess, type TokenResponse } from "./response.ts";
 import { ActOnMessageSchema, PathSegment, type ActOnMessage } from "./schema.ts";
@@ -62,9 +63,10 @@ export interface ActOnClient {
 /** Shared by every client in this isolate, so per-request clients still log in once and share one queue. */
 const defaultTokenStore = memoryTokenStore();
 const pacersByRate = new Map<number, Pacer>();
-/** Act-On's general API limit, which covers `/token`. */
-const TOKEN_CALLS_PER_SECOND = 5;
-const defaultTokenPacer = createPacer({ limit: TOKEN_CALLS_PER_SECOND });
+const defaultTokenPacer = createPacer({ limit: ACTON_TOKEN_CALLS_PER_SECOND });
+
+// Loaded on the first sendMessage of any client in this isolate, then kept (clients are often made per request).
+const loadConverter = /* @__PURE__ */ loadOnce(async () => (await import("./message-converter.ts")).toActOnMessage);
 
 /**
  * Creates an Act-On Event-Triggered Email client. It logs in once, keeps and refreshes the OAuth tokens, and
@@ -88,7 +90,7 @@ const defaultTokenPacer = createPacer({ limit: TOKEN_CALLS_PER_SECOND });
 export function createActOnClient(options: ActOnOptions): ActOnClient {
   const { accountId, credentials } = options;
   const baseUrl = options.baseUrl ?? ACTON_BASE_URL;
-  const rate = options.ratePerSecond ?? 20;
+  const rate = options.ratePerSecond ?? ACTON_SENDS_PER_SECOND;
   if (!v.is(PathSegment, accountId) || !Number.isInteger(rate) || rate < 1) {
     throw new TxgateConfigError("createActOnClient: accountId must be an account ID and ratePerSecond a whole number ≥ 1");
   }
@@ -159,7 +161,7 @@ export function createActOnClient(options: ActOnOptions): ActOnClient {
     schema: ActOnMessageSchema,
     buildRequest: (message) => toEteRequest(accountId, message),
     mapResponse: mapEteResponse,
-    loadConverter: async () => (await import("./message-converter.ts")).toActOnMessage,
+    loadConverter,
   });
 }
 

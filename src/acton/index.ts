@@ -8,6 +8,7 @@ export { ActOnMessageSchema, type ActOnMessage } from "./schema.ts";
 export { memoryTokenStore, type ActOnTokenRecord, type ActOnTokenStore, type ActOnTokens } from "./tokens.ts";
 export type { EteSuccess } from "./response.ts";
 export { actOnCapabilities } from "./capabilities.ts";
+export { actOnVendor } from "./descriptor.ts";
 export type { MessageAddress, MessageAttachment, TemplateMessage } from "../core/message.ts";
 export type { AddressCapability, VendorCapabilities } from "../core/capabilities.ts";
 export { TxgateConfigError } from "../core/credentials.ts";

@@ -8,6 +8,10 @@ export const ACTON_BASE_URL = "https://api.actonsoftware.com";
 export const ACTON_EU_BASE_URL = "https://api-eu.actonsoftware.com";
 /** The host of older Act-On pages, the ETE endpoint reference among them. @example createActOnClient({ baseUrl: ACTON_LEGACY_BASE_URL, accountId, credentials }) */
 export const ACTON_LEGACY_BASE_URL = "https://restapi.actonsoftware.com";
+/** Act-On's documented cap on sends per second per account: the default pace, and the most it allows. @example createActOnClient({ accountId, credentials, ratePerSecond: ACTON_SENDS_PER_SECOND / 2 }) */
+export const ACTON_SENDS_PER_SECOND = 20;
+/** Act-On's general API limit per second, which covers `POST /token`. @example createPacer({ limit: ACTON_TOKEN_CALLS_PER_SECOND }) */
+export const ACTON_TOKEN_CALLS_PER_SECOND = 5;
 
 /**
  * What `POST /token` needs: the Act-On user's login and the API client's keys (Settings → Other Settings →

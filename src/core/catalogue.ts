@@ -10,19 +10,15 @@ import type { CallOptions } from "./options.ts";
 import type { Failure, Outcome, VendorName } from "./outcome.ts";
 import type { SendManyOptions, SendManyOutcome } from "./send-many.ts";
 import { joinPath, readCallOptions, validateInput } from "./validation.ts";
+import type { RegisteredTemplateIds } from "../vendors/registry.ts";
 
 /**
- * The type of each vendor's template id.
+ * The type of each vendor's template id, from its descriptor (src/vendors/registry.ts).
  *
  * @example
- * const id: VendorTemplateIds["listmonk"] = 3; // listmonk and ExpertSender: numbers; Act-On and Everlytic: strings
+ * const id: VendorTemplateIds[VendorName] = 3; // a number or a string, as the vendor's descriptor declares
  */
-export interface VendorTemplateIds {
-  readonly acton: string;
-  readonly everlytic: string;
-  readonly expertsender: number;
-  readonly listmonk: number;
-}
+export type VendorTemplateIds = RegisteredTemplateIds;
 
 /**
  * The fields of a message a declaration or a route may fix (everything but the template, recipients and variables).

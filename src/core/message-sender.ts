@@ -3,6 +3,7 @@
  * Kept apart from core/message.ts so that a client holds only this, and loads the rest when first used.
  */
 import { invalid, notLoaded } from "./deliver.ts";
+import { loadOnce } from "./load-once.ts";
 import type { MessageConverter, TemplateMessage } from "./message.ts";
 import type { CallOptions } from "./options.ts";
 import type { Outcome, VendorName } from "./outcome.ts";
@@ -11,7 +12,8 @@ import type { Redactor } from "./redact.ts";
 /**
  * Builds a client's `sendMessage`: convert, then the native `send` (so every native rule still applies), with
  * validation issues of the native message renamed to the common message's paths. The converter loads on the first
- * `sendMessage`, so a bundle that only uses `send` does not carry it up front.
+ * `sendMessage`, so a bundle that only uses `send` does not carry it up front, and is kept: later calls do not
+ * import it again.
  *
  * @example
  * const sendMessage = templateMessageSender("acton", async () => (await import("./message-converter.ts")).toActOnMessage, send, redactor);
@@ -22,10 +24,11 @@ export function templateMessageSender<N, T>(
   send: (message: N, call?: CallOptions) => Promise<Outcome<T>>,
   redactor: Redactor,
 ): (message: TemplateMessage, call?: CallOptions) => Promise<Outcome<T>> {
+  const converter = loadOnce(loadConverter);
   return async (message, call) => {
     let convert: MessageConverter<N>;
     try {
-      convert = await loadConverter();
+      convert = await converter();
     } catch (error) {
       return notLoaded(vendor, "message converter", error);
     }

@@ -3,15 +3,17 @@
  * timeout and abort becomes a value of `Outcome`, so a `switch (outcome.kind)` is the whole error handling.
  */
 
-import type { VENDOR_NAMES } from "./vendors.ts";
+import type { RegisteredVendorName } from "../vendors/registry.ts";
 
 /**
- * The vendors txgate speaks to: the names in the registry, `core/vendors.ts`.
+/**
+ * The vendors txgate speaks to: the names in the registry (`src/vendors/registry.ts`). A type only: core imports
+ * no vendor's code, and learns the names from the registry above it.
  *
  * @example
- * const vendor: VendorName = "listmonk";
+ * const vendors: VendorName[] = ["listmonk"];
  */
-export type VendorName = (typeof VENDOR_NAMES)[number];
+export type VendorName = RegisteredVendorName;
 
 /**
  * Whether an email may have gone out.

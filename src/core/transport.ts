@@ -8,6 +8,7 @@ import type * as v from "valibot";
 import type { CredentialLifecycle } from "./credential-source.ts";
 import { deliver, invalid, notLoaded } from "./deliver.ts";
 import { createVendorHttpClient, type Authorize } from "./http-client.ts";
+import { loadOnce } from "./load-once.ts";
 import type { MessageConverter, TemplateMessage } from "./message.ts";
 import { templateMessageSender } from "./message-sender.ts";
 import { resolveOptions, type CallOptions, type CommonClientOptions, type ResolvedOptions } from "./options.ts";
@@ -79,6 +80,8 @@ export interface Transport<M, T> {
   validate(message: unknown): ValidationFailure | undefined;
 }
 
+const loadLedger = /* @__PURE__ */ loadOnce(() => import("./idempotency.ts"));
+
 /**
  * The vendor's `send` and `sendMessage`. Neither rejects: every way a send can end is an `Outcome`.
  *
@@ -132,7 +135,7 @@ export function createTransport<Paths extends {}, M, V, T>(vendor: VendorTranspo
     // loads with the first keyed send: a bundle whose sends carry no key does not hold it up front.
     let ledger: typeof import("./idempotency.ts");
     try {
-      ledger = await import("./idempotency.ts");
+      ledger = await loadLedger();
     } catch (error) {
       return notLoaded(name, "idempotency ledger", error);
     }

@@ -6,6 +6,7 @@ import { Redactor } from "../core/redact.ts";
 import type { TemplateMessage } from "../core/message.ts";
 import type { SendManyItem, SendManyOptions, SendManyOutcome } from "../core/send-many.ts";
 import { createTransport } from "../core/transport.ts";
+import { loadOnce } from "../core/load-once.ts";
 import type { paths } from "../../generated/everlytic.ts";
 import { EVERLYTIC_BASE_URL, type EverlyticOptions } from "./options.ts";
 import { toMailRequest } from "./request.ts";
@@ -57,6 +58,9 @@ export interface EverlyticClient {
   sendMany(items: readonly SendManyItem<EverlyticMessage>[], options?: SendManyOptions): Promise<SendManyOutcome<Outcome<SendMailSuccess>>[]>;
 }
 
+// Loaded on the first sendMessage of any client in this isolate, then kept (clients are often made per request).
+const loadConverter = /* @__PURE__ */ loadOnce(async () => (await import("./message-converter.ts")).toEverlyticMessage);
+
 /**
  * Creates an Everlytic Transactional Email client (HTTP Basic: your username and API key).
  *
@@ -82,6 +86,6 @@ export function createEverlyticClient(options: EverlyticOptions): EverlyticClien
     buildRequest: toMailRequest,
     attachmentsPath: "attachments.data",
     mapResponse: mapEverlyticResponse,
-    loadConverter: async () => (await import("./message-converter.ts")).toEverlyticMessage,
+    loadConverter,
   });
 }

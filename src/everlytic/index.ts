@@ -9,6 +9,7 @@ export type { SendMailSuccess } from "./response.ts";
 export { everlyticCapabilities } from "./capabilities.ts";
 export { EVERLYTIC_MESSAGE_ID_HEADER, parseEverlyticEvents } from "./events.ts";
 export { basicAuthMatches, parseBasicAuthorization, type BasicCredentials } from "../core/basic-auth.ts";
+export { everlyticVendor } from "./descriptor.ts";
 export type { MessageAddress, MessageAttachment, TemplateMessage } from "../core/message.ts";
 export type { AddressCapability, VendorCapabilities } from "../core/capabilities.ts";
 export { TxgateConfigError } from "../core/credentials.ts";

@@ -5,6 +5,7 @@ import { Redactor } from "../core/redact.ts";
 import type { TemplateMessage } from "../core/message.ts";
 import type { SendManyItem, SendManyOptions, SendManyOutcome } from "../core/send-many.ts";
 import { createTransport } from "../core/transport.ts";
+import { loadOnce } from "../core/load-once.ts";
 import type { paths } from "../../generated/expertsender.ts";
 import { API_KEY_SYNTAX, type ExpertSenderOptions } from "./options.ts";
 import { apiKeyAuthorizer, toSystemTransactionalRequest } from "./request.ts";
@@ -53,6 +54,10 @@ export interface ExpertSenderClient {
   sendMany(items: readonly SendManyItem<ExpertSenderMessage>[], options?: SendManyOptions): Promise<SendManyOutcome<Outcome<ExpertSenderSent>>[]>;
 }
 
+// Loaded on the first sendMessage of any client in this isolate, then kept (clients are often made per request).
+const loadConverter = /* @__PURE__ */ loadOnce(async () => (await import("./message-converter.ts")).toExpertSenderMessage);
+const loadBodySerializer = /* @__PURE__ */ loadOnce(async () => (await import("./api-request-xml.ts")).apiRequestXml);
+
 /**
  * Creates an ExpertSender API v2 client. Throws a `TxgateConfigError` (a `TypeError`, without quoting the key) when `baseUrl` is
  * missing or `apiKey` is empty, holds whitespace or holds characters XML cannot carry.
@@ -79,8 +84,8 @@ export function createExpertSenderClient(options: ExpertSenderOptions): ExpertSe
     schema: ExpertSenderMessageSchema,
     buildRequest: toSystemTransactionalRequest,
     attachmentsPath: "Attachments",
-    loadBodySerializer: async () => (await import("./api-request-xml.ts")).apiRequestXml,
+    loadBodySerializer,
     mapResponse: mapExpertSenderResponse,
-    loadConverter: async () => (await import("./message-converter.ts")).toExpertSenderMessage,
+    loadConverter,
   });
 }

@@ -7,6 +7,7 @@ export { EXPERTSENDER_HOSTS, type ExpertSenderHost, type ExpertSenderOptions } f
 export { ExpertSenderMessageSchema, type ExpertSenderMessage, type PropertyType } from "./schema.ts";
 export type { ExpertSenderSent } from "./response.ts";
 export { expertSenderCapabilities } from "./capabilities.ts";
+export { expertSenderVendor } from "./descriptor.ts";
 export type { MessageAddress, MessageAttachment, TemplateMessage } from "../core/message.ts";
 export type { AddressCapability, VendorCapabilities } from "../core/capabilities.ts";
 export { TxgateConfigError } from "../core/credentials.ts";

@@ -5,6 +5,7 @@
  */
 import { attachmentBase64 } from "../core/attachment.ts";
 import { bodyText, type Authorize } from "../core/http-client.ts";
+import { loadOnce } from "../core/load-once.ts";
 import { REDACTED } from "../core/redact.ts";
 import type { PostRequest } from "../core/transport.ts";
 import type { components, paths } from "../../generated/expertsender.ts";
@@ -75,11 +76,13 @@ function blobType(content: unknown): string | undefined {
   return MIME_TYPE.test(type) ? type : undefined;
 }
 
+const loadMd5 = /* @__PURE__ */ loadOnce(async () => (await import("@noble/hashes/legacy.js")).md5);
+
 /** MD5 from @noble/hashes (Web Crypto has none), SHA-256 from Web Crypto; the address lower-cased, as UTF-8. */
 async function emailHash(email: string, algorithm: "md5" | "sha256"): Promise<string> {
   const bytes = new TextEncoder().encode(email.toLowerCase());
   // @noble/hashes loads only for a message that asks for MD5.
-  const digest = algorithm === "md5" ? (await import("@noble/hashes/legacy.js")).md5(bytes) : new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  const digest = algorithm === "md5" ? (await loadMd5())(bytes) : new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 

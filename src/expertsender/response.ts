@@ -4,6 +4,7 @@
  * whatever a proxy in front answers (an HTML page), which still gives an outcome with an excerpt.
  */
 import type { Answer } from "../core/outcome.ts";
+import { loadOnce } from "../core/load-once.ts";
 import { defaultFailure } from "../core/response.ts";
 import type { components } from "../../generated/expertsender.ts";
 import type { ApiResponse } from "./api-response-xml.ts";
@@ -21,11 +22,13 @@ export interface ExpertSenderSent {
   readonly guid?: string;
 }
 
+const loadResponseReader = /* @__PURE__ */ loadOnce(async () => (await import("./api-response-xml.ts")).parseApiResponse);
+
 /** Maps a response; `body` is `responseBody(result)`: the text (BOM dropped), or `undefined` when empty. */
 export async function mapExpertSenderResponse(status: number, body: unknown, headers: Headers): Promise<Answer<ExpertSenderSent>> {
   const text = typeof body === "string" ? body : body === undefined ? "" : JSON.stringify(body);
   // The XML reader loads on the first answer that has a document to read: a plain 201 never needs it.
-  const document = text.trimStart().startsWith("<") ? (await import("./api-response-xml.ts")).parseApiResponse(text) : undefined;
+  const document = text.trimStart().startsWith("<") ? (await loadResponseReader())(text) : undefined;
   if (status === 201) {
     if (document?.Data === undefined) return { ok: true, status, data: {} };
     const guid = String(document.Data);

@@ -6,6 +6,7 @@ import { Redactor } from "../core/redact.ts";
 import type { TemplateMessage } from "../core/message.ts";
 import type { SendManyItem, SendManyOptions, SendManyOutcome } from "../core/send-many.ts";
 import { createTransport } from "../core/transport.ts";
+import { loadOnce } from "../core/load-once.ts";
 import type { paths } from "../../generated/listmonk.ts";
 import type { ListmonkOptions } from "./options.ts";
 import { toTxRequest } from "./request.ts";
@@ -54,6 +55,9 @@ export interface ListmonkClient {
   sendMany(items: readonly SendManyItem<ListmonkMessage>[], options?: SendManyOptions): Promise<SendManyOutcome<Outcome<TxQueued>>[]>;
 }
 
+// Loaded on the first sendMessage of any client in this isolate, then kept (clients are often made per request).
+const loadConverter = /* @__PURE__ */ loadOnce(async () => (await import("./message-converter.ts")).toListmonkMessage);
+
 /**
  * Creates a listmonk client.
  *
@@ -77,6 +81,6 @@ export function createListmonkClient(options: ListmonkOptions): ListmonkClient {
     schema: ListmonkMessageSchema,
     buildRequest: toTxRequest,
     mapResponse: mapListmonkResponse,
-    loadConverter: async () => (await import("./message-converter.ts")).toListmonkMessage,
+    loadConverter,
   });
 }

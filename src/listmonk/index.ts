@@ -7,6 +7,7 @@ export { ListmonkMessageSchema, type ListmonkMessage } from "./schema.ts";
 export type { TxQueued } from "./response.ts";
 export { listmonkCapabilities } from "./capabilities.ts";
 export { parseListmonkBounces } from "./events.ts";
+export { listmonkVendor } from "./descriptor.ts";
 export type { MessageAddress, MessageAttachment, TemplateMessage } from "../core/message.ts";
 export type { AddressCapability, VendorCapabilities } from "../core/capabilities.ts";
 export { TxgateConfigError } from "../core/credentials.ts";

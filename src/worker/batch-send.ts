@@ -19,7 +19,8 @@ import { parseSendAt } from "./delivery/send-at.ts";
 import { dispatchSend, MAX_QUEUED_BODY_BYTES, prefersAsync, type QueuedSend } from "./delivery/dispatch.ts";
 import type { Config, Env } from "./env.ts";
 import { problemResponse, Refusal, type Problem } from "./problem.ts";
-import type { VendorClient } from "./vendors.ts";
+import type { ServedClient } from "./vendors.ts";
+import type { AnyVendorDescriptor } from "../vendors/descriptor.ts";
 
 /** The most messages one batch may hold, as Resend and Cloudflare Queues' `sendBatch` allow. */
 export const MAX_BATCH_MESSAGES = 100;
@@ -47,7 +48,9 @@ export interface BatchItemResult {
 export interface GatedBatch {
   readonly scope: string;
   readonly vendor: VendorName;
-  readonly client: VendorClient;
+  readonly client: ServedClient;
+  /** The vendor's descriptor: where its attachments sit natively. */
+  readonly descriptor: AnyVendorDescriptor | undefined;
   readonly respond: (outcome: Outcome<unknown>) => Response;
   /** Called just before an item's message is handed to the vendor client. */
   readonly onSend: () => void;
@@ -95,7 +98,7 @@ export async function sendBatch(request: Request, env: Env, config: Config, body
   // Counted per message, before any is sent: a batch over the caller's limit is refused whole.
   for (let index = 0; index < count; index++) await batch.countMessage();
   const queued = prefersAsync(request) && env.DELIVERY_QUEUE !== undefined && env.MESSAGES !== undefined;
-  const items = checkItems((body as { messages: unknown[] }).messages, batch, queued, config);
+  const items = await checkItems((body as { messages: unknown[] }).messages, batch, queued, config);
 
   const firsts = firstOfEachKey(items);
   const queue = queued ? new HeldQueue(env.DELIVERY_QUEUE!, firsts.size) : undefined;
@@ -108,13 +111,16 @@ export async function sendBatch(request: Request, env: Env, config: Config, body
 }
 
 /** Every item checked as the single route and the vendor's client would check it; one refusal naming all that fail. */
-function checkItems(list: readonly unknown[], batch: GatedBatch, queued: boolean, config: Config): BatchItem[] {
+async function checkItems(list: readonly unknown[], batch: GatedBatch, queued: boolean, config: Config): Promise<BatchItem[]> {
   const issues: ValidationIssue[] = [];
   const items: BatchItem[] = [];
-  list.forEach((raw, index) => {
+  for (const [index, raw] of list.entries()) {
     const at = (path: string) => joinPath(`messages.${index}`, path);
     const fault = (path: string, rule: string, message: string) => issues.push({ path: at(path), rule, message });
-    if (!raw || typeof raw !== "object" || Array.isArray(raw)) return fault("", "object", "must be {message, idempotencyKey?, sendAt?}");
+    if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
+      fault("", "object", "must be {message, idempotencyKey?, sendAt?}");
+      continue;
+    }
     const item = raw as Record<string, unknown>;
     for (const key of Object.keys(item)) if (!ITEM_FIELDS.has(key)) fault(formatPath([key.slice(0, 64)]), "unknown_field", "is not a field of a batch item");
     const { message: json, idempotencyKey, sendAt } = item;
@@ -132,22 +138,25 @@ function checkItems(list: readonly unknown[], batch: GatedBatch, queued: boolean
         issues.push(...((error.problem.issues as readonly ValidationIssue[] | undefined) ?? []));
       }
     }
-    if (json === undefined) return fault("message", "required", "is required: the vendor's message, as POST /v1/send/{vendor} takes it");
+    if (json === undefined) {
+      fault("message", "required", "is required: the vendor's message, as POST /v1/send/{vendor} takes it");
+      continue;
+    }
     let message: unknown;
     try {
-      message = decodeAttachments(batch.vendor, json);
+      message = decodeAttachments(batch.descriptor, json);
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;
       for (const issue of error.problem.issues ?? []) issues.push({ ...issue, path: at(joinPath("message", issue.path)) });
-      return;
+      continue;
     }
-    const refused = batch.client.validate(message);
+    const refused = await batch.client.validate(message);
     for (const issue of refused?.issues ?? []) issues.push({ ...issue, path: at(joinPath("message", issue.path)) });
     if (queued && new TextEncoder().encode(JSON.stringify(json)).byteLength > MAX_QUEUED_BODY_BYTES) {
       fault("message", "max_bytes", `a queued message may be at most ${MAX_QUEUED_BODY_BYTES} bytes of JSON`);
     }
     items.push({ json, message, ...(typeof idempotencyKey === "string" ? { idempotencyKey } : {}), ...(sendAtMs === undefined ? {} : { sendAt: { at: sendAtMs, path: at("sendAt") } }) });
-  });
+  }
   if (issues.length) {
     const failing = new Set(issues.map((issue) => /^messages\.(\d+)/.exec(issue.path)?.[1])).size;
     throw new Refusal("validation", `${failing} of ${list.length} messages are invalid; nothing was sent`, { issues: config.redactor.value(issues) });

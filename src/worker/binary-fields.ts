@@ -3,10 +3,10 @@
  * each vendor that holds an attachment's bytes travels as the same name plus `Base64`, holding standard base64:
  * listmonk `attachments[].contentBase64`, Everlytic `attachments.data[].contentBase64` (or its own `data`),
  * ExpertSender `Attachments[].ContentBase64`. They become `Uint8Array`s before the client sees them. Where each
- * vendor keeps them is its capability table's (`nativeAttachments`), read through the vendor registry.
+ * vendor keeps them is its capability table's (`nativeAttachments`), read from its descriptor.
  */
-import type { ValidationIssue, VendorName } from "../core/public.ts";
-import { VENDORS } from "../core/vendors.ts";
+import type { ValidationIssue } from "../core/public.ts";
+import type { AnyVendorDescriptor } from "../vendors/descriptor.ts";
 import { Refusal } from "./problem.ts";
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -16,11 +16,11 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
  * attachment whose base64 is not valid, or that gives both forms.
  *
  * @example
- * decodeAttachments("listmonk", { template_id: 2, attachments: [{ filename: "a.txt", contentBase64: "aGk=" }] });
+ * decodeAttachments(listmonkVendor, { template_id: 2, attachments: [{ filename: "a.txt", contentBase64: "aGk=" }] });
  * // → { template_id: 2, attachments: [{ filename: "a.txt", content: Uint8Array [104, 105] }] }
  */
-export function decodeAttachments(vendor: VendorName, input: unknown): unknown {
-  const attachments = VENDORS[vendor].capabilities.nativeAttachments;
+export function decodeAttachments(vendor: AnyVendorDescriptor | undefined, input: unknown): unknown {
+  const attachments = vendor?.capabilities.nativeAttachments;
   if (!attachments || !input || typeof input !== "object") return input;
   const where = { list: attachments.list, field: attachments.content };
   const encodedField = `${where.field}Base64`;

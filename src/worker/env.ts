@@ -3,7 +3,7 @@
  * only from here (`wrangler secret put` in a deployment, `.dev.vars` locally); nothing else reads `env`.
  */
 import { Redactor } from "../core/redact.ts";
-import { VENDOR_NAMES } from "../core/vendors.ts";
+import type { AnyVendorDescriptor } from "../vendors/descriptor.ts";
 import type { VendorName } from "../core/public.ts";
 import type { VendorAccount } from "./durable/account.ts";
 import { CALLER_KEY_SYNTAX } from "./gates/caller-key.ts";
@@ -13,7 +13,8 @@ import type { QueuedSend } from "./delivery/dispatch.ts";
 import type { IdempotencyLedgerObject } from "./delivery/idempotency-ledger.ts";
 import type { MessageObject } from "./delivery/message-state.ts";
 import type { WorkerSandbox } from "./sandbox.ts";
-import { readVendorSettings, vendorSecrets, type VendorEnv, type VendorSettings } from "./vendor-settings.ts";
+import { servedVendors, type ServedVendors } from "./served.ts";
+import { defaultSendsPerSecond, paceAboveCap, readVendorSettings, vendorSecrets, type VendorEnv, type VendorSettings } from "./vendor-settings.ts";
 
 export type { VendorSettings } from "./vendor-settings.ts";
 
@@ -117,10 +118,11 @@ export interface Config {
   readonly redactor: Redactor;
   /** The deployment's sandbox, used in `sandbox` mode. */
   readonly sandbox?: WorkerSandbox;
+  /** The vendors the deployment serves (`createTxgateWorker({ vendors })`). */
+  readonly served: ServedVendors;
 }
 
 export const TURNSTILE_SITEVERIFY_URL = "https://challenges.cloudflare.com/turnstile/v0/siteverify";
-const VENDORS: readonly VendorName[] = VENDOR_NAMES;
 const parsed = new WeakMap<Env, Config>();
 
 /**
@@ -132,13 +134,15 @@ const parsed = new WeakMap<Env, Config>();
  * @example
  * const config = loadConfig(env);
  */
-export function loadConfig(env: Env, sandbox?: WorkerSandbox): Config {
+export function loadConfig(env: Env, sandbox?: WorkerSandbox, vendors?: readonly AnyVendorDescriptor[]): Config {
   let config = parsed.get(env);
-  if (!config) parsed.set(env, (config = parseConfig(env, sandbox)));
+  if (!config) parsed.set(env, (config = parseConfig(env, sandbox, vendors)));
   return config;
 }
 
-export function parseConfig(env: Env, sandbox?: WorkerSandbox): Config {
+export function parseConfig(env: Env, sandbox?: WorkerSandbox, vendors?: readonly AnyVendorDescriptor[]): Config {
+  const served = servedVendors(vendors);
+  const VENDORS = served.names;
   const wrong: string[] = [];
   const text = (name: string): string | undefined => {
     const value = (env as unknown as Record<string, unknown>)[name];
@@ -148,7 +152,7 @@ export function parseConfig(env: Env, sandbox?: WorkerSandbox): Config {
   const origins = new Set((text("ALLOWED_ORIGINS") ?? "").split(/[\s,]+/).filter(Boolean));
   for (const origin of origins) if (!isOrigin(origin)) wrong.push(`ALLOWED_ORIGINS (${origin} is not an origin)`);
 
-  const callerKeys = text("CALLER_KEYS") === undefined ? undefined : parseCallerKeys(env.CALLER_KEYS!, wrong);
+  const callerKeys = text("CALLER_KEYS") === undefined ? undefined : parseCallerKeys(env.CALLER_KEYS!, wrong, VENDORS);
 
   let jwt: JwtConfig | undefined;
   const trustUnverifiedEmail = text("JWT_TRUST_UNVERIFIED_EMAIL");
@@ -182,11 +186,11 @@ export function parseConfig(env: Env, sandbox?: WorkerSandbox): Config {
   };
 
   const maxBodyBytes = { browser: maxBody("BROWSER_MAX_BODY_BYTES", 16 * 1024), caller: maxBody("CALLER_MAX_BODY_BYTES", 10 * 1024 * 1024) };
-  const vendors = readVendorSettings(VENDORS, text, wrong);
+  const settings = readVendorSettings(served.list, text, wrong);
   if (!env.BROWSER_RATE_LIMIT?.limit) wrong.push("BROWSER_RATE_LIMIT (rate limiting binding missing)");
   if (!env.CALLER_RATE_LIMIT?.limit) wrong.push("CALLER_RATE_LIMIT (rate limiting binding missing)");
   if (!env.VENDOR_ACCOUNTS?.idFromName) wrong.push("VENDOR_ACCOUNTS (Durable Object binding missing)");
-  const sendsPerSecond = parseSendsPerSecond(text, wrong);
+  const sendsPerSecond = parseSendsPerSecond(text, wrong, served.list);
 
   const sandboxSetting = text("SANDBOX");
   if (sandboxSetting !== undefined && sandboxSetting !== "true" && sandboxSetting !== "false") wrong.push("SANDBOX (true or false)");
@@ -196,7 +200,7 @@ export function parseConfig(env: Env, sandbox?: WorkerSandbox): Config {
     env.CALLER_KEYS,
     ...(callerKeys ?? []).map((caller) => caller.key),
     turnstileSecret,
-    ...vendorSecrets(VENDORS).map(text),
+    ...vendorSecrets(served.list).map(text),
   );
   if (wrong.length) {
     throw new Refusal("misconfigured", "the worker's configuration is invalid: this request's log line names each setting to fix", { log: { error: redactor.text(`fix these settings: ${wrong.join("; ")}`) } });
@@ -209,26 +213,25 @@ export function parseConfig(env: Env, sandbox?: WorkerSandbox): Config {
     maxBodyBytes,
     accounts: env.VENDOR_ACCOUNTS,
     sendsPerSecond,
-    vendors,
-    mode: VENDORS.some((vendor) => vendors[vendor]) ? "live" : sandboxSetting === "true" ? "sandbox" : "unconfigured",
+    vendors: settings,
+    mode: VENDORS.some((vendor) => settings[vendor]) ? "live" : sandboxSetting === "true" ? "sandbox" : "unconfigured",
     redactor,
     ...(sandbox ? { sandbox } : {}),
+    served,
   };
 }
 
-/** Act-On's documented cap: 20 sends a second per account. */
-const ACTON_MAX_SENDS_PER_SECOND = 20;
-
-/** `<VENDOR>_SENDS_PER_SECOND` for each vendor that has one; Act-On always has one, its cap by default. */
-function parseSendsPerSecond(text: (name: string) => string | undefined, wrong: string[]): Partial<Record<VendorName, number>> {
-  const rates: Partial<Record<VendorName, number>> = { acton: ACTON_MAX_SENDS_PER_SECOND };
-  for (const vendor of VENDORS) {
+/** `<VENDOR>_SENDS_PER_SECOND` for each vendor that has one; a vendor with a documented cap always has one, its cap by default. */
+function parseSendsPerSecond(text: (name: string) => string | undefined, wrong: string[], served: readonly AnyVendorDescriptor[]): Partial<Record<VendorName, number>> {
+  const rates = defaultSendsPerSecond(served);
+  for (const descriptor of served) {
+    const vendor = descriptor.name as VendorName;
     const name = `${vendor.toUpperCase()}_SENDS_PER_SECOND`;
     const value = text(name);
     if (value === undefined) continue;
     const rate = Number(value);
     if (!Number.isInteger(rate) || rate < 1) wrong.push(`${name} (a whole number of sends a second, at least 1)`);
-    else if (vendor === "acton" && rate > ACTON_MAX_SENDS_PER_SECOND) wrong.push(`${name} (Act-On allows ${ACTON_MAX_SENDS_PER_SECOND} at most)`);
+    else if (paceAboveCap(descriptor, rate)) wrong.push(`${name} (${paceAboveCap(descriptor, rate)})`);
     else rates[vendor] = rate;
   }
   return rates;
@@ -243,7 +246,7 @@ function isOrigin(value: string): boolean {
   }
 }
 
-function parseCallerKeys(raw: string, wrong: string[]): CallerKey[] {
+function parseCallerKeys(raw: string, wrong: string[], VENDORS: readonly VendorName[]): CallerKey[] {
   let list: unknown;
   try {
     list = JSON.parse(raw);

@@ -4,16 +4,19 @@
  *
  * ```ts
  * import { createTxgateWorker } from "txgate/worker";
+ * import { listmonkVendor } from "txgate/listmonk";
  * import { actions } from "./actions.ts";
- * export default createTxgateWorker({ actions });
+ * export default createTxgateWorker({ vendors: [listmonkVendor], actions });
  * export { IdempotencyLedgerObject, MessageObject, VendorAccount } from "txgate/worker";
  * ```
  *
- * Secrets and settings come from the Worker's environment (docs/worker.md, "Deploying").
+ * Secrets and settings come from the Worker's environment (docs/worker.md, "Deploying"). The Worker serves the
+ * vendors it is given and bundles no other: each vendor's descriptor comes from that vendor's entry.
  */
 import { createHandler, type WorkerHandler } from "./router.ts";
 import type { Action, ActionRequest, VariablesSchema } from "./policy.ts";
 import type { WorkerSandbox } from "./sandbox.ts";
+import type { AnyVendorDescriptor } from "../vendors/descriptor.ts";
 import type * as v from "valibot";
 
 /**
@@ -26,6 +29,11 @@ import type * as v from "valibot";
 export interface TxgateWorkerOptions<A extends WorkerActions> {
   /** The browser actions this Worker serves (`defineActions`): each one's catalogue template, auth, recipient rule and limits. */
   readonly actions: A;
+  /**
+   * The vendors this Worker serves, each its entry's descriptor (`listmonkVendor` from `txgate/listmonk`, ...). Only
+   * these are configured, sent through and bundled; the trusted route answers `not_found` for any other.
+   */
+  readonly vendors: readonly AnyVendorDescriptor[];
   /**
    * The vendor fakes used in sandbox mode (`SANDBOX=true` with no vendor credentials), and the deployment's
    * local pages. Without it, sandbox mode sends nothing: every send is `not_configured`.
@@ -46,10 +54,10 @@ export type WorkerActions = { readonly [name: string]: Action<VariablesSchema> }
  * the trusted route `POST /v1/send/{vendor}`, `GET /v1/messages/{id}`, and the send queue's consumer.
  *
  * @example
- * export default createTxgateWorker({ actions });
+ * export default createTxgateWorker({ vendors: [listmonkVendor, actOnVendor], actions });
  */
 export function createTxgateWorker<const A extends WorkerActions>(options: TxgateWorkerOptions<A>): WorkerHandler {
-  return createHandler({ actions: options.actions, ...(options.sandbox ? { sandbox: options.sandbox } : {}) });
+  return createHandler({ actions: options.actions, vendors: options.vendors, ...(options.sandbox ? { sandbox: options.sandbox } : {}) });
 }
 
 /**
@@ -76,7 +84,6 @@ export {
   defineActions,
   line,
   paragraph,
-  EVALUATED_SYNTAX,
   type Action,
   type ActionDeclaration,
   type ActionRateLimit,
@@ -84,7 +91,6 @@ export {
   type ActionRequest,
   type AllowListRecipient,
   type DefinedActions,
-  type EvaluatedSyntax,
   type PerSendFields,
   type RecipientRule,
   type SelfRecipient,
@@ -99,5 +105,6 @@ export { createLocalSandbox } from "./local/sandbox.ts";
 export type { RecordedMessage } from "./local/outbox.ts";
 export type { Env } from "./env.ts";
 export type { VendorOptions, VendorSettings } from "./vendor-settings.ts";
+export type { AnyVendorDescriptor, EvaluatedSyntax, VendorDescriptor } from "../vendors/descriptor.ts";
 export type { WorkerHandler } from "./router.ts";
 export type { GateKind, Problem, ProblemKind } from "./problem.ts";

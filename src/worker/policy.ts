@@ -11,6 +11,8 @@ import { joinPath, toValidationIssues } from "../core/validation.ts";
 import type { VerifiedUser } from "./gates/jwt.ts";
 import { Refusal } from "./problem.ts";
 
+export type { EvaluatedSyntax } from "../vendors/descriptor.ts";
+
 /**
  * Only the signed-in user's own (verified) address.
  *
@@ -45,35 +47,6 @@ export type RecipientRule = SelfRecipient | AllowListRecipient;
  * const variables: VariablesSchema = v.strictObject({ name: line(100) });
  */
 export type VariablesSchema = v.StrictObjectSchema<v.ObjectEntries, v.ErrorMessage<v.StrictObjectIssue> | undefined>;
-
-/**
- * The vendor's template syntax that it evaluates inside the values it substitutes: a browser variable holding it
- * is refused, so a page cannot make a template read data it was not given. ExpertSender evaluates personalization
- * tags (`*[subscriber_firstname]*`) inside snippet values (its SystemTransactionals page). Act-On and Everlytic put
- * `{{field}}` personalization in templates and do not document whether a substituted value is read for it again,
- * so a value that could be one is refused rather than bet on. listmonk's values are Go template data, which a Go
- * template prints and never evaluates: nothing to refuse.
- *
- * @example
- * if (EVALUATED_SYNTAX.expertsender?.pattern.test(value)) refuse(EVALUATED_SYNTAX.expertsender.description);
- */
-export const EVALUATED_SYNTAX: Readonly<Record<VendorName, EvaluatedSyntax | undefined>> = {
-  expertsender: { pattern: /\*\[/, description: "ExpertSender personalization tags (*[ ]*)" },
-  acton: { pattern: /\{\{|\}\}/, description: "personalization tags ({{ }})" },
-  everlytic: { pattern: /\{\{|\}\}/, description: "personalization tags ({{ }})" },
-  listmonk: undefined,
-};
-
-/**
- * A vendor's template syntax, as a pattern that finds its opening sequence, and how to name it to the browser.
- *
- * @example
- * const tags: EvaluatedSyntax = { pattern: /\{\{/, description: "personalization tags ({{ }})" };
- */
-export interface EvaluatedSyntax {
-  readonly pattern: RegExp;
-  readonly description: string;
-}
 
 /**
  * An action's own rate limit, on top of the worker's per-user (JWT) or per-IP (Turnstile) one: a Workers Rate

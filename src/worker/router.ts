@@ -37,14 +37,16 @@ import { authenticateUser } from "./gates/signed-in-user.ts";
 import { refuseTemplateTags } from "./gates/template-tags.ts";
 import { releaseTurnstileToken, verifyTurnstile } from "./gates/turnstile.ts";
 import { RequestLog } from "./log.ts";
-import { actionVendors, EVALUATED_SYNTAX, parseActionCall, parseVariables, resolveRecipient, type Action } from "./policy.ts";
+import { actionVendors, parseActionCall, parseVariables, resolveRecipient, type Action } from "./policy.ts";
 import { problemResponse, Refusal, type Audience, type Problem } from "./problem.ts";
 import type { WorkerSandbox } from "./sandbox.ts";
-import { isVendorName, vendorClient, type VendorClient } from "./vendors.ts";
+import { isServedVendor, vendorClient, type ServedClient } from "./vendors.ts";
+import type { AnyVendorDescriptor } from "../vendors/descriptor.ts";
 
-/** What the router serves: a deployment's actions, and its sandbox. */
+/** What the router serves: a deployment's actions, its vendors and its sandbox. */
 export interface Deployment {
   readonly actions: Readonly<Record<string, Action>>;
+  readonly vendors: readonly AnyVendorDescriptor[];
   readonly sandbox?: WorkerSandbox;
 }
 
@@ -84,7 +86,7 @@ export function createHandler(deployment: Deployment): WorkerHandler {
       const progress: Progress = { vendorCalled: false };
       let sandbox = false;
       const response = await answer(log, progress, () => {
-        const config = loadConfig(env, deployment.sandbox);
+        const config = loadConfig(env, deployment.sandbox, deployment.vendors);
         log.redactor = config.redactor;
         sandbox = config.mode === "sandbox";
         return route(deployment, request, env, config, log, progress);
@@ -109,7 +111,7 @@ async function route(deployment: Deployment, request: Request, env: Env, config:
     return withCors(await answer(log, progress, () => browserAction(deployment, request, env, config, log, progress)), request, config.origins);
   }
   const message = /^\/v1\/messages\/([^/]+)$/.exec(pathname);
-  if (message) return messageStatus(request, env, config, isLocalSandbox(request, config) ? [...(config.callerKeys ?? []), LOCAL_SANDBOX_CALLER] : config.callerKeys, message[1]!);
+  if (message) return messageStatus(request, env, config, isLocalSandbox(request, config) ? [...(config.callerKeys ?? []), { ...LOCAL_SANDBOX_CALLER, vendors: config.served.names }] : config.callerKeys, message[1]!);
   const send = /^\/v1\/send\/([^/]+)$/.exec(pathname);
   if (send) return callerSend(request, env, config, log, progress, send[1]!);
   const batch = /^\/v1\/send\/([^/]+)\/batch$/.exec(pathname);
@@ -160,7 +162,7 @@ async function browserAction(deployment: Deployment, request: Request, env: Env,
   refuseMarkup({ variables: call.variables });
   const vendors = actionVendors(call.action);
   // Every vendor the template may fail over to: its syntax is refused too.
-  for (const vendor of vendors) refuseTemplateTags({ variables: call.variables }, EVALUATED_SYNTAX[vendor]);
+  for (const vendor of vendors) refuseTemplateTags({ variables: call.variables }, config.served.get(vendor)?.evaluatedSyntax);
   const variables = parseVariables(call);
   log.set({ template: call.action.template });
   const resolved = resolveAction(call.name, call.action, recipient, variables);
@@ -236,7 +238,7 @@ async function callerSend(request: Request, env: Env, config: Config, log: Reque
   const { caller, vendor } = await authenticateTrusted(request, config, log, vendorInPath);
   await limitRate(env.CALLER_RATE_LIMIT, `caller:${caller.id}`);
   const body = await readJsonBody(request, config.maxBodyBytes.caller, CALLER_MAX_NESTING);
-  const message = decodeAttachments(vendor, body);
+  const message = decodeAttachments(config.served.get(vendor), body);
   const sendAt = headerSendAt(request);
   return dispatchSend(request, env, config, {
     scope: `caller:${caller.id}`,
@@ -267,6 +269,7 @@ async function callerBatch(request: Request, env: Env, config: Config, log: Requ
     scope: `caller:${caller.id}`,
     vendor: name,
     client,
+    descriptor: config.served.get(name),
     respond: (outcome) => outcomeResponse(outcome, "caller", config, itemLog),
     onSend: () => (progress.vendorCalled = true),
     countMessage: () => limitRate(env.CALLER_RATE_LIMIT, `caller:${caller.id}`),
@@ -283,17 +286,17 @@ async function authenticateTrusted(request: Request, config: Config, log: Reques
   allowMethods(request, ["POST"]);
   refuseBrowsers(request);
   refuseRepeatedCredentials(request);
-  const keys = isLocalSandbox(request, config) ? [...(config.callerKeys ?? []), LOCAL_SANDBOX_CALLER] : config.callerKeys;
+  const keys = isLocalSandbox(request, config) ? [...(config.callerKeys ?? []), { ...LOCAL_SANDBOX_CALLER, vendors: config.served.names }] : config.callerKeys;
   const caller = await authenticateCaller(request, keys);
   log.set({ caller: caller.id });
-  if (!isVendorName(vendor)) throw new Refusal("not_found", "no such vendor");
+  if (!isServedVendor(config, vendor)) throw new Refusal("not_found", "no such vendor");
   log.set({ vendor });
   requireVendorAllowed(caller, vendor);
   return { caller, vendor };
 }
 
 /** The vendor client's send, noted first: from here on, a failure cannot say the email was not sent. */
-function sendThrough(client: VendorClient, message: unknown, progress: Progress): Promise<Outcome<unknown>> {
+function sendThrough(client: ServedClient, message: unknown, progress: Progress): Promise<Outcome<unknown>> {
   progress.vendorCalled = true;
   return client.send(message);
 }

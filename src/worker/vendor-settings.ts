@@ -1,15 +1,15 @@
 /**
- * How the worker reads each vendor's settings from its environment: one entry per vendor of the registry
- * (src/core/vendors.ts), typed by that vendor's own options (`ListmonkOptions`, ...), so the worker's `Env` and
- * configuration never spell a vendor's settings out themselves. A vendor is configured when any of its settings
- * is set; then all its required ones must be.
+ * How the worker reads each vendor's settings from its environment: each vendor's descriptor says which settings
+ * it has, which are secrets and how they become its client's options, so the worker's `Env` and configuration
+ * never spell a vendor's settings out themselves. A vendor is configured when any of its settings is set; then all
+ * its required ones must be.
  */
-import { ACTON_BASE_URL, type ActOnOptions } from "../acton/options.ts";
 import { holdsUserInfo } from "../core/credentials.ts";
 import type { VendorName } from "../core/public.ts";
-import type { EverlyticOptions } from "../everlytic/options.ts";
-import type { ExpertSenderOptions } from "../expertsender/options.ts";
-import type { ListmonkOptions } from "../listmonk/options.ts";
+import type { AnyVendorDescriptor, ReadSetting, SettingsOf } from "../vendors/descriptor.ts";
+import type { VENDORS } from "../vendors/registry.ts";
+
+export type { ReadSetting } from "../vendors/descriptor.ts";
 
 /**
  * Each vendor's settings, as its factory takes them (what the worker adds, pacing and token stores, aside).
@@ -17,12 +17,7 @@ import type { ListmonkOptions } from "../listmonk/options.ts";
  * @example
  * const listmonk: VendorOptions["listmonk"] = { baseUrl: "https://lists.example.com", username: "api_user", token };
  */
-export interface VendorOptions {
-  readonly listmonk: Pick<ListmonkOptions, "baseUrl" | "username" | "token" | "authScheme">;
-  readonly acton: Pick<ActOnOptions, "baseUrl" | "accountId" | "credentials">;
-  readonly everlytic: Pick<EverlyticOptions, "baseUrl" | "username" | "apiKey">;
-  readonly expertsender: Pick<ExpertSenderOptions, "baseUrl" | "apiKey">;
-}
+export type VendorOptions = { readonly [V in VendorName]: SettingsOf<(typeof VENDORS)[V]> };
 
 /**
  * The vendors that have settings, each as its factory takes them.
@@ -35,118 +30,55 @@ export type VendorSettings = { -readonly [V in VendorName]?: VendorOptions[V] };
 /** A vendor's settings in the environment: `<VENDOR>_…`, all optional text. */
 export type VendorEnv = { readonly [name in `${Uppercase<VendorName>}_${string}`]?: string };
 
-/** A setting's trimmed text, `undefined` when unset or blank. */
-export type ReadSetting = (name: string) => string | undefined;
-
-interface VendorSettingsEntry<V extends VendorName> {
-  readonly required: readonly string[];
-  readonly optional: readonly string[];
-  /** The settings that are secrets: the worker's redactor learns their values. */
-  readonly secrets: readonly string[];
-  /** The options from settings whose required ones are all set; a bad optional one goes to `wrong`. */
-  read(text: ReadSetting, wrong: string[]): VendorOptions[V];
-  /** What names the vendor account (its Durable Object: pacing, Act-On's tokens). */
-  accountKey(options: VendorOptions[V]): string;
-}
-
-const ifSet = <K extends string>(key: K, value: string | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, string>));
-
-const SETTINGS: { readonly [V in VendorName]: VendorSettingsEntry<V> } = {
-  listmonk: {
-    required: ["LISTMONK_URL", "LISTMONK_USERNAME", "LISTMONK_TOKEN"],
-    optional: ["LISTMONK_AUTH_SCHEME"],
-    secrets: ["LISTMONK_TOKEN"],
-    read: (text, wrong) => {
-      const scheme = text("LISTMONK_AUTH_SCHEME");
-      if (scheme !== undefined && scheme !== "basic" && scheme !== "token") wrong.push("LISTMONK_AUTH_SCHEME (basic or token)");
-      return {
-        baseUrl: text("LISTMONK_URL")!,
-        username: text("LISTMONK_USERNAME")!,
-        token: text("LISTMONK_TOKEN")!,
-        ...(scheme === "token" || scheme === "basic" ? { authScheme: scheme } : {}),
-      };
-    },
-    accountKey: (options) => options.baseUrl,
-  },
-  acton: {
-    required: ["ACTON_ACCOUNT_ID", "ACTON_USERNAME", "ACTON_PASSWORD", "ACTON_CLIENT_ID", "ACTON_CLIENT_SECRET"],
-    optional: ["ACTON_BASE_URL"],
-    secrets: ["ACTON_PASSWORD", "ACTON_CLIENT_SECRET"],
-    read: (text) => ({
-      ...ifSet("baseUrl", text("ACTON_BASE_URL")),
-      accountId: text("ACTON_ACCOUNT_ID")!,
-      credentials: {
-        username: text("ACTON_USERNAME")!,
-        password: text("ACTON_PASSWORD")!,
-        clientId: text("ACTON_CLIENT_ID")!,
-        clientSecret: text("ACTON_CLIENT_SECRET")!,
-      },
-    }),
-    accountKey: (options) => `${options.accountId} ${options.baseUrl ?? ACTON_BASE_URL}`,
-  },
-  everlytic: {
-    required: ["EVERLYTIC_USERNAME", "EVERLYTIC_API_KEY"],
-    optional: ["EVERLYTIC_BASE_URL"],
-    secrets: ["EVERLYTIC_API_KEY"],
-    read: (text) => ({ ...ifSet("baseUrl", text("EVERLYTIC_BASE_URL")), username: text("EVERLYTIC_USERNAME")!, apiKey: text("EVERLYTIC_API_KEY")! }),
-    accountKey: (options) => `${options.username} ${options.baseUrl ?? ""}`,
-  },
-  expertsender: {
-    required: ["EXPERTSENDER_BASE_URL", "EXPERTSENDER_API_KEY"],
-    optional: [],
-    secrets: ["EXPERTSENDER_API_KEY"],
-    read: (text) => ({ baseUrl: text("EXPERTSENDER_BASE_URL")!, apiKey: text("EXPERTSENDER_API_KEY")! }),
-    accountKey: (options) => options.baseUrl,
-  },
-};
-
 /**
- * Every configured vendor's options, iterating the registry; a partly configured vendor is named in `wrong`.
+ * Every configured vendor's options; a partly configured vendor is named in `wrong`.
  *
  * @example
- * const vendors = readVendorSettings(text, wrong); // { listmonk: { baseUrl, username, token } }
+ * const vendors = readVendorSettings([listmonkVendor], text, wrong); // { listmonk: { baseUrl, username, token } }
  */
-export function readVendorSettings(vendors: readonly VendorName[], text: ReadSetting, wrong: string[]): VendorSettings {
+export function readVendorSettings(vendors: readonly AnyVendorDescriptor[], text: ReadSetting, wrong: string[]): VendorSettings {
   const settings: VendorSettings = {};
-  for (const vendor of vendors) {
-    const entry = SETTINGS[vendor] as VendorSettingsEntry<VendorName>;
+  for (const { name: vendor, settings: spec } of vendors) {
     // A bad optional setting is reported even when the vendor is otherwise unset.
-    const options = entry.read(text, wrong);
+    const options = spec.read(text, wrong);
     // The client would refuse such a URL only when first built, mid-request; here it is a configuration error.
-    for (const name of [...entry.required, ...entry.optional]) {
+    for (const name of [...spec.required, ...spec.optional]) {
       if (name.endsWith("_URL") && holdsUserInfo(text(name))) {
         wrong.push(`${name} (holds a user name or password: take them out of the URL and set them in ${vendor}'s credential settings)`);
       }
     }
-    if (![...entry.required, ...entry.optional].some((name) => text(name) !== undefined)) continue;
-    const missing = entry.required.filter((name) => text(name) === undefined);
+    if (![...spec.required, ...spec.optional].some((name) => text(name) !== undefined)) continue;
+    const missing = spec.required.filter((name) => text(name) === undefined);
     if (missing.length) wrong.push(`${vendor} is partly configured: ${missing.join(", ")} missing`);
-    else (settings as Record<VendorName, unknown>)[vendor] = options;
+    else (settings as Record<string, unknown>)[vendor] = options;
   }
   return settings;
 }
 
 /** Every vendor setting that is a secret, for the redactor. */
-export function vendorSecrets(vendors: readonly VendorName[]): string[] {
-  return vendors.flatMap((vendor) => SETTINGS[vendor].secrets);
+export function vendorSecrets(vendors: readonly AnyVendorDescriptor[]): string[] {
+  return vendors.flatMap((vendor) => vendor.settings.secrets);
 }
 
 /**
- * The name of the vendor account these options reach.
+ * Each vendor's pace in sends a second when the deployment sets none: its documented cap, where it has one.
  *
  * @example
- * accountKey("listmonk", { baseUrl: "https://lists.example.com", username: "u", token: "t" }); // "https://lists.example.com"
+ * defaultSendsPerSecond([actOnVendor, listmonkVendor]); // { acton: 20 }
  */
-export function accountKey<V extends VendorName>(vendor: V, options: VendorOptions[V]): string {
-  return (SETTINGS[vendor] as VendorSettingsEntry<V>).accountKey(options);
+export function defaultSendsPerSecond(vendors: readonly AnyVendorDescriptor[]): Partial<Record<VendorName, number>> {
+  const rates: Partial<Record<VendorName, number>> = {};
+  for (const { name, pacing } of vendors) if (pacing.maxSendsPerSecond !== undefined) rates[name as VendorName] = pacing.maxSendsPerSecond;
+  return rates;
 }
 
 /**
- * The settings a vendor needs, for telling an operator what to set.
+ * Why a deployment's pace for `vendor` is above what the vendor allows, or `undefined` when it is not.
  *
  * @example
- * vendorSettingNames("everlytic"); // ["EVERLYTIC_USERNAME", "EVERLYTIC_API_KEY"]
+ * paceAboveCap(actOnVendor, 25); // "Act-On allows 20 at most"
  */
-export function vendorSettingNames(vendor: VendorName): readonly string[] {
-  return SETTINGS[vendor].required;
+export function paceAboveCap({ title, pacing }: AnyVendorDescriptor, rate: number): string | undefined {
+  return pacing.maxSendsPerSecond !== undefined && rate > pacing.maxSendsPerSecond ? `${title} allows ${pacing.maxSendsPerSecond} at most` : undefined;
 }
+

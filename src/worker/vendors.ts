@@ -2,34 +2,49 @@
  * The vendor clients of this isolate: each built from its secrets, or, in sandbox mode (no vendor has
  * credentials and the deployment says `SANDBOX=true`), pointed at the deployment's sandbox (its fakes) through an injected
  * `fetch`. In live mode a vendor without credentials has no client, and a worker with neither credentials nor
- * `SANDBOX=true` has none at all: a send is then refused, never quietly sandboxed.
+ * `SANDBOX=true` has none at all: a send is then refused, never quietly sandboxed. What each vendor needs (its
+ * pacing, a shared token store) is its descriptor's; its client code loads with its first send.
  */
-import { createActOnClient } from "../acton/index.ts";
+import { TxgateConfigError } from "../core/credentials.ts";
+import { notLoaded } from "../core/deliver.ts";
 import type { TemplateMessage } from "../core/message.ts";
 import type { CallOptions, Outcome, ValidationFailure, VendorName } from "../core/public.ts";
-import { createEverlyticClient } from "../everlytic/index.ts";
-import { createExpertSenderClient } from "../expertsender/index.ts";
-import { createListmonkClient } from "../listmonk/index.ts";
+import { accountKey, type AnyVendorDescriptor, type VendorClient, type VendorWiring } from "../vendors/descriptor.ts";
 import { accountObjectName } from "./durable/account.ts";
 import { accountPacer } from "./durable/account-pacer.ts";
 import { accountTokenStore } from "./durable/account-token-store.ts";
 import type { Config } from "./env.ts";
 import { Refusal } from "./problem.ts";
-import { accountKey, vendorSettingNames, type VendorOptions, type VendorSettings } from "./vendor-settings.ts";
+import type { VendorSettings } from "./vendor-settings.ts";
 
-/** What the worker needs of any vendor client; each client validates its own input. */
-export interface VendorClient {
+export type { VendorClient } from "../vendors/descriptor.ts";
+
+/**
+ * A served vendor's client as the worker holds it: its code loads with its first use, so checking a message
+ * without sending (`validate`, before a send is queued) waits for that load too.
+ *
+ * @example
+ * const refused = await vendorClient(config, vendor).validate(message);
+ */
+export interface ServedClient {
   send(message: unknown, call?: CallOptions): Promise<Outcome<unknown>>;
   /** The common message (a catalogue template's, for browser actions), converted by the client. */
   sendMessage(message: TemplateMessage, call?: CallOptions): Promise<Outcome<unknown>>;
   /** The `validation` outcome `send` would return for `message`, without sending; `undefined` when it would send. */
-  validate(message: unknown): ValidationFailure | undefined;
+  validate(message: unknown): Promise<ValidationFailure | undefined>;
 }
 
-/** The registry's list and check (src/core/vendors.ts), re-exported for the worker's modules. */
-export { isVendorName, VENDOR_NAMES } from "../core/vendors.ts";
+/**
+ * Whether this deployment serves `vendor` (`createTxgateWorker({ vendors })`): a request path names it as text.
+ *
+ * @example
+ * if (!isServedVendor(config, segment)) throw new Refusal("not_found", "no such vendor");
+ */
+export function isServedVendor(config: Config, vendor: string): vendor is VendorName {
+  return config.served.get(vendor) !== undefined;
+}
 
-const built = new WeakMap<Config, Partial<Record<VendorName, VendorClient>>>();
+const built = new WeakMap<Config, Partial<Record<VendorName, ServedClient>>>();
 
 /**
  * The client for `vendor`; a `not_configured` refusal when this deployment has none for it.
@@ -37,7 +52,7 @@ const built = new WeakMap<Config, Partial<Record<VendorName, VendorClient>>>();
  * @example
  * const outcome = await vendorClient(config, "listmonk").send(message);
  */
-export function vendorClient(config: Config, vendor: VendorName): VendorClient {
+export function vendorClient(config: Config, vendor: VendorName): ServedClient {
   let clients = built.get(config);
   if (!clients) built.set(config, (clients = buildClients(config)));
   const client = clients[vendor];
@@ -47,7 +62,8 @@ export function vendorClient(config: Config, vendor: VendorName): VendorClient {
 
 /** Why a vendor has no client here, and what to do about it, in each mode. */
 function notConfigured(config: Config, vendor: VendorName): string {
-  const credentials = `set ${vendor}'s credentials (${vendorSettingNames(vendor).join(", ")}) with wrangler secret put`;
+  const names = config.served.get(vendor)?.settings.required ?? [];
+  const credentials = `set ${vendor}'s credentials (${names.join(", ")}) with wrangler secret put`;
   switch (config.mode) {
     case "unconfigured":
       return `no vendor is configured on this worker: ${credentials}, or set SANDBOX=true to send to the sandbox for a local trial (npm start does)`;
@@ -59,27 +75,65 @@ function notConfigured(config: Config, vendor: VendorName): string {
   }
 }
 
-function buildClients(config: Config): Partial<Record<VendorName, VendorClient>> {
+function buildClients(config: Config): Partial<Record<VendorName, ServedClient>> {
   const fakes = config.mode === "sandbox" ? (config.sandbox?.vendors ?? {}) : undefined;
   const settings: VendorSettings = fakes
     ? Object.fromEntries(Object.entries(fakes).map(([vendor, fake]) => [vendor, fake.settings]))
     : config.mode === "live"
       ? config.vendors
       : {};
-  const via = (vendor: VendorName) => (fakes?.[vendor] ? { fetch: fakes[vendor].fetch } : {});
-  const clients: Partial<Record<VendorName, VendorClient>> = {};
-  // Each factory's `send` is typed for its own message; the worker hands it JSON, which the client validates.
-  // What must hold across isolates (caps, Act-On's tokens) goes through the account's Durable Object, sandbox too.
-  const { listmonk, acton, everlytic, expertsender } = settings;
-  if (listmonk) clients.listmonk = createListmonkClient({ ...listmonk, ...via("listmonk"), ...paced(config, "listmonk", accountKey("listmonk", listmonk)) }) as VendorClient;
-  if (acton) clients.acton = createActOnClient({ ...acton, ...via("acton"), ...actOnAccount(config, acton) }) as VendorClient;
-  if (everlytic) clients.everlytic = createEverlyticClient({ ...everlytic, ...via("everlytic"), ...paced(config, "everlytic", accountKey("everlytic", everlytic)) }) as VendorClient;
-  if (expertsender) clients.expertsender = createExpertSenderClient({ ...expertsender, ...via("expertsender"), ...paced(config, "expertsender", accountKey("expertsender", expertsender)) }) as VendorClient;
+  const clients: Partial<Record<VendorName, ServedClient>> = {};
+  for (const [vendor, options] of Object.entries(settings) as [VendorName, object][]) {
+    const descriptor = config.served.get(vendor);
+    if (!options || !descriptor) continue;
+    // What must hold across isolates (caps, shared tokens) goes through the account's Durable Object, sandbox too.
+    const wiring: VendorWiring = { ...(fakes?.[vendor] ? { fetch: fakes[vendor].fetch } : {}), ...accountWiring(config, descriptor, accountKey(descriptor, options)) };
+    clients[vendor] = loadedOnFirstSend(vendor, () => descriptor.createClient({ ...options, ...wiring }));
+  }
   return clients;
 }
 
-/** Act-On's general API limit, which covers `POST /token`. */
-const ACTON_TOKEN_CALLS_PER_SECOND = 5;
+/**
+ * A client whose code is loaded with its first send. Nothing is sent until it is built: code that cannot load is a
+ * retryable `not_sent` outcome, settings its factory refuses are the worker's `misconfigured` refusal.
+ */
+function loadedOnFirstSend(vendor: VendorName, create: () => Promise<VendorClient>): ServedClient {
+  let client: Promise<VendorClient> | undefined;
+  const load = () =>
+    (client ??= create().catch((error: unknown) => {
+      client = undefined; // the next use tries again
+      throw error;
+    }));
+  const sendWith = async (send: (client: VendorClient) => Promise<Outcome<unknown>>): Promise<Outcome<unknown>> => {
+    let ready: VendorClient;
+    try {
+      ready = await load();
+    } catch (error) {
+      if (error instanceof TxgateConfigError) {
+        throw new Refusal("misconfigured", "the worker's configuration is invalid", { log: { error: `${vendor}: ${error.message}`.slice(0, 300) } });
+      }
+      return notLoaded(vendor, "client", error);
+    }
+    return send(ready);
+  };
+  return {
+    send: (message: unknown, call?: CallOptions) => sendWith((ready) => ready.send(message, call)),
+    sendMessage: (message: TemplateMessage, call?: CallOptions) => sendWith((ready) => ready.sendMessage(message, call)),
+    // Code that cannot load is found by the send itself (a retryable not_sent); only what the rules refuse is refused here.
+    validate: async (message: unknown) => {
+      let ready: VendorClient;
+      try {
+        ready = await load();
+      } catch (error) {
+        if (error instanceof TxgateConfigError) {
+          throw new Refusal("misconfigured", "the worker's configuration is invalid", { log: { error: `${vendor}: ${error.message}`.slice(0, 300) } });
+        }
+        return undefined;
+      }
+      return ready.validate(message);
+    },
+  };
+}
 
 /** The account's object, a stub per use (see durable/account.ts). */
 function accountObject(config: Config, vendor: VendorName, key: string) {
@@ -87,19 +141,15 @@ function accountObject(config: Config, vendor: VendorName, key: string) {
   return () => accounts.get(accounts.idFromName(accountObjectName(vendor, key)));
 }
 
-/** The vendor's cap, held by its account's object; nothing when the deployment set none. */
-function paced(config: Config, vendor: VendorName, key: string) {
+/** The vendor's cap, held by its account's object (nothing when the deployment set none), and its shared tokens. */
+function accountWiring(config: Config, descriptor: AnyVendorDescriptor, key: string): VendorWiring {
+  const vendor = descriptor.name as VendorName;
+  const account = accountObject(config, vendor, key);
   const limit = config.sendsPerSecond[vendor];
-  return limit ? { pacer: accountPacer(accountObject(config, vendor, key), { limit }) } : {};
-}
-
-/** Act-On's account object holds its tokens and paces both its sends and its `/token` calls. */
-function actOnAccount(config: Config, acton: VendorOptions["acton"]) {
-  const key = accountKey("acton", acton);
-  const account = accountObject(config, "acton", key);
+  const { tokenCallsPerSecond } = descriptor.pacing;
   return {
-    tokenStore: accountTokenStore(account),
-    ...paced(config, "acton", key),
-    tokenPacer: accountPacer(account, { limit: ACTON_TOKEN_CALLS_PER_SECOND }),
+    ...(limit ? { pacer: accountPacer(account, { limit }) } : {}),
+    ...(descriptor.sharedTokenStore ? { tokenStore: accountTokenStore(account) } : {}),
+    ...(descriptor.sharedTokenStore && tokenCallsPerSecond ? { tokenPacer: accountPacer(account, { limit: tokenCallsPerSecond }) } : {}),
   };
 }

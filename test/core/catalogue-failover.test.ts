@@ -9,6 +9,7 @@ import { createMailer, defineCatalogue, type TemplateMessageClient, type VendorR
 import type { TemplateMessage } from "../../src/core/message.ts";
 import type { Failure, Outcome, VendorName } from "../../src/core/outcome.ts";
 import type { CallOptions } from "../../src/core/options.ts";
+import { VENDOR_LIST, VENDOR_NAMES } from "../../src/vendors/registry.ts";
 
 type Answer = Omit<Outcome<unknown>, "vendor">;
 const base = { ok: false, message: "stub", attempts: 1 } as const;
@@ -53,7 +54,9 @@ const movesOn: Record<keyof typeof answers, boolean> = {
   idempotency_key_reused: false,
 };
 
+/** A route to each registered vendor (a template id of its type), with the ones these tests name spelled out. */
 const ROUTES = {
+  ...(Object.fromEntries(VENDOR_LIST.map(({ name, templateId }) => [name, { vendor: name, template: templateId === "number" ? 1 : "t-1" }])) as Record<VendorName, VendorRoute>),
   acton: { vendor: "acton", template: "t-0099" },
   listmonk: { vendor: "listmonk", template: 3 },
   everlytic: { vendor: "everlytic", template: "order-shipped" },
@@ -69,7 +72,7 @@ function stubs(script: Partial<Record<VendorName, Answer>>) {
       return { ...script[vendor]!, vendor } as Outcome<unknown>;
     },
   });
-  return { calls, clients: { acton: client("acton"), listmonk: client("listmonk"), everlytic: client("everlytic"), expertsender: client("expertsender") } };
+  return { calls, clients: Object.fromEntries(VENDOR_NAMES.map((vendor) => [vendor, client(vendor)])) as Record<VendorName, TemplateMessageClient> };
 }
 
 function mailerFor(vendors: readonly VendorName[], script: Partial<Record<VendorName, Answer>>) {

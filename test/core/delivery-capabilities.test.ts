@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { deliveryEventKinds } from "../../src/core/delivery-event.js";
-import { VENDOR_NAMES, VENDORS } from "../../src/core/vendors.js";
+import { VENDOR_NAMES, VENDORS } from "../../src/vendors/registry.js";
 
 const root = new URL("../../", import.meta.url);
 /** The parser each vendor entry exports, where txgate reads that vendor's events. */
@@ -17,7 +17,7 @@ describe("the capability tables' delivery reporting", () => {
     expect(deliveryEvents === "none").toBe(kinds.length === 0);
     expect(deliveryEvents === "none").toBe(deliveryEventMatch === "none");
     if (messageIdCarrier !== "none") expect(deliveryEvents).not.toBe("none");
-    const entry = (await import(new URL(VENDORS[vendor].source, root).href)) as Record<string, unknown>;
+    const entry = (await import(new URL(VENDORS[vendor].entry.source, root).href)) as Record<string, unknown>;
     const parser = parsers[vendor];
     if (parser) expect(entry[parser]).toBeTypeOf("function");
     else expect(Object.keys(entry).filter((name) => /^parse/.test(name))).toEqual([]);

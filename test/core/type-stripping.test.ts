@@ -7,7 +7,7 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { VENDOR_NAMES } from "../../src/core/vendors.ts";
+import { VENDOR_NAMES } from "../../src/vendors/registry.ts";
 
 const run = promisify(execFile);
 const node = fileURLToPath(new URL("../../node_modules/.bin/node", import.meta.url));

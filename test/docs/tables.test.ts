@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { unsupportedFields } from "../../src/core/capabilities.ts";
 import type { ValidTemplateMessage } from "../../src/core/message.ts";
-import { VENDOR_NAMES, VENDORS } from "../../src/core/vendors.ts";
+import { VENDOR_NAMES, VENDORS } from "../../src/vendors/registry.ts";
 import { capabilityTable, GENERATED_BLOCKS, generatedBlock } from "../../scripts/docs-tables.ts";
 
 const root = new URL("../../", import.meta.url);

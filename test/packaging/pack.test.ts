@@ -1,8 +1,9 @@
 /**
  * What `npm publish` would ship: every export's JavaScript and declarations, the generated types, the specs;
  * no tests, no worker, no secrets. ESM only, free of side effects. The JavaScript is what `npm run build`
- * bundles (scripts/build.mjs): each entry and its chunks import nothing but each other, no module is copied
- * into two files, and what an entry loads only when a send needs it stays out of what it loads up front.
+ * bundles (scripts/build.mjs): each entry and its chunks import nothing but each other and the libraries the
+ * package declares (from the user's node_modules, so a bundler keeps one copy), no module is copied into two
+ * files, and what an entry loads only when a send needs it stays out of what it loads up front.
  */
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -17,7 +18,7 @@ import { EXPERTSENDER_API_KEY } from "../expertsender/double.js";
 import { LISTMONK_TOKEN } from "../listmonk/double.js";
 // @ts-expect-error: a plain .mjs build script, without declarations
 import { bundle } from "../../scripts/build.mjs";
-import { VENDOR_NAMES } from "../../src/core/vendors.ts";
+import { VENDOR_NAMES } from "../../src/vendors/registry.ts";
 
 /**
  * Every module the published entries reach, with what each imports, as esbuild parses them (bundling from dist/
@@ -71,29 +72,41 @@ describe("the package", () => {
     }
   });
 
-  it("ships entries that import only the files shipped beside them: no library, no runtime built-in", async () => {
+  it("ships entries that import only the files shipped beside them and the libraries it declares: no runtime built-in", async () => {
     const graph = await publishedGraph(Object.values(pkg.exports as Record<string, { default: string }>).map((target) => target.default));
+    const declared = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies });
+    const libraries = new Set<string>();
     for (const [path, { imports }] of Object.entries(graph)) {
       expect(files, `${path} is reached but not shipped`).toContain(path);
       for (const { path: imported, external } of imports) {
         // The Workers runtime's own module, whose DurableObject txgate/worker's classes extend: only that entry imports it.
         if (imported === "cloudflare:workers" && path.startsWith("dist/src/worker/")) continue;
-        // An optional peer dependency is the user's own copy (txgate/opentelemetry's @opentelemetry/api): only that entry imports it.
-        if (imported in (pkg.peerDependencies ?? {}) && path === "dist/src/opentelemetry/index.js") continue;
-        expect(external ?? false, `${path} imports ${imported}`).toBe(false);
+        if (external) {
+          const library = imported.match(/^((?:@[^/]+\/)?[^/.][^/]*)/)?.[1];
+          expect(declared, `${path} imports ${imported}`).toContain(library);
+          libraries.add(library!);
+          continue;
+        }
         expect(files, `${path} imports ${imported}`).toContain(imported);
       }
     }
+    // Every library the package declares is one a published file imports.
+    expect([...libraries].sort()).toEqual([...declared].sort());
     // ... and nothing ships that no entry reaches (say, a module left over from another build).
     expect(files.filter((path) => path.endsWith(".js") && !(path in graph))).toEqual([]);
   });
 
-  it("ships the notices of the libraries bundled in", () => {
-    expect(files).toContain("dist/THIRD_PARTY_NOTICES.txt");
-    const notices = readFileSync(new URL("dist/THIRD_PARTY_NOTICES.txt", root), "utf8");
-    for (const library of ["valibot 1.5.0", "openapi-fetch 0.17.0", "fast-xml-parser 5.12.1", "@noble/hashes 2.4.0"]) {
-      expect(notices).toContain(library);
+  it("imports its libraries rather than bundling them: valibot, which users write schemas with, as a peer", async () => {
+    expect(pkg.peerDependencies).toEqual({ valibot: expect.stringMatching(/^\^1\./) });
+    expect(pkg.dependencies.valibot).toBeUndefined();
+    for (const library of ["openapi-fetch", "fast-xml-parser", "jose", "@noble/hashes", "@cfworker/json-schema"]) {
+      expect(pkg.dependencies[library], library).toMatch(/^\^/);
     }
+    const graph = await publishedGraph(Object.values(pkg.exports as Record<string, { default: string }>).map((target) => target.default));
+    const shipped = files.filter((path) => path.endsWith(".js")).map((path) => readFileSync(new URL(path, root), "utf8"));
+    expect(Object.keys(graph).filter((path) => path.includes("node_modules/"))).toEqual([]);
+    // valibot's and openapi-fetch's own names for their internals, which a bundled copy would carry.
+    for (const text of shipped) expect(text).not.toMatch(/getGlobalConfig|mergeHeaders\(|XMLParser=/);
   });
 
   it("ships the generated types the declarations import, and the specs they come from", () => {
@@ -138,7 +151,7 @@ describe("the package", () => {
 });
 
 describe("the bundles npm run build publishes", () => {
-  let outputs: Record<string, { imports: { path: string; kind: string }[]; inputs: Record<string, unknown>; entryPoint?: string }>;
+  let outputs: Record<string, { imports: { path: string; kind: string; external?: boolean }[]; inputs: Record<string, unknown>; entryPoint?: string }>;
   let outdir: string;
 
   beforeAll(async () => {
@@ -148,17 +161,22 @@ describe("the bundles npm run build publishes", () => {
   }, 60_000);
   afterAll(() => rm(outdir, { recursive: true, force: true }));
 
-  /** Output files an entry loads up front (static imports), by the entry's source path. */
+  /** Modules an entry loads up front (static imports), by the entry's source path; a library as `library:<name>`. */
   const upFront = (source: string) => {
     const entry = Object.keys(outputs).find((name) => outputs[name]!.entryPoint === source)!;
     const reached: string[] = [];
+    const libraries: string[] = [];
     const visit = (name: string) => {
       if (reached.includes(name)) return;
       reached.push(name);
-      for (const { path, kind } of outputs[name]!.imports) if (kind === "import-statement") visit(path);
+      for (const { path, kind, external } of outputs[name]!.imports) {
+        if (kind !== "import-statement") continue;
+        if (external) libraries.push(`library:${path}`);
+        else visit(path);
+      }
     };
     visit(entry);
-    return reached.flatMap((name) => Object.keys(outputs[name]!.inputs));
+    return [...reached.flatMap((name) => Object.keys(outputs[name]!.inputs)), ...libraries];
   };
 
   it("is the build in dist/: the same files", () => {
@@ -183,7 +201,7 @@ describe("the bundles npm run build publishes", () => {
       const modules = upFront(`src/${vendor}/index.ts`);
       expect(modules).toContain(`src/${vendor}/client.ts`);
       expect(modules, vendor).not.toContain(`src/${vendor}/message-converter.ts`);
-      expect(modules.filter((path) => /node_modules\/(fast-xml-parser|@noble\/hashes)\//.test(path)), vendor).toEqual([]);
+      expect(modules.filter((path) => /^library:(fast-xml-parser|@noble\/hashes)/.test(path)), vendor).toEqual([]);
     }
     const expertsender = upFront("src/expertsender/index.ts");
     for (const lazy of ["src/expertsender/api-request-xml.ts", "src/expertsender/api-response-xml.ts"]) expect(expertsender).not.toContain(lazy);
@@ -195,18 +213,20 @@ describe("the bundles npm run build publishes", () => {
   it("keeps the vendor fakes and their JSON-schema validator out of every other entry, lazy chunks included", () => {
     const everything = (source: string) => {
       const reached: string[] = [];
+      const libraries: string[] = [];
       const visit = (name: string) => {
         if (reached.includes(name)) return;
         reached.push(name);
-        for (const { path } of outputs[name]!.imports) if (outputs[path]) visit(path);
+        for (const { path, external } of outputs[name]!.imports) if (external) libraries.push(`library:${path}`);
+        else if (outputs[path]) visit(path);
       };
       visit(Object.keys(outputs).find((name) => outputs[name]!.entryPoint === source)!);
-      return reached.flatMap((name) => Object.keys(outputs[name]!.inputs));
+      return [...reached.flatMap((name) => Object.keys(outputs[name]!.inputs)), ...libraries];
     };
     for (const entry of [...VENDOR_NAMES, "browser", "catalogue", "opentelemetry"]) {
-      expect(everything(`src/${entry}/index.ts`).filter((path) => /node_modules\/@cfworker\/|^src\/testing\//.test(path)), entry).toEqual([]);
+      expect(everything(`src/${entry}/index.ts`).filter((path) => /^library:@cfworker\/|^src\/testing\//.test(path)), entry).toEqual([]);
     }
-    expect(upFront("src/testing/index.ts").some((path) => path.includes("node_modules/@cfworker/json-schema/"))).toBe(true);
+    expect(upFront("src/testing/index.ts")).toContain("library:@cfworker/json-schema");
   });
 
   it("gives the browser entry a file of its own that imports nothing", () => {

@@ -6,7 +6,7 @@
  * (`--prefer-offline`) for the package's dependencies.
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -34,13 +34,15 @@ export const actions = defineActions(catalogue, {
 `;
 
 /** The project's whole Worker. */
-const WORKER = `import { createListmonkFake, LISTMONK_FAKE_CREDENTIALS } from "txgate/testing";
+const WORKER = `import { listmonkVendor } from "txgate/listmonk";
+import { createListmonkFake, LISTMONK_FAKE_CREDENTIALS } from "txgate/testing";
 import { createTxgateWorker } from "txgate/worker";
 import { actions } from "./actions.ts";
 
 const listmonk = createListmonkFake();
 
 export default createTxgateWorker({
+  vendors: [listmonkVendor],
   actions,
   sandbox: { vendors: { listmonk: { fetch: listmonk.fetch, settings: { baseUrl: "https://listmonk.example", ...LISTMONK_FAKE_CREDENTIALS } } } },
 });
@@ -174,6 +176,18 @@ describe("a scratch Worker project on the packed txgate/worker", () => {
   it("type-checks against the package's declarations: the Worker, and a page typed by its actions", async () => {
     const tsc = await run(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(scratch, "tsconfig.json")], { cwd: scratch }).catch((error) => error);
     expect(`${tsc.stdout ?? ""}${tsc.stderr ?? ""}`).toBe("");
+  }, 60_000);
+
+  it("bundles only the vendors it serves: no other vendor's code is in the Worker", async () => {
+    const out = join(scratch, "bundle");
+    await run(join(root, "node_modules/.bin/wrangler"), ["deploy", "--dry-run", "--outdir", out, "--config", join(scratch, "wrangler.toml")], { cwd: scratch });
+    const files = (await readdir(out, { recursive: true })).filter((file) => /\.m?js$/.test(file));
+    const code = (await Promise.all(files.map((file) => readFile(join(out, file), "utf8")))).join("\n");
+    expect(code).toContain("createListmonkClient");
+    // Each other vendor's default host and factory would come with its client code.
+    for (const other of ["actonsoftware.com", "createActOnClient", "everlytic.net", "createEverlyticClient", "esv2.com", "createExpertSenderClient"]) {
+      expect([other, code.includes(other)]).toEqual([other, false]);
+    }
   }, 60_000);
 
   it("sends a browser action through the sandbox: sent, and the answer says sandbox", async () => {

@@ -3,7 +3,7 @@
  * problem, and the request's log line (for the operator only) names the setting, never a secret's value.
  */
 import { describe, expect, it } from "vitest";
-import { CALLER_KEY_BILLING } from "./support/bindings.ts";
+import { CALLER_KEY_BILLING, LIVE_VENDOR_SECRETS } from "./support/bindings.ts";
 import { browserHeaders, fetchWithEnv } from "./support/harness.ts";
 import { journal } from "./support/secret-scan.ts";
 
@@ -48,6 +48,22 @@ describe("a misconfigured worker fails closed", () => {
     expect(answer.text).not.toContain(setting);
     expect(line).toMatchObject({ kind: "misconfigured", status: 500 });
     expect(line.error).toContain(setting);
+  });
+
+  it("settings a vendor's client refuses: misconfigured on its first send, nothing sent, the reason in the log line only", async () => {
+    const acton = { ...LIVE_VENDOR_SECRETS, ACTON_ACCOUNT_ID: ".." };
+    const { answer, logText, line } = await withLogLine(() =>
+      fetchWithEnv(acton, "/v1/send/acton", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${CALLER_KEY_BILLING}` },
+        body: JSON.stringify({ templateId: "t-1", envelope: { toAddress: "ada@example.com" } }),
+      }),
+    );
+    expect(answer.status, answer.text).toBe(500);
+    expect(answer.body).toMatchObject({ kind: "misconfigured", detail: GENERIC, delivery: "not_sent", retryable: false });
+    expect(line).toMatchObject({ kind: "misconfigured", status: 500 });
+    expect(line.error).toContain("acton: createActOnClient: accountId");
+    expect(logText).not.toContain(LIVE_VENDOR_SECRETS.ACTON_PASSWORD);
   });
 
   it("an anonymous browser learns nothing of the settings (no names, no quoted origin)", async () => {

@@ -2,6 +2,9 @@
  * createTxgateWorker as a deployment other than this repo's uses it: its own actions, and a sandbox of its own
  * choosing or none. The package brings no fake of its own, so sandbox mode sends only through the fakes given.
  */
+import { everlyticVendor } from "../../src/everlytic/descriptor.ts";
+import { listmonkVendor } from "../../src/listmonk/descriptor.ts";
+import { VENDOR_LIST } from "../../src/vendors/registry.ts";
 import { env } from "cloudflare:test";
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
@@ -24,7 +27,8 @@ async function localSend(handler: WorkerHandler, vendor: string, body: unknown) 
     headers: { "content-type": "application/json", authorization: "Bearer txgate-local-sandbox" },
     body: JSON.stringify(body),
   });
-  return record(await handler.fetch(request, { ...(env as unknown as Env) }), `POST ${vendor} (factory)`);
+  // The suite's caller keys name every vendor; a worker that serves fewer would rightly call them misconfigured.
+  return record(await handler.fetch(request, { ...(env as unknown as Env), CALLER_KEYS: undefined }), `POST ${vendor} (factory)`);
 }
 
 const LISTMONK = { template_id: 2, subscriber_emails: ["ada@example.com"], subscriber_mode: "fallback" };
@@ -33,6 +37,7 @@ describe("createTxgateWorker", () => {
   it("sends through the sandbox a deployment gives it, and only to the vendors it has a fake of", async () => {
     const listmonk = createListmonkFake();
     const handler = createTxgateWorker({
+      vendors: VENDOR_LIST,
       actions,
       sandbox: { vendors: { listmonk: { fetch: listmonk.fetch, settings: { baseUrl: "https://listmonk.example", ...LISTMONK_FAKE_CREDENTIALS } } } },
     });
@@ -45,8 +50,38 @@ describe("createTxgateWorker", () => {
     expect(refused.body).toMatchObject({ kind: "not_configured", delivery: "not_sent" });
   });
 
+  it("serves only the vendors it is given: another vendor is no route, even with a fake for it", async () => {
+    const listmonk = createListmonkFake();
+    const everlytic = createEverlyticFake();
+    const handler = createTxgateWorker({
+      vendors: [listmonkVendor],
+      actions,
+      sandbox: {
+        vendors: {
+          listmonk: { fetch: listmonk.fetch, settings: { baseUrl: "https://listmonk.example", ...LISTMONK_FAKE_CREDENTIALS } },
+          everlytic: { fetch: everlytic.fetch, settings: { baseUrl: "https://everlytic.example", ...EVERLYTIC_FAKE_CREDENTIALS } },
+        },
+      },
+    });
+    const sent = await localSend(handler, "listmonk", LISTMONK);
+    expect(sent.body).toMatchObject({ ok: true, kind: "sent", vendor: "listmonk" });
+    const refused = await localSend(handler, "everlytic", { headers: { to: [{ email: "ada@example.com" }] } });
+    expect(refused.status).toBe(404);
+    expect(refused.body).toMatchObject({ kind: "not_found", delivery: "not_sent" });
+    expect(everlytic.outbox).toHaveLength(0);
+  });
+
+  it("lets the local sandbox key through to every vendor it serves, each registered one included", async () => {
+    const handler = createTxgateWorker({ vendors: VENDOR_LIST, actions });
+    for (const { name } of VENDOR_LIST) {
+      const answer = await localSend(handler, name, {});
+      // Past the key's vendor check: refused only because this worker has no sandbox to send to.
+      expect([name, answer.body]).toMatchObject([name, { kind: "not_configured" }]);
+    }
+  });
+
   it("without a sandbox, sends nothing in sandbox mode and serves no local page", async () => {
-    const handler = createTxgateWorker({ actions });
+    const handler = createTxgateWorker({ vendors: VENDOR_LIST, actions });
     const refused = await localSend(handler, "listmonk", LISTMONK);
     expect(refused.status).toBe(503);
     expect(refused.body).toMatchObject({ kind: "not_configured", delivery: "not_sent" });
@@ -76,6 +111,7 @@ describe("actions built on a catalogue", () => {
     const everlytic = createEverlyticFake();
     const listmonk = createListmonkFake();
     const handler = createTxgateWorker({
+      vendors: [everlyticVendor, listmonkVendor],
       actions: shopActions,
       sandbox: {
         vendors: {
@@ -89,7 +125,7 @@ describe("actions built on a catalogue", () => {
   const limits = { WELCOME_RATE_LIMIT: countingLimiter(1), WELCOME_SITE_CAP: countingLimiter(1) };
   async function send(handler: WorkerHandler, action: string, jwt: string) {
     const request = new Request(`${HOST}/v1/actions`, { method: "POST", headers: browserHeaders({ jwt }), body: JSON.stringify({ action, variables: { name: "Ada" } }) });
-    return record(await handler.fetch(request, { ...(env as unknown as Env), ...limits } as Env), `POST ${action} (factory)`);
+    return record(await handler.fetch(request, { ...(env as unknown as Env), ...limits, CALLER_KEYS: undefined } as Env), `POST ${action} (factory)`);
   }
 
   it("fails over from one vendor to the next when the first proves nothing was sent (an auth failure)", async () => {

@@ -3,6 +3,7 @@
  * and the docs, and `/demo/` and `/sandbox/` with a trailing slash reach the same pages instead of a JSON 404. Like
  * every local page, none of it is served by a deployment (live mode, or a host that is not loopback).
  */
+import { VENDOR_LIST } from "../../src/vendors/registry.ts";
 import { env } from "cloudflare:test";
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
@@ -65,6 +66,7 @@ describe("a deployment whose local pages have no index", () => {
     const catalogue = defineCatalogue({ contact: { variables: v.strictObject({ name: line(100) }), via: [{ vendor: "listmonk", template: 2 }] } });
     const actions = defineActions(catalogue, { contact: { template: "contact", auth: "turnstile", recipient: { kind: "allow", addresses: ["support@example.com"] } } });
     const handler = createTxgateWorker({
+      vendors: VENDOR_LIST,
       actions,
       sandbox: {
         vendors: {},

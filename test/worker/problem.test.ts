@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { failureKinds, type Failure } from "../../src/core/outcome.ts";
 import { OUTCOME_STATUS, outcomeProblem, problemResponse, Refusal } from "../../src/worker/problem.ts";
 import { decodeAttachments } from "../../src/worker/binary-fields.ts";
-import { VENDOR_NAMES, VENDORS } from "../../src/core/vendors.ts";
+import { VENDOR_NAMES, VENDORS } from "../../src/vendors/registry.ts";
 
 const rejected: Failure = {
   ok: false,
@@ -105,16 +105,16 @@ describe("a failed send's problem", () => {
 
 describe("attachments in JSON", () => {
   it("decode <field>Base64 into bytes for each vendor's attachment field", () => {
-    const listmonk = decodeAttachments("listmonk", { attachments: [{ filename: "a", contentBase64: "aGk=" }] }) as { attachments: { content: Uint8Array }[] };
+    const listmonk = decodeAttachments(VENDORS.listmonk, { attachments: [{ filename: "a", contentBase64: "aGk=" }] }) as { attachments: { content: Uint8Array }[] };
     expect([...listmonk.attachments[0]!.content]).toEqual([104, 105]);
-    const expertsender = decodeAttachments("expertsender", { Attachments: [{ FileName: "a", ContentBase64: "aGk=" }] }) as { Attachments: { Content: Uint8Array }[] };
+    const expertsender = decodeAttachments(VENDORS.expertsender, { Attachments: [{ FileName: "a", ContentBase64: "aGk=" }] }) as { Attachments: { Content: Uint8Array }[] };
     expect(expertsender.Attachments[0]!.Content).toBeInstanceOf(Uint8Array);
-    const everlytic = decodeAttachments("everlytic", { attachments: { data: [{ filename: "a", contentBase64: "aGk=" }] } }) as { attachments: { data: { content: Uint8Array }[] } };
+    const everlytic = decodeAttachments(VENDORS.everlytic, { attachments: { data: [{ filename: "a", contentBase64: "aGk=" }] } }) as { attachments: { data: { content: Uint8Array }[] } };
     expect(everlytic.attachments.data[0]!.content).toBeInstanceOf(Uint8Array);
   });
   it("refuse both forms at once, and invalid base64", () => {
-    expect(() => decodeAttachments("listmonk", { attachments: [{ content: "x", contentBase64: "aGk=" }] })).toThrow(Refusal);
-    expect(() => decodeAttachments("listmonk", { attachments: [{ contentBase64: "a b" }] })).toThrow(Refusal);
+    expect(() => decodeAttachments(VENDORS.listmonk, { attachments: [{ content: "x", contentBase64: "aGk=" }] })).toThrow(Refusal);
+    expect(() => decodeAttachments(VENDORS.listmonk, { attachments: [{ contentBase64: "a b" }] })).toThrow(Refusal);
   });
   it("are found where each vendor's capability table says, for every vendor that takes attachments", () => {
     for (const vendor of VENDOR_NAMES) {
@@ -123,7 +123,7 @@ describe("attachments in JSON", () => {
     }
   });
   it("leave everything else as it is", () => {
-    expect(decodeAttachments("acton", { templateId: "t" })).toEqual({ templateId: "t" });
-    expect(decodeAttachments("listmonk", { template_id: 2 })).toEqual({ template_id: 2 });
+    expect(decodeAttachments(VENDORS.acton, { templateId: "t" })).toEqual({ templateId: "t" });
+    expect(decodeAttachments(VENDORS.listmonk, { template_id: 2 })).toEqual({ template_id: 2 });
   });
 });

@@ -4,7 +4,12 @@
  * every caller-supplied value escaped.
  */
 import { beforeEach, describe, expect, it } from "vitest";
-import { ACTON_SANDBOX, EVERLYTIC_SANDBOX, EXPERTSENDER_SANDBOX, LISTMONK_SANDBOX } from "../../worker/sandbox/index.ts";
+import { VENDORS } from "../../src/vendors/registry.ts";
+
+const ACTON_SANDBOX = VENDORS.acton.sandbox.settings;
+const EVERLYTIC_SANDBOX = VENDORS.everlytic.sandbox.settings;
+const EXPERTSENDER_SANDBOX = VENDORS.expertsender.sandbox.settings;
+const LISTMONK_SANDBOX = VENDORS.listmonk.sandbox.settings;
 import { CALLER_KEY_BILLING } from "./support/bindings.ts";
 import { callerSend, fetchWithEnv, fetchWorker, LOCAL } from "./support/harness.ts";
 

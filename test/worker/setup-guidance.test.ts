@@ -7,6 +7,7 @@ import { env } from "cloudflare:test";
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import type { Env } from "../../src/worker/env.ts";
+import { listmonkVendor } from "../../src/listmonk/index.ts";
 import { createTxgateWorker, defineActions, defineCatalogue, line } from "../../src/worker/index.ts";
 import { CALLER_KEY_BILLING, LIVE_VENDOR_SECRETS } from "./support/bindings.ts";
 import { browserHeaders, fetchWithEnv, LOCAL, record, signJwt } from "./support/harness.ts";
@@ -76,7 +77,7 @@ describe("a worker with no vendor credentials and no SANDBOX=true", () => {
 describe("sandbox mode", () => {
   it("without a sandbox given to createTxgateWorker, says to give one, not that the vendor is missing", async () => {
     const catalogue = defineCatalogue({ hello: { variables: v.strictObject({ name: line(10) }), via: [{ vendor: "listmonk", template: 2 }] } });
-    const handler = createTxgateWorker({ actions: defineActions(catalogue, { hello: { template: "hello", auth: "jwt", recipient: { kind: "self" } } }) });
+    const handler = createTxgateWorker({ vendors: [listmonkVendor], actions: defineActions(catalogue, { hello: { template: "hello", auth: "jwt", recipient: { kind: "self" } } }) });
     const request = new Request(`${LOCAL}/v1/send/listmonk`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: "Bearer txgate-local-sandbox" },

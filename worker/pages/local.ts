@@ -12,7 +12,7 @@
  *
  * `/demo/` and `/sandbox/` lead to `/demo` and `/sandbox`: a person adds the slash as often as not.
  */
-import { isVendorName } from "../../src/core/vendors.ts";
+import { isVendorName } from "../../src/vendors/registry.ts";
 import type { Env } from "../../src/worker/env.ts";
 import { Refusal } from "../../src/worker/problem.ts";
 import { allowMethods } from "../../src/worker/router.ts";

@@ -21,6 +21,7 @@ import { sendResolvedAction, type ResolvedAction } from "../action-send.ts";
 import type { Action } from "../policy.ts";
 import type { WorkerSandbox } from "../sandbox.ts";
 import { vendorClient } from "../vendors.ts";
+import type { AnyVendorDescriptor } from "../../vendors/descriptor.ts";
 import type { QueuedSend } from "./dispatch.ts";
 import type { Pickup, Verdict } from "./message-state.ts";
 
@@ -53,15 +54,16 @@ export interface RetryLimits {
  */
 export async function consumeQueue(batch: MessageBatch<unknown>, env: Env, deployment: Deployment): Promise<void> {
   if (batch.queue === DEAD_LETTER_QUEUE) return recordDeadLetters(batch as MessageBatch<DeadLetter>, env);
-  const config = loadConfig(env, deployment.sandbox);
+  const config = loadConfig(env, deployment.sandbox, deployment.vendors);
   const limits = retryLimits(env);
   // Each message on its own: pacing (the vendor client's) decides how fast they go, not the batch.
   await Promise.all((batch as MessageBatch<QueuedSend>).messages.map((message) => consumeOne(message, env, config, limits, deployment.actions)));
 }
 
-/** What the consumer needs of the deployment: its actions (a queued browser send names one) and its sandbox. */
+/** What the consumer needs of the deployment: its actions (a queued browser send names one), its vendors and its sandbox. */
 export interface Deployment {
   readonly actions: Readonly<Record<string, Action>>;
+  readonly vendors: readonly AnyVendorDescriptor[];
   readonly sandbox?: WorkerSandbox;
 }
 
@@ -106,7 +108,7 @@ async function consumeOne(message: Message<QueuedSend>, env: Env, config: Config
 async function sendOnce(config: Config, pickup: Extract<Pickup, { action: "send" }>, actions: Deployment["actions"], call: CallOptions): Promise<Outcome<unknown> | Refusal> {
   try {
     if (pickup.audience === "browser") return await sendResolvedAction(config, actions, pickup.body as ResolvedAction, undefined, call);
-    const message = pickup.decode ? decodeAttachments(pickup.vendor, pickup.body) : pickup.body;
+    const message = pickup.decode ? decodeAttachments(config.served.get(pickup.vendor), pickup.body) : pickup.body;
     return await vendorClient(config, pickup.vendor).send(message, call);
   } catch (error) {
     if (error instanceof Refusal) return error;

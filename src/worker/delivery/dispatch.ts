@@ -45,7 +45,7 @@ export interface GatedSend {
    * for, the vendor's `validation` failure): checked before a send is queued, so the queue refuses what the
    * synchronous route refuses, with the same answer, instead of accepting a message that can never be sent.
    */
-  readonly refuseBeforeQueueing?: () => Failure | undefined;
+  readonly refuseBeforeQueueing?: () => Failure | undefined | Promise<Failure | undefined>;
   /**
    * When to send it (`parseSendAt`), and the field that said so (`headers.send-at`, `sendAt`): a scheduled send,
    * which is always queued.
@@ -85,7 +85,7 @@ export async function dispatchSend(request: Request, env: Env, config: Config, s
       const outcome = await send.sendNow();
       return { response: send.respond(outcome), holds: holdsKey(outcome) };
     }
-    const refused = send.refuseBeforeQueueing?.();
+    const refused = await send.refuseBeforeQueueing?.();
     if (refused) return { response: send.respond(refused), holds: holdsKey(refused) };
     return { response: await enqueue(queue, send), holds: true };
   };

@@ -20,7 +20,7 @@ export const CALLER_KEY_SYNTAX = /^[\x21-\x2b\x2d-\x7e]{1,512}$/;
  * worker accepts it only in sandbox mode on a loopback host (router.ts), where every send goes to the
  * deployment's sandbox and reaches no one.
  */
-export const LOCAL_SANDBOX_CALLER: CallerKey = { id: "local-sandbox", key: "txgate-local-sandbox", vendors: ["listmonk", "acton", "everlytic", "expertsender"] };
+export const LOCAL_SANDBOX_CALLER: CallerKey = { id: "local-sandbox", key: "txgate-local-sandbox", vendors: [] }; // the router grants it every served vendor
 
 /**
  * The caller whose key the request presents; an `unauthenticated` refusal otherwise. Every configured key is

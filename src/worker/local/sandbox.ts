@@ -4,7 +4,6 @@
  * never loads them (nor their spec validator).
  */
 import type { VendorName } from "../../core/public.ts";
-import { VENDOR_NAMES } from "../../core/vendors.ts";
 import type { VendorFake } from "../../testing/fake.ts";
 import { SANDBOX_SETTINGS } from "../../testing/sandbox-settings.ts";
 import { Refusal } from "../problem.ts";
@@ -31,7 +30,8 @@ export function createLocalSandbox(): WorkerSandbox {
     settings: SANDBOX_SETTINGS[name],
     fetch: async (request) => (await loadFakes())[name].fetch(request),
   });
-  const vendors = Object.fromEntries(VENDOR_NAMES.map((name) => [name, vendor(name)])) as WorkerSandbox["vendors"];
+  // Every vendor txgate/testing has a fake of; the worker uses those it serves.
+  const vendors = Object.fromEntries((Object.keys(SANDBOX_SETTINGS) as VendorName[]).map((name) => [name, vendor(name)])) as WorkerSandbox["vendors"];
   return {
     vendors,
     async serveLocal(request, env, pathname) {

@@ -12,13 +12,14 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ActOnTokenRecord } from "../../../src/acton/index.ts";
 import { accountObjectName, type VendorAccount } from "../../../src/worker/durable/account.ts";
-import { ACTON_SANDBOX, SANDBOX_BASE_URL, sandboxVendors } from "../../../worker/sandbox/index.ts";
+import { VENDORS } from "../../../src/vendors/registry.ts";
+import { SANDBOX_BASE_URL, sandboxVendors } from "../../../worker/sandbox/index.ts";
 import { CALLER_KEY_BILLING } from "../support/bindings.ts";
 import type { Env } from "../../../src/worker/env.ts";
 import { fetchWithEnv, type Answer } from "../support/harness.ts";
 
 const ACTON_RATE = 20;
-const { accountId, credentials } = ACTON_SANDBOX;
+const { accountId, credentials } = VENDORS.acton.sandbox.settings;
 /** The sandbox account's object, and the key its token record is kept under (base URL, client ID, username). */
 const accounts = (env as unknown as Env).VENDOR_ACCOUNTS;
 const account = () => accounts.get(accounts.idFromName(accountObjectName("acton", `${accountId} ${SANDBOX_BASE_URL}`)));

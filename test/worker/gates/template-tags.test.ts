@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { actions } from "../../../worker/actions.ts";
 import { refuseTemplateTags } from "../../../src/worker/gates/template-tags.ts";
 import { Refusal } from "../../../src/worker/problem.ts";
-import { actionVendors, EVALUATED_SYNTAX, type EvaluatedSyntax } from "../../../src/worker/policy.ts";
+import { actionVendors, type EvaluatedSyntax } from "../../../src/worker/policy.ts";
+import { EVALUATED_SYNTAX } from "../../../src/vendors/registry.ts";
 
 const issuesOf = (variables: Record<string, unknown>, syntax: EvaluatedSyntax | undefined) => {
   try {

@@ -4,7 +4,7 @@
  * the suite (see secret-scan.ts). No vendor credentials here: the suite runs in sandbox mode, and the live-mode
  * tests add vendor secrets per request (see `LIVE_VENDOR_SECRETS`).
  */
-import { VENDOR_NAMES } from "../../../src/core/vendors.ts";
+import { VENDOR_NAMES } from "../../../src/vendors/registry.ts";
 
 export const ORIGIN = "https://shop.example";
 export const OTHER_ALLOWED_ORIGIN = "https://www.shop.example";
