@@ -23,7 +23,12 @@ export interface VendorClient {
   validate(message: unknown): ValidationFailure | undefined;
 }
 
-/** A vendor's template syntax that it evaluates inside the values it substitutes, and how to name it to a browser. */
+/**
+ * A vendor's template syntax that it evaluates inside the values it substitutes, and how to name it to a browser.
+ *
+ * @example
+ * const tags: EvaluatedSyntax = { pattern: /\{\{|\}\}/, description: "personalization tags ({{ }})" };
+ */
 export interface EvaluatedSyntax {
   readonly pattern: RegExp;
   readonly description: string;
@@ -115,7 +120,12 @@ export interface VendorDescriptor<Name extends string = string, TemplateId exten
   };
 }
 
-/** Any registered vendor's descriptor, for code that handles every vendor alike. */
+/**
+ * Any registered vendor's descriptor, for code that handles every vendor alike.
+ *
+ * @example
+ * const vendors: readonly AnyVendorDescriptor[] = [listmonkVendor, everlyticVendor];
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each descriptor's settings differ; `any` lets one list hold them
 export type AnyVendorDescriptor = VendorDescriptor<string, string | number, any>;
 
