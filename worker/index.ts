@@ -23,4 +23,4 @@ export default createTxgateWorker({
 });
 
 // Durable Objects are exported by the main module, as Workers require.
-export { IdempotencyLedgerObject, MessageObject, VendorAccount } from "../src/worker/index.ts";
+export { IdempotencyLedgerObject, MessageIndexObject, MessageObject, VendorAccount } from "../src/worker/index.ts";

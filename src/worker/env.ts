@@ -12,6 +12,7 @@ import type { DeadLetter } from "./delivery/consumer.ts";
 import type { QueuedSend } from "./delivery/dispatch.ts";
 import type { IdempotencyLedgerObject } from "./delivery/idempotency-ledger.ts";
 import type { MessageObject } from "./delivery/message-state.ts";
+import type { MessageIndexObject } from "./delivery/message-index.ts";
 import type { WorkerSandbox } from "./sandbox.ts";
 import { readVendorSettings, vendorSecrets, type VendorEnv, type VendorSettings } from "./vendor-settings.ts";
 
@@ -35,6 +36,11 @@ export interface Env extends VendorEnv {
   readonly IDEMPOTENCY?: DurableObjectNamespace<IdempotencyLedgerObject>;
   /** Each queued message's state and history, one SQLite Durable Object per message. */
   readonly MESSAGES?: DurableObjectNamespace<MessageObject>;
+  /**
+   * The index of queued messages (`GET /v1/messages`, the health route's counts): one SQLite Durable Object per
+   * caller scope and one for the deployment.
+   */
+  readonly MESSAGE_INDEX?: DurableObjectNamespace<MessageIndexObject>;
   /** The queue of sends accepted with `Prefer: respond-async`. */
   readonly DELIVERY_QUEUE?: Queue<QueuedSend>;
   /** Its dead-letter queue, where failed messages go with their outcome. */

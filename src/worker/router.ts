@@ -9,6 +9,8 @@
  *   POST    /v1/send/{vendor}/batch  trusted servers: up to 100 of those, each answered as if sent alone
  *   GET     /v1/messages/{id}     a queued message's state, for the caller or user that queued it
  *   DELETE  /v1/messages/{id}     cancels a queued or scheduled message that has not started
+ *   GET     /v1/messages          trusted servers: their queued messages by state, newest first, a page at a time
+ *   POST    /v1/messages/{id}/retry  trusted servers: sends a failed (or, accepting the risk, unknown) message again
  *   *       /sandbox/…, /demo/…   sandbox mode (SANDBOX=true), on a loopback host only: the deployment's local
  *                                 pages (`sandbox.serveLocal`: the outbox, the sandbox vendors' APIs, a demo form)
  *   GET     /                     a one-line index; in sandbox mode on a loopback host, the local pages' own index
@@ -19,6 +21,7 @@ import { requireActionVendor, resolveAction, sendResolvedAction } from "./action
 import { decodeAttachments } from "./binary-fields.ts";
 import { consumeQueue } from "./delivery/consumer.ts";
 import { dispatchSend } from "./delivery/dispatch.ts";
+import { listMessages, retryMessage } from "./delivery/failures-route.ts";
 import { browserScope, messageStatus } from "./delivery/messages-route.ts";
 import { sendBatch } from "./batch-send.ts";
 import { sendAnswer } from "./delivery/send-answer.ts";
@@ -102,6 +105,9 @@ async function route(deployment: Deployment, request: Request, env: Env, config:
   }
   const message = /^\/v1\/messages\/([^/]+)$/.exec(pathname);
   if (message) return messageStatus(request, env, config, isLocalSandbox(request, config) ? [...(config.callerKeys ?? []), LOCAL_SANDBOX_CALLER] : config.callerKeys, message[1]!);
+  if (pathname === "/v1/messages") return listMessages(request, env, trustedKeys(request, config));
+  const retry = /^\/v1\/messages\/([^/]+)\/retry$/.exec(pathname);
+  if (retry) return retryMessage(request, env, config, trustedKeys(request, config), retry[1]!);
   const send = /^\/v1\/send\/([^/]+)$/.exec(pathname);
   if (send) return callerSend(request, env, config, log, progress, send[1]!);
   const batch = /^\/v1\/send\/([^/]+)\/batch$/.exec(pathname);
@@ -297,6 +303,11 @@ function sendThrough(client: VendorClient, message: unknown, progress: Progress)
  */
 export function isLocalSandbox(request: Request, config: Config): boolean {
   return config.mode === "sandbox" && isLoopbackRequest(request);
+}
+
+/** The caller keys a trusted route accepts: the configured ones, and locally the documented local key too. */
+function trustedKeys(request: Request, config: Config): readonly CallerKey[] | undefined {
+  return isLocalSandbox(request, config) ? [...(config.callerKeys ?? []), LOCAL_SANDBOX_CALLER] : config.callerKeys;
 }
 
 export function allowMethods(request: Request, methods: readonly string[]): void {
