@@ -318,7 +318,7 @@ export function allowMethods(request: Request, methods: readonly string[]): void
 
 /** A sent message, or the problem for a failed send (the body a queued send records as its result, too). */
 function outcomeResponse(outcome: Outcome<unknown>, audience: Audience, config: Config, log: RequestLog): Response {
-  log.set({ outcome: outcome.kind, attempts: outcome.attempts });
+  log.set({ outcome: outcome.kind, delivery: outcome.ok ? "sent" : outcome.delivery, attempts: outcome.attempts });
   const body = sendAnswer(outcome, audience, config);
   if (!outcome.ok) return problemResponse(body as Problem);
   return Response.json(body, { headers: { "cache-control": "no-store" } });
