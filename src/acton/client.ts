@@ -16,7 +16,7 @@ import { ACTON_BASE_URL, type ActOnOptions } from "./options.ts";
 import { formBody, maskedTokenForm, toEteRequest, tokenForm, withSecrets, type Grant } from "./request.ts";
 import { isRefusedToken, mapEteResponse, mapTokenResponse, type EteSuccess, type TokenResponse } from "./response.ts";
 import { ActOnMessageSchema, PathSegment, type ActOnMessage } from "./schema.ts";
-import { createTokenSession, memoryTokenStore } from "./tokens.ts";
+import { ACTON_PASSWORD_GRANTS_PER_HOUR, actOnTokenKey, createTokenSession, memoryTokenStore } from "./tokens.ts";
 
 /**
  * An Act-On Event-Triggered Email client; see `createActOnClient`.
@@ -109,7 +109,7 @@ export function createActOnClient(options: ActOnOptions): ActOnClient {
   const paceKey = `${baseUrl} ${accountId}`;
   const common = { ...options, baseUrl };
   const resolved = resolveOptions("acton", common);
-  const tokenKey = `${baseUrl} ${clientId} ${username}`;
+  const tokenKey = actOnTokenKey(baseUrl, { clientId: clientId!, username: username! });
   // Token requests are neither retried (a refresh token works once, logins are rationed) nor logged as sends.
   const once: ResolvedOptions = {
     ...resolved,
@@ -137,7 +137,7 @@ export function createActOnClient(options: ActOnOptions): ActOnClient {
   const tokens = createTokenSession({
     store: options.tokenStore ?? defaultTokenStore,
     key: tokenKey,
-    maxPasswordGrantsPerHour: options.maxPasswordGrantsPerHour ?? 5,
+    maxPasswordGrantsPerHour: options.maxPasswordGrantsPerHour ?? ACTON_PASSWORD_GRANTS_PER_HOUR,
     requestToken,
     onSecret: (...secrets) => redactor.add(...secrets.flatMap(asSent)),
   });

@@ -11,6 +11,7 @@
  *   DELETE  /v1/messages/{id}     cancels a queued or scheduled message that has not started
  *   GET     /v1/messages          trusted servers: their queued messages by state, newest first, a page at a time
  *   POST    /v1/messages/{id}/retry  trusted servers: sends a failed (or, accepting the risk, unknown) message again
+ *   GET     /v1/health            operators (OPERATOR_KEYS): each vendor's mode and last outcomes, the queue's counts
  *   *       /sandbox/…, /demo/…   sandbox mode (SANDBOX=true), on a loopback host only: the deployment's local
  *                                 pages (`sandbox.serveLocal`: the outbox, the sandbox vendors' APIs, a demo form)
  *   GET     /                     a one-line index; in sandbox mode on a loopback host, the local pages' own index
@@ -39,6 +40,7 @@ import { clientIp, ipRateKey, limitRate } from "./gates/rate-limit.ts";
 import { authenticateUser } from "./gates/signed-in-user.ts";
 import { refuseTemplateTags } from "./gates/template-tags.ts";
 import { releaseTurnstileToken, verifyTurnstile } from "./gates/turnstile.ts";
+import { healthRoute, LOCAL_SANDBOX_OPERATOR } from "./health.ts";
 import { RequestLog } from "./log.ts";
 import { actionVendors, EVALUATED_SYNTAX, parseActionCall, parseVariables, resolveRecipient, type Action } from "./policy.ts";
 import { problemResponse, Refusal, type Audience, type Problem } from "./problem.ts";
@@ -106,6 +108,7 @@ async function route(deployment: Deployment, request: Request, env: Env, config:
   const message = /^\/v1\/messages\/([^/]+)$/.exec(pathname);
   if (message) return messageStatus(request, env, config, isLocalSandbox(request, config) ? [...(config.callerKeys ?? []), LOCAL_SANDBOX_CALLER] : config.callerKeys, message[1]!);
   if (pathname === "/v1/messages") return listMessages(request, env, trustedKeys(request, config));
+  if (pathname === "/v1/health") return healthRoute(request, env, config, isLocalSandbox(request, config) ? [...(config.operatorKeys ?? []), LOCAL_SANDBOX_OPERATOR] : config.operatorKeys);
   const retry = /^\/v1\/messages\/([^/]+)\/retry$/.exec(pathname);
   if (retry) return retryMessage(request, env, config, trustedKeys(request, config), retry[1]!);
   const send = /^\/v1\/send\/([^/]+)$/.exec(pathname);

@@ -5,11 +5,13 @@
  * is set; then all its required ones must be.
  */
 import { ACTON_BASE_URL, type ActOnOptions } from "../acton/options.ts";
+import { ACTON_PASSWORD_GRANTS_PER_HOUR, actOnTokenKey, passwordGrantsInLastHour } from "../acton/tokens.ts";
 import { holdsUserInfo } from "../core/credentials.ts";
 import type { VendorName } from "../core/public.ts";
 import type { EverlyticOptions } from "../everlytic/options.ts";
 import type { ExpertSenderOptions } from "../expertsender/options.ts";
 import type { ListmonkOptions } from "../listmonk/options.ts";
+import type { VendorAccount } from "./durable/account.ts";
 
 /** Each vendor's settings, as its factory takes them (what the worker adds, pacing and token stores, aside). */
 export interface VendorOptions {
@@ -37,6 +39,11 @@ interface VendorSettingsEntry<V extends VendorName> {
   read(text: ReadSetting, wrong: string[]): VendorOptions[V];
   /** What names the vendor account (its Durable Object: pacing, Act-On's tokens). */
   accountKey(options: VendorOptions[V]): string;
+  /**
+   * What an operator must know of the account's use that only its account object holds (Act-On: the logins of
+   * the last hour), read through the object's public methods; counts only, never a token.
+   */
+  usage?(options: VendorOptions[V], account: DurableObjectStub<VendorAccount>): Promise<Readonly<Record<string, number>>>;
 }
 
 const ifSet = <K extends string>(key: K, value: string | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, string>));
@@ -73,6 +80,10 @@ const SETTINGS: { readonly [V in VendorName]: VendorSettingsEntry<V> } = {
       },
     }),
     accountKey: (options) => `${options.accountId} ${options.baseUrl ?? ACTON_BASE_URL}`,
+    usage: async (options, account) => {
+      const record = await account.tokenRecord(actOnTokenKey(options.baseUrl ?? ACTON_BASE_URL, options.credentials));
+      return { loginsThisHour: passwordGrantsInLastHour(record as { passwordGrantsAt: number[] } | undefined), loginsPerHour: ACTON_PASSWORD_GRANTS_PER_HOUR };
+    },
   },
   everlytic: {
     required: ["EVERLYTIC_USERNAME", "EVERLYTIC_API_KEY"],
@@ -129,6 +140,16 @@ export function vendorSecrets(vendors: readonly VendorName[]): string[] {
  */
 export function accountKey<V extends VendorName>(vendor: V, options: VendorOptions[V]): string {
   return (SETTINGS[vendor] as VendorSettingsEntry<V>).accountKey(options);
+}
+
+/**
+ * The account's use an operator must know of (`usage` of its entry), `undefined` for a vendor that has none.
+ *
+ * @example
+ * await accountUsage("acton", options, account); // { loginsThisHour: 1, loginsPerHour: 5 }
+ */
+export function accountUsage<V extends VendorName>(vendor: V, options: VendorOptions[V], account: DurableObjectStub<VendorAccount>): Promise<Readonly<Record<string, number>>> | undefined {
+  return (SETTINGS[vendor] as VendorSettingsEntry<V>).usage?.(options, account);
 }
 
 /**

@@ -10,7 +10,7 @@ import type { CallOptions, Outcome, ValidationFailure, VendorName } from "../cor
 import { createEverlyticClient } from "../everlytic/index.ts";
 import { createExpertSenderClient } from "../expertsender/index.ts";
 import { createListmonkClient } from "../listmonk/index.ts";
-import { accountObjectName } from "./durable/account.ts";
+import { accountObjectName, type VendorAccount } from "./durable/account.ts";
 import { accountPacer } from "./durable/account-pacer.ts";
 import { accountTokenStore } from "./durable/account-token-store.ts";
 import type { Config } from "./env.ts";
@@ -59,13 +59,31 @@ function notConfigured(config: Config, vendor: VendorName): string {
   }
 }
 
+/**
+ * The settings the vendor clients are built from: the vendors' own in live mode, the fakes' in sandbox mode, none
+ * otherwise.
+ *
+ * @example
+ * const configured = Object.keys(clientSettings(config)); // ["listmonk"]
+ */
+export function clientSettings(config: Config): VendorSettings {
+  const fakes = config.mode === "sandbox" ? (config.sandbox?.vendors ?? {}) : undefined;
+  return fakes ? Object.fromEntries(Object.entries(fakes).map(([vendor, fake]) => [vendor, fake.settings])) : config.mode === "live" ? config.vendors : {};
+}
+
+/**
+ * The account object of `vendor` with `options` (pacing, Act-On's tokens).
+ *
+ * @example
+ * const account = accountObjectOf(config, "listmonk", options);
+ */
+export function accountObjectOf<V extends VendorName>(config: Config, vendor: V, options: VendorOptions[V]): DurableObjectStub<VendorAccount> {
+  return accountObject(config, vendor, accountKey(vendor, options))();
+}
+
 function buildClients(config: Config): Partial<Record<VendorName, VendorClient>> {
   const fakes = config.mode === "sandbox" ? (config.sandbox?.vendors ?? {}) : undefined;
-  const settings: VendorSettings = fakes
-    ? Object.fromEntries(Object.entries(fakes).map(([vendor, fake]) => [vendor, fake.settings]))
-    : config.mode === "live"
-      ? config.vendors
-      : {};
+  const settings = clientSettings(config);
   const via = (vendor: VendorName) => (fakes?.[vendor] ? { fetch: fakes[vendor].fetch } : {});
   const clients: Partial<Record<VendorName, VendorClient>> = {};
   // Each factory's `send` is typed for its own message; the worker hands it JSON, which the client validates.

@@ -22,6 +22,7 @@ import type { Action } from "../policy.ts";
 import type { WorkerSandbox } from "../sandbox.ts";
 import { vendorClient } from "../vendors.ts";
 import { writeAttemptLog } from "../log.ts";
+import { noteVendorOutcome } from "../health.ts";
 import type { QueuedSend } from "./dispatch.ts";
 import type { Pickup, Verdict } from "./message-state.ts";
 
@@ -90,6 +91,7 @@ async function consumeOne(message: Message<QueuedSend>, env: Env, config: Config
     if (gate.stopped) return message.ack();
     const verdict = judge(outcome, pickup.attempt, limits, pickup.audience, config, pickup.vendor);
     logAttempt(id, pickup, outcome, verdict.state, Date.now() - started, config);
+    if (!(outcome instanceof Refusal)) await noteVendorOutcome(env, outcome);
     if (verdict.deadLetter && env.DEAD_LETTERS) await env.DEAD_LETTERS.send({ id, outcome: verdict.outcome } satisfies DeadLetter, { contentType: "json" });
     await state.settle(pickup.attempt, verdict);
     if (verdict.state === "queued") message.retry({ delaySeconds: verdict.retryInSeconds ?? 0 });
