@@ -7,8 +7,9 @@
  * A message reports itself when it is accepted, when it ends and when it is retried: two writes per index for a
  * message that is sent, so the deployment's object takes two small writes per queued message. The message's own
  * object stays the truth; a row here can lag it (its report failed), and shows the message's id for the caller to
- * look at. Rows go when the message's object forgets it (24 hours after its end), or 40 days after acceptance
- * whatever it says (the longest a scheduled send waits is 30 days).
+ * look at. Rows go within the hour after the message's object forgets it (24 hours after its end), or 40 days
+ * after acceptance whatever it says (the longest a scheduled send waits is 30 days): the list can show a message
+ * for up to an hour after its own object has forgotten it, and then answers 404 for it.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { VendorName } from "../../core/public.ts";
@@ -24,6 +25,8 @@ const BACKLOG_STATES = "('scheduled', 'queued', 'sending')";
 /** States a message reaches through the dead-letter queue. */
 const DEAD_LETTER_STATES = "('failed', 'partial')";
 const ROW_KEPT_MS = 40 * 24 * 60 * 60 * 1000;
+/** How often the rows of forgotten messages are dropped. */
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
 /** One message as the index holds it: never its content, its scope or its addresses. */
 export interface IndexedMessage {
@@ -65,10 +68,12 @@ export class MessageIndexObject extends DurableObject {
     const { sql } = ctx.storage;
     sql.exec("CREATE TABLE IF NOT EXISTS messages (id TEXT PRIMARY KEY, vendor TEXT NOT NULL, state TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)");
     sql.exec("CREATE INDEX IF NOT EXISTS messages_by_state ON messages (state, created_at DESC, id DESC)");
+    sql.exec("CREATE INDEX IF NOT EXISTS messages_by_update ON messages (updated_at)");
+    sql.exec("CREATE INDEX IF NOT EXISTS messages_by_creation ON messages (created_at)");
     sql.exec("CREATE TABLE IF NOT EXISTS vendors (vendor TEXT PRIMARY KEY, success_at INTEGER, failure_at INTEGER, failure_kind TEXT)");
   }
 
-  /** Records a message's state (the newer report wins), and drops the rows whose messages are forgotten. */
+  /** Records a message's state (the newer report wins); the alarm drops the rows of forgotten messages. */
   async record(message: { readonly id: string; readonly vendor: VendorName; readonly state: MessageStateName; readonly createdAt: number; readonly updatedAt: number }): Promise<void> {
     const { sql } = this.ctx.storage;
     sql.exec(
@@ -80,8 +85,17 @@ export class MessageIndexObject extends DurableObject {
       message.createdAt,
       message.updatedAt,
     );
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + PRUNE_EVERY_MS);
+  }
+
+  /** Drops the rows of messages their objects have forgotten, and wakes again while any row is left. */
+  override async alarm(): Promise<void> {
+    const { sql } = this.ctx.storage;
     const now = Date.now();
-    sql.exec(`DELETE FROM messages WHERE (state IN ${FINAL_STATES} AND updated_at < ?) OR created_at < ?`, now - MESSAGE_KEPT_MS, now - ROW_KEPT_MS);
+    // Two statements, each on its own index: read only the rows that go.
+    sql.exec(`DELETE FROM messages WHERE updated_at < ? AND state IN ${FINAL_STATES}`, now - MESSAGE_KEPT_MS);
+    sql.exec("DELETE FROM messages WHERE created_at < ?", now - ROW_KEPT_MS);
+    if (sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM (SELECT 1 FROM messages LIMIT 1)").one().n) await this.ctx.storage.setAlarm(now + PRUNE_EVERY_MS);
   }
 
   /** The messages in `states`, newest first, `limit` at most, after `after` (the page before's last). */

@@ -5,11 +5,12 @@
  * callers. Messages are accepted straight into their objects and delivered with `createMessageBatch` (support/
  * delivery.ts), so the real local queue never races these tests; a retry's trip to the queue is watched.
  */
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { deliver, received, stateOf, view, watchRequeues } from "../support/delivery.ts";
+import { bindings, deliver, received, stateOf, view, watchRequeues } from "../support/delivery.ts";
 import { CALLER_KEY_BILLING, CALLER_KEY_BILLING_NEXT, CALLER_KEY_NEWSLETTER, ORIGIN } from "../support/bindings.ts";
 import { fetchWithEnv, fetchWorker, LOCAL } from "../support/harness.ts";
-import { decodeCursor, encodeCursor } from "../../../src/worker/delivery/message-index.ts";
+import { decodeCursor, encodeCursor, type MessageIndexObject } from "../../../src/worker/delivery/message-index.ts";
 
 const VENDOR = "everlytic";
 const email = (to: string) => ({
@@ -226,5 +227,30 @@ describe("POST /v1/messages/{id}/retry", () => {
     }
     expect((await fetchWorker(`/v1/messages/${id}/retry`, { headers: { authorization: `Bearer ${CALLER_KEY_BILLING}` } })).status).toBe(405);
     expect((await view(id)).state).toBe("failed");
+  });
+});
+
+describe("the index", () => {
+  it("drops a final message's row a day after its end, and any row 40 days after its acceptance", async () => {
+    const index = bindings.MESSAGE_INDEX!.get(bindings.MESSAGE_INDEX!.idFromName(`caller:prune-${crypto.randomUUID()}`));
+    const day = 24 * 3600_000;
+    const now = Date.now();
+    await index.record({ id: "sent-2d", vendor: VENDOR, state: "sent", createdAt: now - 2 * day, updatedAt: now - 2 * day });
+    await index.record({ id: "failed-1h", vendor: VENDOR, state: "failed", createdAt: now - 3600_000, updatedAt: now - 3600_000 });
+    await index.record({ id: "scheduled-30d", vendor: VENDOR, state: "scheduled", createdAt: now - 30 * day, updatedAt: now - 30 * day });
+    await index.record({ id: "queued-41d", vendor: VENDOR, state: "queued", createdAt: now - 41 * day, updatedAt: now - 41 * day });
+    const ids = async () => ((await index.list(["sent", "failed", "scheduled", "queued"], 10)) as { messages: { id: string }[] }).messages.map((message) => message.id).sort();
+    expect(await ids()).toEqual(["failed-1h", "queued-41d", "scheduled-30d", "sent-2d"]);
+    expect(await runDurableObjectAlarm(index)).toBe(true);
+    expect(await ids()).toEqual(["failed-1h", "scheduled-30d"]);
+    // Rows are left, so it wakes again.
+    expect(await runInDurableObject(index, (_instance: MessageIndexObject, state) => state.storage.getAlarm())).not.toBeNull();
+  });
+
+  it("an older report never overwrites a newer one", async () => {
+    const index = bindings.MESSAGE_INDEX!.get(bindings.MESSAGE_INDEX!.idFromName(`caller:order-${crypto.randomUUID()}`));
+    await index.record({ id: "m", vendor: VENDOR, state: "failed", createdAt: 1000, updatedAt: 3000 });
+    await index.record({ id: "m", vendor: VENDOR, state: "queued", createdAt: 1000, updatedAt: 2000 });
+    expect(((await index.list(["failed", "queued"], 10)) as { messages: { state: string }[] }).messages.map((message) => message.state)).toEqual(["failed"]);
   });
 });
