@@ -175,6 +175,37 @@ describe("POST /v1/messages/{id}/retry", () => {
     expect(again.body).toMatchObject({ kind: "not_retryable", state: "sent", retryable: false });
   });
 
+  it("where features meet: a retried message can be cancelled before it starts, and its send's Idempotency-Key still names it", async () => {
+    const key = `retry-${crypto.randomUUID()}`;
+    const sendAt = new Date(Date.now() + 48 * 3600_000).toISOString();
+    const to = `pair-${crypto.randomUUID()}@example.com`;
+    const send = () => fetchWorker(`/v1/send/${VENDOR}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${CALLER_KEY_BILLING}`, prefer: "respond-async", "idempotency-key": key, "send-at": sendAt },
+      body: JSON.stringify(email(to)),
+    });
+    const first = await send();
+    expect(first.status).toBe(202);
+    const id = first.body.id as string;
+    // Its time comes, and the vendor refuses it for now with no attempts left: failed, nothing sent.
+    await runInDurableObject(stateOf(id), (_instance, state) => state.storage.sql.exec("UPDATE message SET not_before = 0, send_at = 0, alarm_enqueues = 0"));
+    await forceFailure(429, 1, 30);
+    await deliver(id, 1, { QUEUE_MAX_ATTEMPTS: "1" });
+    expect((await view(id)).state).toBe("failed");
+
+    watchRequeues();
+    expect((await retry(id)).status).toBe(202);
+    const replay = await send();
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(replay.body.id).toBe(id);
+    const cancelled = await fetchWorker(`/v1/messages/${id}`, { method: "DELETE", headers: { authorization: `Bearer ${CALLER_KEY_BILLING}` } });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.state).toBe("cancelled");
+    await deliver(id);
+    expect((await view(id)).state).toBe("cancelled");
+    expect(await received(VENDOR)).toEqual([]);
+  });
+
   it("retries an unknown message only when the caller accepts the risk of a second delivery", async () => {
     const id = await unknownMessage();
     watchRequeues();
