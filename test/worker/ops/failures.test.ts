@@ -270,7 +270,7 @@ describe("the index", () => {
     await index.record({ id: "failed-1h", vendor: VENDOR, state: "failed", createdAt: now - 3600_000, updatedAt: now - 3600_000 });
     await index.record({ id: "scheduled-30d", vendor: VENDOR, state: "scheduled", createdAt: now - 30 * day, updatedAt: now - 30 * day });
     await index.record({ id: "queued-41d", vendor: VENDOR, state: "queued", createdAt: now - 41 * day, updatedAt: now - 41 * day });
-    const ids = async () => ((await index.list(["sent", "failed", "scheduled", "queued"], 10)) as { messages: { id: string }[] }).messages.map((message) => message.id).sort();
+    const ids = async () => ((await index.list(["sent", "failed", "scheduled", "queued"], 10)) as unknown as { messages: { id: string }[] }).messages.map((message) => message.id).sort();
     expect(await ids()).toEqual(["failed-1h", "queued-41d", "scheduled-30d", "sent-2d"]);
     expect(await runDurableObjectAlarm(index)).toBe(true);
     expect(await ids()).toEqual(["failed-1h", "scheduled-30d"]);
@@ -282,6 +282,6 @@ describe("the index", () => {
     const index = bindings.MESSAGE_INDEX!.get(bindings.MESSAGE_INDEX!.idFromName(`caller:order-${crypto.randomUUID()}`));
     await index.record({ id: "m", vendor: VENDOR, state: "failed", createdAt: 1000, updatedAt: 3000 });
     await index.record({ id: "m", vendor: VENDOR, state: "queued", createdAt: 1000, updatedAt: 2000 });
-    expect(((await index.list(["failed", "queued"], 10)) as { messages: { state: string }[] }).messages.map((message) => message.state)).toEqual(["failed"]);
+    expect(((await index.list(["failed", "queued"], 10)) as unknown as { messages: { state: string }[] }).messages.map((message) => message.state)).toEqual(["failed"]);
   });
 });
