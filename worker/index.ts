@@ -13,4 +13,4 @@ import { sandboxClients } from "./sandbox/index.ts";
 export default createTxgateWorker({ vendors: VENDOR_LIST, actions, sandbox: { vendors: sandboxClients(), serveLocal } });
 
 // Durable Objects are exported by the main module, as Workers require.
-export { IdempotencyLedgerObject, MessageObject, VendorAccount } from "../src/worker/index.ts";
+export { IdempotencyLedgerObject, MessageIndexObject, MessageObject, VendorAccount } from "../src/worker/index.ts";

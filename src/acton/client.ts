@@ -17,7 +17,7 @@ import { ACTON_BASE_URL, ACTON_SENDS_PER_SECOND, ACTON_TOKEN_CALLS_PER_SECOND, t
 import { formBody, maskedTokenForm, toEteRequest, tokenForm, withSecrets, type Grant } from "./request.ts";
 import { isRefusedToken, mapEteResponse, mapTokenResponse, type EteSuccess, type TokenResponse } from "./response.ts";
 import { ActOnMessageSchema, PathSegment, type ActOnMessage } from "./schema.ts";
-import { createTokenSession, memoryTokenStore } from "./tokens.ts";
+import { ACTON_PASSWORD_GRANTS_PER_HOUR, actOnTokenKey, createTokenSession, memoryTokenStore } from "./tokens.ts";
 
 /**
  * An Act-On Event-Triggered Email client; see `createActOnClient`.
@@ -111,7 +111,7 @@ export function createActOnClient(options: ActOnOptions): ActOnClient {
   const paceKey = `${baseUrl} ${accountId}`;
   const common = { ...options, baseUrl };
   const resolved = resolveOptions("acton", common);
-  const tokenKey = `${baseUrl} ${clientId} ${username}`;
+  const tokenKey = actOnTokenKey(baseUrl, { clientId: clientId!, username: username! });
   // Token requests are neither retried (a refresh token works once, logins are rationed) nor logged as sends.
   const once: ResolvedOptions = {
     ...resolved,
@@ -139,7 +139,7 @@ export function createActOnClient(options: ActOnOptions): ActOnClient {
   const tokens = createTokenSession({
     store: options.tokenStore ?? defaultTokenStore,
     key: tokenKey,
-    maxPasswordGrantsPerHour: options.maxPasswordGrantsPerHour ?? 5,
+    maxPasswordGrantsPerHour: options.maxPasswordGrantsPerHour ?? ACTON_PASSWORD_GRANTS_PER_HOUR,
     requestToken,
     onSecret: (...secrets) => redactor.add(...secrets.flatMap(asSent)),
   });

@@ -2,7 +2,7 @@
 import { defineVendor, type VendorClient } from "../vendors/descriptor.ts";
 import { actOnCapabilities } from "./capabilities.ts";
 import { ACTON_BASE_URL, ACTON_SENDS_PER_SECOND, ACTON_TOKEN_CALLS_PER_SECOND, type ActOnOptions } from "./options.ts";
-import type { ActOnTokenStore } from "./tokens.ts";
+import { ACTON_PASSWORD_GRANTS_PER_HOUR, actOnTokenKey, passwordGrantsInLastHour, type ActOnTokenStore } from "./tokens.ts";
 
 /** Act-On's settings in configuration: its client's options without what the host adds. */
 export type ActOnSettings = Pick<ActOnOptions, "baseUrl" | "accountId" | "credentials">;
@@ -50,6 +50,11 @@ export const actOnVendor = defineVendor<"acton", string, ActOnSettings>({
   defaultBaseUrl: ACTON_BASE_URL,
   pacing: { maxSendsPerSecond: ACTON_SENDS_PER_SECOND, tokenCallsPerSecond: ACTON_TOKEN_CALLS_PER_SECOND },
   sharedTokenStore: true,
+  // Logins are what Act-On rations (5 an hour): an operator sees how many the hour has left.
+  usage: async (settings, account) => {
+    const record = await account.tokenRecord(actOnTokenKey(settings.baseUrl ?? ACTON_BASE_URL, settings.credentials));
+    return { loginsThisHour: passwordGrantsInLastHour(record as { passwordGrantsAt: number[] } | undefined), loginsPerHour: ACTON_PASSWORD_GRANTS_PER_HOUR };
+  },
   createClient: async ({ tokenStore, ...options }) =>
     (await import("./client.ts")).createActOnClient({ ...options, ...(tokenStore ? { tokenStore: tokenStore as ActOnTokenStore } : {}) }) as VendorClient,
   sandbox: {

@@ -89,6 +89,28 @@ export function memoryTokenStore(): ActOnTokenStore {
 }
 
 const HOUR_MS = 3_600_000;
+/** Act-On's limit on password grants (logins) per rolling hour. */
+export const ACTON_PASSWORD_GRANTS_PER_HOUR = 5;
+
+/**
+ * The key a client's tokens are kept under in its store: one record per base URL, client ID and username.
+ *
+ * @example
+ * const record = await store.get(actOnTokenKey("https://api.actonsoftware.com", { clientId, username }));
+ */
+export function actOnTokenKey(baseUrl: string, credentials: { readonly clientId: string; readonly username: string }): string {
+  return `${baseUrl} ${credentials.clientId} ${credentials.username}`;
+}
+
+/**
+ * How many password grants (logins) the record shows in the hour before `now`: the hour's limit counts them.
+ *
+ * @example
+ * const used = passwordGrantsInLastHour(await store.get(key)); // 0 to 5
+ */
+export function passwordGrantsInLastHour(record: Pick<ActOnTokenRecord, "passwordGrantsAt"> | undefined | null, now = Date.now()): number {
+  return (record?.passwordGrantsAt ?? []).filter((at) => at > now - HOUR_MS).length;
+}
 /** Refresh this long before the access token expires, so a send queued behind the pacer still holds a valid one. */
 const REFRESH_EARLY_MS = 60_000;
 

@@ -146,6 +146,36 @@ export interface CancelInput {
 export type ActionOutcome = ActionSent | ActionQueued | ActionFailed;
 
 /**
+ * A queued email's state as the worker keeps it (`GET /v1/messages/{id}`): never its content.
+ *
+ * @example
+ * { ok: true, id, vendor: "listmonk", state: "sent", attempts: 1, createdAt, updatedAt, history: [...] }
+ */
+export interface MessageStatus {
+  readonly ok: true;
+  readonly id: string;
+  readonly vendor: string;
+  /** `scheduled`, `queued`, `sending`, `sent`, `partial`, `failed`, `unknown` or `cancelled`. */
+  readonly state: string;
+  readonly attempts: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly sendAt?: string;
+  readonly result?: unknown;
+  readonly history: readonly { readonly at: string; readonly state: string; readonly attempt?: number; readonly note?: string; readonly outcome?: unknown }[];
+}
+
+/**
+ * What `messageStatus` answers; `ActionFailed` for a refusal on the way (not signed in, no such message:
+ * `not_found`) or no answer.
+ *
+ * @example
+ * const status = await mail.messageStatus(id, { idToken });
+ * if (status.ok) show(status.state);
+ */
+export type MessageStatusOutcome = MessageStatus | ActionFailed;
+
+/**
  * Options of `createBrowserClient`.
  *
  * @example
@@ -157,7 +187,7 @@ export interface BrowserClientOptions {
   readonly endpoint: string;
   /** The `fetch` to use; the page's own by default. */
   readonly fetch?: typeof fetch;
-  /** Where queued messages are (for `cancel`); by default `endpoint` with its last `actions` made `messages`. */
+  /** Where queued messages are (for `cancel` and `messageStatus`); by default `endpoint` with its last `actions` made `messages`. */
   readonly messagesEndpoint?: string;
 }
 
@@ -179,6 +209,15 @@ export interface BrowserClient<A extends ActionsShape> {
    * if (queued.ok && queued.kind === "queued") await mail.cancel(queued.id, { idToken });
    */
   cancel(id: string, input?: CancelInput): Promise<CancelOutcome>;
+  /**
+   * A queued or scheduled email's state and history (`GET /v1/messages/{id}`), for the user or address that
+   * queued it; never throws.
+   *
+   * @example
+   * const status = await mail.messageStatus(queued.id, { idToken });
+   * if (status.ok && status.state === "sent") showSent();
+   */
+  messageStatus(id: string, input?: CancelInput): Promise<MessageStatusOutcome>;
 }
 
 /**
@@ -224,16 +263,10 @@ export function createBrowserClient<A extends ActionsShape>(options: BrowserClie
       return failed("internal", response.status, `unexpected ${response.status} answer`, "unknown");
     },
 
-    async cancel(id, { idToken, signal } = {}) {
-      const url = `${options.messagesEndpoint ?? options.endpoint.replace(/actions(\/?)$/, "messages")}/${encodeURIComponent(id)}`;
-      let response: Response;
-      try {
-        response = await (options.fetch ?? fetch)(url, { method: "DELETE", headers: idToken ? { authorization: `Bearer ${idToken}` } : {}, signal });
-      } catch (error) {
-        // Whether the worker got the cancel is not known: asking again is safe, it answers the same.
-        const aborted = signal?.aborted === true;
-        return failed(aborted ? "aborted" : "network", 0, aborted ? "aborted" : String(error), "unknown");
-      }
+    async cancel(id, input = {}) {
+      const response = await message("DELETE", id, input);
+      // Whether the worker got the cancel is not known: asking again is safe, it answers the same.
+      if (!(response instanceof Response)) return response;
       const body = (await response.json().catch(() => undefined)) as { kind?: unknown; state?: unknown; detail?: unknown } | undefined;
       if (response.ok && body?.state === "cancelled") return { ok: true, kind: "cancelled", id };
       if (response.status === 409 && body?.kind === "not_cancellable") {
@@ -242,7 +275,27 @@ export function createBrowserClient<A extends ActionsShape>(options: BrowserClie
       if (typeof body?.kind === "string") return { ...(body as Problem), ok: false };
       return failed("internal", response.status, `unexpected ${response.status} answer`, "unknown");
     },
+
+    async messageStatus(id, input = {}) {
+      const response = await message("GET", id, input);
+      if (!(response instanceof Response)) return response;
+      const body = (await response.json().catch(() => undefined)) as { kind?: unknown; state?: unknown } | undefined;
+      if (response.ok && typeof body?.state === "string") return { ...(body as Omit<MessageStatus, "ok">), ok: true };
+      if (typeof body?.kind === "string") return { ...(body as Problem), ok: false };
+      return failed("internal", response.status, `unexpected ${response.status} answer`, "unknown");
+    },
   };
+
+  /** A request about one queued message, or the failure of a request that got no answer. */
+  async function message(method: string, id: string, { idToken, signal }: CancelInput): Promise<Response | ActionFailed> {
+    const url = `${options.messagesEndpoint ?? options.endpoint.replace(/actions(\/?)$/, "messages")}/${encodeURIComponent(id)}`;
+    try {
+      return await (options.fetch ?? fetch)(url, { method, headers: idToken ? { authorization: `Bearer ${idToken}` } : {}, signal });
+    } catch (error) {
+      const aborted = signal?.aborted === true;
+      return failed(aborted ? "aborted" : "network", 0, aborted ? "aborted" : String(error), "unknown");
+    }
+  }
 }
 
 function failed(kind: ActionFailed["kind"], status: number, detail: string, delivery: Delivery): ActionFailed {

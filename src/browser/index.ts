@@ -15,6 +15,8 @@ export {
   type CancelOutcome,
   type CancelRefused,
   type MessageCancelled,
+  type MessageStatus,
+  type MessageStatusOutcome,
 } from "./client.ts";
 export type { GateKind, Problem, ProblemKind } from "./problem.ts";
 export type { Delivery, FailureKind, ValidationIssue } from "../core/public.ts";

@@ -82,6 +82,16 @@ export interface FakeReference {
 }
 
 /**
+ * What a descriptor's `usage` may read of its account object: the token record it keeps for a key.
+ *
+ * @example
+ * const record = await account.tokenRecord(key);
+ */
+export interface AccountRecords {
+  tokenRecord(key: string): Promise<unknown>;
+}
+
+/**
  * One vendor, described once. `Name` is its registry name, `TemplateId` the type of its template ids (a phantom:
  * the catalogue's routes are typed by it), `Settings` its client's options as configuration gives them.
  *
@@ -111,6 +121,11 @@ export interface VendorDescriptor<Name extends string = string, TemplateId exten
   readonly pacing: VendorPacing;
   /** Whether its clients keep tokens that every isolate must share (a token store and a token pacer). */
   readonly sharedTokenStore: boolean;
+  /**
+   * What an operator must know of the account's use that only its account object holds (its token record, say:
+   * logins spent this hour), read through the object's public methods; counts only, never a token. None: nothing.
+   */
+  usage?(settings: Settings, account: AccountRecords): Promise<Readonly<Record<string, number>>>;
   /** Its client, loaded on first use. */
   createClient(options: Settings & VendorWiring): Promise<VendorClient>;
   /** Sandbox mode: made-up settings its fake accepts (no secrets; the host adds `baseUrl`), and where its fake is. */

@@ -12,6 +12,7 @@ import type { DeadLetter } from "./delivery/consumer.ts";
 import type { QueuedSend } from "./delivery/dispatch.ts";
 import type { IdempotencyLedgerObject } from "./delivery/idempotency-ledger.ts";
 import type { MessageObject } from "./delivery/message-state.ts";
+import type { MessageIndexObject } from "./delivery/message-index.ts";
 import type { WorkerSandbox } from "./sandbox.ts";
 import { servedVendors, type ServedVendors } from "./served.ts";
 import { defaultSendsPerSecond, paceAboveCap, readVendorSettings, vendorSecrets, type VendorEnv, type VendorSettings } from "./vendor-settings.ts";
@@ -40,6 +41,11 @@ export interface Env extends VendorEnv {
   readonly IDEMPOTENCY?: DurableObjectNamespace<IdempotencyLedgerObject>;
   /** Each queued message's state and history, one SQLite Durable Object per message. */
   readonly MESSAGES?: DurableObjectNamespace<MessageObject>;
+  /**
+   * The index of queued messages (`GET /v1/messages`, the health route's counts): one SQLite Durable Object per
+   * caller scope and one for the deployment.
+   */
+  readonly MESSAGE_INDEX?: DurableObjectNamespace<MessageIndexObject>;
   /** The queue of sends accepted with `Prefer: respond-async`. */
   readonly DELIVERY_QUEUE?: Queue<QueuedSend>;
   /** Its dead-letter queue, where failed messages go with their outcome. */
@@ -53,6 +59,11 @@ export interface Env extends VendorEnv {
   readonly ALLOWED_ORIGINS?: string;
   /** Secret. JSON `[{ "id": "billing", "key": "…", "vendors": ["listmonk"] }]`; several keys for rotation. */
   readonly CALLER_KEYS?: string;
+  /**
+   * Secret. JSON `[{ "id": "oncall", "key": "…" }]`: the keys of `GET /v1/health`, which sends nothing. Kept
+   * apart from CALLER_KEYS so that a key that may read the deployment's health may not send, and the other way round.
+   */
+  readonly OPERATOR_KEYS?: string;
   readonly JWT_ISSUER?: string;
   readonly JWT_AUDIENCE?: string;
   readonly JWT_JWKS_URL?: string;
@@ -83,6 +94,12 @@ export interface CallerKey {
   readonly vendors: readonly VendorName[];
 }
 
+/** One operator's key: it reads the deployment's health, and sends nothing. */
+export interface OperatorKey {
+  readonly id: string;
+  readonly key: string;
+}
+
 export interface JwtConfig {
   readonly issuer: string;
   readonly audience: string;
@@ -99,6 +116,8 @@ export interface Config {
   readonly origins: ReadonlySet<string>;
   /** `undefined` when no caller keys are configured: the trusted route then refuses everything. */
   readonly callerKeys?: readonly CallerKey[];
+  /** `undefined` when no operator keys are configured: the health route then refuses everything (but locally). */
+  readonly operatorKeys?: readonly OperatorKey[];
   readonly jwt?: JwtConfig;
   readonly turnstile: { readonly secret?: string; readonly verifyUrl: string };
   readonly maxBodyBytes: { readonly browser: number; readonly caller: number };
@@ -153,6 +172,7 @@ export function parseConfig(env: Env, sandbox?: WorkerSandbox, vendors?: readonl
   for (const origin of origins) if (!isOrigin(origin)) wrong.push(`ALLOWED_ORIGINS (${origin} is not an origin)`);
 
   const callerKeys = text("CALLER_KEYS") === undefined ? undefined : parseCallerKeys(env.CALLER_KEYS!, wrong, VENDORS);
+  const operatorKeys = text("OPERATOR_KEYS") === undefined ? undefined : parseCallerKeys(env.OPERATOR_KEYS!, wrong, VENDORS, "OPERATOR_KEYS").map(({ id, key }) => ({ id, key }));
 
   let jwt: JwtConfig | undefined;
   const trustUnverifiedEmail = text("JWT_TRUST_UNVERIFIED_EMAIL");
@@ -199,6 +219,8 @@ export function parseConfig(env: Env, sandbox?: WorkerSandbox, vendors?: readonl
   const redactor = new Redactor().add(
     env.CALLER_KEYS,
     ...(callerKeys ?? []).map((caller) => caller.key),
+    env.OPERATOR_KEYS,
+    ...(operatorKeys ?? []).map((operator) => operator.key),
     turnstileSecret,
     ...vendorSecrets(served.list).map(text),
   );
@@ -208,6 +230,7 @@ export function parseConfig(env: Env, sandbox?: WorkerSandbox, vendors?: readonl
   return {
     origins,
     callerKeys,
+    ...(operatorKeys ? { operatorKeys } : {}),
     jwt,
     turnstile: { secret: turnstileSecret, verifyUrl: text("TURNSTILE_VERIFY_URL") ?? TURNSTILE_SITEVERIFY_URL },
     maxBodyBytes,
@@ -246,18 +269,20 @@ function isOrigin(value: string): boolean {
   }
 }
 
-function parseCallerKeys(raw: string, wrong: string[], VENDORS: readonly VendorName[]): CallerKey[] {
+/** CALLER_KEYS, or (`setting`) OPERATOR_KEYS, whose entries have no vendors: they send through none. */
+function parseCallerKeys(raw: string, wrong: string[], VENDORS: readonly VendorName[], setting: "CALLER_KEYS" | "OPERATOR_KEYS" = "CALLER_KEYS"): CallerKey[] {
+  const operators = setting === "OPERATOR_KEYS";
   let list: unknown;
   try {
     list = JSON.parse(raw);
   } catch {
-    wrong.push("CALLER_KEYS (not JSON)");
+    wrong.push(`${setting} (not JSON)`);
     return [];
   }
   const ids = new Set<string>();
   const keys: CallerKey[] = [];
   for (const [index, entry] of (Array.isArray(list) ? list : [undefined]).entries()) {
-    const { id, key, vendors } = (entry ?? {}) as Record<string, unknown>;
+    const { id, key, vendors = operators ? [] : undefined } = (entry ?? {}) as Record<string, unknown>;
     const ok =
       typeof id === "string" &&
       /^[\w.-]{1,64}$/.test(id) &&
@@ -268,13 +293,14 @@ function parseCallerKeys(raw: string, wrong: string[], VENDORS: readonly VendorN
       key.length >= 32 &&
       CALLER_KEY_SYNTAX.test(key) &&
       Array.isArray(vendors) &&
-      vendors.every((vendor) => VENDORS.includes(vendor));
+      (operators ? vendors.length === 0 : vendors.every((vendor) => VENDORS.includes(vendor)));
     if (!ok) {
-      wrong.push(`CALLER_KEYS[${index}] (needs a unique id, a key of 32 to 512 printable ASCII characters without spaces or commas, and vendors from ${VENDORS.join(", ")})`);
+      const needs = operators ? "and no vendors" : `and vendors from ${VENDORS.join(", ")}`;
+      wrong.push(`${setting}[${index}] (needs a unique id, a key of 32 to 512 printable ASCII characters without spaces or commas, ${needs})`);
       continue;
     }
     ids.add(id);
-    keys.push({ id, key, vendors });
+    keys.push({ id, key, vendors: vendors as VendorName[] });
   }
   return keys;
 }

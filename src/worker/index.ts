@@ -7,7 +7,7 @@
  * import { listmonkVendor } from "txgate/listmonk";
  * import { actions } from "./actions.ts";
  * export default createTxgateWorker({ vendors: [listmonkVendor], actions });
- * export { IdempotencyLedgerObject, MessageObject, VendorAccount } from "txgate/worker";
+ * export { IdempotencyLedgerObject, MessageIndexObject, MessageObject, VendorAccount } from "txgate/worker";
  * ```
  *
  * Secrets and settings come from the Worker's environment (docs/worker.md, "Deploying"). The Worker serves the
@@ -79,6 +79,7 @@ export type ActionVariablesOf<A extends WorkerActions, N extends ActionNameOf<A>
 export { VendorAccount } from "./durable/account.ts";
 export { IdempotencyLedgerObject } from "./delivery/idempotency-ledger.ts";
 export { MessageObject } from "./delivery/message-state.ts";
+export { MessageIndexObject } from "./delivery/message-index.ts";
 
 export {
   defineActions,

@@ -9,6 +9,9 @@
  *   POST    /v1/send/{vendor}/batch  trusted servers: up to 100 of those, each answered as if sent alone
  *   GET     /v1/messages/{id}     a queued message's state, for the caller or user that queued it
  *   DELETE  /v1/messages/{id}     cancels a queued or scheduled message that has not started
+ *   GET     /v1/messages          trusted servers: their queued messages by state, newest first, a page at a time
+ *   POST    /v1/messages/{id}/retry  trusted servers: sends a failed (or, accepting the risk, unknown) message again
+ *   GET     /v1/health            operators (OPERATOR_KEYS): each vendor's mode and last outcomes, the queue's counts
  *   *       /sandbox/…, /demo/…   sandbox mode (SANDBOX=true), on a loopback host only: the deployment's local
  *                                 pages (`sandbox.serveLocal`: the outbox, the sandbox vendors' APIs, a demo form)
  *   GET     /                     a one-line index; in sandbox mode on a loopback host, the local pages' own index
@@ -19,6 +22,7 @@ import { requireActionVendor, resolveAction, sendResolvedAction } from "./action
 import { decodeAttachments } from "./binary-fields.ts";
 import { consumeQueue } from "./delivery/consumer.ts";
 import { dispatchSend } from "./delivery/dispatch.ts";
+import { listMessages, retryMessage } from "./delivery/failures-route.ts";
 import { browserScope, messageStatus } from "./delivery/messages-route.ts";
 import { sendBatch } from "./batch-send.ts";
 import { sendAnswer } from "./delivery/send-answer.ts";
@@ -36,6 +40,7 @@ import { clientIp, ipRateKey, limitRate } from "./gates/rate-limit.ts";
 import { authenticateUser } from "./gates/signed-in-user.ts";
 import { refuseTemplateTags } from "./gates/template-tags.ts";
 import { releaseTurnstileToken, verifyTurnstile } from "./gates/turnstile.ts";
+import { healthRoute, LOCAL_SANDBOX_OPERATOR } from "./health.ts";
 import { RequestLog } from "./log.ts";
 import { actionVendors, parseActionCall, parseVariables, resolveRecipient, type Action } from "./policy.ts";
 import { problemResponse, Refusal, type Audience, type Problem } from "./problem.ts";
@@ -112,6 +117,10 @@ async function route(deployment: Deployment, request: Request, env: Env, config:
   }
   const message = /^\/v1\/messages\/([^/]+)$/.exec(pathname);
   if (message) return messageStatus(request, env, config, isLocalSandbox(request, config) ? [...(config.callerKeys ?? []), { ...LOCAL_SANDBOX_CALLER, vendors: config.served.names }] : config.callerKeys, message[1]!);
+  if (pathname === "/v1/messages") return listMessages(request, env, trustedKeys(request, config));
+  if (pathname === "/v1/health") return healthRoute(request, env, config, isLocalSandbox(request, config) ? [...(config.operatorKeys ?? []), LOCAL_SANDBOX_OPERATOR] : config.operatorKeys);
+  const retry = /^\/v1\/messages\/([^/]+)\/retry$/.exec(pathname);
+  if (retry) return retryMessage(request, env, config, trustedKeys(request, config), retry[1]!);
   const send = /^\/v1\/send\/([^/]+)$/.exec(pathname);
   if (send) return callerSend(request, env, config, log, progress, send[1]!);
   const batch = /^\/v1\/send\/([^/]+)\/batch$/.exec(pathname);
@@ -310,6 +319,11 @@ export function isLocalSandbox(request: Request, config: Config): boolean {
   return config.mode === "sandbox" && isLoopbackRequest(request);
 }
 
+/** The caller keys a trusted route accepts: the configured ones, and locally the documented local key too. */
+function trustedKeys(request: Request, config: Config): readonly CallerKey[] | undefined {
+  return isLocalSandbox(request, config) ? [...(config.callerKeys ?? []), LOCAL_SANDBOX_CALLER] : config.callerKeys;
+}
+
 export function allowMethods(request: Request, methods: readonly string[]): void {
   if (!methods.includes(request.method)) {
     throw new Refusal("method_not_allowed", `${request.method.slice(0, 10)} is not allowed here`, { headers: { allow: methods.join(", ") } });
@@ -318,7 +332,7 @@ export function allowMethods(request: Request, methods: readonly string[]): void
 
 /** A sent message, or the problem for a failed send (the body a queued send records as its result, too). */
 function outcomeResponse(outcome: Outcome<unknown>, audience: Audience, config: Config, log: RequestLog): Response {
-  log.set({ outcome: outcome.kind, attempts: outcome.attempts });
+  log.set({ outcome: outcome.kind, delivery: outcome.ok ? "sent" : outcome.delivery, attempts: outcome.attempts });
   const body = sendAnswer(outcome, audience, config);
   if (!outcome.ok) return problemResponse(body as Problem);
   return Response.json(body, { headers: { "cache-control": "no-store" } });

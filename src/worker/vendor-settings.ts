@@ -8,6 +8,7 @@ import { holdsUserInfo } from "../core/credentials.ts";
 import type { VendorName } from "../core/public.ts";
 import type { AnyVendorDescriptor, ReadSetting, SettingsOf } from "../vendors/descriptor.ts";
 import type { VENDORS } from "../vendors/registry.ts";
+import type { VendorAccount } from "./durable/account.ts";
 
 export type { ReadSetting } from "../vendors/descriptor.ts";
 
@@ -70,6 +71,16 @@ export function defaultSendsPerSecond(vendors: readonly AnyVendorDescriptor[]): 
   const rates: Partial<Record<VendorName, number>> = {};
   for (const { name, pacing } of vendors) if (pacing.maxSendsPerSecond !== undefined) rates[name as VendorName] = pacing.maxSendsPerSecond;
   return rates;
+}
+
+/**
+ * The account's use an operator must know of (its descriptor's `usage`), `undefined` for a vendor that has none.
+ *
+ * @example
+ * await accountUsage(descriptor, options, account); // { loginsThisHour: 1, loginsPerHour: 5 }
+ */
+export function accountUsage(descriptor: AnyVendorDescriptor, options: object, account: DurableObjectStub<VendorAccount>): Promise<Readonly<Record<string, number>>> | undefined {
+  return descriptor.usage?.(options, account);
 }
 
 /**

@@ -10,7 +10,7 @@ import { notLoaded } from "../core/deliver.ts";
 import type { TemplateMessage } from "../core/message.ts";
 import type { CallOptions, Outcome, ValidationFailure, VendorName } from "../core/public.ts";
 import { accountKey, type AnyVendorDescriptor, type VendorClient, type VendorWiring } from "../vendors/descriptor.ts";
-import { accountObjectName } from "./durable/account.ts";
+import { accountObjectName, type VendorAccount } from "./durable/account.ts";
 import { accountPacer } from "./durable/account-pacer.ts";
 import { accountTokenStore } from "./durable/account-token-store.ts";
 import type { Config } from "./env.ts";
@@ -75,13 +75,31 @@ function notConfigured(config: Config, vendor: VendorName): string {
   }
 }
 
+/**
+ * The settings the vendor clients are built from: the vendors' own in live mode, the fakes' in sandbox mode, none
+ * otherwise.
+ *
+ * @example
+ * const configured = Object.keys(clientSettings(config)); // ["listmonk"]
+ */
+export function clientSettings(config: Config): VendorSettings {
+  const fakes = config.mode === "sandbox" ? (config.sandbox?.vendors ?? {}) : undefined;
+  return fakes ? Object.fromEntries(Object.entries(fakes).map(([vendor, fake]) => [vendor, fake.settings])) : config.mode === "live" ? config.vendors : {};
+}
+
+/**
+ * The account object of a served vendor with `options` (pacing, shared tokens).
+ *
+ * @example
+ * const account = accountObjectOf(config, descriptor, options);
+ */
+export function accountObjectOf(config: Config, descriptor: AnyVendorDescriptor, options: object): DurableObjectStub<VendorAccount> {
+  return accountObject(config, descriptor.name as VendorName, accountKey(descriptor, options))();
+}
+
 function buildClients(config: Config): Partial<Record<VendorName, ServedClient>> {
   const fakes = config.mode === "sandbox" ? (config.sandbox?.vendors ?? {}) : undefined;
-  const settings: VendorSettings = fakes
-    ? Object.fromEntries(Object.entries(fakes).map(([vendor, fake]) => [vendor, fake.settings]))
-    : config.mode === "live"
-      ? config.vendors
-      : {};
+  const settings = clientSettings(config);
   const clients: Partial<Record<VendorName, ServedClient>> = {};
   for (const [vendor, options] of Object.entries(settings) as [VendorName, object][]) {
     const descriptor = config.served.get(vendor);

@@ -2,7 +2,7 @@
  * Type-level tests of the browser client, checked by `tsc -p worker` (part of `npm test`): the
  * worker's own actions type makes a wrong action name or variable a compile error.
  */
-import { createBrowserClient, type ActionOutcome, type CancelOutcome } from "../../src/browser/index.ts";
+import { createBrowserClient, type ActionOutcome, type CancelOutcome, type MessageStatusOutcome } from "../../src/browser/index.ts";
 import type { Actions } from "../../worker/actions.ts";
 
 const mail = createBrowserClient<Actions>({ endpoint: "/v1/actions" });
@@ -47,4 +47,14 @@ export async function schedulesAndCancels(): Promise<string> {
   const outcome: CancelOutcome = await mail.cancel(queued.id, { idToken: "jwt" });
   if (outcome.ok) return `${outcome.kind} ${outcome.id}`;
   return outcome.kind === "not_cancellable" ? outcome.state : outcome.detail;
+}
+
+/** A message's status narrows on `ok`: its state and history, or the refusal's detail; an id is a string. */
+export async function readsStatus(): Promise<string> {
+  const status: MessageStatusOutcome = await mail.messageStatus("5f0c2a8e-1b7d-4c3e-9a6f-2d8b4e1c7a90", { idToken: "jwt", signal: AbortSignal.timeout(5000) });
+  // @ts-expect-error: an id is a string
+  await mail.messageStatus(42);
+  // @ts-expect-error: a refusal has no state
+  if (!status.ok) return status.state;
+  return `${status.state} after ${status.attempts} attempts, ${status.history.length} entries`;
 }

@@ -22,6 +22,8 @@ import type { Action } from "../policy.ts";
 import type { WorkerSandbox } from "../sandbox.ts";
 import { vendorClient } from "../vendors.ts";
 import type { AnyVendorDescriptor } from "../../vendors/descriptor.ts";
+import { writeAttemptLog } from "../log.ts";
+import { noteVendorOutcome } from "../health.ts";
 import type { QueuedSend } from "./dispatch.ts";
 import type { Pickup, Verdict } from "./message-state.ts";
 
@@ -83,12 +85,15 @@ async function consumeOne(message: Message<QueuedSend>, env: Env, config: Config
     // `sending` is recorded only once the request is ready to go: a consumer that dies while it waits for a pacer
     // slot or a token has sent nothing, and the message goes out on redelivery.
     const gate = sendingGate(() => state.startSending(pickup.attempt));
+    const started = Date.now();
     const outcome = await sendOnce(config, pickup, actions, { beforeFetch: gate.beforeFetch });
     // The state could not be reached: whether this attempt may go is not known, so the queue delivers it again.
     if (gate.failure) throw gate.failure.error;
     // Picked up again elsewhere, or ended meanwhile: this copy sent nothing and has nothing to record.
     if (gate.stopped) return message.ack();
     const verdict = judge(outcome, pickup.attempt, limits, pickup.audience, config, pickup.vendor);
+    logAttempt(id, pickup, outcome, verdict.state, Date.now() - started, config);
+    if (!(outcome instanceof Refusal)) await noteVendorOutcome(env, outcome);
     if (verdict.deadLetter && env.DEAD_LETTERS) await env.DEAD_LETTERS.send({ id, outcome: verdict.outcome } satisfies DeadLetter, { contentType: "json" });
     await state.settle(pickup.attempt, verdict);
     if (verdict.state === "queued") message.retry({ delaySeconds: verdict.retryInSeconds ?? 0 });
@@ -207,6 +212,25 @@ async function recordDeadLetters(batch: MessageBatch<DeadLetter>, env: Env): Pro
         message.retry();
       }
     }),
+  );
+}
+
+/** The attempt's log line: its outcome's kind and delivery, never the message or the vendor's wording. */
+function logAttempt(id: string, pickup: Extract<Pickup, { action: "send" }>, outcome: Outcome<unknown> | Refusal, state: string, ms: number, config: Config): void {
+  const action = pickup.audience === "browser" ? (pickup.body as Partial<ResolvedAction> | null)?.action : undefined;
+  writeAttemptLog(
+    {
+      message: id,
+      vendor: outcome instanceof Refusal ? pickup.vendor : outcome.vendor,
+      ...(typeof action === "string" ? { action } : {}),
+      attempt: pickup.attempt,
+      kind: outcome instanceof Refusal ? outcome.problem.kind : outcome.kind,
+      delivery: outcome instanceof Refusal ? "not_sent" : outcome.ok ? "sent" : outcome.delivery,
+      ...(outcome instanceof Refusal ? {} : { attempts: outcome.attempts }),
+      state,
+      ms,
+    },
+    config.redactor,
   );
 }
 

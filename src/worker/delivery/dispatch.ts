@@ -19,6 +19,7 @@ import type { Config, Env } from "../env.ts";
 import { outcomeProblem, problemResponse, Refusal, type Audience } from "../problem.ts";
 import type { StoredAnswer } from "./idempotency-ledger.ts";
 import { rememberQueued } from "./recent.ts";
+import { noteVendorOutcome } from "../health.ts";
 
 /** The largest body a queued send may have: it is kept in the message's Durable Object until sent. */
 export const MAX_QUEUED_BODY_BYTES = 1024 * 1024;
@@ -83,6 +84,7 @@ export async function dispatchSend(request: Request, env: Env, config: Config, s
   const run = async (): Promise<{ response: Response; holds: boolean }> => {
     if (!queue) {
       const outcome = await send.sendNow();
+      await noteVendorOutcome(env, outcome);
       return { response: send.respond(outcome), holds: holdsKey(outcome) };
     }
     const refused = await send.refuseBeforeQueueing?.();

@@ -23,12 +23,14 @@
  * most 15 minutes) ends `unknown`. After a few tries the queue is taken never to deliver it, and the message
  * fails, nothing sent.
  *
- * The message's content is kept only until it reaches a final state; its state and history are kept 24 hours
+ * The message's content is kept only until it reaches a final state (24 hours more for a `failed` or `unknown` one,
+ * which its caller may retry: `retry`); its state and history are kept 24 hours
  * more, then the alarm deletes everything.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Audience } from "../problem.ts";
 import type { VendorName } from "../../core/public.ts";
+import { DEPLOYMENT_INDEX, type MessageIndexObject } from "./message-index.ts";
 
 /**
  * `partial`: the vendor sent the email to some recipients and refused others (the result names them); it is
@@ -108,10 +110,17 @@ export interface NewMessage {
   readonly sendAt?: number;
 }
 
-/** The bindings the message object uses: the send queue, to put a stuck message back on it. */
+/** The bindings the message object uses: the send queue, to put a stuck message back on it; the index it reports to. */
 export interface MessageObjectEnv {
   readonly DELIVERY_QUEUE?: Queue<{ readonly id: string }>;
+  readonly MESSAGE_INDEX?: DurableObjectNamespace<MessageIndexObject>;
 }
+
+/**
+ * What retrying answers: `retried` with the message queued again, or why not (`refused`: its state cannot be
+ * retried, or it is `unknown` and the caller did not accept the risk of a second delivery), with its view.
+ */
+export type Retrial = { readonly retried: true; readonly view: MessageView } | { readonly retried: false; readonly reason: "state" | "duplicate_risk"; readonly view: MessageView };
 
 type Row = {
   id: string;
@@ -190,6 +199,7 @@ export class MessageObject extends DurableObject<MessageObjectEnv> {
     );
     this.note(now, scheduled ? "scheduled" : "queued", undefined, scheduled ? `accepted, to go out at ${new Date(message.sendAt!).toISOString()}` : "accepted");
     await this.rearm();
+    await this.report();
     return byAlarm ? undefined : delaySeconds;
   }
 
@@ -272,6 +282,29 @@ export class MessageObject extends DurableObject<MessageObjectEnv> {
     return { cancelled: row.state === "cancelled", view: this.render(row) };
   }
 
+  /**
+   * Sends a message that ended again, for `scope` (`undefined` for anyone else): a `failed` one, whose failure
+   * says nothing was sent; an `unknown` one only with `acceptDuplicateRisk`, since it may have gone out. It is
+   * queued as a new attempt of the same message (its id, its history), and put on the queue at once.
+   */
+  async retry(scope: string, acceptDuplicateRisk: boolean): Promise<Retrial | undefined> {
+    const row = this.row();
+    if (!row || row.scope !== scope) return undefined;
+    // A failure that went through no attempt's answer (refused, or the queue gave up before sending) has no delivery.
+    const delivery = this.lastDelivery();
+    const provenNotSent = row.state === "failed" && (delivery === undefined || delivery === "not_sent");
+    if (row.body === null || !(provenNotSent || row.state === "unknown")) return { retried: false, reason: "state", view: this.render(row) };
+    if (row.state === "unknown" && !acceptDuplicateRisk) return { retried: false, reason: "duplicate_risk", view: this.render(row) };
+    const now = Date.now();
+    this.ctx.storage.sql.exec("UPDATE message SET state = 'queued', claim = 0, requeued = 0, not_before = 0, result = NULL, updated_at = ? WHERE id = ?", now, row.id);
+    this.note(now, "queued", undefined, row.state === "unknown" ? "retried by its caller, who accepted that it may arrive twice" : "retried by its caller: the failure said nothing was sent");
+    await this.rearm();
+    await this.report();
+    // Not on the queue: the alarm puts it there when it is still queued 15 minutes on.
+    await this.putOnQueue(row.id).catch(() => undefined);
+    return { retried: true, view: this.render(this.row()!) };
+  }
+
   /** The dead-letter queue's consumer: the message's final state, whichever way it got there. */
   async deadLettered(outcome: Readonly<Record<string, unknown>> | undefined): Promise<void> {
     const row = this.row();
@@ -344,6 +377,24 @@ export class MessageObject extends DurableObject<MessageObjectEnv> {
     this.createTables();
   }
 
+  /**
+   * Tells the indexes (its caller scope's and the deployment's) the message's state. The message's own state is
+   * the truth and is already stored: a report that fails leaves the index behind, never the message.
+   */
+  private async report(): Promise<void> {
+    const row = this.row();
+    const index = this.env.MESSAGE_INDEX;
+    if (!row || !index) return;
+    const entry = { id: row.id, vendor: row.vendor, state: row.state, createdAt: row.created_at, updatedAt: row.updated_at };
+    await Promise.all([row.scope, DEPLOYMENT_INDEX].map((name) => index.get(index.idFromName(name)).record(entry).catch(() => undefined)));
+  }
+
+  /** The `delivery` of the last attempt's recorded outcome, if any. */
+  private lastDelivery(): unknown {
+    const last = this.ctx.storage.sql.exec<{ outcome: string }>("SELECT outcome FROM history WHERE outcome IS NOT NULL ORDER BY seq DESC LIMIT 1").toArray()[0];
+    return last ? (JSON.parse(last.outcome) as { delivery?: unknown }).delivery : undefined;
+  }
+
   /** Sends the message's id to the send queue. */
   protected async putOnQueue(id: string): Promise<void> {
     const queue = this.env.DELIVERY_QUEUE;
@@ -385,10 +436,14 @@ export class MessageObject extends DurableObject<MessageObjectEnv> {
     return this.ctx.storage.sql.exec<Row>("SELECT * FROM message").toArray()[0];
   }
 
-  /** A final state: the content is dropped at once, the rest kept for `MESSAGE_KEPT_MS`. */
+  /**
+   * A final state: the content is dropped at once, the rest kept for `MESSAGE_KEPT_MS`; a `failed` or `unknown`
+   * message keeps its content as long, so that its caller can retry it.
+   */
   private async finish(row: Row, now: number, state: MessageStateName, verdict: Partial<Verdict>, attempt?: number): Promise<void> {
     this.ctx.storage.sql.exec(
-      "UPDATE message SET state = ?, claim = 0, body = NULL, result = ?, updated_at = ? WHERE id = ?",
+      "UPDATE message SET state = ?, claim = 0, body = CASE WHEN ? IN ('failed', 'unknown') THEN body ELSE NULL END, result = ?, updated_at = ? WHERE id = ?",
+      state,
       state,
       verdict.result === undefined ? null : JSON.stringify(verdict.result),
       now,
@@ -396,6 +451,7 @@ export class MessageObject extends DurableObject<MessageObjectEnv> {
     );
     this.note(now, state, attempt, verdict.note, verdict.outcome);
     await this.rearm();
+    await this.report();
   }
 
   private note(at: number, state: MessageStateName, attempt?: number, note?: string, outcome?: Readonly<Record<string, unknown>>): void {

@@ -78,7 +78,8 @@ export function withCors(response: Response, request: Request, origins: Readonly
   headers.append("vary", "Origin");
   if (origin !== null && origins.has(origin) && !headers.has("access-control-allow-origin")) {
     headers.set("access-control-allow-origin", origin);
-    headers.set("access-control-expose-headers", "retry-after, txgate-sandbox");
+    // Location names a queued message (202); Idempotent-Replayed tells a repeated send from a first one.
+    headers.set("access-control-expose-headers", "retry-after, txgate-sandbox, location, idempotent-replayed");
   }
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }

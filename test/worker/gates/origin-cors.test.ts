@@ -48,10 +48,10 @@ describe("CORS preflight", () => {
 });
 
 describe("responses carry CORS headers for allowed origins only", () => {
-  it("adds the origin, Vary and the exposed Retry-After", () => {
+  it("adds the origin, Vary and the exposed headers", () => {
     const response = withCors(new Response("{}", { status: 429 }), request({ origin: "https://www.shop.example" }), origins);
     expect(response.headers.get("access-control-allow-origin")).toBe("https://www.shop.example");
-    expect(response.headers.get("access-control-expose-headers")).toBe("retry-after, txgate-sandbox");
+    expect(response.headers.get("access-control-expose-headers")).toBe("retry-after, txgate-sandbox, location, idempotent-replayed");
     expect(response.headers.get("vary")).toBe("Origin");
     expect(response.status).toBe(429);
   });

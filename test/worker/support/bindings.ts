@@ -16,6 +16,8 @@ export const CALLER_KEY_BILLING = "ck_billing_9f3b1c7e4a2d48b6a0e5c3f1d7b9a2e4";
 /** The billing service's next key: both work while it rotates. */
 export const CALLER_KEY_BILLING_NEXT = "ck_billing_next_51c8e2a9d4f74b3e86a0c2d5e9f1b7a3";
 export const CALLER_KEY_NEWSLETTER = "ck_newsletter_2d7f9a1c3e5b47d8a6c0e2f4b8d1a3c5";
+/** The operator's key of GET /v1/health (OPERATOR_KEYS). */
+export const OPERATOR_KEY = "op_oncall_8d2f6b1e9c4a47e3b5d0a7c2e6f9b1d4";
 export const TURNSTILE_SECRET = "0x4AAAAAAAtest_turnstile_secret_8c2e5f1a";
 
 export const CALLER_KEYS = [
@@ -46,6 +48,7 @@ export const TEST_BINDINGS = {
   SANDBOX: "true",
   ALLOWED_ORIGINS: `${ORIGIN}, ${OTHER_ALLOWED_ORIGIN}`,
   CALLER_KEYS: JSON.stringify(CALLER_KEYS),
+  OPERATOR_KEYS: JSON.stringify([{ id: "oncall", key: OPERATOR_KEY }]),
   TURNSTILE_SECRET,
   TURNSTILE_VERIFY_URL,
   JWT_ISSUER,
@@ -57,6 +60,7 @@ export const TEST_SECRETS: readonly string[] = [
   CALLER_KEY_BILLING,
   CALLER_KEY_BILLING_NEXT,
   CALLER_KEY_NEWSLETTER,
+  OPERATOR_KEY,
   TURNSTILE_SECRET,
   LIVE_VENDOR_SECRETS.LISTMONK_TOKEN,
   LIVE_VENDOR_SECRETS.EVERLYTIC_API_KEY,
