@@ -6,6 +6,7 @@
 import { createTxgateWorker } from "../src/worker/index.ts";
 import { actions } from "./actions.ts";
 import { serveLocal } from "./pages/local.ts";
+import { takeWebhookPosts } from "./sandbox/webhooks.ts";
 import { ACTON_SANDBOX, EVERLYTIC_SANDBOX, EXPERTSENDER_SANDBOX, LISTMONK_SANDBOX, SANDBOX_BASE_URL, sandboxVendors } from "./sandbox/index.ts";
 
 // Each fake is looked up per request, so a test can stand in for one (vi.spyOn(sandboxVendors, "acton")).
@@ -19,6 +20,7 @@ export default createTxgateWorker({
       expertsender: { fetch: (request) => sandboxVendors.expertsender(request), settings: { baseUrl: SANDBOX_BASE_URL, ...EXPERTSENDER_SANDBOX } },
     },
     serveLocal,
+    takeWebhookPosts,
   },
 });
 

@@ -4,6 +4,7 @@
  */
 import { Redactor } from "../core/redact.ts";
 import { VENDOR_NAMES } from "../core/vendors.ts";
+import { WEBHOOK_EVENT_PARSERS } from "../core/vendor-events.ts";
 import type { VendorName } from "../core/public.ts";
 import type { VendorAccount } from "./durable/account.ts";
 import { CALLER_KEY_SYNTAX } from "./gates/caller-key.ts";
@@ -69,6 +70,11 @@ export interface Env extends VendorEnv {
   readonly SANDBOX?: string;
   readonly BROWSER_MAX_BODY_BYTES?: string;
   readonly CALLER_MAX_BODY_BYTES?: string;
+  /**
+   * Limits `POST /v1/events/{vendor}` per client address. Optional: without it the events route refuses every
+   * post (`not_configured`), so an unlimited webhook route is never the default.
+   */
+  readonly EVENTS_RATE_LIMIT?: RateLimiter;
 }
 
 /** One trusted caller's key and the vendors it may send through. */
@@ -113,6 +119,11 @@ export interface Config {
   readonly redactor: Redactor;
   /** The deployment's sandbox, used in `sandbox` mode. */
   readonly sandbox?: WorkerSandbox;
+  /**
+   * The HTTP Basic credentials each webhook vendor must present at `POST /v1/events/{vendor}`
+   * (`<VENDOR>_WEBHOOK_USER` and the secret `<VENDOR>_WEBHOOK_PASSWORD`); a vendor without them has its events refused.
+   */
+  readonly webhooks: Partial<Record<VendorName, { readonly user: string; readonly password: string }>>;
 }
 
 export const TURNSTILE_SITEVERIFY_URL = "https://challenges.cloudflare.com/turnstile/v0/siteverify";
@@ -187,8 +198,10 @@ export function parseConfig(env: Env, sandbox?: WorkerSandbox): Config {
   const sandboxSetting = text("SANDBOX");
   if (sandboxSetting !== undefined && sandboxSetting !== "true" && sandboxSetting !== "false") wrong.push("SANDBOX (true or false)");
 
+  const webhooks = readWebhookCredentials(text, wrong);
   const turnstileSecret = text("TURNSTILE_SECRET");
   const redactor = new Redactor().add(
+    ...Object.values(webhooks).map((credentials) => credentials.password),
     env.CALLER_KEYS,
     ...(callerKeys ?? []).map((caller) => caller.key),
     turnstileSecret,
@@ -209,7 +222,23 @@ export function parseConfig(env: Env, sandbox?: WorkerSandbox): Config {
     mode: VENDORS.some((vendor) => vendors[vendor]) ? "live" : sandboxSetting === "true" ? "sandbox" : "unconfigured",
     redactor,
     ...(sandbox ? { sandbox } : {}),
+    webhooks,
   };
+}
+
+/** `<VENDOR>_WEBHOOK_USER` and `<VENDOR>_WEBHOOK_PASSWORD` of each vendor the registry says posts events; both or neither. */
+function readWebhookCredentials(text: (name: string) => string | undefined, wrong: string[]): Config["webhooks"] {
+  const webhooks: Partial<Record<VendorName, { user: string; password: string }>> = {};
+  for (const vendor of VENDORS) {
+    const prefix = `${vendor.toUpperCase()}_WEBHOOK`;
+    const user = text(`${prefix}_USER`);
+    const password = text(`${prefix}_PASSWORD`);
+    if (user === undefined && password === undefined) continue;
+    if (!WEBHOOK_EVENT_PARSERS[vendor]) wrong.push(`${prefix}_USER/${prefix}_PASSWORD (${vendor} posts no events)`);
+    else if (user === undefined || password === undefined) wrong.push(`${prefix}_USER and ${prefix}_PASSWORD go together`);
+    else webhooks[vendor] = { user, password };
+  }
+  return webhooks;
 }
 
 /** Act-On's documented cap: 20 sends a second per account. */

@@ -9,6 +9,7 @@
  *   POST    /v1/send/{vendor}/batch  trusted servers: up to 100 of those, each answered as if sent alone
  *   GET     /v1/messages/{id}     a queued message's state, for the caller or user that queued it
  *   DELETE  /v1/messages/{id}     cancels a queued or scheduled message that has not started
+ *   POST    /v1/events/{vendor}   a vendor's delivery events (webhook, basic auth), attached to our messages
  *   *       /sandbox/…, /demo/…   sandbox mode (SANDBOX=true), on a loopback host only: the deployment's local
  *                                 pages (`sandbox.serveLocal`: the outbox, the sandbox vendors' APIs, a demo form)
  *   GET     /                     a one-line index; in sandbox mode on a loopback host, the local pages' own index
@@ -19,6 +20,7 @@ import { requireActionVendor, resolveAction, sendResolvedAction } from "./action
 import { decodeAttachments } from "./binary-fields.ts";
 import { consumeQueue } from "./delivery/consumer.ts";
 import { dispatchSend } from "./delivery/dispatch.ts";
+import { deliveryEventsRoute, type Background, type DeliveryEventHook } from "./delivery/delivery-events.ts";
 import { browserScope, messageStatus } from "./delivery/messages-route.ts";
 import { sendBatch } from "./batch-send.ts";
 import { sendAnswer } from "./delivery/send-answer.ts";
@@ -46,12 +48,14 @@ import { isVendorName, vendorClient, type VendorClient } from "./vendors.ts";
 export interface Deployment {
   readonly actions: Readonly<Record<string, Action>>;
   readonly sandbox?: WorkerSandbox;
+  /** Gets each delivery event attached to one of the deployment's messages. */
+  readonly onEvent?: DeliveryEventHook;
 }
 
 /** A Worker's handler: the HTTP routes and the send queue's consumer. */
 export interface WorkerHandler {
-  fetch(request: Request, env: Env): Promise<Response>;
-  queue(batch: MessageBatch<unknown>, env: Env): Promise<void>;
+  fetch(request: Request, env: Env, ctx?: Background): Promise<Response>;
+  queue(batch: MessageBatch<unknown>, env: Env, ctx?: Background): Promise<void>;
 }
 
 /** What a request has done so far that its answer must own up to: whether a vendor client was asked to send. */
@@ -71,7 +75,7 @@ export function createHandler(deployment: Deployment): WorkerHandler {
     async queue(batch, env) {
       await consumeQueue(batch, env, deployment);
     },
-    async fetch(request, env) {
+    async fetch(request, env, ctx) {
       const log = new RequestLog(request);
       const progress: Progress = { vendorCalled: false };
       let sandbox = false;
@@ -79,7 +83,7 @@ export function createHandler(deployment: Deployment): WorkerHandler {
         const config = loadConfig(env, deployment.sandbox);
         log.redactor = config.redactor;
         sandbox = config.mode === "sandbox";
-        return route(deployment, request, env, config, log, progress);
+        return route(deployment, request, env, config, log, progress, ctx ?? {});
       });
       log.write(response);
       return sandbox ? markSandbox(response) : response;
@@ -94,7 +98,7 @@ function markSandbox(response: Response): Response {
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
-async function route(deployment: Deployment, request: Request, env: Env, config: Config, log: RequestLog, progress: Progress): Promise<Response> {
+async function route(deployment: Deployment, request: Request, env: Env, config: Config, log: RequestLog, progress: Progress, background: Background): Promise<Response> {
   const { pathname } = new URL(request.url);
   if (pathname === "/v1/actions") {
     // CORS headers go on every answer to an allowed origin, refusals included, so the page can read why.
@@ -104,6 +108,8 @@ async function route(deployment: Deployment, request: Request, env: Env, config:
   if (message) return messageStatus(request, env, config, isLocalSandbox(request, config) ? [...(config.callerKeys ?? []), LOCAL_SANDBOX_CALLER] : config.callerKeys, message[1]!);
   const send = /^\/v1\/send\/([^/]+)$/.exec(pathname);
   if (send) return callerSend(request, env, config, log, progress, send[1]!);
+  const events = /^\/v1\/events\/([^/]+)$/.exec(pathname);
+  if (events) return deliveryEventsRoute(request, env, config, log, events[1]!, background, deployment.onEvent);
   const batch = /^\/v1\/send\/([^/]+)\/batch$/.exec(pathname);
   if (batch) return callerBatch(request, env, config, log, progress, batch[1]!);
   if (["/sandbox", "/demo"].some((page) => pathname === page || pathname.startsWith(`${page}/`))) {

@@ -23,6 +23,8 @@ import type { WorkerSandbox } from "../sandbox.ts";
 import { vendorClient } from "../vendors.ts";
 import type { QueuedSend } from "./dispatch.ts";
 import type { Pickup, Verdict } from "./message-state.ts";
+import { indexSentMessage, type DeliveryEventHook } from "./delivery-events.ts";
+import { deliverSandboxEvents } from "./sandbox-events.ts";
 
 /** The send queue's and the dead-letter queue's names, as wrangler.toml declares them. */
 export const SEND_QUEUE = "txgate-sends";
@@ -57,12 +59,15 @@ export async function consumeQueue(batch: MessageBatch<unknown>, env: Env, deplo
   const limits = retryLimits(env);
   // Each message on its own: pacing (the vendor client's) decides how fast they go, not the batch.
   await Promise.all((batch as MessageBatch<QueuedSend>).messages.map((message) => consumeOne(message, env, config, limits, deployment.actions)));
+  // The sandbox vendors' webhook posts for what was just sent, handled as the event route handles a vendor's.
+  if (config.mode === "sandbox") await deliverSandboxEvents(env, deployment);
 }
 
 /** What the consumer needs of the deployment: its actions (a queued browser send names one) and its sandbox. */
 export interface Deployment {
   readonly actions: Readonly<Record<string, Action>>;
   readonly sandbox?: WorkerSandbox;
+  readonly onEvent?: DeliveryEventHook;
 }
 
 async function consumeOne(message: Message<QueuedSend>, env: Env, config: Config, limits: RetryLimits, actions: Deployment["actions"]): Promise<void> {
@@ -81,12 +86,15 @@ async function consumeOne(message: Message<QueuedSend>, env: Env, config: Config
     // `sending` is recorded only once the request is ready to go: a consumer that dies while it waits for a pacer
     // slot or a token has sent nothing, and the message goes out on redelivery.
     const gate = sendingGate(() => state.startSending(pickup.attempt));
-    const outcome = await sendOnce(config, pickup, actions, { beforeFetch: gate.beforeFetch });
+    // Our id travels in the field the vendor echoes back (`messageIdCarrier`), so its events can name the message.
+    const outcome = await sendOnce(config, pickup, actions, { beforeFetch: gate.beforeFetch, messageId: id });
     // The state could not be reached: whether this attempt may go is not known, so the queue delivers it again.
     if (gate.failure) throw gate.failure.error;
     // Picked up again elsewhere, or ended meanwhile: this copy sent nothing and has nothing to record.
     if (gate.stopped) return message.ack();
     const verdict = judge(outcome, pickup.attempt, limits, pickup.audience, config, pickup.vendor);
+    // Before the state says `sent`: an event that finds the message sent also finds its vendor ids.
+    if (!(outcome instanceof Refusal)) await indexSentMessage(env, id, outcome);
     if (verdict.deadLetter && env.DEAD_LETTERS) await env.DEAD_LETTERS.send({ id, outcome: verdict.outcome } satisfies DeadLetter, { contentType: "json" });
     await state.settle(pickup.attempt, verdict);
     if (verdict.state === "queued") message.retry({ delaySeconds: verdict.retryInSeconds ?? 0 });

@@ -17,6 +17,9 @@ export const CALLER_KEY_BILLING = "ck_billing_9f3b1c7e4a2d48b6a0e5c3f1d7b9a2e4";
 export const CALLER_KEY_BILLING_NEXT = "ck_billing_next_51c8e2a9d4f74b3e86a0c2d5e9f1b7a3";
 export const CALLER_KEY_NEWSLETTER = "ck_newsletter_2d7f9a1c3e5b47d8a6c0e2f4b8d1a3c5";
 export const TURNSTILE_SECRET = "0x4AAAAAAAtest_turnstile_secret_8c2e5f1a";
+/** The basic auth Everlytic's webhook presents at POST /v1/events/everlytic. */
+export const EVERLYTIC_WEBHOOK_USER = "everlytic-hook";
+export const EVERLYTIC_WEBHOOK_PASSWORD = "hook_password_5e1c9a7b3d2f48a6";
 
 export const CALLER_KEYS = [
   { id: "billing", key: CALLER_KEY_BILLING, vendors: [...VENDOR_NAMES] },
@@ -50,6 +53,8 @@ export const TEST_BINDINGS = {
   TURNSTILE_VERIFY_URL,
   JWT_ISSUER,
   JWT_AUDIENCE,
+  EVERLYTIC_WEBHOOK_USER,
+  EVERLYTIC_WEBHOOK_PASSWORD,
 };
 
 /** Every secret value the suite knows, with the encodings a leak could take. */
@@ -58,6 +63,8 @@ export const TEST_SECRETS: readonly string[] = [
   CALLER_KEY_BILLING_NEXT,
   CALLER_KEY_NEWSLETTER,
   TURNSTILE_SECRET,
+  EVERLYTIC_WEBHOOK_PASSWORD,
+  btoa(`${EVERLYTIC_WEBHOOK_USER}:${EVERLYTIC_WEBHOOK_PASSWORD}`),
   LIVE_VENDOR_SECRETS.LISTMONK_TOKEN,
   LIVE_VENDOR_SECRETS.EVERLYTIC_API_KEY,
   LIVE_VENDOR_SECRETS.EXPERTSENDER_API_KEY,

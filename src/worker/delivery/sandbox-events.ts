@@ -1,0 +1,34 @@
+/**
+ * Sandbox mode's delivery events: the sandbox vendors post webhooks as their real counterparts would (a fake's
+ * `onWebhook`), and the worker handles each as its event route handles a vendor's post, minus the credentials
+ * (the post never left the isolate): the vendor's own parser, then the messages the events name.
+ */
+import { WEBHOOK_EVENT_PARSERS } from "../../core/vendor-events.ts";
+import type { Env } from "../env.ts";
+import type { WorkerSandbox } from "../sandbox.ts";
+import { recordDeliveryEvents, type DeliveryEventHook } from "./delivery-events.ts";
+
+/**
+ * Takes the sandbox's pending webhook posts and records their events.
+ *
+ * @example
+ * if (config.mode === "sandbox") await deliverSandboxEvents(env, deployment);
+ */
+export async function deliverSandboxEvents(env: Env, deployment: { readonly sandbox?: WorkerSandbox; readonly onEvent?: DeliveryEventHook }): Promise<void> {
+  for (const post of deployment.sandbox?.takeWebhookPosts?.() ?? []) {
+    const load = WEBHOOK_EVENT_PARSERS[post.vendor];
+    if (!load) continue;
+    // A simulated event that cannot be recorded is logged, never a reason to deliver the queue's batch again.
+    try {
+      const parsed = (await load())(post.body, post.contentType);
+      if ("problem" in parsed) {
+        console.log(JSON.stringify({ route: "sandbox events", vendor: post.vendor, kind: parsed.problem.kind }));
+        continue;
+      }
+      const counts = await recordDeliveryEvents(env, parsed.events, {}, deployment.onEvent, parsed.ignored);
+      console.log(JSON.stringify({ route: "sandbox events", vendor: post.vendor, events: counts }));
+    } catch (error) {
+      console.log(JSON.stringify({ route: "sandbox events", vendor: post.vendor, kind: "internal", error: error instanceof Error ? error.name : "Error" }));
+    }
+  }
+}
