@@ -12,6 +12,7 @@ import type { AttachedDeliveryEvent } from "../../src/worker/delivery/delivery-e
 import { MAX_EVENT_BODY_BYTES } from "../../src/worker/delivery/delivery-events.ts";
 import type { Env } from "../../src/worker/env.ts";
 import { actions } from "../../worker/actions.ts";
+import { rememberQueued } from "../../src/worker/delivery/recent.ts";
 import { bindings, deliver, stateOf, view } from "./support/delivery.ts";
 import { CALLER_KEY_BILLING, CALLER_KEY_NEWSLETTER, EVERLYTIC_WEBHOOK_PASSWORD, EVERLYTIC_WEBHOOK_USER } from "./support/bindings.ts";
 import { countingLimiter, fetchWithEnv, fetchWorker, LOCAL, record } from "./support/harness.ts";
@@ -296,5 +297,17 @@ describe("createTxgateWorker({ onEvent })", () => {
     await waitOnExecutionContext(ctx);
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ recorded: 1 });
+  });
+});
+
+describe("the outbox page (npm start) shows a message's whole life", () => {
+  it("its states, then the vendor's events", async () => {
+    const { id } = await sentMessage("opened@example.com");
+    rememberQueued(id);
+    const page = await fetchWorker(`${LOCAL}/sandbox`);
+    expect(page.status).toBe(200);
+    const row = page.text.split("<tr").find((line) => line.includes(id))!;
+    expect(row).toMatch(/queued.*sending.*sent/s);
+    expect(row).toMatch(/<span class="badge">delivered<\/span>.*delivered.*opened/s);
   });
 });
