@@ -20,7 +20,7 @@ import { requireActionVendor, resolveAction, sendResolvedAction } from "./action
 import { decodeAttachments } from "./binary-fields.ts";
 import { consumeQueue } from "./delivery/consumer.ts";
 import { dispatchSend } from "./delivery/dispatch.ts";
-import { deliveryEventsRoute, type Background, type DeliveryEventHook } from "./delivery/delivery-events.ts";
+import { deliveryEventsRoute, synchronousCall, type Background, type DeliveryEventHook } from "./delivery/delivery-events.ts";
 import { browserScope, messageStatus } from "./delivery/messages-route.ts";
 import { sendBatch } from "./batch-send.ts";
 import { sendAnswer } from "./delivery/send-answer.ts";
@@ -176,7 +176,7 @@ async function browserAction(deployment: Deployment, request: Request, env: Env,
     },
     ...(sendAt ? { sendAt } : {}),
     sendNow: async () => {
-      const outcome = await sendResolvedAction(config, deployment.actions, resolved, () => (progress.vendorCalled = true));
+      const outcome = await sendResolvedAction(config, deployment.actions, resolved, () => (progress.vendorCalled = true), synchronousCall());
       log.set({ vendor: outcome.vendor });
       return outcome;
     },
@@ -293,7 +293,7 @@ async function authenticateTrusted(request: Request, config: Config, log: Reques
 /** The vendor client's send, noted first: from here on, a failure cannot say the email was not sent. */
 function sendThrough(client: VendorClient, message: unknown, progress: Progress): Promise<Outcome<unknown>> {
   progress.vendorCalled = true;
-  return client.send(message);
+  return client.send(message, synchronousCall());
 }
 
 /**

@@ -15,8 +15,8 @@ import { actions } from "../../worker/actions.ts";
 import { rememberQueued } from "../../src/worker/delivery/recent.ts";
 import { bindings, deliver, stateOf, view } from "./support/delivery.ts";
 import { CALLER_KEY_BILLING, CALLER_KEY_NEWSLETTER, EVERLYTIC_WEBHOOK_PASSWORD, EVERLYTIC_WEBHOOK_USER } from "./support/bindings.ts";
-import { countingLimiter, fetchWithEnv, fetchWorker, LOCAL, record } from "./support/harness.ts";
-import { journal } from "./support/secret-scan.ts";
+import { callerSend, countingLimiter, fetchWithEnv, fetchWorker, LOCAL, record } from "./support/harness.ts";
+import { journal, leaks } from "./support/secret-scan.ts";
 
 const AUTH = `Basic ${btoa(`${EVERLYTIC_WEBHOOK_USER}:${EVERLYTIC_WEBHOOK_PASSWORD}`)}`;
 const email = (to: string) => ({
@@ -309,5 +309,56 @@ describe("the outbox page (npm start) shows a message's whole life", () => {
     const row = page.text.split("<tr").find((line) => line.includes(id))!;
     expect(row).toMatch(/queued.*sending.*sent/s);
     expect(row).toMatch(/<span class="badge">delivered<\/span>.*delivered.*opened/s);
+  });
+});
+
+describe("whose events these are", () => {
+  it("a trusted caller cannot write another message's id into its email's carrier header: a synchronous send carries a fresh id of the worker's", async () => {
+    const victim = crypto.randomUUID();
+    await stateOf(victim).accept({ id: victim, scope: "caller:newsletter", audience: "caller", vendor: "everlytic", body: email("ada@example.com"), decode: true });
+    await stateOf(victim).pickUp();
+    await stateOf(victim).startSending(1);
+    await stateOf(victim).settle(1, { state: "unknown", outcome: { kind: "server_error", delivery: "unknown" } });
+    const forged = { ...email("joe@example.com"), headers: { ...email("joe@example.com").headers, custom_headers: { "X-Txgate-Message-Id": victim } } };
+    expect((await callerSend("everlytic", forged, CALLER_KEY_BILLING)).status).toBe(200);
+    // A queued send's consumer run hands the sandbox's pending posts (the synchronous send's too) to the event handling.
+    await sentMessage();
+    const message = await view(victim);
+    expect(message.state).toBe("unknown");
+    expect(message.events).toBeUndefined();
+  });
+
+  it("a browser's message shows the events' kinds and times, never the vendor's own fields", async () => {
+    const id = crypto.randomUUID();
+    await stateOf(id).accept({ id, scope: "ip:203.0.113.9", audience: "browser", vendor: "everlytic", body: {}, decode: false });
+    await stateOf(id).pickUp();
+    await stateOf(id).startSending(1);
+    await stateOf(id).settle(1, { state: "sent", outcome: { kind: "sent" } });
+    await stateOf(id).noteVendorIds("everlytic", ["t-browser"]);
+    expect((await post(legacy({ event_type: "bounce", trans_id: "t-browser", bounce_type: "soft", bounce_reason: "joe@example.com: mailbox full", custom_headers: { "X-Txgate-Message-Id": id } }))).body.recorded).toBe(1);
+    const message = await view(id);
+    expect(message.events).toEqual([{ kind: "bounced", at: "2026-12-06T10:05:00.000Z", bounce: "soft" }]);
+    expect(JSON.stringify(message)).not.toContain("joe@example.com");
+  });
+});
+
+describe("the webhook's secrets", () => {
+  it("never appear in an answer or a log line, whatever is posted", async () => {
+    journal.length = 0;
+    const { transactionId } = await sentMessage();
+    await post(standard("click", [transactionId]));
+    await post(standard("click", [transactionId]), { auth: `Basic ${btoa(`${EVERLYTIC_WEBHOOK_PASSWORD}:${EVERLYTIC_WEBHOOK_PASSWORD}`)}` });
+    await post(`{"type": "${EVERLYTIC_WEBHOOK_PASSWORD}"`);
+    expect(leaks(journal)).toEqual([]);
+    expect(journal.some((entry) => entry.text.includes('"/v1/events/everlytic"'))).toBe(true);
+  });
+
+  it("a user without a password, or credentials for a vendor that posts none, is a configuration error", async () => {
+    const init = { method: "POST", headers: { authorization: AUTH, "content-type": "application/json" }, body: "{}" };
+    const half = await fetchWithEnv({ EVERLYTIC_WEBHOOK_PASSWORD: undefined } as Partial<Env>, "/v1/events/everlytic", init);
+    expect(half.status).toBe(500);
+    expect(half.body.kind).toBe("misconfigured");
+    const none = await fetchWithEnv({ LISTMONK_WEBHOOK_USER: "u", LISTMONK_WEBHOOK_PASSWORD: "p" } as Partial<Env>, "/v1/events/everlytic", init);
+    expect(none.body.kind).toBe("misconfigured");
   });
 });

@@ -160,6 +160,19 @@ export async function indexSentMessage(env: Env, messageId: string, outcome: Out
 }
 
 /**
+ * A synchronous send's call options: a fresh id in the vendor's carrier field. A synchronous send has no message
+ * object, so its events match nothing and are counted as unmatched; the id is there so the field always holds an
+ * id the worker made, never one a caller wrote into its message to have its email's events attached to (and
+ * settle) someone else's message.
+ *
+ * @example
+ * return client.send(message, synchronousCall());
+ */
+export function synchronousCall(): { readonly messageId: string } {
+  return { messageId: crypto.randomUUID() };
+}
+
+/**
  * The deployment's event counters: how many events were received, recorded, duplicates, unmatched (counted and
  * dropped), foreign, over a message's bound or ignored, since the deployment began. For the health route.
  *
