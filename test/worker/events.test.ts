@@ -12,6 +12,7 @@ import type { AttachedDeliveryEvent } from "../../src/worker/delivery/delivery-e
 import { MAX_EVENT_BODY_BYTES } from "../../src/worker/delivery/delivery-events.ts";
 import type { Env } from "../../src/worker/env.ts";
 import { actions } from "../../worker/actions.ts";
+import { resolveAction } from "../../src/worker/action-send.ts";
 import { rememberQueued } from "../../src/worker/delivery/recent.ts";
 import { bindings, deliver, stateOf, view } from "./support/delivery.ts";
 import { CALLER_KEY_BILLING, CALLER_KEY_NEWSLETTER, EVERLYTIC_WEBHOOK_PASSWORD, EVERLYTIC_WEBHOOK_USER } from "./support/bindings.ts";
@@ -360,5 +361,17 @@ describe("the webhook's secrets", () => {
     expect(half.body.kind).toBe("misconfigured");
     const none = await fetchWithEnv({ LISTMONK_WEBHOOK_USER: "u", LISTMONK_WEBHOOK_PASSWORD: "p" } as Partial<Env>, "/v1/events/everlytic", init);
     expect(none.body.kind).toBe("misconfigured");
+  });
+});
+
+describe("a queued browser action carries its message id too", () => {
+  it("the catalogue's Everlytic send gets its events attached", async () => {
+    const id = crypto.randomUUID();
+    const body = resolveAction("contact-form", actions["contact-form"], "opened@example.com", { name: "Pat", replyTo: "pat@example.com", message: "Hello" });
+    await stateOf(id).accept({ id, scope: "ip:203.0.113.10", audience: "browser", vendor: "everlytic", body, decode: false });
+    await deliver(id);
+    const message = await view(id);
+    expect(message.state).toBe("sent");
+    expect(message.events?.map((event) => event.kind)).toEqual(["delivered", "opened"]);
   });
 });
