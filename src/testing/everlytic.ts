@@ -89,13 +89,14 @@ export function everlyticError(
 function webhookPosts(email: EverlyticDelivered): EverlyticWebhookPost[] {
   const local = email.recipient.split("@")[0]!.toLowerCase();
   const types = local === "bounced" ? ["bounce"] : local === "opened" ? ["delivered", "open"] : ["delivered"];
-  const at = new Date().toISOString();
-  return types.map((type) => ({
+  const now = Date.now();
+  // A second apart, in the order they happen: an open comes after the delivery.
+  return types.map((type, index) => ({
     contentType: "application/json",
     body: JSON.stringify({
       event: {
         event_id: crypto.randomUUID(),
-        event_date: at,
+        event_date: new Date(now + index * 1000).toISOString(),
         event_type: type,
         email_to: email.recipient,
         trans_id: email.transactionId,

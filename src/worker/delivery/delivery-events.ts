@@ -107,11 +107,13 @@ export async function recordDeliveryEvents(env: Env, events: readonly DeliveryEv
   const counts: EventCounts = { received: events.length, recorded: 0, duplicate: 0, unmatched: 0, foreign: 0, overflow: 0, ignored };
   const messages = env.MESSAGES;
   const attached: AttachedDeliveryEvent[] = [];
-  for (const event of events) {
-    const recording: EventRecording = messages ? await recordOne(messages, event) : { result: "unmatched" };
+  // All at once: each message's object takes its events one at a time, and checks a dedupeKey and records it in
+  // one step, so the same event twice in one post is still recorded once.
+  const recordings = await Promise.all(events.map((event): Promise<EventRecording> => (messages ? recordOne(messages, event) : Promise.resolve({ result: "unmatched" }))));
+  recordings.forEach((recording, index) => {
     counts[recording.result] += 1;
-    if (recording.result === "recorded") attached.push({ messageId: recording.id, scope: recording.scope, event });
-  }
+    if (recording.result === "recorded") attached.push({ messageId: recording.id, scope: recording.scope, event: events[index]! });
+  });
   if (messages) await messages.get(messages.idFromName(EVENT_COUNTERS_NAME)).countEvents({ ...counts });
   if (onEvent && attached.length) {
     const run = Promise.all(attached.map(async (item) => onEvent(item))).catch((error: unknown) => {
@@ -155,8 +157,10 @@ export async function indexSentMessage(env: Env, messageId: string, outcome: Out
   const messages = env.MESSAGES;
   if (!messages || !outcome.ok) return;
   const ids = (outcome.ids ?? []).slice(0, 100);
-  await messages.get(messages.idFromName(messageId)).noteVendorIds(outcome.vendor, ids);
-  await Promise.all(ids.map((vendorId) => messages.get(messages.idFromName(vendorIdObjectName(outcome.vendor, vendorId))).pointTo(messageId)));
+  await Promise.all([
+    messages.get(messages.idFromName(messageId)).noteVendorIds(outcome.vendor, ids),
+    ...ids.map((vendorId) => messages.get(messages.idFromName(vendorIdObjectName(outcome.vendor, vendorId))).pointTo(messageId)),
+  ]);
 }
 
 /**

@@ -3,6 +3,7 @@
  * `onWebhook`), and the worker handles each as its event route handles a vendor's post, minus the credentials
  * (the post never left the isolate): the vendor's own parser, then the messages the events name.
  */
+import type { DeliveryEvent } from "../../core/delivery-event.ts";
 import { WEBHOOK_EVENT_PARSERS } from "../../core/vendor-events.ts";
 import type { Env } from "../env.ts";
 import type { WorkerSandbox } from "../sandbox.ts";
@@ -15,20 +16,26 @@ import { recordDeliveryEvents, type DeliveryEventHook } from "./delivery-events.
  * if (config.mode === "sandbox") await deliverSandboxEvents(env, deployment);
  */
 export async function deliverSandboxEvents(env: Env, deployment: { readonly sandbox?: WorkerSandbox; readonly onEvent?: DeliveryEventHook }): Promise<void> {
-  for (const post of deployment.sandbox?.takeWebhookPosts?.() ?? []) {
-    const load = WEBHOOK_EVENT_PARSERS[post.vendor];
-    if (!load) continue;
-    // A simulated event that cannot be recorded is logged, never a reason to deliver the queue's batch again.
-    try {
+  // A simulated event that cannot be recorded is logged, never a reason to deliver the queue's batch again.
+  try {
+    // Every pending post's events in one go, as one post of many events would be.
+    const events: DeliveryEvent[] = [];
+    let ignored = 0;
+    for (const post of deployment.sandbox?.takeWebhookPosts?.() ?? []) {
+      const load = WEBHOOK_EVENT_PARSERS[post.vendor];
+      if (!load) continue;
       const parsed = (await load())(post.body, post.contentType);
       if ("problem" in parsed) {
         console.log(JSON.stringify({ route: "sandbox events", vendor: post.vendor, kind: parsed.problem.kind }));
         continue;
       }
-      const counts = await recordDeliveryEvents(env, parsed.events, {}, deployment.onEvent, parsed.ignored);
-      console.log(JSON.stringify({ route: "sandbox events", vendor: post.vendor, events: counts }));
-    } catch (error) {
-      console.log(JSON.stringify({ route: "sandbox events", vendor: post.vendor, kind: "internal", error: error instanceof Error ? error.name : "Error" }));
+      events.push(...parsed.events);
+      ignored += parsed.ignored;
     }
+    if (!events.length && !ignored) return;
+    const counts = await recordDeliveryEvents(env, events, {}, deployment.onEvent, ignored);
+    console.log(JSON.stringify({ route: "sandbox events", events: counts }));
+  } catch (error) {
+    console.log(JSON.stringify({ route: "sandbox events", kind: "internal", error: error instanceof Error ? error.name : "Error" }));
   }
 }

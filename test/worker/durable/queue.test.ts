@@ -309,7 +309,9 @@ describe("a consumer that dies", () => {
     const states = await Promise.all(ids.map(async (id) => (await view(id)).state));
     expect(states.filter((state) => state !== "sent")).toEqual([]);
     expect(await sent()).toHaveLength(20);
-  });
+    // Twenty deliveries, each with its message's and its vendor ids' objects and the sandbox's events: more than the
+    // default 5 s on a loaded machine, though nothing here waits for time to pass.
+  }, 20_000);
 
   it("a consumer still holding an older pick-up of a message sent meanwhile cannot send it again", async () => {
     const id = await accepted();
