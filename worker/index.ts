@@ -8,9 +8,10 @@ import { actions } from "./actions.ts";
 import { serveLocal } from "./pages/local.ts";
 import { VENDOR_LIST } from "../src/vendors/registry.ts";
 import { sandboxClients } from "./sandbox/index.ts";
+import { takeWebhookPosts } from "./sandbox/webhooks.ts";
 
 // This repo's deployment serves every registered vendor; a user's lists the ones it sends through.
-export default createTxgateWorker({ vendors: VENDOR_LIST, actions, sandbox: { vendors: sandboxClients(), serveLocal } });
+export default createTxgateWorker({ vendors: VENDOR_LIST, actions, sandbox: { vendors: sandboxClients(), serveLocal, takeWebhookPosts } });
 
 // Durable Objects are exported by the main module, as Workers require.
 export { IdempotencyLedgerObject, MessageIndexObject, MessageObject, VendorAccount } from "../src/worker/index.ts";

@@ -95,7 +95,21 @@ export interface CallOptions {
    * const outcome = await client.send(message, { beforeFetch: () => queue.markSending(id) });
    */
   readonly beforeFetch?: () => void | Promise<void>;
+  /**
+   * Your id for this message (1 to 128 characters from `A-Z a-z 0-9 . _ : -`), carried in the field the vendor
+   * echoes back in its delivery events (its capability table's `messageIdCarrier`: Everlytic's custom header
+   * `X-Txgate-Message-Id`), so an event can name the message even when the send's own answer was lost. A vendor
+   * whose carrier is `"none"` sends the message unchanged. Carried after validation: it is never a field of yours
+   * that a vendor refuses.
+   *
+   * @example
+   * const outcome = await everlytic.send(message, { messageId: order.emailId });
+   */
+  readonly messageId?: string;
 }
+
+/** What a `CallOptions.messageId` may be: text every vendor's header or metadata field takes as it is. */
+export const MESSAGE_ID_SYNTAX = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export interface ResolvedOptions {
   readonly vendor: VendorName;

@@ -70,6 +70,11 @@ export interface VendorTransport<Paths, M, V, T> {
   readonly mapResponse: (status: number, body: unknown, headers: Headers, recipients: readonly string[]) => Answer<T> | Promise<Answer<T>>;
   /** Loads the converter from the common message, on the first `sendMessage`. */
   readonly loadConverter: () => Promise<MessageConverter<M>>;
+  /**
+   * Puts `CallOptions.messageId` in the field the vendor echoes back (its `messageIdCarrier`), on a message already
+   * validated. Absent for a vendor whose carrier is `"none"`: the id is then not sent.
+   */
+  readonly carryMessageId?: (message: V, messageId: string) => V;
 }
 
 /** A vendor client's sends, and the check of a native message that `send` starts with. */
@@ -113,9 +118,10 @@ export function createTransport<Paths extends {}, M, V, T>(vendor: VendorTranspo
   const sendOnce = async (message: M, call: CallOptions | undefined): Promise<Outcome<T>> => {
     const parsed = validateInput(vendor.schema, message);
     if (!parsed.success) return refuse(parsed.issues);
+    const valid = call?.messageId !== undefined && vendor.carryMessageId ? vendor.carryMessageId(parsed.output, call.messageId) : parsed.output;
     let request: PostRequest<Paths>;
     try {
-      request = await vendor.buildRequest(parsed.output);
+      request = await vendor.buildRequest(valid);
     } catch (error) {
       // A Blob can fail to read (a File changed on disk): still an outcome, and still nothing sent.
       return refuse([{ path: vendor.attachmentsPath ?? "", rule: "attachment_readable", message: `could not be read: ${String(error)}` }]);

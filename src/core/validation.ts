@@ -4,7 +4,7 @@
  * needs that valibot's own get wrong for a JSON wire: records that keep every key, plain objects only, JSON values.
  */
 import * as v from "valibot";
-import { isUsableTimeout, MAX_TIMEOUT_MS, type CallOptions } from "./options.ts";
+import { isUsableTimeout, MAX_TIMEOUT_MS, MESSAGE_ID_SYNTAX, type CallOptions } from "./options.ts";
 import type { ValidationIssue } from "./outcome.ts";
 
 /**
@@ -349,9 +349,9 @@ export function readCallOptions(call: unknown): InputCheck<CallOptions | undefin
     issues: [{ path: key ? `${CALL}.${key}` : CALL, rule, message }],
   });
   if (typeof call !== "object" || call === null) return issue("", "call_options", "the send's options must be an object");
-  let signal: unknown, timeoutMs: unknown, idempotencyKey: unknown, beforeFetch: unknown;
+  let signal: unknown, timeoutMs: unknown, idempotencyKey: unknown, beforeFetch: unknown, messageId: unknown;
   try {
-    ({ signal, timeoutMs, idempotencyKey, beforeFetch } = call as Record<string, unknown>);
+    ({ signal, timeoutMs, idempotencyKey, beforeFetch, messageId } = call as Record<string, unknown>);
   } catch {
     return issue("", "unreadable_input", UNREADABLE);
   }
@@ -360,5 +360,11 @@ export function readCallOptions(call: unknown): InputCheck<CallOptions | undefin
     return issue("timeoutMs", "timeout_ms", `must be a number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`);
   }
   if (beforeFetch !== undefined && typeof beforeFetch !== "function") return issue("beforeFetch", "function", "must be a function");
-  return { success: true, output: { signal, timeoutMs, idempotencyKey, ...(beforeFetch === undefined ? {} : { beforeFetch }) } as CallOptions };
+  if (messageId !== undefined && (typeof messageId !== "string" || !MESSAGE_ID_SYNTAX.test(messageId))) {
+    return issue("messageId", "message_id", "must be 1 to 128 characters from A-Z a-z 0-9 . _ : -");
+  }
+  return {
+    success: true,
+    output: { signal, timeoutMs, idempotencyKey, ...(beforeFetch === undefined ? {} : { beforeFetch }), ...(messageId === undefined ? {} : { messageId }) } as CallOptions,
+  };
 }

@@ -12,6 +12,7 @@ import { EVERLYTIC_BASE_URL, type EverlyticOptions } from "./options.ts";
 import { toMailRequest } from "./request.ts";
 import { mapEverlyticResponse, type SendMailSuccess } from "./response.ts";
 import { EverlyticMessageSchema, type EverlyticMessage } from "./schema.ts";
+import { EVERLYTIC_MESSAGE_ID_HEADER } from "./events.ts";
 
 /**
  * An Everlytic client; see `createEverlyticClient`.
@@ -87,5 +88,12 @@ export function createEverlyticClient(options: EverlyticOptions): EverlyticClien
     attachmentsPath: "attachments.data",
     mapResponse: mapEverlyticResponse,
     loadConverter,
+    carryMessageId: withMessageIdHeader,
   });
+}
+
+/** Our message id in the custom header Everlytic's legacy webhooks echo (`messageIdCarrier`); it replaces one the caller set. */
+function withMessageIdHeader(message: EverlyticMessage, messageId: string): EverlyticMessage {
+  const custom = Object.fromEntries(Object.entries(message.headers.custom_headers ?? {}).filter(([name]) => name.toLowerCase() !== EVERLYTIC_MESSAGE_ID_HEADER.toLowerCase()));
+  return { ...message, headers: { ...message.headers, custom_headers: { ...custom, [EVERLYTIC_MESSAGE_ID_HEADER]: messageId } } };
 }

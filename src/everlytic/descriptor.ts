@@ -36,6 +36,7 @@ export const everlyticVendor = defineVendor<"everlytic", string, EverlyticSettin
   defaultBaseUrl: EVERLYTIC_BASE_URL,
   pacing: {},
   sharedTokenStore: false,
+  webhookEvents: async () => (await import("./events.ts")).parseEverlyticEvents,
   createClient: async ({ tokenStore: _unused, tokenPacer: _unusedPacer, ...options }) =>
     (await import("./client.ts")).createEverlyticClient(options) as VendorClient,
   sandbox: {

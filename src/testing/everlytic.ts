@@ -51,6 +51,18 @@ export interface EverlyticFakeOptions extends FakeOptions {
   readonly suppressed?: readonly string[];
   /** Emails the account may still send; each recipient costs one. Unlimited when absent. */
   readonly quota?: number;
+  /**
+   * Receives the webhook posts Everlytic would make about each email it took (legacy field set, JSON, one event a
+   * post, with the email's custom headers): `bounced@…` bounces (hard), `opened@…` is delivered and opened, any
+   * other address is delivered. Absent: no posts.
+   */
+  readonly onWebhook?: (post: EverlyticWebhookPost) => void;
+}
+
+/** A webhook post as the fake makes it: what Everlytic would `POST` to the webhook's URL. */
+export interface EverlyticWebhookPost {
+  readonly body: string;
+  readonly contentType: "application/json";
 }
 
 /**
@@ -100,6 +112,28 @@ export function everlyticError(
 ): Response {
   const { domain = "global", locationType = "request", ...rest } = detail;
   return jsonAnswer(code, { code, message: detail.message, error: { errors: [{ domain, ...rest, locationType }] } }, headers);
+}
+
+/** The legacy-field-set posts about one recipient's copy: delivered (and opened), or a hard bounce. */
+function webhookPosts(email: EverlyticDelivered): EverlyticWebhookPost[] {
+  const local = email.recipient.split("@")[0]!.toLowerCase();
+  const types = local === "bounced" ? ["bounce"] : local === "opened" ? ["delivered", "open"] : ["delivered"];
+  const now = Date.now();
+  // A second apart, in the order they happen: an open comes after the delivery.
+  return types.map((type, index) => ({
+    contentType: "application/json",
+    body: JSON.stringify({
+      event: {
+        event_id: crypto.randomUUID(),
+        event_date: new Date(now + index * 1000).toISOString(),
+        event_type: type,
+        email_to: email.recipient,
+        trans_id: email.transactionId,
+        custom_headers: email.customHeaders,
+        ...(type === "bounce" ? { bounce_type: "hard", bounce_reason: "mailbox does not exist" } : {}),
+      },
+    }),
+  }));
 }
 
 /** A transaction id in the vendor's style: UUID-shaped, not strictly hex. */
@@ -248,6 +282,7 @@ export function createEverlyticFake(options: EverlyticFakeOptions = {}): Everlyt
       path: file.path,
       contentId: file.content_id,
     }));
+    const firstTaken = delivered.length;
     const transactions = recipients.map(({ email, field }) => {
       const tags = { ...common, ...unique[email] };
       const id = transactionId();
@@ -267,6 +302,8 @@ export function createEverlyticFake(options: EverlyticFakeOptions = {}): Everlyt
       });
       return { id };
     });
+    // An email taken is reported on, even when the answer to its send was lost.
+    if (options.onWebhook) for (const email of delivered.slice(firstTaken)) for (const post of webhookPosts(email)) options.onWebhook(post);
     if (failure === "500") {
       record(500);
       return error(500, { reason: "backendError", message: "Internal Server Error", location: "default" });

@@ -19,6 +19,7 @@ export {
   type EverlyticFake,
   type EverlyticFakeOptions,
   type EverlyticFakeTemplate,
+  type EverlyticWebhookPost,
 } from "./everlytic.ts";
 export {
   ACTON_FAKE_ACCOUNT,

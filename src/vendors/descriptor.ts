@@ -12,6 +12,7 @@ import type { VendorCapabilities } from "../core/capabilities.ts";
 import type { TemplateMessage } from "../core/message.ts";
 import type { CallOptions } from "../core/options.ts";
 import type { Outcome, ValidationFailure } from "../core/outcome.ts";
+import type { ParsedEvents } from "../core/delivery-event.ts";
 import type { Pacer } from "../core/pacing.ts";
 
 /** What the worker and the registry need of any vendor client; each client validates its own input. */
@@ -82,6 +83,15 @@ export interface FakeReference {
 }
 
 /**
+ * A vendor's webhook parser: the body as text and its `Content-Type`, to events or a problem. Never throws.
+ *
+ * @example
+ * const parse = await descriptor.webhookEvents?.();
+ * const parsed = parse?.(await request.text(), request.headers.get("content-type") ?? "");
+ */
+export type WebhookEventParser = (body: string, contentType: string) => ParsedEvents;
+
+/**
  * What a descriptor's `usage` may read of its account object: the token record it keeps for a key.
  *
  * @example
@@ -126,6 +136,11 @@ export interface VendorDescriptor<Name extends string = string, TemplateId exten
    * logins spent this hour), read through the object's public methods; counts only, never a token. None: nothing.
    */
   usage?(settings: Settings, account: AccountRecords): Promise<Readonly<Record<string, number>>>;
+  /**
+   * Its webhook parser, loaded with the first event, for a vendor that posts its delivery events to a URL
+   * (`deliveryEvents: "webhook"`): `POST /v1/events/{vendor}` reads them with it. None: nothing posts events.
+   */
+  readonly webhookEvents?: () => Promise<WebhookEventParser>;
   /** Its client, loaded on first use. */
   createClient(options: Settings & VendorWiring): Promise<VendorClient>;
   /** Sandbox mode: made-up settings its fake accepts (no secrets; the host adds `baseUrl`), and where its fake is. */

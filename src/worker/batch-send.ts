@@ -17,6 +17,7 @@ import { formatPath, joinPath } from "../core/validation.ts";
 import { decodeAttachments } from "./binary-fields.ts";
 import { parseSendAt } from "./delivery/send-at.ts";
 import { dispatchSend, MAX_QUEUED_BODY_BYTES, prefersAsync, type QueuedSend } from "./delivery/dispatch.ts";
+import { synchronousCall } from "./delivery/delivery-events.ts";
 import type { Config, Env } from "./env.ts";
 import { problemResponse, Refusal, type Problem } from "./problem.ts";
 import type { ServedClient } from "./vendors.ts";
@@ -230,7 +231,7 @@ async function sendItem(request: Request, env: Env, config: Config, batch: Gated
       sendNow: () => {
         sending = true;
         batch.onSend();
-        return batch.client.send(item.message);
+        return batch.client.send(item.message, synchronousCall());
       },
       respond: batch.respond,
     });

@@ -85,6 +85,11 @@ export interface Env extends VendorEnv {
   readonly SANDBOX?: string;
   readonly BROWSER_MAX_BODY_BYTES?: string;
   readonly CALLER_MAX_BODY_BYTES?: string;
+  /**
+   * Limits `POST /v1/events/{vendor}` per client address. Optional: without it the events route refuses every
+   * post (`not_configured`), so an unlimited webhook route is never the default.
+   */
+  readonly EVENTS_RATE_LIMIT?: RateLimiter;
 }
 
 /** One trusted caller's key and the vendors it may send through. */
@@ -139,6 +144,11 @@ export interface Config {
   readonly sandbox?: WorkerSandbox;
   /** The vendors the deployment serves (`createTxgateWorker({ vendors })`). */
   readonly served: ServedVendors;
+  /**
+   * The HTTP Basic credentials each webhook vendor must present at `POST /v1/events/{vendor}`
+   * (`<VENDOR>_WEBHOOK_USER` and the secret `<VENDOR>_WEBHOOK_PASSWORD`); a vendor without them has its events refused.
+   */
+  readonly webhooks: Partial<Record<VendorName, { readonly user: string; readonly password: string }>>;
 }
 
 export const TURNSTILE_SITEVERIFY_URL = "https://challenges.cloudflare.com/turnstile/v0/siteverify";
@@ -215,8 +225,10 @@ export function parseConfig(env: Env, sandbox?: WorkerSandbox, vendors?: readonl
   const sandboxSetting = text("SANDBOX");
   if (sandboxSetting !== undefined && sandboxSetting !== "true" && sandboxSetting !== "false") wrong.push("SANDBOX (true or false)");
 
+  const webhooks = readWebhookCredentials(text, wrong, served.list);
   const turnstileSecret = text("TURNSTILE_SECRET");
   const redactor = new Redactor().add(
+    ...Object.values(webhooks).map((credentials) => credentials.password),
     env.CALLER_KEYS,
     ...(callerKeys ?? []).map((caller) => caller.key),
     env.OPERATOR_KEYS,
@@ -241,7 +253,24 @@ export function parseConfig(env: Env, sandbox?: WorkerSandbox, vendors?: readonl
     redactor,
     ...(sandbox ? { sandbox } : {}),
     served,
+    webhooks,
   };
+}
+
+/** `<VENDOR>_WEBHOOK_USER` and `<VENDOR>_WEBHOOK_PASSWORD` of each served vendor whose descriptor reads posted events; both or neither. */
+function readWebhookCredentials(text: (name: string) => string | undefined, wrong: string[], served: readonly AnyVendorDescriptor[]): Config["webhooks"] {
+  const webhooks: Partial<Record<VendorName, { user: string; password: string }>> = {};
+  for (const descriptor of served) {
+    const vendor = descriptor.name as VendorName;
+    const prefix = `${vendor.toUpperCase()}_WEBHOOK`;
+    const user = text(`${prefix}_USER`);
+    const password = text(`${prefix}_PASSWORD`);
+    if (user === undefined && password === undefined) continue;
+    if (!descriptor.webhookEvents) wrong.push(`${prefix}_USER/${prefix}_PASSWORD (${vendor} posts no events)`);
+    else if (user === undefined || password === undefined) wrong.push(`${prefix}_USER and ${prefix}_PASSWORD go together`);
+    else webhooks[vendor] = { user, password };
+  }
+  return webhooks;
 }
 
 /** `<VENDOR>_SENDS_PER_SECOND` for each vendor that has one; a vendor with a documented cap always has one, its cap by default. */

@@ -17,6 +17,7 @@ import { createHandler, type WorkerHandler } from "./router.ts";
 import type { Action, ActionRequest, VariablesSchema } from "./policy.ts";
 import type { WorkerSandbox } from "./sandbox.ts";
 import type { AnyVendorDescriptor } from "../vendors/descriptor.ts";
+import type { DeliveryEventHook } from "./delivery/delivery-events.ts";
 import type * as v from "valibot";
 
 /**
@@ -39,6 +40,15 @@ export interface TxgateWorkerOptions<A extends WorkerActions> {
    * local pages. Without it, sandbox mode sends nothing: every send is `not_configured`.
    */
   readonly sandbox?: WorkerSandbox;
+  /**
+   * Called with each delivery event attached to one of this deployment's messages (`POST /v1/events/{vendor}`):
+   * our message id, whose message it is, and the event. It runs after the vendor is answered (`ctx.waitUntil`);
+   * what it throws is logged by name and changes nothing. An event is handed over once, as it is recorded once.
+   *
+   * @example
+   * createTxgateWorker({ actions, onEvent: async ({ messageId, event }) => { if (event.kind === "bounced") await markBounced(messageId); } });
+   */
+  readonly onEvent?: DeliveryEventHook;
 }
 
 /**
@@ -57,7 +67,7 @@ export type WorkerActions = { readonly [name: string]: Action<VariablesSchema> }
  * export default createTxgateWorker({ vendors: [listmonkVendor, actOnVendor], actions });
  */
 export function createTxgateWorker<const A extends WorkerActions>(options: TxgateWorkerOptions<A>): WorkerHandler {
-  return createHandler({ actions: options.actions, vendors: options.vendors, ...(options.sandbox ? { sandbox: options.sandbox } : {}) });
+  return createHandler({ actions: options.actions, vendors: options.vendors, ...(options.sandbox ? { sandbox: options.sandbox } : {}), ...(options.onEvent ? { onEvent: options.onEvent } : {}) });
 }
 
 /**
@@ -101,9 +111,11 @@ export {
 export { defineCatalogue, type Catalogue, type TemplateDeclaration, type VendorRoute } from "../core/catalogue.ts";
 /** A bare email address as the specs' `format: email` has it (rule `email`), for a variable such as a reply-to. */
 export { emailAddress } from "../core/formats.ts";
-export type { SandboxVendor, WorkerSandbox } from "./sandbox.ts";
+export type { SandboxVendor, SandboxWebhookPost, WorkerSandbox } from "./sandbox.ts";
 export { createLocalSandbox } from "./local/sandbox.ts";
 export type { RecordedMessage } from "./local/outbox.ts";
+export type { AttachedDeliveryEvent, DeliveryEventHook, EventCounts } from "./delivery/delivery-events.ts";
+export type { DeliverySummary, MessageEvent, MessageView } from "./delivery/message-state.ts";
 export type { Env } from "./env.ts";
 export type { VendorOptions, VendorSettings } from "./vendor-settings.ts";
 export type { AnyVendorDescriptor, EvaluatedSyntax, VendorDescriptor } from "../vendors/descriptor.ts";

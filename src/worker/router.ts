@@ -12,6 +12,7 @@
  *   GET     /v1/messages          trusted servers: their queued messages by state, newest first, a page at a time
  *   POST    /v1/messages/{id}/retry  trusted servers: sends a failed (or, accepting the risk, unknown) message again
  *   GET     /v1/health            operators (OPERATOR_KEYS): each vendor's mode and last outcomes, the queue's counts
+ *   POST    /v1/events/{vendor}   a vendor's delivery events (webhook, basic auth), attached to our messages
  *   *       /sandbox/…, /demo/…   sandbox mode (SANDBOX=true), on a loopback host only: the deployment's local
  *                                 pages (`sandbox.serveLocal`: the outbox, the sandbox vendors' APIs, a demo form)
  *   GET     /                     a one-line index; in sandbox mode on a loopback host, the local pages' own index
@@ -23,6 +24,7 @@ import { decodeAttachments } from "./binary-fields.ts";
 import { consumeQueue } from "./delivery/consumer.ts";
 import { dispatchSend } from "./delivery/dispatch.ts";
 import { listMessages, retryMessage } from "./delivery/failures-route.ts";
+import { deliveryEventsRoute, synchronousCall, type Background, type DeliveryEventHook } from "./delivery/delivery-events.ts";
 import { browserScope, messageStatus } from "./delivery/messages-route.ts";
 import { sendBatch } from "./batch-send.ts";
 import { sendAnswer } from "./delivery/send-answer.ts";
@@ -53,6 +55,8 @@ export interface Deployment {
   readonly actions: Readonly<Record<string, Action>>;
   readonly vendors: readonly AnyVendorDescriptor[];
   readonly sandbox?: WorkerSandbox;
+  /** Gets each delivery event attached to one of the deployment's messages. */
+  readonly onEvent?: DeliveryEventHook;
 }
 
 /**
@@ -63,10 +67,10 @@ export interface Deployment {
  * export default worker;
  */
 export interface WorkerHandler {
-  /** Answers an HTTP request: the actions, the trusted send route, a queued message's state. */
-  fetch(request: Request, env: Env): Promise<Response>;
+  /** Answers an HTTP request: the actions, the trusted send route, a queued message's state, a vendor's events. */
+  fetch(request: Request, env: Env, ctx?: Background): Promise<Response>;
   /** Consumes the send queue and its dead-letter queue. */
-  queue(batch: MessageBatch<unknown>, env: Env): Promise<void>;
+  queue(batch: MessageBatch<unknown>, env: Env, ctx?: Background): Promise<void>;
 }
 
 /** What a request has done so far that its answer must own up to: whether a vendor client was asked to send. */
@@ -86,7 +90,7 @@ export function createHandler(deployment: Deployment): WorkerHandler {
     async queue(batch, env) {
       await consumeQueue(batch, env, deployment);
     },
-    async fetch(request, env) {
+    async fetch(request, env, ctx) {
       const log = new RequestLog(request);
       const progress: Progress = { vendorCalled: false };
       let sandbox = false;
@@ -94,7 +98,7 @@ export function createHandler(deployment: Deployment): WorkerHandler {
         const config = loadConfig(env, deployment.sandbox, deployment.vendors);
         log.redactor = config.redactor;
         sandbox = config.mode === "sandbox";
-        return route(deployment, request, env, config, log, progress);
+        return route(deployment, request, env, config, log, progress, ctx ?? {});
       });
       log.write(response);
       return sandbox ? markSandbox(response) : response;
@@ -109,7 +113,7 @@ function markSandbox(response: Response): Response {
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
-async function route(deployment: Deployment, request: Request, env: Env, config: Config, log: RequestLog, progress: Progress): Promise<Response> {
+async function route(deployment: Deployment, request: Request, env: Env, config: Config, log: RequestLog, progress: Progress, background: Background): Promise<Response> {
   const { pathname } = new URL(request.url);
   if (pathname === "/v1/actions") {
     // CORS headers go on every answer to an allowed origin, refusals included, so the page can read why.
@@ -123,6 +127,8 @@ async function route(deployment: Deployment, request: Request, env: Env, config:
   if (retry) return retryMessage(request, env, config, trustedKeys(request, config), retry[1]!);
   const send = /^\/v1\/send\/([^/]+)$/.exec(pathname);
   if (send) return callerSend(request, env, config, log, progress, send[1]!);
+  const events = /^\/v1\/events\/([^/]+)$/.exec(pathname);
+  if (events) return deliveryEventsRoute(request, env, config, log, events[1]!, background, deployment.onEvent);
   const batch = /^\/v1\/send\/([^/]+)\/batch$/.exec(pathname);
   if (batch) return callerBatch(request, env, config, log, progress, batch[1]!);
   if (["/sandbox", "/demo"].some((page) => pathname === page || pathname.startsWith(`${page}/`))) {
@@ -189,7 +195,7 @@ async function browserAction(deployment: Deployment, request: Request, env: Env,
     },
     ...(sendAt ? { sendAt } : {}),
     sendNow: async () => {
-      const outcome = await sendResolvedAction(config, deployment.actions, resolved, () => (progress.vendorCalled = true));
+      const outcome = await sendResolvedAction(config, deployment.actions, resolved, () => (progress.vendorCalled = true), synchronousCall());
       log.set({ vendor: outcome.vendor });
       return outcome;
     },
@@ -307,7 +313,7 @@ async function authenticateTrusted(request: Request, config: Config, log: Reques
 /** The vendor client's send, noted first: from here on, a failure cannot say the email was not sent. */
 function sendThrough(client: ServedClient, message: unknown, progress: Progress): Promise<Outcome<unknown>> {
   progress.vendorCalled = true;
-  return client.send(message);
+  return client.send(message, synchronousCall());
 }
 
 /**

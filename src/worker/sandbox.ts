@@ -35,4 +35,17 @@ export interface WorkerSandbox {
    * to a loopback host; a deployed worker's host name never reaches them.
    */
   serveLocal?(request: Request, env: Env, pathname: string): Promise<Response> | Response;
+  /**
+   * The webhook posts the sandbox vendors made since last asked (a fake's `onWebhook`), taken and forgotten: the
+   * worker hands each to its own event route's handling (the vendor's parser, then the messages they name), as if
+   * the vendor had posted it, after each queued send. Called only in sandbox mode.
+   */
+  takeWebhookPosts?(): readonly SandboxWebhookPost[];
+}
+
+/** A webhook post a sandbox vendor made: its body and `Content-Type`, as the vendor would post them. */
+export interface SandboxWebhookPost {
+  readonly vendor: VendorName;
+  readonly body: string;
+  readonly contentType: string;
 }

@@ -10,6 +10,7 @@ import { VENDOR_LIST, VENDORS } from "../../src/vendors/registry.ts";
 import type { WorkerSandbox } from "../../src/worker/index.ts";
 import { withForcedFailures } from "../delivery/sandbox-delivery.ts";
 import type { SandboxVendor } from "./http.ts";
+import { keepWebhookPost } from "./webhooks.ts";
 import { Outbox, type RecordedMessage } from "../../src/worker/local/outbox.ts";
 
 /** What the sandbox vendors of this isolate received, for the outbox page. */
@@ -24,7 +25,12 @@ type FakeFactory = (options: Record<string, unknown>) => { fetch: SandboxVendor 
 function fakeOf(vendor: VendorName): SandboxVendor {
   const { factory, options } = VENDORS[vendor].sandbox.fake;
   const create = (testing as unknown as Record<string, FakeFactory>)[factory]!;
-  return create({ ...options, onMessage: (message: unknown) => outbox.record(message as Omit<RecordedMessage, "id" | "at">) }).fetch;
+  // A fake that posts webhooks (its vendor reports delivery events) hands each post to the worker's own event handling.
+  return create({
+    ...options,
+    onMessage: (message: unknown) => outbox.record(message as Omit<RecordedMessage, "id" | "at">),
+    onWebhook: (post: unknown) => keepWebhookPost(vendor, post as Parameters<typeof keepWebhookPost>[1]),
+  }).fetch;
 }
 
 /** The sandbox vendors of this isolate, sharing its outbox. */

@@ -26,6 +26,8 @@ import { writeAttemptLog } from "../log.ts";
 import { noteVendorOutcome } from "../health.ts";
 import type { QueuedSend } from "./dispatch.ts";
 import type { Pickup, Verdict } from "./message-state.ts";
+import { indexSentMessage, type DeliveryEventHook } from "./delivery-events.ts";
+import { deliverSandboxEvents } from "./sandbox-events.ts";
 
 /** The send queue's and the dead-letter queue's names, as wrangler.toml declares them. */
 export const SEND_QUEUE = "txgate-sends";
@@ -60,6 +62,8 @@ export async function consumeQueue(batch: MessageBatch<unknown>, env: Env, deplo
   const limits = retryLimits(env);
   // Each message on its own: pacing (the vendor client's) decides how fast they go, not the batch.
   await Promise.all((batch as MessageBatch<QueuedSend>).messages.map((message) => consumeOne(message, env, config, limits, deployment.actions)));
+  // The sandbox vendors' webhook posts for what was just sent, handled as the event route handles a vendor's.
+  if (config.mode === "sandbox") await deliverSandboxEvents(env, deployment);
 }
 
 /** What the consumer needs of the deployment: its actions (a queued browser send names one), its vendors and its sandbox. */
@@ -67,6 +71,7 @@ export interface Deployment {
   readonly actions: Readonly<Record<string, Action>>;
   readonly vendors: readonly AnyVendorDescriptor[];
   readonly sandbox?: WorkerSandbox;
+  readonly onEvent?: DeliveryEventHook;
 }
 
 async function consumeOne(message: Message<QueuedSend>, env: Env, config: Config, limits: RetryLimits, actions: Deployment["actions"]): Promise<void> {
@@ -86,7 +91,8 @@ async function consumeOne(message: Message<QueuedSend>, env: Env, config: Config
     // slot or a token has sent nothing, and the message goes out on redelivery.
     const gate = sendingGate(() => state.startSending(pickup.attempt));
     const started = Date.now();
-    const outcome = await sendOnce(config, pickup, actions, { beforeFetch: gate.beforeFetch });
+    // Our id travels in the field the vendor echoes back (`messageIdCarrier`), so its events can name the message.
+    const outcome = await sendOnce(config, pickup, actions, { beforeFetch: gate.beforeFetch, messageId: id });
     // The state could not be reached: whether this attempt may go is not known, so the queue delivers it again.
     if (gate.failure) throw gate.failure.error;
     // Picked up again elsewhere, or ended meanwhile: this copy sent nothing and has nothing to record.
@@ -94,6 +100,8 @@ async function consumeOne(message: Message<QueuedSend>, env: Env, config: Config
     const verdict = judge(outcome, pickup.attempt, limits, pickup.audience, config, pickup.vendor);
     logAttempt(id, pickup, outcome, verdict.state, Date.now() - started, config);
     if (!(outcome instanceof Refusal)) await noteVendorOutcome(env, outcome);
+    // Before the state says `sent`: an event that finds the message sent also finds its vendor ids.
+    if (!(outcome instanceof Refusal)) await indexSentMessage(env, id, outcome);
     if (verdict.deadLetter && env.DEAD_LETTERS) await env.DEAD_LETTERS.send({ id, outcome: verdict.outcome } satisfies DeadLetter, { contentType: "json" });
     await state.settle(pickup.attempt, verdict);
     if (verdict.state === "queued") message.retry({ delaySeconds: verdict.retryInSeconds ?? 0 });

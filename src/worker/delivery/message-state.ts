@@ -31,6 +31,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Audience } from "../problem.ts";
 import type { VendorName } from "../../core/public.ts";
 import { DEPLOYMENT_INDEX, type MessageIndexObject } from "./message-index.ts";
+import type { BounceKind, DeliveryEvent, DeliveryEventKind } from "../../core/delivery-event.ts";
 
 /**
  * `partial`: the vendor sent the email to some recipients and refused others (the result names them); it is
@@ -90,6 +91,81 @@ export interface MessageView {
   readonly sendAt?: string;
   readonly result?: unknown;
   readonly history: readonly HistoryEntry[];
+  /** What the vendor reported after it took the message (`POST /v1/events/{vendor}`), oldest first; absent before any. */
+  readonly events?: readonly MessageEvent[];
+  /** Where the message stands by those events; absent before any. */
+  readonly delivery?: DeliverySummary;
+}
+
+/** One delivery event as the message view shows it: never the recipient; the vendor's details for trusted callers only. */
+export interface MessageEvent {
+  readonly kind: DeliveryEventKind;
+  readonly at: string;
+  readonly bounce?: BounceKind;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The message's delivery by its events: the latest of `sent`, `delivered`, `bounced`, `failed` or `complained`
+ * (an open or click means `delivered` when nothing later says otherwise), and when.
+ */
+export interface DeliverySummary {
+  readonly state: "sent" | "delivered" | "bounced" | "failed" | "complained";
+  readonly at: string;
+  readonly bounce?: BounceKind;
+  readonly opened?: true;
+  readonly clicked?: true;
+  readonly unsubscribed?: true;
+}
+
+/** A delivery event as the worker hands it to the message it names. */
+export type RecordedEvent = Pick<DeliveryEvent, "kind" | "vendor" | "vendorIds" | "at" | "dedupeKey" | "details"> & { readonly bounce?: BounceKind };
+
+/**
+ * What became of one event: attached (`recorded`, with the message's scope and id), already attached
+ * (`duplicate`), naming no message we hold (`unmatched`), naming one it cannot be about (`foreign`: another
+ * vendor or account's ids, or a message that was never sent), or over the message's bound (`overflow`).
+ */
+export type EventRecording =
+  | { readonly result: "recorded"; readonly scope: string; readonly id: string }
+  | { readonly result: "duplicate" | "unmatched" | "foreign" | "overflow" };
+
+/** The states in which the vendor has (or may have) taken the message, so events about it can exist. */
+const EVENTFUL: readonly MessageStateName[] = ["sending", "sent", "partial", "unknown"];
+/** The most events one message keeps (opens and clicks can repeat without end). */
+export const MAX_EVENTS_PER_MESSAGE = 200;
+/** How long a vendor id keeps pointing at its message: the message's own time, and Everlytic's three days of retries. */
+export const POINTER_KEPT_MS = 4 * 24 * 60 * 60 * 1000;
+
+/**
+ * The name of the object that points from a vendor's id to our message id.
+ *
+ * @example
+ * const pointer = env.MESSAGES.get(env.MESSAGES.idFromName(vendorIdObjectName("everlytic", transactionId)));
+ */
+export function vendorIdObjectName(vendor: VendorName, vendorId: string): string {
+  return `vendor-id:${vendor}:${vendorId}`;
+}
+
+/** The name of the object that counts the deployment's delivery events by what became of them. */
+export const EVENT_COUNTERS_NAME = "delivery-event-counters";
+
+const SUMMARY_STATES: readonly DeliverySummary["state"][] = ["sent", "delivered", "bounced", "failed", "complained"];
+
+function deliverySummary(events: readonly MessageEvent[]): DeliverySummary {
+  let state: DeliverySummary["state"] = "sent";
+  let at = events[0]!.at;
+  let bounce: BounceKind | undefined;
+  for (const event of events) {
+    const becomes = SUMMARY_STATES.includes(event.kind as DeliverySummary["state"]) ? (event.kind as DeliverySummary["state"]) : event.kind === "opened" || event.kind === "clicked" ? "delivered" : undefined;
+    // An open or a delivery after a bounce or a failure does not undo it.
+    if (!becomes || (becomes === "delivered" && state !== "sent" && state !== "delivered") || (becomes === "sent" && state !== "sent")) continue;
+    state = becomes;
+    at = event.at;
+    bounce = event.kind === "bounced" ? event.bounce : undefined;
+  }
+  const has = (kind: DeliveryEventKind) => events.some((event) => event.kind === kind);
+  return { state, at, ...(bounce ? { bounce } : {}), ...(has("opened") ? { opened: true as const } : {}), ...(has("clicked") ? { clicked: true as const } : {}), ...(has("unsubscribed") ? { unsubscribed: true as const } : {}) };
 }
 
 /** What cancelling answers: whether the message is now cancelled (again, for a second cancel), and its view. */
@@ -371,6 +447,102 @@ export class MessageObject extends DurableObject<MessageObjectEnv> {
     await this.rearm();
   }
 
+  /**
+   * Records which vendor sent the message and the ids its answer gave (`Sent.ids`), so an event naming one of
+   * them (or carrying our id) can be checked against the send it claims to be about.
+   */
+  async noteVendorIds(vendor: VendorName, ids: readonly string[]): Promise<void> {
+    this.createEventTables();
+    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO vendor_send (one, vendor, ids) VALUES (1, ?, ?)", vendor, JSON.stringify(ids));
+  }
+
+  /**
+   * Attaches a delivery event to the message, once per `dedupeKey` (delivery-events.ts says when an event is the
+   * message's). A `sent` message's events are kept; an `unknown` one is settled `sent` by any event but `failed`,
+   * since the vendor could only report on an email it took.
+   */
+  async recordEvent(event: RecordedEvent): Promise<EventRecording> {
+    const row = this.row();
+    if (!row) return { result: "unmatched" };
+    this.createEventTables();
+    const sent = this.ctx.storage.sql.exec<{ vendor: VendorName; ids: string }>("SELECT vendor, ids FROM vendor_send").toArray()[0];
+    const ids: string[] = sent ? JSON.parse(sent.ids) : [];
+    const vendorMatches = event.vendor === (sent?.vendor ?? row.vendor);
+    const idsMatch = !event.vendorIds.length || !ids.length || event.vendorIds.some((id) => ids.includes(id));
+    // Nothing went out for a message that never reached sending: an event about it is about someone else's email.
+    if (!vendorMatches || !idsMatch || !EVENTFUL.includes(row.state)) return { result: "foreign" };
+    const count = this.ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM delivery_event").one().n;
+    const known = this.ctx.storage.sql.exec("SELECT 1 FROM delivery_event WHERE dedupe_key = ?", event.dedupeKey).toArray().length > 0;
+    if (known) return { result: "duplicate" };
+    if (count >= MAX_EVENTS_PER_MESSAGE) return { result: "overflow" };
+    const now = Date.now();
+    this.ctx.storage.sql.exec(
+      "INSERT INTO delivery_event (dedupe_key, kind, at, received_at, bounce, details) VALUES (?, ?, ?, ?, ?, ?)",
+      event.dedupeKey,
+      event.kind,
+      event.at ?? null,
+      now,
+      event.kind === "bounced" ? (event.bounce ?? null) : null,
+      JSON.stringify(event.details),
+    );
+    if (row.state === "unknown" && event.kind !== "failed") {
+      await this.finish(row, now, "sent", {
+        result: row.result === null ? undefined : JSON.parse(row.result),
+        note: `settled by the vendor's ${event.kind} event: the email did go out`,
+      });
+    }
+    return { result: "recorded", scope: row.scope, id: row.id };
+  }
+
+  /** Points this object (named `vendorIdObjectName(vendor, id)`) at our message id, for as long as events may come. */
+  async pointTo(messageId: string): Promise<void> {
+    this.createEventTables();
+    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO pointer (one, message_id) VALUES (1, ?)", messageId);
+    // No message row here: when the alarm comes, it forgets the pointer (see `alarm`).
+    await this.ctx.storage.setAlarm(Date.now() + POINTER_KEPT_MS);
+  }
+
+  /** The message id this object points to, if it is a pointer. */
+  async pointee(): Promise<string | undefined> {
+    this.createEventTables();
+    return this.ctx.storage.sql.exec<{ message_id: string }>("SELECT message_id FROM pointer").toArray()[0]?.message_id;
+  }
+
+  /** Adds to the deployment's event counters (one object, `EVENT_COUNTERS_NAME`) and answers their totals. */
+  async countEvents(counts: Readonly<Record<string, number>>): Promise<Record<string, number>> {
+    this.createEventTables();
+    for (const [name, value] of Object.entries(counts)) {
+      if (value) this.ctx.storage.sql.exec("INSERT INTO event_counter (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value", name, value);
+    }
+    return Object.fromEntries(this.ctx.storage.sql.exec<{ name: string; value: number }>("SELECT name, value FROM event_counter").toArray().map((row) => [row.name, row.value]));
+  }
+
+  private createEventTables(): void {
+    const { sql } = this.ctx.storage;
+    sql.exec(`CREATE TABLE IF NOT EXISTS delivery_event (
+      dedupe_key TEXT PRIMARY KEY, kind TEXT NOT NULL, at TEXT, received_at INTEGER NOT NULL, bounce TEXT, details TEXT NOT NULL)`);
+    sql.exec("CREATE TABLE IF NOT EXISTS vendor_send (one INTEGER PRIMARY KEY, vendor TEXT NOT NULL, ids TEXT NOT NULL)");
+    sql.exec("CREATE TABLE IF NOT EXISTS pointer (one INTEGER PRIMARY KEY, message_id TEXT NOT NULL)");
+    sql.exec("CREATE TABLE IF NOT EXISTS event_counter (name TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+  }
+
+  /** The message's events, oldest first, and its delivery summary; nothing before the first event. */
+  private deliveryView(audience: Audience): Pick<MessageView, "events" | "delivery"> {
+    this.createEventTables();
+    const events = this.ctx.storage.sql
+      .exec<{ kind: DeliveryEventKind; at: string | null; received_at: number; bounce: string | null; details: string }>("SELECT kind, at, received_at, bounce, details FROM delivery_event ORDER BY COALESCE(at, ''), received_at")
+      .toArray()
+      .map((event) => ({
+        kind: event.kind,
+        at: event.at ?? new Date(event.received_at).toISOString(),
+        ...(event.bounce === null ? {} : { bounce: event.bounce as BounceKind }),
+        // A vendor's own fields (a bounce reason) may quote an address: trusted callers only, as with outcomes.
+        ...(audience === "caller" ? { details: JSON.parse(event.details) } : {}),
+      }));
+    if (!events.length) return {};
+    return { events, delivery: deliverySummary(events) };
+  }
+
   /** Deletes everything; this instance may still be asked (as for a message that does not exist). */
   private async forget(): Promise<void> {
     await this.ctx.storage.deleteAll();
@@ -429,6 +601,7 @@ export class MessageObject extends DurableObject<MessageObjectEnv> {
       ...(row.send_at === null ? {} : { sendAt: new Date(row.send_at).toISOString() }),
       ...(row.result === null ? {} : { result: JSON.parse(row.result) }),
       history,
+      ...this.deliveryView(row.audience),
     };
   }
 

@@ -309,7 +309,9 @@ describe("a consumer that dies", () => {
     const states = await Promise.all(ids.map(async (id) => (await view(id)).state));
     expect(states.filter((state) => state !== "sent")).toEqual([]);
     expect(await sent()).toHaveLength(20);
-  });
+    // Twenty deliveries, each with its message's and its vendor ids' objects and the sandbox's events: more than the
+    // default 5 s on a loaded machine, though nothing here waits for time to pass.
+  }, 20_000);
 
   it("a consumer still holding an older pick-up of a message sent meanwhile cannot send it again", async () => {
     const id = await accepted();
@@ -486,12 +488,15 @@ describe("the local sandbox", () => {
 
   it("counts what the sandbox vendors accept, for the benchmark: duplicates and the busiest second", async () => {
     expect((await fetchWorker(`${LOCAL}/sandbox/receipts`, { method: "POST" })).status).toBe(201);
-    await callerSend(VENDOR, email("one"), CALLER_KEY_BILLING);
-    await callerSend(VENDOR, email("one"), CALLER_KEY_BILLING);
-    await callerSend(VENDOR, email("two"), CALLER_KEY_BILLING);
+    // listmonk, whose sends carry no message id: two synchronous sends of one message are the same body. (Everlytic's
+    // carry a fresh id each, so only a queued message sent twice repeats its body there.)
+    const one = { template_id: 2, subscriber_emails: ["ada@example.com"], data: { order: "one" } };
+    await callerSend("listmonk", one, CALLER_KEY_BILLING);
+    await callerSend("listmonk", one, CALLER_KEY_BILLING);
+    await callerSend("listmonk", { ...one, data: { order: "two" } }, CALLER_KEY_BILLING);
     const receipts = (await fetchWorker(`${LOCAL}/sandbox/receipts`)).body;
-    expect(receipts.vendors[VENDOR]).toMatchObject({ accepted: 3, distinct: 2 });
-    expect(receipts.vendors[VENDOR].busiestSecond).toBeGreaterThanOrEqual(1);
+    expect(receipts.vendors.listmonk).toMatchObject({ accepted: 3, distinct: 2 });
+    expect(receipts.vendors.listmonk.busiestSecond).toBeGreaterThanOrEqual(1);
   });
 
   it("refuses a malformed failure switch", async () => {

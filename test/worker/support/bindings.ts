@@ -19,6 +19,9 @@ export const CALLER_KEY_NEWSLETTER = "ck_newsletter_2d7f9a1c3e5b47d8a6c0e2f4b8d1
 /** The operator's key of GET /v1/health (OPERATOR_KEYS). */
 export const OPERATOR_KEY = "op_oncall_8d2f6b1e9c4a47e3b5d0a7c2e6f9b1d4";
 export const TURNSTILE_SECRET = "0x4AAAAAAAtest_turnstile_secret_8c2e5f1a";
+/** The basic auth Everlytic's webhook presents at POST /v1/events/everlytic. */
+export const EVERLYTIC_WEBHOOK_USER = "everlytic-hook";
+export const EVERLYTIC_WEBHOOK_PASSWORD = "hook_password_5e1c9a7b3d2f48a6";
 
 export const CALLER_KEYS = [
   { id: "billing", key: CALLER_KEY_BILLING, vendors: [...VENDOR_NAMES] },
@@ -53,6 +56,8 @@ export const TEST_BINDINGS = {
   TURNSTILE_VERIFY_URL,
   JWT_ISSUER,
   JWT_AUDIENCE,
+  EVERLYTIC_WEBHOOK_USER,
+  EVERLYTIC_WEBHOOK_PASSWORD,
 };
 
 /** Every secret value the suite knows, with the encodings a leak could take. */
@@ -62,6 +67,8 @@ export const TEST_SECRETS: readonly string[] = [
   CALLER_KEY_NEWSLETTER,
   OPERATOR_KEY,
   TURNSTILE_SECRET,
+  EVERLYTIC_WEBHOOK_PASSWORD,
+  btoa(`${EVERLYTIC_WEBHOOK_USER}:${EVERLYTIC_WEBHOOK_PASSWORD}`),
   LIVE_VENDOR_SECRETS.LISTMONK_TOKEN,
   LIVE_VENDOR_SECRETS.EVERLYTIC_API_KEY,
   LIVE_VENDOR_SECRETS.EXPERTSENDER_API_KEY,
