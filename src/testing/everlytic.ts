@@ -59,7 +59,12 @@ export interface EverlyticFakeOptions extends FakeOptions {
   readonly onWebhook?: (post: EverlyticWebhookPost) => void;
 }
 
-/** A webhook post as the fake makes it: what Everlytic would `POST` to the webhook's URL. */
+/**
+ * A webhook post as the fake makes it: what Everlytic would `POST` to the webhook's URL.
+ *
+ * @example
+ * createEverlyticFake({ onWebhook: (post: EverlyticWebhookPost) => posts.push(post) });
+ */
 export interface EverlyticWebhookPost {
   readonly body: string;
   readonly contentType: "application/json";

@@ -43,7 +43,12 @@ export interface WorkerSandbox {
   takeWebhookPosts?(): readonly SandboxWebhookPost[];
 }
 
-/** A webhook post a sandbox vendor made: its body and `Content-Type`, as the vendor would post them. */
+/**
+ * A webhook post a sandbox vendor made: its body and `Content-Type`, as the vendor would post them.
+ *
+ * @example
+ * const post: SandboxWebhookPost = { vendor: "everlytic", body: "{}", contentType: "application/json" };
+ */
 export interface SandboxWebhookPost {
   readonly vendor: VendorName;
   readonly body: string;

@@ -29,6 +29,9 @@ export const MAX_EVENT_BODY_BYTES = 1024 * 1024;
 /**
  * One event attached to one of the deployment's messages, as `createTxgateWorker({ onEvent })` receives it:
  * our message id, whose message it is (`caller:<key id>`, `user:<subject>` or `ip:<address>`), and the event.
+ *
+ * @example
+ * onEvent: ({ messageId, scope, event }: AttachedDeliveryEvent) => console.log(messageId, scope, event.kind)
  */
 export interface AttachedDeliveryEvent {
   readonly messageId: string;
@@ -36,10 +39,20 @@ export interface AttachedDeliveryEvent {
   readonly event: DeliveryEvent;
 }
 
-/** Hands each attached event to the deployment's own code; the route's answer never waits for it. */
+/**
+ * Hands each attached event to the deployment's own code; the route's answer never waits for it.
+ *
+ * @example
+ * const onEvent: DeliveryEventHook = async ({ messageId, event }) => { if (event.kind === "bounced") await suppress(messageId); };
+ */
 export type DeliveryEventHook = (attached: AttachedDeliveryEvent) => void | Promise<void>;
 
-/** How many events of one post came to what. */
+/**
+ * How many events of one post came to what.
+ *
+ * @example
+ * const counts: EventCounts = await deliveryEventCounts(env); // { unmatched: 2, foreign: 0, ... }
+ */
 export interface EventCounts {
   received: number;
   recorded: number;

@@ -79,7 +79,12 @@ export interface HistoryEntry {
   readonly outcome?: Readonly<Record<string, unknown>>;
 }
 
-/** What `GET /v1/messages/{id}` shows: never the message's content. */
+/**
+ * What `GET /v1/messages/{id}` shows: never the message's content.
+ *
+ * @example
+ * const view: MessageView = await (await fetch(`/v1/messages/${id}`, { headers })).json();
+ */
 export interface MessageView {
   readonly id: string;
   readonly vendor: VendorName;
@@ -97,7 +102,12 @@ export interface MessageView {
   readonly delivery?: DeliverySummary;
 }
 
-/** One delivery event as the message view shows it: never the recipient; the vendor's details for trusted callers only. */
+/**
+ * One delivery event as the message view shows it: never the recipient; the vendor's details for trusted callers only.
+ *
+ * @example
+ * for (const event of view.events) console.log(event.at, event.kind);
+ */
 export interface MessageEvent {
   readonly kind: DeliveryEventKind;
   readonly at: string;
@@ -108,6 +118,9 @@ export interface MessageEvent {
 /**
  * The message's delivery by its events: the latest of `sent`, `delivered`, `bounced`, `failed` or `complained`
  * (an open or click means `delivered` when nothing later says otherwise), and when.
+ *
+ * @example
+ * if (view.delivery?.state === "bounced") showBounce(view.delivery.at);
  */
 export interface DeliverySummary {
   readonly state: "sent" | "delivered" | "bounced" | "failed" | "complained";
