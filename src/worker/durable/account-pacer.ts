@@ -1,65 +1,54 @@
 /**
  * The library's `Pacer`, backed by the account's Durable Object: every isolate asks the same object for its
  * slots, so an account's cap holds for the whole deployment, not per isolate.
+ *
+ * A slot is a start time the object reserves and stores, not a lease the caller must give back: a send that ends
+ * in any way (answered, aborted, its isolate gone, its response returned before it finished) leaves nothing
+ * behind to release, and a restarted object still knows the slots it gave out.
  */
-import type { Pacer } from "../../core/pacing.ts";
-import type { VendorAccount } from "./account.ts";
+import type { Pacer, ReleaseSlot } from "../../core/pacing.ts";
+import { sleep } from "../../core/retry.ts";
+import { SLOT_SLACK, type VendorAccount } from "./account.ts";
 
 export interface AccountPacerOptions {
-  /** Calls in any window. */
+  /** Sends that may start in any window. */
   readonly limit: number;
   /** The window in ms. Default 1000. */
   readonly windowMs?: number;
-  /**
-   * The longest one call may hold its slot, answered or not. If this isolate ends before it releases the slot,
-   * the object frees it then. Longer than any attempt's timeout (the library's default is 15 s). Default 60 s.
-   */
-  readonly holdMs?: number;
 }
+
+/** Nothing to give back: the slot was a time. */
+const NOTHING_TO_RELEASE: ReleaseSlot = () => {};
 
 /**
  * A pacer whose slots come from the object `account()` returns (a stub per call, in the request that uses it).
+ * Each send asks the object for its start time, then waits in its own isolate. No window of `windowMs` holds
+ * more than `limit` starts, even if each starts up to a tenth of the window late; a send that aborts while it
+ * waits leaves its slot unused.
  *
  * @example
  * const account = () => env.VENDOR_ACCOUNTS.get(env.VENDOR_ACCOUNTS.idFromName(name));
  * const client = createListmonkClient({ baseUrl, username, token, pacer: accountPacer(account, { limit: 50 }) });
  */
-export function accountPacer(stub: () => DurableObjectStub<VendorAccount>, { limit, windowMs = 1000, holdMs = 60_000 }: AccountPacerOptions): Pacer {
+export function accountPacer(account: () => DurableObjectStub<VendorAccount>, { limit, windowMs = 1000 }: AccountPacerOptions): Pacer {
+  // Half the slack the object leaves between slots: the rest is for the way from here to the vendor.
+  const lateMs = (windowMs * SLOT_SLACK) / 2;
   return {
     async acquire(lane, signal) {
-      if (signal?.aborted) return false;
-      const account = stub();
-      const ticket = crypto.randomUUID();
-      const granted = account.acquireSlot({ lane, limit, windowMs, ticket, holdMs });
-      const ok = await new Promise<boolean>((resolve, reject) => {
-        // The object cannot see this signal: on abort it is told to drop the request (or free a slot just granted).
-        const onAbort = () => {
-          resolve(false);
-          void account.withdrawSlot(ticket).catch(() => {
-            // An unreachable object frees the slot itself after `holdMs`.
-          });
-        };
-        signal?.addEventListener("abort", onAbort, { once: true });
-        Promise.resolve(granted).then(
-          (value) => {
-            signal?.removeEventListener("abort", onAbort);
-            resolve(value);
-          },
-          (error: unknown) => {
-            signal?.removeEventListener("abort", onAbort);
-            reject(error);
-          },
-        );
-      });
-      if (!ok) return false;
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        void account.releaseSlot(ticket).catch(() => {
-          // Not told in time, the object frees the slot after `holdMs`: slower, never over the cap.
-        });
-      };
+      for (let tries = 1; ; tries++) {
+        if (signal?.aborted) return false;
+        const { waitMs, at } = await account().reserveSlot({ lane, limit, windowMs });
+        // Until `at` by this isolate's clock: `waitMs` counts from the object's now, before the answer travelled
+        // back, and the queue of calls at the object makes that trip longer for some sends than for others. Never
+        // longer than `waitMs`, so a clock that runs behind the object's cannot hold a send back.
+        const ms = Math.min(waitMs, at - Date.now());
+        const due = Date.now() + Math.max(0, ms);
+        if (ms > 0 && !(await sleep(ms, signal))) return false;
+        if (signal?.aborted) return false;
+        // Woken well after its slot (a busy isolate), the send would crowd the slots after it: it takes a later
+        // one, leaving this one unused. The third is used however late, so a send is never held back for ever.
+        if (Date.now() - due <= lateMs || tries === 3) return NOTHING_TO_RELEASE;
+      }
     },
   };
 }

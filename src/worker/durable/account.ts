@@ -5,15 +5,14 @@
  * - Act-On's token record (the token pair and the hour's password grants) in the object's SQLite storage, and
  *   `exclusive`, which runs the renewals isolates hand it one at a time per key: one login or refresh in flight
  *   across all of them, and each waiter reads the record its predecessor stored instead of logging in again.
- * - Pacers: a send slot per vendor call, at most `limit` in any window, first come first served, the same
- *   `createPacer` the library runs in one isolate, run here once for all of them.
+ * - Send slots: a start time per vendor call, at most `limit` in any window, first come first served, kept in
+ *   storage so the cap holds across a restart of the object as well as across isolates.
  *
  * Credentials never come here: the isolate that renews makes the token request with its own `env` and hands
  * back only the outcome; the object keeps the tokens Act-On issued.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { ActOnTokenRecord } from "../../acton/tokens.ts";
-import { createPacer, type Pacer, type ReleaseSlot } from "../../core/pacing.ts";
 import type { Env } from "../env.ts";
 
 /** A request for one send slot. */
@@ -24,10 +23,14 @@ export interface SlotRequest {
   readonly limit: number;
   /** The window in ms. */
   readonly windowMs: number;
-  /** Names this request, so its caller can withdraw it or release the slot. */
-  readonly ticket: string;
-  /** The longest the slot is held: a caller that never releases it (its isolate ended) loses it then. */
-  readonly holdMs: number;
+}
+
+/** A send slot: the moment the caller may start, on the object's clock, and how long that is from now. */
+export interface SlotGrant {
+  /** The slot's start, in ms since the epoch: kept in storage, so a restarted object still counts it. */
+  readonly at: number;
+  /** Ms from the object's now until `at`; 0 when the caller may start at once. */
+  readonly waitMs: number;
 }
 
 /**
@@ -40,16 +43,11 @@ export interface SlotRequest {
 export class VendorAccount extends DurableObject<Env> {
   /** The last renewal queued per token key: the next one starts when it has settled. */
   readonly #renewals = new Map<string, Promise<unknown>>();
-  /** One pacer per limit and window; lanes are its keys. */
-  readonly #pacers = new Map<string, Pacer>();
-  /** Slot requests still waiting, by ticket, so they can be withdrawn. */
-  readonly #waiting = new Map<string, AbortController>();
-  /** Slots handed out and not yet released, by ticket. */
-  readonly #held = new Map<string, { readonly release: ReleaseSlot; readonly expiry: ReturnType<typeof setTimeout> }>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS token_records (key TEXT PRIMARY KEY, record TEXT NOT NULL)");
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS send_slots (lane TEXT PRIMARY KEY, last_at REAL NOT NULL)");
   }
 
   /** The stored token record for `key`, if any. */
@@ -89,42 +87,36 @@ export class VendorAccount extends DurableObject<Env> {
   }
 
   /**
-   * Waits for a slot in `lane`: `true` once the caller may send, `false` if it withdrew the request first. The
-   * slot is held until `releaseSlot`, or for `holdMs` at most, and counts for `windowMs` after that.
+   * Reserves the next send slot in `lane`, first come first served: evenly spaced, one every `windowMs / limit`
+   * and `SLOT_SLACK` more, so a window of `windowMs` holds `limit` slots with room for a send that starts a
+   * little late (up to a tenth of the window) without crowding the window after it. A slot is a time, not a lease: nothing is
+   * held, so nothing needs releasing, and a caller that never sends leaves a gap, never an excess. The last
+   * slot's time is stored before the answer leaves, so a restarted object goes on from it.
    */
-  async acquireSlot({ lane, limit, windowMs, ticket, holdMs }: SlotRequest): Promise<boolean> {
-    const shape = `${limit}/${windowMs}`;
-    let pacer = this.#pacers.get(shape);
-    if (!pacer) this.#pacers.set(shape, (pacer = createPacer({ limit, windowMs })));
-    const withdrawn = new AbortController();
-    this.#waiting.set(ticket, withdrawn);
-    let release: ReleaseSlot | false;
-    try {
-      release = await pacer.acquire(lane, withdrawn.signal);
-    } finally {
-      this.#waiting.delete(ticket);
-    }
-    if (!release) return false;
-    const expiry = setTimeout(() => this.releaseSlot(ticket), holdMs);
-    this.#held.set(ticket, { release, expiry });
-    return true;
+  reserveSlot({ lane, limit, windowMs }: SlotRequest): SlotGrant {
+    const now = Date.now();
+    const last = this.lastSlot(lane);
+    const at = last === undefined ? now : Math.max(now, last + (windowMs * (1 + SLOT_SLACK)) / limit);
+    this.ctx.storage.sql.exec(
+      "INSERT INTO send_slots (lane, last_at) VALUES (?, ?) ON CONFLICT (lane) DO UPDATE SET last_at = excluded.last_at",
+      lane,
+      at,
+    );
+    return { at, waitMs: at - now };
   }
 
-  /** The caller stopped waiting: its request leaves the queue, or, if the slot was already granted, frees it. */
-  withdrawSlot(ticket: string): void {
-    this.#waiting.get(ticket)?.abort();
-    this.releaseSlot(ticket);
-  }
-
-  /** The send has its answer: the slot counts for one more window, then frees. Releasing twice does nothing. */
-  releaseSlot(ticket: string): void {
-    const held = this.#held.get(ticket);
-    if (!held) return;
-    this.#held.delete(ticket);
-    clearTimeout(held.expiry);
-    held.release();
+  /** When the last slot reserved in `lane` starts (ms since the epoch), if one was. */
+  lastSlot(lane: string): number | undefined {
+    const [row] = this.ctx.storage.sql.exec<{ last_at: number }>("SELECT last_at FROM send_slots WHERE lane = ?", lane).toArray();
+    return row?.last_at;
   }
 }
+
+/**
+ * How much wider than `windowMs / limit` slots are spaced, as a share of the window: a send may start this much
+ * of the window late (a busy isolate, a slow path to the vendor) without crowding the window after it.
+ */
+export const SLOT_SLACK = 0.1;
 
 /**
  * The object's name for a vendor account: one object per name, so each account's tokens and caps are one.

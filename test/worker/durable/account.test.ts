@@ -8,14 +8,15 @@
  * sends, as between two isolates. Only the account object is shared. The sandbox vendor (one per isolate, like a
  * real vendor is one for everyone) records each token request and the moment each email arrived.
  */
-import { env, runInDurableObject } from "cloudflare:test";
+import { abortAllDurableObjects, env, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ActOnTokenRecord } from "../../../src/acton/index.ts";
 import { accountObjectName, type VendorAccount } from "../../../src/worker/durable/account.ts";
+import { accountPacer } from "../../../src/worker/durable/account-pacer.ts";
 import { ACTON_SANDBOX, SANDBOX_BASE_URL, sandboxVendors } from "../../../worker/sandbox/index.ts";
 import { CALLER_KEY_BILLING } from "../support/bindings.ts";
 import type { Env } from "../../../src/worker/env.ts";
-import { fetchWithEnv, type Answer } from "../support/harness.ts";
+import { fetchWithEnv, fetchWorker, type Answer } from "../support/harness.ts";
 
 const ACTON_RATE = 20;
 const { accountId, credentials } = ACTON_SANDBOX;
@@ -212,28 +213,69 @@ describe("Act-On: a refresh token is used once, and the next pair stored once", 
   });
 });
 
-describe("the account object's pacer", () => {
-  const slot = (ticket: string, holdMs = 60_000) => ({ lane: `test ${crypto.randomUUID()}`, limit: 1, windowMs: 1000, ticket, holdMs });
+describe("the account object's send slots: a slot is a start time, kept in storage", () => {
+  const actOnLane = `${SANDBOX_BASE_URL} ${accountId}`;
+  const freshLane = () => `test ${crypto.randomUUID()}`;
+  /** Slots are spaced a twentieth of a second apart at Act-On's rate, and a tenth more. */
+  const actOnSpacing = (1000 * 1.1) / ACTON_RATE;
 
-  it("a withdrawn request leaves the queue without a slot", async () => {
-    const stub = account();
-    const request = slot("first");
-    expect(await stub.acquireSlot(request)).toBe(true);
-    const waiting = stub.acquireSlot({ ...request, ticket: "second" });
-    await stub.withdrawSlot("second");
+  it("20 concurrent synchronous sends hold nothing once answered: the next slot is one spacing after the last", async () => {
+    watchActOn();
+    // Through the deployed worker, each request its own invocation whose work ends with its response.
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, n) =>
+        fetchWorker("/v1/send/acton", { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${CALLER_KEY_BILLING}` }, body: JSON.stringify(email(n)) }),
+      ),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    const last = (await account().lastSlot(actOnLane))!;
+    const next = await account().reserveSlot({ lane: actOnLane, limit: ACTON_RATE, windowMs: 1000 });
+    // Nothing to wait for but the spacing: no slot of the 20 is still held.
+    expect(next.at).toBe(Math.max(next.at - next.waitMs, last + actOnSpacing));
+  });
+
+  it("a slot its sender never gives back does not hold the next send beyond the spacing", async () => {
+    const pacer = accountPacer(account, { limit: 1, windowMs: 50 });
+    const lane = freshLane();
+    // Acquired and never released, as by a request whose isolate ended mid-send.
+    expect(await pacer.acquire(lane)).not.toBe(false);
+    const first = await account().lastSlot(lane);
+    expect(await pacer.acquire(lane)).not.toBe(false);
+    expect((await account().lastSlot(lane))! - first!).toBeCloseTo(55);
+  });
+
+  it("the cap holds across a restart of the object: the 21st slot is more than a second after the first", async () => {
+    const lane = freshLane();
+    const request = { lane, limit: ACTON_RATE, windowMs: 1000 };
+    const granted = [];
+    for (let n = 0; n < ACTON_RATE; n++) granted.push(await account().reserveSlot(request));
+    // Every object restarts: what lived in memory is gone, storage stays.
+    await abortAllDurableObjects();
+    const after = await account().reserveSlot(request);
+    expect(after.at).toBeGreaterThan(granted[0]!.at + 1000);
+  });
+
+  it("slots go first come, first served, and any limit + 1 of them span more than the window", async () => {
+    const lane = freshLane();
+    const request = { lane, limit: 3, windowMs: 1000 };
+    const ats: number[] = [];
+    for (let n = 0; n < 10; n++) ats.push((await account().reserveSlot(request)).at);
+    expect([...ats].sort((a, b) => a - b)).toEqual(ats);
+    for (let n = 3; n < ats.length; n++) expect(ats[n]! - ats[n - 3]!).toBeGreaterThanOrEqual(1100 - 1e-9);
+  });
+
+  it("a send aborted while it waits for its slot does not start", async () => {
+    const pacer = accountPacer(account, { limit: 1, windowMs: 60_000 });
+    const lane = freshLane();
+    expect(await pacer.acquire(lane)).not.toBe(false);
+    const controller = new AbortController();
+    const waiting = pacer.acquire(lane, controller.signal);
+    controller.abort();
     expect(await waiting).toBe(false);
-    await stub.releaseSlot("first");
   });
+});
 
-  it("a slot its holder never releases (its isolate ended) frees after holdMs", async () => {
-    const stub = account();
-    const request = slot("abandoned", 10);
-    expect(await stub.acquireSlot(request)).toBe(true);
-    // Never released: the next request is still served.
-    expect(await stub.acquireSlot({ ...request, ticket: "next" })).toBe(true);
-    await stub.releaseSlot("next");
-  });
-
+describe("the account object's renewals", () => {
   it("renewals for one key run one at a time, in order", async () => {
     const log = await runInDurableObject(account() as DurableObjectStub<VendorAccount>, async (instance: VendorAccount) => {
       const steps: string[] = [];
