@@ -2,7 +2,7 @@ import * as v from "valibot";
 import { renewedOnRefusal } from "../core/credential-source.ts";
 import { ANY_TEXT, requireCredentials, TxgateConfigError } from "../core/credentials.ts";
 import { deliver } from "../core/deliver.ts";
-import { createVendorHttpClient, withHeader } from "../core/http-client.ts";
+import { createVendorHttpClient } from "../core/http-client.ts";
 import { resolveOptions, type CallOptions, type ResolvedOptions } from "../core/options.ts";
 import type { Outcome } from "../core/outcome.ts";
 import { createPacer, type Pacer } from "../core/pacing.ts";
@@ -127,9 +127,18 @@ export function createActOnClient(options: ActOnOptions): ActOnClient {
     // A token per send; a refused one gets one refresh and one more try.
     authorization: renewedOnRefusal({
       async next(call) {
+        // Had (or renewed) before the send waits for its slot, so the slot is not spent waiting for a login…
         const token = await tokens.accessToken(call);
         if (typeof token !== "string") return token;
-        return { authorize: withHeader("Authorization", `Bearer ${token}`), refuse: () => tokens.refuse(token) };
+        let sent = { token, at: 0 };
+        return {
+          // …and read again once the slot is granted: another isolate may have replaced it meanwhile.
+          authorize: async (request) => {
+            sent = { token: await tokens.current(token), at: Date.now() };
+            request.headers.set("Authorization", `Bearer ${sent.token}`);
+          },
+          refuse: () => tokens.refuse(sent.token, sent.at),
+        };
       },
       refusedBy: isRefusedToken,
     }),
