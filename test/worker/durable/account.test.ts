@@ -11,7 +11,7 @@
 import { abortAllDurableObjects, env, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ActOnTokenRecord } from "../../../src/acton/index.ts";
-import { accountObjectName, type VendorAccount } from "../../../src/worker/durable/account.ts";
+import { accountObjectName, type SlotRequest, type VendorAccount } from "../../../src/worker/durable/account.ts";
 import { accountPacer } from "../../../src/worker/durable/account-pacer.ts";
 import { ACTON_SANDBOX, SANDBOX_BASE_URL, sandboxVendors } from "../../../worker/sandbox/index.ts";
 import { CALLER_KEY_BILLING } from "../support/bindings.ts";
@@ -188,6 +188,20 @@ describe("Act-On: a refresh token is used once, and the next pair stored once", 
     expect(record.tokens!.refreshToken).not.toBe("sandbox-rt-never-issued");
   }, 120_000);
 
+  it("a refused refresh token is dropped once the hour's logins are spent: later invocations spend no token call on it", async () => {
+    const now = Date.now();
+    const spent = [5, 4, 3, 2, 1].map((minutes) => now - minutes * 60_000);
+    await storeRecord({ tokens: { accessToken: "sandbox-at-long-gone", refreshToken: "sandbox-rt-never-issued", expiresAt: now - 1 }, passwordGrantsAt: spent });
+    const traffic = watchActOn();
+    for (let n = 0; n < 3; n++) {
+      const answer = await send(n);
+      expect(answer.body).toMatchObject({ delivery: "not_sent" });
+      expect(answer.body.detail).toContain("5 password grants in the last hour");
+    }
+    expect(traffic.grants).toEqual(["refresh_token"]);
+    expect(await storedRecord()).toEqual({ passwordGrantsAt: spent });
+  });
+
   it("a refresh cut off by a server error keeps the refresh token and logs in nowhere; the next send refreshes", async () => {
     watchActOn();
     expect((await send(0)).status).toBe(200);
@@ -210,6 +224,69 @@ describe("Act-On: a refresh token is used once, and the next pair stored once", 
     expect((await send(11)).status).toBe(200);
     expect(traffic.grants).toEqual(Array(11).fill("refresh_token"));
     expect((await storedRecord())!.passwordGrantsAt).toEqual(first.passwordGrantsAt);
+  });
+});
+
+describe("Act-On across invocations: the token is read once the send's slot is granted", () => {
+  it("sends waiting for their slots go with the token renewed after a revocation, none with the dead one", async () => {
+    watchActOn();
+    expect((await send(0)).status).toBe(200);
+    const before = (await storedRecord())!;
+    const dead = before.tokens!;
+
+    // The account object as every invocation below sees it, except that their send slots wait for the test.
+    let openSlots!: () => void;
+    const slotsOpen = new Promise<void>((resolve) => (openSlots = resolve));
+    let waiting = 0;
+    const sendLane = `${SANDBOX_BASE_URL} ${accountId}`;
+    const heldAccounts = {
+      idFromName: (name: string) => accounts.idFromName(name),
+      get: (id: DurableObjectId) => {
+        const stub = accounts.get(id);
+        return {
+          tokenRecord: (key: string) => stub.tokenRecord(key),
+          keepTokenRecord: (key: string, record: ActOnTokenRecord) => stub.keepTokenRecord(key, record),
+          exclusive: (key: string, renew: () => Promise<unknown>) => stub.exclusive(key, renew),
+          reserveSlot: async (request: SlotRequest) => {
+            if (request.lane === sendLane) {
+              waiting++;
+              await slotsOpen;
+            }
+            return stub.reserveSlot(request);
+          },
+        };
+      },
+    };
+    const queued = Array.from({ length: 10 }, (_, n) =>
+      fetchWithEnv({ VENDOR_ACCOUNTS: heldAccounts as never }, "/v1/send/acton", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${CALLER_KEY_BILLING}` },
+        body: JSON.stringify(email(100 + n)),
+      }),
+    );
+    await vi.waitFor(() => expect(waiting).toBe(10));
+
+    // Act-On revokes the token; another isolate, refused, refreshes and stores the next pair.
+    const sentWith: string[] = [];
+    vi.spyOn(sandboxVendors, "acton").mockImplementation(async (request) => {
+      const bearer = request.headers.get("authorization")?.slice("Bearer ".length);
+      if (new URL(request.url).pathname !== "/token" && bearer) {
+        sentWith.push(bearer);
+        if (bearer === dead.accessToken) return Response.json({ httpCode: "401", httpMessage: "Unauthorized", moreInformation: "" }, { status: 401 });
+      }
+      return actOnSandbox(request);
+    });
+    const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: dead.refreshToken, client_id: credentials.clientId, client_secret: credentials.clientSecret });
+    const refreshed = (await (
+      await actOnSandbox(new Request(`${SANDBOX_BASE_URL}/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form }))
+    ).json()) as { access_token: string; refresh_token: string; expires_in: number };
+    const obtainedAt = Date.now();
+    await storeRecord({ ...before, tokens: { accessToken: refreshed.access_token, refreshToken: refreshed.refresh_token, expiresAt: obtainedAt + refreshed.expires_in * 1000, obtainedAt } });
+
+    openSlots();
+    const answers = await Promise.all(queued);
+    expect(answers.map((answer) => [answer.status, answer.body.attempts])).toEqual(Array(10).fill([200, 1]));
+    expect(sentWith).toEqual(Array(10).fill(refreshed.access_token));
   });
 });
 
