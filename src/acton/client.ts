@@ -127,14 +127,14 @@ export function createActOnClient(options: ActOnOptions): ActOnClient {
     // A token per send; a refused one gets one refresh and one more try.
     authorization: renewedOnRefusal({
       async next(call) {
-        // Had (or renewed) before the send waits for its slot, so the slot is not spent waiting for a login…
+        // Had (or renewed) before the send waits for its slot, so the slot is not spent waiting for a login, and
+        // read again once the slot is granted (`pace` below): another isolate may have replaced it meanwhile.
         const token = await tokens.accessToken(call);
         if (typeof token !== "string") return token;
         let sent = { token, at: 0 };
         return {
-          // …and read again once the slot is granted: another isolate may have replaced it meanwhile.
-          authorize: async (request) => {
-            sent = { token: await tokens.current(token), at: Date.now() };
+          authorize: (request) => {
+            sent = { token: tokens.latest(token), at: Date.now() };
             request.headers.set("Authorization", `Bearer ${sent.token}`);
           },
           refuse: () => tokens.refuse(sent.token, sent.at),
@@ -142,7 +142,14 @@ export function createActOnClient(options: ActOnOptions): ActOnClient {
       },
       refusedBy: isRefusedToken,
     }),
-    pace: (signal) => pacer.acquire(paceKey, signal),
+    pace: async (signal) => {
+      let synced = false;
+      const sync = () => ((synced = true), tokens.sync());
+      const slot = await pacer.acquire(paceKey, signal, sync);
+      // A pacer written before `beforeStart` existed ignores it: the token is read again all the same.
+      if (slot && !synced) await sync();
+      return slot;
+    },
     schema: ActOnMessageSchema,
     buildRequest: (message) => toEteRequest(accountId, message),
     mapResponse: mapEteResponse,

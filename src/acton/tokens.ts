@@ -121,11 +121,13 @@ export interface TokenSession {
    */
   accessToken(call?: CallOptions): Promise<string | Failure | undefined>;
   /**
-   * The token to send with, read again from the store once the send's slot is granted: while it waited, another
-   * holder of the store may have replaced `token` (after a 401, say). The stored one if it can be used, else
-   * `token`; also `token` when the store cannot be read, as it was usable a moment ago.
+   * Reads the store again, for a send whose slot was just granted: while it waited, another holder of the store
+   * may have replaced the token (after a 401, say). Never rejects: a store that cannot be read leaves the token
+   * in hand, which was usable a moment ago.
    */
-  current(token: string): Promise<string>;
+  sync(): Promise<void>;
+  /** The token to send with in place of `token`: the one `sync` last found, if it can be used, else `token`. */
+  latest(token: string): string;
   /**
    * Act-On refused `token` (401) on a send that went out at `sentAt` (ms since the epoch): the next
    * `accessToken()` gets a new one, or a stored one issued after `sentAt`.
@@ -260,16 +262,19 @@ export function createTokenSession(options: TokenSessionOptions): TokenSession {
         });
       return untilAborted(state.renewal, call?.signal);
     },
-    async current(token) {
+    async sync() {
       let record: ActOnTokenRecord | undefined | null;
       try {
         record = await read();
       } catch {
         // The token in hand was usable when this send asked for it; the store's failure shows on the next renewal.
-        return token;
+        return;
       }
       const stored = usable(record?.tokens);
-      return stored && stored.accessToken !== token ? use(stored) : token;
+      if (stored && stored.accessToken !== state.tokens?.accessToken) use(stored);
+    },
+    latest(token) {
+      return usable(state.tokens)?.accessToken ?? token;
     },
     refuse(token, sentAt) {
       // A late 401 for a token already replaced says nothing new, and must not clear the refusal of the one held.

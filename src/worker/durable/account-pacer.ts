@@ -23,7 +23,7 @@ const NOTHING_TO_RELEASE: ReleaseSlot = () => {};
 /**
  * A pacer whose slots come from the object `account()` returns (a stub per call, in the request that uses it).
  * Each send asks the object for its start time, then waits in its own isolate. No window of `windowMs` holds
- * more than `limit` starts, even if each starts up to a tenth of the window late; a send that aborts while it
+ * more than `limit` starts, even if each starts up to a fifth of the window late; a send that aborts while it
  * waits leaves its slot unused.
  *
  * @example
@@ -34,7 +34,7 @@ export function accountPacer(account: () => DurableObjectStub<VendorAccount>, { 
   // Half the slack the object leaves between slots: the rest is for the way from here to the vendor.
   const lateMs = (windowMs * SLOT_SLACK) / 2;
   return {
-    async acquire(lane, signal) {
+    async acquire(lane, signal, beforeStart) {
       for (let tries = 1; ; tries++) {
         if (signal?.aborted) return false;
         const { waitMs, at } = await account().reserveSlot({ lane, limit, windowMs });
@@ -44,9 +44,11 @@ export function accountPacer(account: () => DurableObjectStub<VendorAccount>, { 
         const ms = Math.min(waitMs, at - Date.now());
         const due = Date.now() + Math.max(0, ms);
         if (ms > 0 && !(await sleep(ms, signal))) return false;
+        await beforeStart?.();
         if (signal?.aborted) return false;
-        // Woken well after its slot (a busy isolate), the send would crowd the slots after it: it takes a later
-        // one, leaving this one unused. The third is used however late, so a send is never held back for ever.
+        // Woken well after its slot (a busy isolate) or slow to get ready, the send would crowd the slots after
+        // it: it takes a later one, leaving this one unused. The third is used however late, so a send is never
+        // held back for ever.
         if (Date.now() - due <= lateMs || tries === 3) return NOTHING_TO_RELEASE;
       }
     },

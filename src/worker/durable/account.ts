@@ -89,7 +89,7 @@ export class VendorAccount extends DurableObject<Env> {
   /**
    * Reserves the next send slot in `lane`, first come first served: evenly spaced, one every `windowMs / limit`
    * and `SLOT_SLACK` more, so a window of `windowMs` holds `limit` slots with room for a send that starts a
-   * little late (up to a tenth of the window) without crowding the window after it. A slot is a time, not a lease: nothing is
+   * little late (up to a fifth of the window) without crowding the window after it. A slot is a time, not a lease: nothing is
    * held, so nothing needs releasing, and a caller that never sends leaves a gap, never an excess. The last
    * slot's time is stored before the answer leaves, so a restarted object goes on from it.
    */
@@ -116,7 +116,7 @@ export class VendorAccount extends DurableObject<Env> {
  * How much wider than `windowMs / limit` slots are spaced, as a share of the window: a send may start this much
  * of the window late (a busy isolate, a slow path to the vendor) without crowding the window after it.
  */
-export const SLOT_SLACK = 0.1;
+export const SLOT_SLACK = 0.2;
 
 /**
  * The object's name for a vendor account: one object per name, so each account's tokens and caps are one.

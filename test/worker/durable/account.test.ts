@@ -293,8 +293,8 @@ describe("Act-On across invocations: the token is read once the send's slot is g
 describe("the account object's send slots: a slot is a start time, kept in storage", () => {
   const actOnLane = `${SANDBOX_BASE_URL} ${accountId}`;
   const freshLane = () => `test ${crypto.randomUUID()}`;
-  /** Slots are spaced a twentieth of a second apart at Act-On's rate, and a tenth more. */
-  const actOnSpacing = (1000 * 1.1) / ACTON_RATE;
+  /** Slots are spaced a twentieth of a second apart at Act-On's rate, and a fifth more. */
+  const actOnSpacing = (1000 * 1.2) / ACTON_RATE;
 
   it("20 concurrent synchronous sends hold nothing once answered: the next slot is one spacing after the last", async () => {
     watchActOn();
@@ -312,13 +312,14 @@ describe("the account object's send slots: a slot is a start time, kept in stora
   });
 
   it("a slot its sender never gives back does not hold the next send beyond the spacing", async () => {
-    const pacer = accountPacer(account, { limit: 1, windowMs: 50 });
+    const pacer = accountPacer(account, { limit: ACTON_RATE });
     const lane = freshLane();
     // Acquired and never released, as by a request whose isolate ended mid-send.
     expect(await pacer.acquire(lane)).not.toBe(false);
     const first = await account().lastSlot(lane);
     expect(await pacer.acquire(lane)).not.toBe(false);
-    expect((await account().lastSlot(lane))! - first!).toBeCloseTo(55);
+    // One spacing later (two, if this isolate woke late and took the next): never a lease's minute.
+    expect((await account().lastSlot(lane))! - first!).toBeLessThanOrEqual(2 * actOnSpacing);
   });
 
   it("the cap holds across a restart of the object: the 21st slot is more than a second after the first", async () => {
@@ -338,7 +339,7 @@ describe("the account object's send slots: a slot is a start time, kept in stora
     const ats: number[] = [];
     for (let n = 0; n < 10; n++) ats.push((await account().reserveSlot(request)).at);
     expect([...ats].sort((a, b) => a - b)).toEqual(ats);
-    for (let n = 3; n < ats.length; n++) expect(ats[n]! - ats[n - 3]!).toBeGreaterThanOrEqual(1100 - 1e-9);
+    for (let n = 3; n < ats.length; n++) expect(ats[n]! - ats[n - 3]!).toBeGreaterThanOrEqual(1200 - 1e-9);
   });
 
   it("a send aborted while it waits for its slot does not start", async () => {
