@@ -18,7 +18,6 @@
 // BENCH_CRASH_TIMEOUT_S (default 600). Only 127.0.0.1 is contacted.
 import { execFileSync, execSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
 import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -35,11 +34,13 @@ const root = fileURLToPath(new URL("../", import.meta.url));
 const callerKey = `bench-${crypto.randomUUID()}`;
 const ACCOUNT_ID = "bench";
 
-// --- The Act-On stand-in: tokens on demand, every email answered after a short delay, and logged. ---
-/** Every email that reached the stand-in: its `externalId` and when it arrived. */
+// --- The Act-On stand-in, in a process of its own so its clock is not held up by this one's work: tokens on
+// demand, every email answered after a short delay and logged (its externalId, and when its request arrived).
+const VENDOR = `
 const arrivals = [];
 let tokens = 0;
-const vendor = createServer((request, response) => {
+const server = createServer((request, response) => {
+  const at = Date.now();
   const chunks = [];
   request.on("data", (chunk) => chunks.push(chunk));
   request.on("end", () => {
@@ -49,24 +50,34 @@ const vendor = createServer((request, response) => {
       response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
       response.end(text);
     };
+    if (path === "/__arrivals") return answer(200, arrivals);
     if (path === "/token") {
       tokens++;
-      return answer(200, { access_token: `at-${tokens}`, refresh_token: `rt-${tokens}`, scope: "PRODUCTION", token_type: "Bearer", expires_in: 3600 });
+      return answer(200, { access_token: "at-" + tokens, refresh_token: "rt-" + tokens, scope: "PRODUCTION", token_type: "Bearer", expires_in: 3600 });
     }
     if (!path.startsWith("/ete/v1/email/")) return answer(404, { message: "not found" });
     let externalId = "";
     try {
       externalId = JSON.parse(Buffer.concat(chunks).toString("utf8"))?.metadata?.externalId ?? "";
-    } catch {
-      // Logged without an id: counted as an arrival, never as a message.
-    }
-    arrivals.push({ externalId, at: Date.now() });
+    } catch {}
+    arrivals.push({ externalId, at });
     // An answer that takes a moment, as a real one does: a kill can then fall between a send and its answer.
     setTimeout(() => answer(200, { success: true, message: "Email Sent Successfully" }), 30);
   });
 });
-vendor.keepAliveTimeout = 60_000;
-const vendorPort = await listen(vendor);
+server.keepAliveTimeout = 60000;
+server.listen(0, "127.0.0.1", () => console.log(server.address().port));
+process.stdin.resume();
+process.stdin.on("end", () => process.exit(0));
+`;
+const vendor = spawn(process.execPath, ["--input-type=module", "-e", VENDOR], { stdio: ["pipe", "pipe", "inherit"] });
+const vendorPort = await new Promise((resolve, reject) => {
+  vendor.stdout.once("data", (chunk) => resolve(Number(String(chunk).trim())));
+  vendor.once("exit", () => reject(new Error("the Act-On stand-in did not start")));
+});
+/** Every email that reached the stand-in so far. */
+let arrivals = [];
+const readArrivals = async () => (arrivals = await (await fetch(`http://127.0.0.1:${vendorPort}/__arrivals`)).json());
 
 // --- The worker: a copy of REF, a bench-only entry around its worker, wrangler dev on persisted state. ---
 const copy = mkdtempSync(join(tmpdir(), "txgate-crash-bench-"));
@@ -153,7 +164,7 @@ function killWrangler(signal) {
 }
 const stop = () => {
   killWrangler("SIGKILL");
-  vendor.close();
+  vendor.stdin.end();
   rmSync(copy, { recursive: true, force: true });
   rmSync(state, { recursive: true, force: true });
 };
@@ -179,6 +190,7 @@ try {
   await waitUntilReady();
   await requeue(crash.ids);
   const crashStates = await drain(crash);
+  await readArrivals();
   const crashFigures = figures(crash, crashStates);
 
   // Run 2: the account object restarted three times mid-drain.
@@ -190,6 +202,7 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 2000));
   }
   const restartStates = await drain(restarts);
+  await readArrivals();
   const restartFigures = figures(restarts, restartStates);
 
   console.log(`Crash run (wrangler dev --persist-to, killed with SIGKILL mid-drain, restarted, every accepted id queued again): ${MESSAGES} Act-On sends`);
@@ -261,6 +274,7 @@ async function drain(run) {
   let lastChange = Date.now();
   for (;;) {
     states = await readStates(run.ids);
+    await readArrivals();
     const now = `${arrivals.length} ${[...states.values()].sort().join()}`;
     if (now !== signature) {
       signature = now;
@@ -325,7 +339,7 @@ function busiestSecond(times) {
 
 async function until(condition, ms) {
   const deadline = Date.now() + ms;
-  while (!condition()) {
+  while ((await readArrivals(), !condition())) {
     if (Date.now() > deadline) throw new Error("the drain did not start in time");
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -348,13 +362,6 @@ async function waitUntilReady() {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error("wrangler dev did not start within 90 s");
-}
-
-function listen(server) {
-  return new Promise((resolve, reject) => {
-    server.listen(0, "127.0.0.1", () => resolve(server.address().port));
-    server.on("error", reject);
-  });
 }
 
 function freePort() {
