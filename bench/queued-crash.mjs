@@ -37,6 +37,7 @@ const ACCOUNT_ID = "bench";
 // --- The Act-On stand-in, in a process of its own so its clock is not held up by this one's work: tokens on
 // demand, every email answered after a short delay and logged (its externalId, and when its request arrived).
 const VENDOR = `
+import { createServer } from "node:http";
 const arrivals = [];
 let tokens = 0;
 const server = createServer((request, response) => {
