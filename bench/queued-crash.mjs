@@ -198,13 +198,19 @@ try {
   const restarts = await accept(MESSAGES, "R");
   console.error(`bench: run 2: ${restarts.ids.length} accepted; restarting the account object mid-drain`);
   await until(() => received(restarts).size >= 40, 120_000);
+  const restartedAt = [];
   for (let n = 0; n < 3; n++) {
+    restartedAt.push(Date.now());
     await fetch(`${base}/__bench/restart-account`, { method: "POST", body: accountObject });
     await new Promise((resolve) => setTimeout(resolve, 2000));
   }
   const restartStates = await drain(restarts);
   await readArrivals();
   const restartFigures = figures(restarts, restartStates);
+  if (process.env.BENCH_DEBUG) {
+    const mine = arrivals.filter((arrival) => arrival.externalId.startsWith("R-")).map((arrival) => arrival.at).sort((x, y) => x - y);
+    console.error("restarts at", restartedAt.map((at) => at - mine[0]), "arrivals", mine.map((at) => at - mine[0]).join(" "));
+  }
 
   console.log(`Crash run (wrangler dev --persist-to, killed with SIGKILL mid-drain, restarted, every accepted id queued again): ${MESSAGES} Act-On sends`);
   console.log(`  accepted ${crash.ids.length}; ${atKill} had reached Act-On when wrangler was killed`);
