@@ -159,3 +159,20 @@ describe("a pacer given to a client (a Durable Object's, say)", () => {
     expect(fetch).not.toHaveBeenCalled();
   });
 });
+
+describe("beforeStart: what a send reads as late as possible", () => {
+  it("runs once the slot is granted, inside it, before the send may start", async () => {
+    const pacer = createPacer({ limit: 1 });
+    const steps: string[] = [];
+    const first = await pacer.acquire("account");
+    const second = pacer.acquire("account", undefined, async () => void steps.push("beforeStart"));
+    await vi.advanceTimersByTimeAsync(0);
+    // Still waiting for the slot: nothing read yet.
+    expect(steps).toEqual([]);
+    (first as ReleaseSlot)();
+    await vi.advanceTimersByTimeAsync(1000);
+    const release = await second;
+    expect(steps).toEqual(["beforeStart"]);
+    expect(release).not.toBe(false);
+  });
+});
