@@ -210,6 +210,15 @@ try {
   if (process.env.BENCH_DEBUG) {
     const mine = arrivals.filter((arrival) => arrival.externalId.startsWith("R-")).map((arrival) => arrival.at).sort((x, y) => x - y);
     console.error("restarts at", restartedAt.map((at) => at - mine[0]), "arrivals", mine.map((at) => at - mine[0]).join(" "));
+    const notes = new Map();
+    for (const id of restarts.ids) {
+      const view = await (await fetch(`${base}/v1/messages/${id}`, { headers: { authorization: `Bearer ${callerKey}` } })).json();
+      for (const entry of view.history ?? []) {
+        const key = `${entry.state} ${entry.outcome?.kind ?? ""} ${entry.outcome?.message ?? entry.note ?? ""}`.slice(0, 200);
+        notes.set(key, (notes.get(key) ?? 0) + 1);
+      }
+    }
+    console.error("history", JSON.stringify([...notes], null, 1));
   }
 
   console.log(`Crash run (wrangler dev --persist-to, killed with SIGKILL mid-drain, restarted, every accepted id queued again): ${MESSAGES} Act-On sends`);
