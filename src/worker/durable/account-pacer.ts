@@ -37,13 +37,12 @@ export function accountPacer(account: () => DurableObjectStub<VendorAccount>, { 
     async acquire(lane, signal, beforeStart) {
       for (let tries = 1; ; tries++) {
         if (signal?.aborted) return false;
-        const { waitMs, at } = await account().reserveSlot({ lane, limit, windowMs });
-        // Until `at` by this isolate's clock: `waitMs` counts from the object's now, before the answer travelled
-        // back, and the queue of calls at the object makes that trip longer for some sends than for others. Never
-        // longer than `waitMs`, so a clock that runs behind the object's cannot hold a send back.
-        const ms = Math.min(waitMs, at - Date.now());
-        const due = Date.now() + Math.max(0, ms);
-        if (ms > 0 && !(await sleep(ms, signal))) return false;
+        const { waitMs } = await account().reserveSlot({ lane, limit, windowMs });
+        // `waitMs` from now, never `at` by this isolate's clock: the object's clock may lag (Workers advance it on
+        // I/O), and a wait measured against a lagging `at` would send early, several at once. Counted from the
+        // answer's arrival, a wait only ever errs late, by the answer's trip back.
+        const due = Date.now() + waitMs;
+        if (waitMs > 0 && !(await sleep(waitMs, signal))) return false;
         await beforeStart?.();
         if (signal?.aborted) return false;
         // Woken well after its slot (a busy isolate) or slow to get ready, the send would crowd the slots after
