@@ -43,11 +43,12 @@ export interface SlotGrant {
 export class VendorAccount extends DurableObject<Env> {
   /** The last renewal queued per token key: the next one starts when it has settled. */
   readonly #renewals = new Map<string, Promise<unknown>>();
+  /** The last slot reserved per lane, as stored: read from storage once per lane after a restart. */
+  readonly #lastSlots = new Map<string, number>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS token_records (key TEXT PRIMARY KEY, record TEXT NOT NULL)");
-    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS send_slots (lane TEXT PRIMARY KEY, last_at REAL NOT NULL)");
   }
 
   /** The stored token record for `key`, if any. */
@@ -89,28 +90,37 @@ export class VendorAccount extends DurableObject<Env> {
   /**
    * Reserves the next send slot in `lane`, first come first served: evenly spaced, one every `windowMs / limit`
    * and `SLOT_SLACK` more, so a window of `windowMs` holds `limit` slots with room for a send that starts a
-   * little late (up to a fifth of the window) without crowding the window after it. A slot is a time, not a lease: nothing is
-   * held, so nothing needs releasing, and a caller that never sends leaves a gap, never an excess. The last
-   * slot's time is stored before the answer leaves, so a restarted object goes on from it.
+   * little late (up to a fifth of the window) without crowding the window after it. A slot is a time, not a
+   * lease: nothing is held, so nothing needs releasing, and a caller that never sends leaves a gap, never an
+   * excess. Each slot's time is stored, so a restarted object goes on from the last one.
    */
-  reserveSlot({ lane, limit, windowMs }: SlotRequest): SlotGrant {
+  async reserveSlot({ lane, limit, windowMs }: SlotRequest): Promise<SlotGrant> {
+    const last = await this.lastSlot(lane);
     const now = Date.now();
-    const last = this.lastSlot(lane);
     const at = last === undefined ? now : Math.max(now, last + (windowMs * (1 + SLOT_SLACK)) / limit);
-    this.ctx.storage.sql.exec(
-      "INSERT INTO send_slots (lane, last_at) VALUES (?, ?) ON CONFLICT (lane) DO UPDATE SET last_at = excluded.last_at",
-      lane,
-      at,
-    );
+    this.#lastSlots.set(lane, at);
+    // Stored without holding the answer until the write is confirmed: an answer held back for a moment that
+    // varies from write to write arrives late by that much, and late answers bunch the sends they time. A restart
+    // in the instant before the write lands loses only the slots of that instant.
+    this.ctx.storage.put(slotKey(lane), at, { allowUnconfirmed: true }).catch(() => {
+      // The object resets itself when its storage fails; the next instance reads the last slot that landed.
+    });
     return { at, waitMs: at - now };
   }
 
   /** When the last slot reserved in `lane` starts (ms since the epoch), if one was. */
-  lastSlot(lane: string): number | undefined {
-    const [row] = this.ctx.storage.sql.exec<{ last_at: number }>("SELECT last_at FROM send_slots WHERE lane = ?", lane).toArray();
-    return row?.last_at;
+  async lastSlot(lane: string): Promise<number | undefined> {
+    const known = this.#lastSlots.get(lane);
+    if (known !== undefined) return known;
+    // Other calls wait at the object's input gate meanwhile, so no two read the same slot.
+    const stored = await this.ctx.storage.get<number>(slotKey(lane));
+    if (stored !== undefined && !this.#lastSlots.has(lane)) this.#lastSlots.set(lane, stored);
+    return this.#lastSlots.get(lane);
   }
 }
+
+/** The storage key of a lane's last slot. */
+const slotKey = (lane: string) => `slot ${lane}`;
 
 /**
  * How much wider than `windowMs / limit` slots are spaced, as a share of the window: a send may start this much
