@@ -15,7 +15,8 @@
 //
 // The worker runs from a copy of BENCH_REF (default HEAD) with a bench-only entry around it that adds two
 // loopback routes, /__bench/requeue and /__bench/restart-account; the worker itself has neither. Bounded by
-// BENCH_CRASH_TIMEOUT_S (default 600). Only 127.0.0.1 is contacted.
+// BENCH_CRASH_TIMEOUT_S (default 600). BENCH_DEBUG=1 also prints run 2's arrival times and a tally of its messages'
+// history entries. Only 127.0.0.1 is contacted.
 import { execFileSync, execSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer as createNetServer } from "node:net";
