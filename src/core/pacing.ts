@@ -17,8 +17,12 @@ export interface PacerOptions {
   readonly windowMs?: number;
 }
 
-/** Call once the send has its answer (or failed): its slot frees `windowMs` later. Calling again does nothing. */
-export type ReleaseSlot = () => void;
+/**
+ * Call once the send has its answer (or failed): its slot frees `windowMs` later. Calling again does nothing. A
+ * shared pacer's may return a promise (the release travelling to its store): the send awaits it, a little while
+ * at most, before it returns its outcome, so the release is not dropped with the request that made it.
+ */
+export type ReleaseSlot = () => void | Promise<void>;
 
 /**
  * Hands out send slots per key, at most `limit` per window, in the order they were asked for.
