@@ -2,54 +2,109 @@
  * The library's `Pacer`, backed by the account's Durable Object: every isolate asks the same object for its
  * slots, so an account's cap holds for the whole deployment, not per isolate.
  *
- * A slot is a start time the object reserves and stores, not a lease the caller must give back: a send that ends
- * in any way (answered, aborted, its isolate gone, its response returned before it finished) leaves nothing
- * behind to release, and a restarted object still knows the slots it gave out.
+ * A slot is a lease: held from its grant until the send's answer (`releaseSlot`), then counted one more window.
+ * The release is a call to the object that the send awaits before returning its outcome (see `deliver`), so the
+ * request's end cannot drop it; a release that never arrives (the isolate gone) frees the slot after `holdMs`.
  */
-import type { Pacer, ReleaseSlot } from "../../core/pacing.ts";
-import { sleep } from "../../core/retry.ts";
-import { SLOT_SLACK, type VendorAccount } from "./account.ts";
+import type { Pacer } from "../../core/pacing.ts";
+import type { VendorAccount } from "./account.ts";
 
 export interface AccountPacerOptions {
-  /** Sends that may start in any window. */
+  /** Calls in any window. */
   readonly limit: number;
   /** The window in ms. Default 1000. */
   readonly windowMs?: number;
+  /**
+   * The longest one call may hold its slot, answered or not. If this isolate ends before it releases the slot,
+   * the object frees it then. Longer than any attempt's timeout (the library's default is 15 s). Default 60 s.
+   */
+  readonly holdMs?: number;
 }
 
-/** Nothing to give back: the slot was a time. */
-const NOTHING_TO_RELEASE: ReleaseSlot = () => {};
+/** How many times a request that failed (lost to a restart of the object, say) is asked again. */
+const RESTART_RETRIES = 2;
 
 /**
  * A pacer whose slots come from the object `account()` returns (a stub per call, in the request that uses it).
- * Each send asks the object for its start time, then waits in its own isolate. No window of `windowMs` holds
- * more than `limit` starts, even if each starts up to a fifth of the window late; a send that aborts while it
- * waits leaves its slot unused.
  *
  * @example
  * const account = () => env.VENDOR_ACCOUNTS.get(env.VENDOR_ACCOUNTS.idFromName(name));
  * const client = createListmonkClient({ baseUrl, username, token, pacer: accountPacer(account, { limit: 50 }) });
  */
-export function accountPacer(account: () => DurableObjectStub<VendorAccount>, { limit, windowMs = 1000 }: AccountPacerOptions): Pacer {
-  // Half the slack the object leaves between slots: the rest is for the way from here to the vendor.
-  const lateMs = (windowMs * SLOT_SLACK) / 2;
+export function accountPacer(stub: () => DurableObjectStub<VendorAccount>, { limit, windowMs = 1000, holdMs = 60_000 }: AccountPacerOptions): Pacer {
+  /** One request for a slot: `true` granted, `false` withdrawn (the signal aborted). */
+  async function ask(account: DurableObjectStub<VendorAccount>, lane: string, ticket: string, signal: AbortSignal | undefined): Promise<boolean> {
+    const granted = account.acquireSlot({ lane, limit, windowMs, ticket, holdMs });
+    return new Promise<boolean>((resolve, reject) => {
+      // The object cannot see this signal: on abort it is told to drop the request (or free a slot just granted),
+      // and the send waits for that word to arrive, so it is not dropped with the request either.
+      const onAbort = () => {
+        void account.withdrawSlot(ticket).then(
+          () => resolve(false),
+          // An unreachable object frees the slot itself after `holdMs`.
+          () => resolve(false),
+        );
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      Promise.resolve(granted).then(
+        (value) => {
+          signal?.removeEventListener("abort", onAbort);
+          if (!signal?.aborted) resolve(value);
+        },
+        (error: unknown) => {
+          signal?.removeEventListener("abort", onAbort);
+          if (!signal?.aborted) reject(error);
+        },
+      );
+    });
+  }
+
   return {
     async acquire(lane, signal, beforeStart) {
-      for (let tries = 1; ; tries++) {
+      let account: DurableObjectStub<VendorAccount>;
+      let ticket: string;
+      for (let tries = 0; ; tries++) {
         if (signal?.aborted) return false;
-        const { waitMs } = await account().reserveSlot({ lane, limit, windowMs });
-        // `waitMs` from now, never `at` by this isolate's clock: the object's clock may lag (Workers advance it on
-        // I/O), and a wait measured against a lagging `at` would send early, several at once. Counted from the
-        // answer's arrival, a wait only ever errs late, by the answer's trip back.
-        const due = Date.now() + waitMs;
-        if (waitMs > 0 && !(await sleep(waitMs, signal))) return false;
-        await beforeStart?.();
-        if (signal?.aborted) return false;
-        // Woken well after its slot (a busy isolate) or slow to get ready, the send would crowd the slots after
-        // it: it takes a later one, leaving this one unused. The third is used however late, so a send is never
-        // held back for ever.
-        if (Date.now() - due <= lateMs || tries === 3) return NOTHING_TO_RELEASE;
+        account = stub();
+        ticket = crypto.randomUUID();
+        try {
+          if (!(await ask(account, lane, ticket, signal))) return false;
+          break;
+        } catch (error) {
+          // A restart of the object loses the requests waiting in its memory, and the call fails (workerd marks
+          // the error no way we can rely on): ask again, with a new stub (the old one stays broken). Nothing was
+          // sent, so asking again cannot send twice. An overloaded object is not asked again.
+          if (tries >= RESTART_RETRIES || isOverloaded(error)) throw error;
+          // Granted just before the restart, the lost request would hold its slot until `holdMs`: give it back.
+          await stub()
+            .withdrawSlot(ticket)
+            .catch(() => {});
+        }
       }
+      const held = ticket;
+      let released: Promise<void> | undefined;
+      // A new stub: the object may have restarted since the grant, and the old stub stays broken after that.
+      const release = () =>
+        (released ??= stub()
+          .releaseSlot(held)
+          .then(
+          () => undefined,
+          () => {
+            // Not told in time, the object frees the slot after `holdMs`: slower, never over the cap.
+          },
+        ));
+      try {
+        await beforeStart?.();
+      } catch (error) {
+        await release();
+        throw error;
+      }
+      return release;
     },
   };
+}
+
+/** Whether a Durable Object call failed because the object is overloaded: asking again would only add to it. */
+function isOverloaded(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { overloaded?: unknown }).overloaded === true;
 }

@@ -5,14 +5,16 @@
  * - Act-On's token record (the token pair and the hour's password grants) in the object's SQLite storage, and
  *   `exclusive`, which runs the renewals isolates hand it one at a time per key: one login or refresh in flight
  *   across all of them, and each waiter reads the record its predecessor stored instead of logging in again.
- * - Send slots: a start time per vendor call, at most `limit` in any window, first come first served, kept in
- *   storage so the cap holds across a restart of the object as well as across isolates.
+ * - Pacers: a send slot per vendor call, at most `limit` in any window, first come first served, the same
+ *   `createPacer` the library runs in one isolate, run here once for all of them. Each slot that still counts is
+ *   also kept in storage, so a restarted object goes on counting it and the cap holds across the restart.
  *
  * Credentials never come here: the isolate that renews makes the token request with its own `env` and hands
  * back only the outcome; the object keeps the tokens Act-On issued.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { ActOnTokenRecord } from "../../acton/tokens.ts";
+import { createPacer, type Pacer, type ReleaseSlot } from "../../core/pacing.ts";
 import type { Env } from "../env.ts";
 
 /** A request for one send slot. */
@@ -23,14 +25,10 @@ export interface SlotRequest {
   readonly limit: number;
   /** The window in ms. */
   readonly windowMs: number;
-}
-
-/** A send slot: the moment the caller may start, on the object's clock, and how long that is from now. */
-export interface SlotGrant {
-  /** The slot's start, in ms since the epoch: kept in storage, so a restarted object still counts it. */
-  readonly at: number;
-  /** Ms from the object's now until `at`; 0 when the caller may start at once. */
-  readonly waitMs: number;
+  /** Names this request, so its caller can withdraw it or release the slot. */
+  readonly ticket: string;
+  /** The longest the slot is held: a caller that never releases it (its isolate ended) loses it then. */
+  readonly holdMs: number;
 }
 
 /**
@@ -43,12 +41,21 @@ export interface SlotGrant {
 export class VendorAccount extends DurableObject<Env> {
   /** The last renewal queued per token key: the next one starts when it has settled. */
   readonly #renewals = new Map<string, Promise<unknown>>();
-  /** The last slot reserved per lane, as stored: read from storage once per lane after a restart. */
-  readonly #lastSlots = new Map<string, number>();
+  /** One pacer per limit and window; lanes are its keys. */
+  readonly #pacers = new Map<string, Pacer>();
+  /** Slot requests still waiting, by ticket, so they can be withdrawn. */
+  readonly #waiting = new Map<string, AbortController>();
+  /** Slots handed out and not yet released, by ticket. */
+  readonly #held = new Map<string, { readonly release: ReleaseSlot; readonly expiry: ReturnType<typeof setTimeout>; readonly lane: string; readonly windowMs: number }>();
+
+  /** Lanes whose stored slots this instance has taken over (once per lane, on its first request). */
+  readonly #restored = new Set<string>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS token_records (key TEXT PRIMARY KEY, record TEXT NOT NULL)");
+    // One row per slot that still counts: held, until its grant + holdMs; released, until its release + windowMs.
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS send_slots (ticket TEXT PRIMARY KEY, lane TEXT NOT NULL, held INTEGER NOT NULL, until REAL NOT NULL, window_ms REAL NOT NULL)");
   }
 
   /** The stored token record for `key`, if any. */
@@ -88,45 +95,94 @@ export class VendorAccount extends DurableObject<Env> {
   }
 
   /**
-   * Reserves the next send slot in `lane`, first come first served: evenly spaced, one every `windowMs / limit`
-   * and `SLOT_SLACK` more, so a window of `windowMs` holds `limit` slots with room for a send that starts a
-   * little late (up to a fifth of the window) without crowding the window after it. A slot is a time, not a
-   * lease: nothing is held, so nothing needs releasing, and a caller that never sends leaves a gap, never an
-   * excess. Each slot's time is stored, so a restarted object goes on from the last one.
+   * Waits for a slot in `lane`: `true` once the caller may send, `false` if it withdrew the request first. The
+   * slot is held until `releaseSlot`, or for `holdMs` at most, and counts for `windowMs` after that. Held and
+   * counting slots are kept in storage: a restarted object counts them still, and a release for a slot granted
+   * before the restart frees it. Requests still waiting when the object restarts are lost (their call fails, and
+   * the caller asks again).
    */
-  async reserveSlot({ lane, limit, windowMs }: SlotRequest): Promise<SlotGrant> {
-    const last = await this.lastSlot(lane);
+  async acquireSlot({ lane, limit, windowMs, ticket, holdMs }: SlotRequest): Promise<boolean> {
+    const shape = `${limit}/${windowMs}`;
+    let pacer = this.#pacers.get(shape);
+    if (!pacer) this.#pacers.set(shape, (pacer = createPacer({ limit, windowMs })));
+    this.#restore(pacer, lane, limit, windowMs);
+    const withdrawn = new AbortController();
+    this.#waiting.set(ticket, withdrawn);
+    let release: ReleaseSlot | false;
+    try {
+      release = await pacer.acquire(lane, withdrawn.signal);
+    } finally {
+      this.#waiting.delete(ticket);
+    }
+    if (!release) return false;
     const now = Date.now();
-    const at = last === undefined ? now : Math.max(now, last + (windowMs * (1 + SLOT_SLACK)) / limit);
-    this.#lastSlots.set(lane, at);
-    // Stored without holding the answer until the write is confirmed: an answer held back for a moment that
-    // varies from write to write arrives late by that much, and late answers bunch the sends they time. A restart
-    // in the instant before the write lands loses only the slots of that instant.
-    this.ctx.storage.put(slotKey(lane), at, { allowUnconfirmed: true }).catch(() => {
-      // The object resets itself when its storage fails; the next instance reads the last slot that landed.
-    });
-    return { at, waitMs: at - now };
+    this.ctx.storage.sql.exec("DELETE FROM send_slots WHERE until <= ?", now);
+    this.ctx.storage.sql.exec(
+      "INSERT OR REPLACE INTO send_slots (ticket, lane, held, until, window_ms) VALUES (?, ?, 1, ?, ?)",
+      ticket,
+      lane,
+      now + holdMs,
+      windowMs,
+    );
+    this.#hold(ticket, lane, release, holdMs, windowMs);
+    return true;
   }
 
-  /** When the last slot reserved in `lane` starts (ms since the epoch), if one was. */
-  async lastSlot(lane: string): Promise<number | undefined> {
-    const known = this.#lastSlots.get(lane);
-    if (known !== undefined) return known;
-    // Other calls wait at the object's input gate meanwhile, so no two read the same slot.
-    const stored = await this.ctx.storage.get<number>(slotKey(lane));
-    if (stored !== undefined && !this.#lastSlots.has(lane)) this.#lastSlots.set(lane, stored);
-    return this.#lastSlots.get(lane);
+  /** The caller stopped waiting: its request leaves the queue, or, if the slot was already granted, frees it. */
+  withdrawSlot(ticket: string): void {
+    this.#waiting.get(ticket)?.abort();
+    this.releaseSlot(ticket);
+  }
+
+  /** The send has its answer: the slot counts for one more window, then frees. Releasing twice does nothing. */
+  releaseSlot(ticket: string): void {
+    const held = this.#held.get(ticket);
+    // Granted before a restart, and its lane not yet taken over by this instance: released in storage only, so
+    // the lane starts counting it from its release.
+    this.ctx.storage.sql.exec("UPDATE send_slots SET held = 0, until = ? + window_ms WHERE ticket = ? AND held = 1", Date.now(), ticket);
+    if (!held) return;
+    this.#held.delete(ticket);
+    clearTimeout(held.expiry);
+    held.release();
+  }
+
+  /** The tickets of the slots held now in `lane` (every lane's, without one): what a restart must not forget. */
+  heldSlots(lane?: string): string[] {
+    return [...this.#held].filter(([, held]) => lane === undefined || held.lane === lane).map(([ticket]) => ticket);
+  }
+
+  #hold(ticket: string, lane: string, release: ReleaseSlot, holdMs: number, windowMs: number): void {
+    const expiry = setTimeout(() => this.releaseSlot(ticket), Math.max(0, holdMs));
+    this.#held.set(ticket, { release, expiry, lane, windowMs });
+  }
+
+  /**
+   * On a lane's first request since the object started, its stored slots that still count take their places in
+   * the pacer before any new request: each is granted at once (the lane is empty, and at most `limit` are read),
+   * synchronously, so no request can come between. A held one stays held until released or its holdMs ends; a
+   * released one is released now, which counts it a whole window from now: later than it must, never earlier.
+   */
+  #restore(pacer: Pacer, lane: string, limit: number, windowMs: number): void {
+    if (this.#restored.has(lane)) return;
+    this.#restored.add(lane);
+    const now = Date.now();
+    const rows = this.ctx.storage.sql
+      .exec<{ ticket: string; held: number; until: number }>(
+        "SELECT ticket, held, until FROM send_slots WHERE lane = ? AND until > ? ORDER BY until DESC LIMIT ?",
+        lane,
+        now,
+        limit,
+      )
+      .toArray();
+    for (const { ticket, held, until } of rows) {
+      // Granted without waiting: `acquire` takes the slot before its first await.
+      const granted = pacer.acquire(lane);
+      const slot: ReleaseSlot = () => void granted.then((release) => release && release());
+      if (held) this.#hold(ticket, lane, slot, until - now, windowMs);
+      else slot();
+    }
   }
 }
-
-/** The storage key of a lane's last slot. */
-const slotKey = (lane: string) => `slot ${lane}`;
-
-/**
- * How much wider than `windowMs / limit` slots are spaced, as a share of the window: a send may start this much
- * of the window late (a busy isolate, a slow path to the vendor) without crowding the window after it.
- */
-export const SLOT_SLACK = 0.2;
 
 /**
  * The object's name for a vendor account: one object per name, so each account's tokens and caps are one.

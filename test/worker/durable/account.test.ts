@@ -247,13 +247,15 @@ describe("Act-On across invocations: the token is read once the send's slot is g
           tokenRecord: (key: string) => stub.tokenRecord(key),
           keepTokenRecord: (key: string, record: ActOnTokenRecord) => stub.keepTokenRecord(key, record),
           exclusive: (key: string, renew: () => Promise<unknown>) => stub.exclusive(key, renew),
-          reserveSlot: async (request: SlotRequest) => {
+          acquireSlot: async (request: SlotRequest) => {
             if (request.lane === sendLane) {
               waiting++;
               await slotsOpen;
             }
-            return stub.reserveSlot(request);
+            return stub.acquireSlot(request);
           },
+          withdrawSlot: (ticket: string) => stub.withdrawSlot(ticket),
+          releaseSlot: (ticket: string) => stub.releaseSlot(ticket),
         };
       },
     };
@@ -290,13 +292,12 @@ describe("Act-On across invocations: the token is read once the send's slot is g
   });
 });
 
-describe("the account object's send slots: a slot is a start time, kept in storage", () => {
-  const actOnLane = `${SANDBOX_BASE_URL} ${accountId}`;
+describe("the account object's pacer: a slot is a lease, kept in storage", () => {
   const freshLane = () => `test ${crypto.randomUUID()}`;
-  /** Slots are spaced a twentieth of a second apart at Act-On's rate, and a fifth more. */
-  const actOnSpacing = (1000 * 1.2) / ACTON_RATE;
+  const slot = (ticket: string, lane: string, holdMs = 60_000) => ({ lane, limit: 1, windowMs: 1000, ticket, holdMs });
+  const heldSlots = (lane?: string) => runInDurableObject(account() as DurableObjectStub<VendorAccount>, async (instance: VendorAccount) => instance.heldSlots(lane));
 
-  it("20 concurrent synchronous sends hold nothing once answered: the next slot is one spacing after the last", async () => {
+  it("20 concurrent synchronous sends hold no slot once all are answered: each release arrived before its response", async () => {
     watchActOn();
     // Through the deployed worker, each request its own invocation whose work ends with its response.
     const answers = await Promise.all(
@@ -305,51 +306,97 @@ describe("the account object's send slots: a slot is a start time, kept in stora
       ),
     );
     expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
-    const last = (await account().lastSlot(actOnLane))!;
-    const next = await account().reserveSlot({ lane: actOnLane, limit: ACTON_RATE, windowMs: 1000 });
-    // Nothing to wait for but the spacing: no slot of the 20 is still held.
-    expect(next.at).toBe(Math.max(next.at - next.waitMs, last + actOnSpacing));
+    expect(await heldSlots()).toEqual([]);
   });
 
-  it("a slot its sender never gives back does not hold the next send beyond the spacing", async () => {
-    const pacer = accountPacer(account, { limit: ACTON_RATE });
-    const lane = freshLane();
-    // Acquired and never released, as by a request whose isolate ended mid-send.
-    expect(await pacer.acquire(lane)).not.toBe(false);
-    const first = await account().lastSlot(lane);
-    expect(await pacer.acquire(lane)).not.toBe(false);
-    // One spacing later (two, if this isolate woke late and took the next): never a lease's minute.
-    expect((await account().lastSlot(lane))! - first!).toBeLessThanOrEqual(2 * actOnSpacing);
+  it("a withdrawn request leaves the queue without a slot", async () => {
+    const stub = account();
+    const request = slot("first", freshLane());
+    expect(await stub.acquireSlot(request)).toBe(true);
+    const waiting = stub.acquireSlot({ ...request, ticket: "second" });
+    await stub.withdrawSlot("second");
+    expect(await waiting).toBe(false);
+    await stub.releaseSlot("first");
   });
 
-  it("the cap holds across a restart of the object: the 21st slot is more than a second after the first", async () => {
+  it("a slot its holder never releases (its isolate ended) frees after holdMs", async () => {
+    const stub = account();
+    const request = slot("abandoned", freshLane(), 10);
+    expect(await stub.acquireSlot(request)).toBe(true);
+    // Never released: the next request is still served.
+    expect(await stub.acquireSlot({ ...request, ticket: "next" })).toBe(true);
+    await stub.releaseSlot("next");
+  });
+
+  it("the cap holds across a restart of the object: slots held, and released ones still in their window, still count", async () => {
     const lane = freshLane();
-    const request = { lane, limit: ACTON_RATE, windowMs: 1000 };
-    const granted = [];
-    for (let n = 0; n < ACTON_RATE; n++) granted.push(await account().reserveSlot(request));
+    const request = { lane, limit: 2, windowMs: 60_000, holdMs: 60_000 };
+    expect(await account().acquireSlot({ ...request, ticket: "answered" })).toBe(true);
+    expect(await account().acquireSlot({ ...request, ticket: "in flight" })).toBe(true);
+    await account().releaseSlot("answered");
     // Every object restarts: what lived in memory is gone, storage stays.
     await abortAllDurableObjects();
-    const after = await account().reserveSlot(request);
-    expect(after.at).toBeGreaterThan(granted[0]!.at + 1000);
+    const stub = account();
+    const third = stub.acquireSlot({ ...request, ticket: "third" });
+    expect(await stub.heldSlots(lane)).toEqual(["in flight"]);
+    // Still waiting: withdrawn, it gets no slot (granted at once, it would answer true).
+    await stub.withdrawSlot("third");
+    expect(await third).toBe(false);
   });
 
-  it("slots go first come, first served, and any limit + 1 of them span more than the window", async () => {
+  it("a release for a slot granted before a restart frees it for the request waiting after the restart", async () => {
     const lane = freshLane();
-    const request = { lane, limit: 3, windowMs: 1000 };
-    const ats: number[] = [];
-    for (let n = 0; n < 10; n++) ats.push((await account().reserveSlot(request)).at);
-    expect([...ats].sort((a, b) => a - b)).toEqual(ats);
-    for (let n = 3; n < ats.length; n++) expect(ats[n]! - ats[n - 3]!).toBeGreaterThanOrEqual(1200 - 1e-9);
+    // A one-ms window: once released, the slot frees at once.
+    const request = { lane, limit: 1, windowMs: 1, holdMs: 60_000 };
+    expect(await account().acquireSlot({ ...request, ticket: "before" })).toBe(true);
+    await abortAllDurableObjects();
+    const stub = account();
+    const after = stub.acquireSlot({ ...request, ticket: "after" });
+    expect(await stub.heldSlots(lane)).toEqual(["before"]);
+    await stub.releaseSlot("before");
+    expect(await after).toBe(true);
+    await stub.releaseSlot("after");
   });
 
-  it("a send aborted while it waits for its slot does not start", async () => {
+  it("a send waiting for its slot when the object restarts asks the new one: granted once the slot before it is released", async () => {
+    const lane = freshLane();
+    const pacer = accountPacer(account, { limit: 1, windowMs: 1 });
+    const first = await pacer.acquire(lane);
+    expect(first).not.toBe(false);
+    const second = pacer.acquire(lane);
+    await vi.waitFor(async () => expect(await account().heldSlots(lane)).toHaveLength(1));
+    await abortAllDurableObjects();
+    // The slot granted before the restart is released to the new instance, which lets the second request through.
+    await (first as () => Promise<void>)();
+    const release = await second;
+    expect(release).not.toBe(false);
+    await (release as () => Promise<void>)();
+    expect(await heldSlots(lane)).toEqual([]);
+  });
+
+  it("beforeStart runs once the slot is granted, before the send may start", async () => {
+    const pacer = accountPacer(account, { limit: 1, windowMs: 1 });
+    const lane = freshLane();
+    const steps: string[] = [];
+    const release = await pacer.acquire(lane, undefined, async () => {
+      steps.push(`beforeStart, holding ${(await account().heldSlots(lane)).length}`);
+    });
+    steps.push("granted");
+    expect(steps).toEqual(["beforeStart, holding 1", "granted"]);
+    await (release as () => Promise<void>)();
+  });
+
+  it("a send aborted while it waits for its slot does not start, and its request leaves the object", async () => {
     const pacer = accountPacer(account, { limit: 1, windowMs: 60_000 });
     const lane = freshLane();
-    expect(await pacer.acquire(lane)).not.toBe(false);
+    const first = await pacer.acquire(lane);
+    expect(first).not.toBe(false);
     const controller = new AbortController();
     const waiting = pacer.acquire(lane, controller.signal);
     controller.abort();
     expect(await waiting).toBe(false);
+    await (first as () => Promise<void>)();
+    expect(await heldSlots(lane)).toEqual([]);
   });
 });
 
