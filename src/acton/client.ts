@@ -2,7 +2,7 @@ import * as v from "valibot";
 import { renewedOnRefusal } from "../core/credential-source.ts";
 import { ANY_TEXT, requireCredentials, TxgateConfigError } from "../core/credentials.ts";
 import { deliver } from "../core/deliver.ts";
-import { createVendorHttpClient, withHeader } from "../core/http-client.ts";
+import { createVendorHttpClient } from "../core/http-client.ts";
 import { resolveOptions, type CallOptions, type ResolvedOptions } from "../core/options.ts";
 import type { Outcome, ValidationFailure } from "../core/outcome.ts";
 import { createPacer, type Pacer } from "../core/pacing.ts";
@@ -151,13 +151,29 @@ export function createActOnClient(options: ActOnOptions): ActOnClient {
     // A token per send; a refused one gets one refresh and one more try.
     authorization: renewedOnRefusal({
       async next(call) {
+        // Had (or renewed) before the send waits for its slot, so the slot is not spent waiting for a login, and
+        // read again once the slot is granted (`pace` below): another isolate may have replaced it meanwhile.
         const token = await tokens.accessToken(call);
         if (typeof token !== "string") return token;
-        return { authorize: withHeader("Authorization", `Bearer ${token}`), refuse: () => tokens.refuse(token) };
+        let sent = { token, at: 0 };
+        return {
+          authorize: (request) => {
+            sent = { token: tokens.latest(token), at: Date.now() };
+            request.headers.set("Authorization", `Bearer ${sent.token}`);
+          },
+          refuse: () => tokens.refuse(sent.token, sent.at),
+        };
       },
       refusedBy: isRefusedToken,
     }),
-    pace: (signal) => pacer.acquire(paceKey, signal),
+    pace: async (signal) => {
+      let synced = false;
+      const sync = () => ((synced = true), tokens.sync());
+      const slot = await pacer.acquire(paceKey, signal, sync);
+      // A pacer written before `beforeStart` existed ignores it: the token is read again all the same.
+      if (slot && !synced) await sync();
+      return slot;
+    },
     schema: ActOnMessageSchema,
     buildRequest: (message) => toEteRequest(accountId, message),
     mapResponse: mapEteResponse,

@@ -20,6 +20,11 @@ export interface ActOnTokens {
   readonly refreshToken: string;
   /** When the access token expires, in ms since the epoch. */
   readonly expiresAt: number;
+  /**
+   * When Act-On issued the pair, in ms since the epoch (absent in records from before it was kept). After a 401,
+   * a stored pair issued after the refused send went out is used; an older one may be revoked too, so it is not.
+   */
+  readonly obtainedAt?: number;
 }
 
 /**
@@ -117,8 +122,8 @@ const REFRESH_EARLY_MS = 60_000;
 /** What every client of one store and key shares in this isolate. */
 interface Shared {
   tokens?: ActOnTokens;
-  /** The access token Act-On last refused: never handed out again. */
-  refused?: string;
+  /** The access token Act-On last refused, never handed out again, and when the refused send went out. */
+  refused?: { readonly token: string; readonly sentAt: number };
   renewal?: Promise<string | Failure>;
 }
 const sharedByStore = new WeakMap<ActOnTokenStore, Map<string, Shared>>();
@@ -139,8 +144,19 @@ export interface TokenSession {
    * the wait. A login or refresh this call starts uses its `timeoutMs`; calls that join it keep their signal.
    */
   accessToken(call?: CallOptions): Promise<string | Failure | undefined>;
-  /** Act-On refused `token` (401): the next `accessToken()` gets a new one. */
-  refuse(token: string): void;
+  /**
+   * Reads the store again, for a send whose slot was just granted: while it waited, another holder of the store
+   * may have replaced the token (after a 401, say). Never rejects: a store that cannot be read leaves the token
+   * in hand, which was usable a moment ago.
+   */
+  sync(): Promise<void>;
+  /** The token to send with in place of `token`: the one `sync` last found, if it can be used, else `token`. */
+  latest(token: string): string;
+  /**
+   * Act-On refused `token` (401) on a send that went out at `sentAt` (ms since the epoch): the next
+   * `accessToken()` gets a new one, or a stored one issued after `sentAt`.
+   */
+  refuse(token: string, sentAt: number): void;
 }
 
 export function createTokenSession(options: TokenSessionOptions): TokenSession {
@@ -152,8 +168,15 @@ export function createTokenSession(options: TokenSessionOptions): TokenSession {
   const state = shared;
 
   /** `tokens` if they may be used for a send now, else `undefined`. */
-  const usable = (tokens: ActOnTokens | undefined): ActOnTokens | undefined =>
-    tokens && tokens.accessToken !== state.refused && Date.now() < tokens.expiresAt - REFRESH_EARLY_MS ? tokens : undefined;
+  const usable = (tokens: ActOnTokens | undefined | null): ActOnTokens | undefined =>
+    tokens && tokens.accessToken !== state.refused?.token && Date.now() < tokens.expiresAt - REFRESH_EARLY_MS ? tokens : undefined;
+  /**
+   * Stored `tokens` a renewal may use instead of asking Act-On: usable, and, after a 401, issued after the refused
+   * send went out. One issued before it existed when Act-On refused that send, so whatever revoked the refused
+   * token may have revoked it too, and a second 401 would fail the send.
+   */
+  const fresh = (tokens: ActOnTokens | undefined): ActOnTokens | undefined =>
+    usable(tokens) && (!state.refused || (tokens!.obtainedAt ?? 0) > state.refused.sentAt) ? tokens : undefined;
 
   const use = (tokens: ActOnTokens): string => {
     onSecret(tokens.accessToken, tokens.refreshToken);
@@ -191,11 +214,13 @@ export function createTokenSession(options: TokenSessionOptions): TokenSession {
   };
 
   async function keep(record: ActOnTokenRecord, answer: TokenResponse): Promise<string> {
+    const obtainedAt = Date.now();
     const tokens = {
       accessToken: answer.access_token,
       refreshToken: answer.refresh_token,
       // A lifetime that is not a number would store `expiresAt: null`, which the store would then answer.
-      expiresAt: Date.now() + (Number.isFinite(answer.expires_in) ? answer.expires_in! : 3600) * 1000,
+      expiresAt: obtainedAt + (Number.isFinite(answer.expires_in) ? answer.expires_in! : 3600) * 1000,
+      obtainedAt,
     };
     // Used from memory even if the store fails to keep it: the previous refresh token is spent either way, and
     // the next send in this isolate then has a token without asking Act-On again.
@@ -206,7 +231,7 @@ export function createTokenSession(options: TokenSessionOptions): TokenSession {
 
   async function renew(timeoutMs: number | undefined): Promise<string | Failure> {
     let record: ActOnTokenRecord = (await read()) ?? { passwordGrantsAt: [] };
-    let stored = usable(record.tokens);
+    let stored = fresh(record.tokens);
     if (stored) return use(stored);
     const refreshToken = record.tokens?.refreshToken;
     if (refreshToken) {
@@ -216,8 +241,14 @@ export function createTokenSession(options: TokenSessionOptions): TokenSession {
       if (!isRefusedGrant(refreshed)) return noToken(refreshed);
       // Another holder of this store may have spent the refresh token and stored the next pair meanwhile.
       record = (await read()) ?? record;
-      stored = usable(record.tokens);
+      stored = fresh(record.tokens);
       if (stored) return use(stored);
+      // Act-On refused it: dropped, or every send until the next login would spend a token call on it again.
+      if (record.tokens?.refreshToken === refreshToken) {
+        const { tokens: _refused, ...rest } = record;
+        record = rest;
+        await write(record);
+      }
     }
     const now = Date.now();
     const passwordGrantsAt = record.passwordGrantsAt.filter((at) => at > now - HOUR_MS);
@@ -255,9 +286,23 @@ export function createTokenSession(options: TokenSessionOptions): TokenSession {
         });
       return untilAborted(state.renewal, call?.signal);
     },
-    refuse(token) {
+    async sync() {
+      let record: ActOnTokenRecord | undefined | null;
+      try {
+        record = await read();
+      } catch {
+        // The token in hand was usable when this send asked for it; the store's failure shows on the next renewal.
+        return;
+      }
+      const stored = usable(record?.tokens);
+      if (stored && stored.accessToken !== state.tokens?.accessToken) use(stored);
+    },
+    latest(token) {
+      return usable(state.tokens)?.accessToken ?? token;
+    },
+    refuse(token, sentAt) {
       // A late 401 for a token already replaced says nothing new, and must not clear the refusal of the one held.
-      if (!state.tokens || state.tokens.accessToken === token) state.refused = token;
+      if (!state.tokens || state.tokens.accessToken === token) state.refused = { token, sentAt };
     },
   };
 }
@@ -342,10 +387,11 @@ function recordFlaw(record: unknown): string | undefined {
     return "passwordGrantsAt is not a list of times";
   }
   if (tokens === undefined) return undefined;
-  const { accessToken, refreshToken, expiresAt } = (tokens ?? {}) as Partial<Record<keyof ActOnTokens, unknown>>;
+  const { accessToken, refreshToken, expiresAt, obtainedAt } = (tokens ?? {}) as Partial<Record<keyof ActOnTokens, unknown>>;
   if (typeof accessToken !== "string" || typeof refreshToken !== "string" || typeof expiresAt !== "number") {
     return "tokens are not {accessToken, refreshToken, expiresAt}";
   }
+  if (obtainedAt !== undefined && typeof obtainedAt !== "number") return "tokens.obtainedAt is not a time";
   return undefined;
 }
 

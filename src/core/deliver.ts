@@ -5,6 +5,7 @@
 import type { Answer, Failure, Outcome, ValidationIssue, VendorName } from "./outcome.ts";
 import type { CallOptions, LogEntry, ResolvedOptions } from "./options.ts";
 import { reachedFetch } from "./http-client.ts";
+import type { ReleaseSlot } from "./pacing.ts";
 import type { Redactor } from "./redact.ts";
 import { retryDelayMs, sleep } from "./retry.ts";
 
@@ -35,7 +36,7 @@ export async function deliver<T>(
   for (let attemptNumber = 1; ; attemptNumber++) {
     if (call?.signal?.aborted) return aborted(options, attemptNumber - 1);
     // Paced before the timeout starts: time spent queued is not time waiting for the vendor.
-    let releaseSlot: (() => void) | false | undefined;
+    let releaseSlot: ReleaseSlot | false | undefined;
     try {
       releaseSlot = await options.pace?.(call?.signal);
     } catch (error) {
@@ -55,7 +56,7 @@ export async function deliver<T>(
     if (releaseSlot === false) return aborted(options, attemptNumber - 1);
     // The signal may have fired in the same turn the slot was granted, before the attempt could listen for it.
     if (call?.signal?.aborted) {
-      releaseSlot?.();
+      await settleRelease(releaseSlot, attemptNumber, log);
       return aborted(options, attemptNumber - 1);
     }
     const started = Date.now();
@@ -64,7 +65,7 @@ export async function deliver<T>(
     try {
       outcome = redactOutcome(redactor, await attemptOnce(options, attemptNumber, timeoutMs, call?.signal, attempt));
     } finally {
-      releaseSlot?.();
+      await settleRelease(releaseSlot, attemptNumber, log);
     }
     log?.({
       event: "outcome",
@@ -82,6 +83,28 @@ export async function deliver<T>(
     log?.({ event: "retry", attempt: attemptNumber, kind: outcome.kind, delayMs });
     // An abort during the wait ends the send; the failure before it proved nothing was sent.
     if (!(await sleep(delayMs, call?.signal))) return aborted(options, attemptNumber);
+  }
+}
+
+/** The longest a send waits for its slot's release to be taken: a shared pacer's store frees it later itself. */
+export const RELEASE_WAIT_MS = 2000;
+
+/**
+ * Releases the slot and waits for a release that returns a promise (a shared pacer's call to its store), so it is
+ * not dropped with the request that made it, but never longer than `RELEASE_WAIT_MS`: a slow or failing release
+ * must not hold or fail a send that already has its outcome. A failure goes to the log, never to the caller.
+ */
+async function settleRelease(releaseSlot: ReleaseSlot | undefined, attempt: number, log: ((entry: Omit<LogEntry, "vendor">) => void) | undefined): Promise<void> {
+  if (!releaseSlot) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const released = releaseSlot();
+    if (!released) return;
+    await Promise.race([released, new Promise<void>((resolve) => (timer = setTimeout(resolve, RELEASE_WAIT_MS)))]);
+  } catch (error) {
+    log?.({ event: "release", attempt, message: `The pacer's slot was not released: ${describeError(error).message}` });
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
   }
 }
 
@@ -167,7 +190,7 @@ async function attemptOnce<T>(
         : `The connection to ${vendor} failed; the email may have been sent`,
     };
   } finally {
-    clearTimeout(timer);
+    if (timer !== undefined) clearTimeout(timer);
     callerSignal?.removeEventListener("abort", forwardAbort);
   }
 }

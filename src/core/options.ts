@@ -16,7 +16,8 @@ import { resolveRetryPolicy, type ResolvedRetryPolicy, type RetryPolicy } from "
  */
 export interface LogEntry {
   readonly vendor: VendorName;
-  readonly event: "attempt" | "retry" | "outcome";
+  /** `release`: a shared pacer's slot could not be given back (its store frees it later itself). */
+  readonly event: "attempt" | "retry" | "outcome" | "release";
   readonly attempt: number;
   readonly status?: number;
   readonly kind?: string;
@@ -121,7 +122,7 @@ export interface ResolvedOptions {
    * and gives back the function that frees it once the attempt is answered. `false` when the caller's signal
    * aborted the wait: the send then ends `aborted`, nothing sent.
    */
-  readonly pace?: (signal: AbortSignal | undefined) => Promise<(() => void) | false>;
+  readonly pace?: (signal: AbortSignal | undefined) => Promise<(() => void | Promise<void>) | false>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 15_000;

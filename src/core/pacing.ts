@@ -17,8 +17,12 @@ export interface PacerOptions {
   readonly windowMs?: number;
 }
 
-/** Call once the send has its answer (or failed): its slot frees `windowMs` later. Calling again does nothing. */
-export type ReleaseSlot = () => void;
+/**
+ * Call once the send has its answer (or failed): its slot frees `windowMs` later. Calling again does nothing. A
+ * shared pacer's may return a promise (the release travelling to its store): the send awaits it, a little while
+ * at most, before it returns its outcome, so the release is not dropped with the request that made it.
+ */
+export type ReleaseSlot = () => void | Promise<void>;
 
 /**
  * Hands out send slots per key, at most `limit` per window, in the order they were asked for.
@@ -33,9 +37,11 @@ export interface Pacer {
   /**
    * Waits for a send slot for `key`: a `ReleaseSlot` once the send may start, or `false` when `signal` aborted
    * the wait (the send must then not start). `createPacer`'s never rejects; a shared pacer's may (its store out of
-   * reach), and the send then ends `network`, `not_sent`, retryable.
+   * reach), and the send then ends `network`, `not_sent`, retryable. `beforeStart` (which never rejects) runs
+   * once the slot is granted, before `acquire` resolves: what the send must read as late as possible (Act-On
+   * reads its token again there), inside the time the pacer allows for the start.
    */
-  acquire(key: string, signal?: AbortSignal): Promise<ReleaseSlot | false>;
+  acquire(key: string, signal?: AbortSignal, beforeStart?: () => Promise<void>): Promise<ReleaseSlot | false>;
 }
 
 interface Lane {
@@ -75,7 +81,7 @@ export function createPacer({ limit, windowMs = 1000 }: PacerOptions): Pacer {
   }
 
   return {
-    async acquire(key, signal) {
+    async acquire(key, signal, beforeStart) {
       if (signal?.aborted) return false;
       let lane = lanes.get(key);
       if (!lane) lanes.set(key, (lane = { inFlight: 0, answered: [], queue: [] }));
@@ -95,12 +101,15 @@ export function createPacer({ limit, windowMs = 1000 }: PacerOptions): Pacer {
       const held = lane;
       held.inFlight++;
       let released = false;
-      return () => {
+      const release = () => {
         if (released) return;
         released = true;
         held.inFlight--;
         held.answered.push(performance.now());
       };
+      // The slot is held from here, so a slow `beforeStart` only delays this send.
+      await beforeStart?.();
+      return release;
     },
   };
 }

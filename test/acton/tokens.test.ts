@@ -5,7 +5,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createActOnClient, memoryTokenStore, type ActOnOptions, type ActOnTokenRecord, type ActOnTokenStore } from "../../src/acton/index.js";
-import { createTokenSession } from "../../src/acton/tokens.js";
+import { createTokenSession, type TokenSessionOptions } from "../../src/acton/tokens.js";
+import type { Pacer } from "../../src/core/pacing.js";
 import { minimal } from "./fixtures.js";
 import { ACTON_ACCOUNT, ACTON_CREDENTIALS, startActOnDouble, type ActOnDouble } from "./double.js";
 
@@ -171,16 +172,149 @@ describe("a 401 on send: one refresh, one retry", () => {
       },
     });
     expect(await session.accessToken()).toBe("T1");
-    session.refuse("T1");
+    session.refuse("T1", Date.now());
     expect(await session.accessToken()).toBe("T2");
     // T2 refused in turn: its renewal is under way when a send that still held T1 gets its 401.
-    session.refuse("T2");
+    session.refuse("T2", Date.now());
     const renewing = session.accessToken();
-    session.refuse("T1");
+    session.refuse("T1", Date.now());
     const next = session.accessToken();
     release();
     expect(await renewing).toBe("T3");
     expect(await next).toBe("T3");
+  });
+});
+
+describe("two isolates sharing one store: the token is read once the send's slot is granted", () => {
+  /** One isolate's own view of the shared store: its own tokens in memory, as a separate isolate has. */
+  const isolateView = (shared: ActOnTokenStore): ActOnTokenStore => ({ get: (key) => shared.get(key), set: (key, record) => shared.set(key, record) });
+
+  it("sends waiting for a slot go with the token another isolate renewed after a revocation, not the dead one", async () => {
+    const shared = memoryTokenStore();
+    let openSlots!: () => void;
+    const slotsOpen = new Promise<void>((resolve) => (openSlots = resolve));
+    let waiting = 0;
+    const heldPacer: Pacer = {
+      acquire: async () => {
+        waiting++;
+        await slotsOpen;
+        return () => {};
+      },
+    };
+    const isolateA = client({ tokenStore: isolateView(shared) });
+    const isolateB = client({ tokenStore: isolateView(shared), pacer: heldPacer });
+    expect((await isolateA.send(minimal)).ok).toBe(true);
+    // Isolate B has the token in hand; its sends wait for their slots.
+    const queued = Array.from({ length: 10 }, (_, n) => isolateB.send({ ...minimal, envelope: { toAddress: `waiting-${n}@example.com` } }));
+    await vi.waitFor(() => expect(waiting).toBe(10));
+    // Act-On revokes it; isolate A's next send is refused, refreshes and stores the next pair.
+    acton.revokeAccessTokens();
+    expect(await isolateA.send(minimal)).toMatchObject({ ok: true, attempts: 2 });
+    const refusedBefore = acton.requests.filter((request) => request.path.startsWith("/ete/")).length;
+    openSlots();
+    const outcomes = await Promise.all(queued);
+    expect(outcomes).toMatchObject(Array(10).fill({ ok: true, attempts: 1 }));
+    // Ten sends, ten requests: not one went out with the dead token.
+    expect(acton.requests.filter((request) => request.path.startsWith("/ete/")).length - refusedBefore).toBe(10);
+    expect(grants()).toEqual(["password", "refresh_token"]);
+  });
+
+  it("a store that cannot be read once the slot is granted: the send goes with the token in hand", async () => {
+    const memory = memoryTokenStore();
+    let failing = false;
+    const tokenStore: ActOnTokenStore = { get: (key) => (failing ? Promise.reject(new Error("KV unavailable")) : memory.get(key)), set: memory.set };
+    const acton1 = client({ tokenStore });
+    expect((await acton1.send(minimal)).ok).toBe(true);
+    failing = true;
+    expect(await acton1.send(minimal)).toMatchObject({ ok: true, attempts: 1 });
+  });
+});
+
+describe("after a 401: refresh, unless the stored token is newer than the refused send", () => {
+  const issuedBy = (log: string[]): TokenSessionOptions["requestToken"] => async (grant) => {
+    log.push(grant.grant_type === "refresh_token" ? `refresh ${grant.refresh_token}` : "password");
+    return { ok: true, kind: "sent", vendor: "acton", status: 200, attempts: 1, data: { access_token: `T${log.length + 2}`, refresh_token: `R${log.length + 2}`, expires_in: 3600 } as never };
+  };
+  const pair = (n: number, obtainedAt: number) => ({ accessToken: `T${n}`, refreshToken: `R${n}`, expiresAt: obtainedAt + HOUR, obtainedAt });
+
+  it("a stored token issued before the refused send went out may be revoked too: a refresh is made, and the send does not end `auth`", async () => {
+    const now = Date.now();
+    const store = memoryTokenStore();
+    await store.set("k", { tokens: pair(1, now - 2_000), passwordGrantsAt: [] });
+    const log: string[] = [];
+    const isolateB = createTokenSession({ store, key: "k", maxPasswordGrantsPerHour: 5, onSecret: () => {}, requestToken: issuedBy(log) });
+    expect(await isolateB.accessToken()).toBe("T1");
+    // Another isolate refreshed a second ago; then Act-On revoked every token, and refused B's send with T1.
+    await store.set("k", { tokens: pair(2, now - 1_000), passwordGrantsAt: [] });
+    isolateB.refuse("T1", now);
+    expect(await isolateB.accessToken()).toBe("T3");
+    expect(log).toEqual(["refresh R2"]);
+  });
+
+  it("a stored token issued after the refused send went out is used, without a token request", async () => {
+    const now = Date.now();
+    const store = memoryTokenStore();
+    await store.set("k", { tokens: pair(1, now - 2_000), passwordGrantsAt: [] });
+    const log: string[] = [];
+    const isolateB = createTokenSession({ store, key: "k", maxPasswordGrantsPerHour: 5, onSecret: () => {}, requestToken: issuedBy(log) });
+    expect(await isolateB.accessToken()).toBe("T1");
+    // Another isolate, refused as well, renewed after B's send went out.
+    await store.set("k", { tokens: pair(2, now + 1), passwordGrantsAt: [] });
+    isolateB.refuse("T1", now);
+    expect(await isolateB.accessToken()).toBe("T2");
+    expect(log).toEqual([]);
+  });
+});
+
+describe("a refresh token Act-On refuses is dropped", () => {
+  it("once the hour's logins are spent, later sends do not spend a token call on it", async () => {
+    const tokenStore = memoryTokenStore();
+    const key = `${acton.url} ${ACTON_CREDENTIALS.clientId} ${ACTON_CREDENTIALS.username}`;
+    const now = Date.now();
+    const spent = [5, 4, 3, 2, 1].map((minutes) => now - minutes * 60_000);
+    await tokenStore.set(key, { tokens: { accessToken: "expired-access", refreshToken: "refused-refresh", expiresAt: now - 1 }, passwordGrantsAt: spent });
+    for (let n = 0; n < 3; n++) {
+      expect(await client({ tokenStore }).send(minimal)).toMatchObject({ ok: false, kind: "rate_limited", delivery: "not_sent" });
+    }
+    expect(grants()).toEqual(["refresh_token"]);
+    expect(await tokenStore.get(key)).toEqual({ passwordGrantsAt: spent });
+  });
+});
+
+describe("secrets holding +, / and = travel form-encoded, and never come back", () => {
+  const clientSecret = "cs+/9Qw=Zx==";
+  const refreshToken = "rt+/4kL=Mn==";
+  const spellings = (secret: string) => [secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)];
+
+  it("the client secret and a refresh token arrive as they are, and an echo of the form is redacted", async () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    const bodies: string[] = [];
+    const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init);
+      if (!request.url.endsWith("/token")) return Response.json({ success: true, message: "Email Sent Successfully" });
+      const body = await request.text();
+      bodies.push(body);
+      const form = new URLSearchParams(body);
+      if (form.get("grant_type") === "password") return Response.json({ access_token: "at+/1=", refresh_token: refreshToken, token_type: "Bearer", expires_in: 3600 });
+      // A gateway that quotes the request it could not handle, as sent and as decoded.
+      return Response.json({ error: "invalid_request", error_description: `cannot handle ${body} (${[...form].map(([name, value]) => `${name}: ${value}`).join(", ")})` }, { status: 400 });
+    };
+    const acton1 = createActOnClient({ baseUrl: "https://acton.test", accountId: ACTON_ACCOUNT, credentials: { ...ACTON_CREDENTIALS, clientSecret }, tokenStore: memoryTokenStore(), fetch });
+    expect((await acton1.send(minimal)).ok).toBe(true);
+    vi.setSystemTime(Date.now() + HOUR);
+    const outcome = await acton1.send(minimal);
+    expect(outcome).toMatchObject({ ok: false, delivery: "not_sent" });
+
+    const [login, refresh] = bodies.map((body) => new URLSearchParams(body));
+    expect(login!.get("client_secret")).toBe(clientSecret);
+    expect(refresh!.get("client_secret")).toBe(clientSecret);
+    expect(refresh!.get("refresh_token")).toBe(refreshToken);
+    // `+` is a space in a form: only its percent-encoded spelling keeps it a plus.
+    expect(bodies[1]).toContain("refresh_token=rt%2B%2F4kL%3DMn%3D%3D");
+    expect(bodies[1]).toContain("client_secret=cs%2B%2F9Qw%3DZx%3D%3D");
+    const shown = JSON.stringify(outcome);
+    expect(shown).toContain("[redacted]");
+    for (const spelling of [...spellings(clientSecret), ...spellings(refreshToken)]) expect(shown).not.toContain(spelling);
   });
 });
 

@@ -4,6 +4,7 @@
  * while queued gives up the place without starting the send.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { LogEntry } from "../../src/core/options.js";
 import { createPacer, type Pacer, type ReleaseSlot } from "../../src/core/pacing.js";
 import { createListmonkClient } from "../../src/listmonk/index.js";
 
@@ -139,7 +140,7 @@ describe("a pacer given to a client (a Durable Object's, say)", () => {
     const pacer: Pacer = {
       acquire: async (key) => {
         events.push(`acquire ${key}`);
-        return () => events.push("release");
+        return () => void events.push("release");
       },
     };
     const outcome = await listmonk(pacer, async () => {
@@ -150,6 +151,48 @@ describe("a pacer given to a client (a Durable Object's, say)", () => {
     expect(events).toEqual(["acquire listmonk http://lists.test", "fetch", "release"]);
   });
 
+  it("a shared pacer's release (a call to its store) is awaited before the outcome returns, so it is not dropped with the request", async () => {
+    const events: string[] = [];
+    const pacer: Pacer = {
+      acquire: async () => () =>
+        new Promise<void>((resolve) =>
+          setTimeout(() => {
+            events.push("released");
+            resolve();
+          }, 50),
+        ),
+    };
+    const sent = listmonk(pacer, async () => Response.json({ data: true }))
+      .send(message)
+      .then((outcome) => (events.push("outcome"), outcome));
+    await vi.advanceTimersByTimeAsync(100);
+    expect((await sent).ok).toBe(true);
+    expect(events).toEqual(["released", "outcome"]);
+  });
+
+  it("a release that never settles or fails holds the outcome 2 s at most and goes to the log, not to the caller", async () => {
+    const logged: LogEntry[] = [];
+    const hangs: Pacer = { acquire: async () => () => new Promise<void>(() => {}) };
+    const fails: Pacer = { acquire: async () => () => Promise.reject(new Error("Durable Object reset")) };
+    const hung = createListmonkClient({ baseUrl: "http://lists.test", username: "api", token: "t", pacer: hangs, fetch: async () => Response.json({ data: true }) }).send(message);
+    let settled = false;
+    void hung.then(() => (settled = true));
+    await vi.advanceTimersByTimeAsync(1900);
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(200);
+    expect((await hung).ok).toBe(true);
+    const failed = await createListmonkClient({
+      baseUrl: "http://lists.test",
+      username: "api",
+      token: "t",
+      pacer: fails,
+      fetch: async () => Response.json({ data: true }),
+      logger: (entry) => logged.push(entry),
+    }).send(message);
+    expect(failed.ok).toBe(true);
+    expect(logged).toContainEqual(expect.objectContaining({ event: "release", message: expect.stringContaining("Durable Object reset") }));
+  });
+
   it("a pacer that cannot give a slot (its object out of reach) ends the send not_sent and retryable, nothing fetched", async () => {
     const fetch = vi.fn(async () => Response.json({ data: true }));
     const pacer: Pacer = { acquire: () => Promise.reject(new Error("Durable Object is overloaded")) };
@@ -157,5 +200,22 @@ describe("a pacer given to a client (a Durable Object's, say)", () => {
     expect(outcome).toMatchObject({ ok: false, kind: "network", delivery: "not_sent", retryable: true, attempts: 0 });
     expect(outcome.ok || outcome.message).toContain("Durable Object is overloaded");
     expect(fetch).not.toHaveBeenCalled();
+  });
+});
+
+describe("beforeStart: what a send reads as late as possible", () => {
+  it("runs once the slot is granted, inside it, before the send may start", async () => {
+    const pacer = createPacer({ limit: 1 });
+    const steps: string[] = [];
+    const first = await pacer.acquire("account");
+    const second = pacer.acquire("account", undefined, async () => void steps.push("beforeStart"));
+    await vi.advanceTimersByTimeAsync(0);
+    // Still waiting for the slot: nothing read yet.
+    expect(steps).toEqual([]);
+    (first as ReleaseSlot)();
+    await vi.advanceTimersByTimeAsync(1000);
+    const release = await second;
+    expect(steps).toEqual(["beforeStart"]);
+    expect(release).not.toBe(false);
   });
 });

@@ -8,15 +8,16 @@
  * sends, as between two isolates. Only the account object is shared. The sandbox vendor (one per isolate, like a
  * real vendor is one for everyone) records each token request and the moment each email arrived.
  */
-import { env, runInDurableObject } from "cloudflare:test";
+import { abortAllDurableObjects, env, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ActOnTokenRecord } from "../../../src/acton/index.ts";
-import { accountObjectName, type VendorAccount } from "../../../src/worker/durable/account.ts";
+import { accountObjectName, type SlotRequest, type VendorAccount } from "../../../src/worker/durable/account.ts";
+import { accountPacer } from "../../../src/worker/durable/account-pacer.ts";
 import { VENDORS } from "../../../src/vendors/registry.ts";
 import { SANDBOX_BASE_URL, sandboxVendors } from "../../../worker/sandbox/index.ts";
 import { CALLER_KEY_BILLING } from "../support/bindings.ts";
 import type { Env } from "../../../src/worker/env.ts";
-import { fetchWithEnv, type Answer } from "../support/harness.ts";
+import { fetchWithEnv, fetchWorker, type Answer } from "../support/harness.ts";
 
 const ACTON_RATE = 20;
 const { accountId, credentials } = VENDORS.acton.sandbox.settings;
@@ -188,6 +189,20 @@ describe("Act-On: a refresh token is used once, and the next pair stored once", 
     expect(record.tokens!.refreshToken).not.toBe("sandbox-rt-never-issued");
   }, 120_000);
 
+  it("a refused refresh token is dropped once the hour's logins are spent: later invocations spend no token call on it", async () => {
+    const now = Date.now();
+    const spent = [5, 4, 3, 2, 1].map((minutes) => now - minutes * 60_000);
+    await storeRecord({ tokens: { accessToken: "sandbox-at-long-gone", refreshToken: "sandbox-rt-never-issued", expiresAt: now - 1 }, passwordGrantsAt: spent });
+    const traffic = watchActOn();
+    for (let n = 0; n < 3; n++) {
+      const answer = await send(n);
+      expect(answer.body).toMatchObject({ delivery: "not_sent" });
+      expect(answer.body.detail).toContain("5 password grants in the last hour");
+    }
+    expect(traffic.grants).toEqual(["refresh_token"]);
+    expect(await storedRecord()).toEqual({ passwordGrantsAt: spent });
+  });
+
   it("a refresh cut off by a server error keeps the refresh token and logs in nowhere; the next send refreshes", async () => {
     watchActOn();
     expect((await send(0)).status).toBe(200);
@@ -213,12 +228,91 @@ describe("Act-On: a refresh token is used once, and the next pair stored once", 
   });
 });
 
-describe("the account object's pacer", () => {
-  const slot = (ticket: string, holdMs = 60_000) => ({ lane: `test ${crypto.randomUUID()}`, limit: 1, windowMs: 1000, ticket, holdMs });
+describe("Act-On across invocations: the token is read once the send's slot is granted", () => {
+  it("sends waiting for their slots go with the token renewed after a revocation, none with the dead one", async () => {
+    watchActOn();
+    expect((await send(0)).status).toBe(200);
+    const before = (await storedRecord())!;
+    const dead = before.tokens!;
+
+    // The account object as every invocation below sees it, except that their send slots wait for the test.
+    let openSlots!: () => void;
+    const slotsOpen = new Promise<void>((resolve) => (openSlots = resolve));
+    let waiting = 0;
+    const sendLane = `${SANDBOX_BASE_URL} ${accountId}`;
+    const heldAccounts = {
+      idFromName: (name: string) => accounts.idFromName(name),
+      get: (id: DurableObjectId) => {
+        const stub = accounts.get(id);
+        return {
+          tokenRecord: (key: string) => stub.tokenRecord(key),
+          keepTokenRecord: (key: string, record: ActOnTokenRecord) => stub.keepTokenRecord(key, record),
+          exclusive: (key: string, renew: () => Promise<unknown>) => stub.exclusive(key, renew),
+          acquireSlot: async (request: SlotRequest) => {
+            if (request.lane === sendLane) {
+              waiting++;
+              await slotsOpen;
+            }
+            return stub.acquireSlot(request);
+          },
+          withdrawSlot: (ticket: string) => stub.withdrawSlot(ticket),
+          releaseSlot: (ticket: string) => stub.releaseSlot(ticket),
+        };
+      },
+    };
+    const queued = Array.from({ length: 10 }, (_, n) =>
+      fetchWithEnv({ VENDOR_ACCOUNTS: heldAccounts as never }, "/v1/send/acton", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${CALLER_KEY_BILLING}` },
+        body: JSON.stringify(email(100 + n)),
+      }),
+    );
+    await vi.waitFor(() => expect(waiting).toBe(10));
+
+    // Act-On revokes the token; another isolate, refused, refreshes and stores the next pair.
+    const sentWith: string[] = [];
+    vi.spyOn(sandboxVendors, "acton").mockImplementation(async (request) => {
+      const bearer = request.headers.get("authorization")?.slice("Bearer ".length);
+      if (new URL(request.url).pathname !== "/token" && bearer) {
+        sentWith.push(bearer);
+        if (bearer === dead.accessToken) return Response.json({ httpCode: "401", httpMessage: "Unauthorized", moreInformation: "" }, { status: 401 });
+      }
+      return actOnSandbox(request);
+    });
+    const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: dead.refreshToken, client_id: credentials.clientId, client_secret: credentials.clientSecret });
+    const refreshed = (await (
+      await actOnSandbox(new Request(`${SANDBOX_BASE_URL}/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form }))
+    ).json()) as { access_token: string; refresh_token: string; expires_in: number };
+    const obtainedAt = Date.now();
+    await storeRecord({ ...before, tokens: { accessToken: refreshed.access_token, refreshToken: refreshed.refresh_token, expiresAt: obtainedAt + refreshed.expires_in * 1000, obtainedAt } });
+
+    openSlots();
+    const answers = await Promise.all(queued);
+    expect(answers.map((answer) => [answer.status, answer.body.attempts])).toEqual(Array(10).fill([200, 1]));
+    expect(sentWith).toEqual(Array(10).fill(refreshed.access_token));
+  });
+});
+
+describe("the account object's pacer: a slot is a lease, kept in storage", () => {
+  const freshLane = () => `test ${crypto.randomUUID()}`;
+  const slot = (ticket: string, lane: string, holdMs = 60_000) => ({ lane, limit: 1, windowMs: 1000, ticket, holdMs });
+  const heldSlots = (lane?: string) => runInDurableObject(account() as DurableObjectStub<VendorAccount>, async (instance: VendorAccount) => instance.heldSlots(lane));
+
+  it("20 concurrent synchronous sends hold no slot once all are answered: each release arrived before its response", async () => {
+    watchActOn();
+    // Through the deployed worker, each request its own invocation whose work ends with its response.
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, n) =>
+        fetchWorker("/v1/send/acton", { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${CALLER_KEY_BILLING}` }, body: JSON.stringify(email(n)) }),
+      ),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(await heldSlots()).toEqual([]);
+  });
 
   it("a withdrawn request leaves the queue without a slot", async () => {
     const stub = account();
-    const request = slot("first");
+    const request = slot("first", freshLane());
     expect(await stub.acquireSlot(request)).toBe(true);
     const waiting = stub.acquireSlot({ ...request, ticket: "second" });
     await stub.withdrawSlot("second");
@@ -228,13 +322,86 @@ describe("the account object's pacer", () => {
 
   it("a slot its holder never releases (its isolate ended) frees after holdMs", async () => {
     const stub = account();
-    const request = slot("abandoned", 10);
+    const request = slot("abandoned", freshLane(), 10);
     expect(await stub.acquireSlot(request)).toBe(true);
     // Never released: the next request is still served.
     expect(await stub.acquireSlot({ ...request, ticket: "next" })).toBe(true);
     await stub.releaseSlot("next");
   });
 
+  it("the cap holds across a restart of the object: slots held, and released ones still in their window, still count", async () => {
+    const lane = freshLane();
+    const request = { lane, limit: 2, windowMs: 60_000, holdMs: 60_000 };
+    expect(await account().acquireSlot({ ...request, ticket: "answered" })).toBe(true);
+    expect(await account().acquireSlot({ ...request, ticket: "in flight" })).toBe(true);
+    await account().releaseSlot("answered");
+    // Every object restarts: what lived in memory is gone, storage stays.
+    await abortAllDurableObjects();
+    const stub = account();
+    const third = stub.acquireSlot({ ...request, ticket: "third" });
+    expect(await stub.heldSlots(lane)).toEqual(["in flight"]);
+    // Still waiting: withdrawn, it gets no slot (granted at once, it would answer true).
+    await stub.withdrawSlot("third");
+    expect(await third).toBe(false);
+  });
+
+  it("a release for a slot granted before a restart frees it for the request waiting after the restart", async () => {
+    const lane = freshLane();
+    // A one-ms window: once released, the slot frees at once.
+    const request = { lane, limit: 1, windowMs: 1, holdMs: 60_000 };
+    expect(await account().acquireSlot({ ...request, ticket: "before" })).toBe(true);
+    await abortAllDurableObjects();
+    const stub = account();
+    const after = stub.acquireSlot({ ...request, ticket: "after" });
+    expect(await stub.heldSlots(lane)).toEqual(["before"]);
+    await stub.releaseSlot("before");
+    expect(await after).toBe(true);
+    await stub.releaseSlot("after");
+  });
+
+  it("a send waiting for its slot when the object restarts asks the new one: granted once the slot before it is released", async () => {
+    const lane = freshLane();
+    const pacer = accountPacer(account, { limit: 1, windowMs: 1 });
+    const first = await pacer.acquire(lane);
+    expect(first).not.toBe(false);
+    const second = pacer.acquire(lane);
+    await vi.waitFor(async () => expect(await account().heldSlots(lane)).toHaveLength(1));
+    await abortAllDurableObjects();
+    // The slot granted before the restart is released to the new instance, which lets the second request through.
+    await (first as () => Promise<void>)();
+    const release = await second;
+    expect(release).not.toBe(false);
+    await (release as () => Promise<void>)();
+    expect(await heldSlots(lane)).toEqual([]);
+  });
+
+  it("beforeStart runs once the slot is granted, before the send may start", async () => {
+    const pacer = accountPacer(account, { limit: 1, windowMs: 1 });
+    const lane = freshLane();
+    const steps: string[] = [];
+    const release = await pacer.acquire(lane, undefined, async () => {
+      steps.push(`beforeStart, holding ${(await account().heldSlots(lane)).length}`);
+    });
+    steps.push("granted");
+    expect(steps).toEqual(["beforeStart, holding 1", "granted"]);
+    await (release as () => Promise<void>)();
+  });
+
+  it("a send aborted while it waits for its slot does not start, and its request leaves the object", async () => {
+    const pacer = accountPacer(account, { limit: 1, windowMs: 60_000 });
+    const lane = freshLane();
+    const first = await pacer.acquire(lane);
+    expect(first).not.toBe(false);
+    const controller = new AbortController();
+    const waiting = pacer.acquire(lane, controller.signal);
+    controller.abort();
+    expect(await waiting).toBe(false);
+    await (first as () => Promise<void>)();
+    expect(await heldSlots(lane)).toEqual([]);
+  });
+});
+
+describe("the account object's renewals", () => {
   it("renewals for one key run one at a time, in order", async () => {
     const log = await runInDurableObject(account() as DurableObjectStub<VendorAccount>, async (instance: VendorAccount) => {
       const steps: string[] = [];
