@@ -132,7 +132,7 @@ describe("examples/worker", () => {
   it("builds for deployment (npm run build: wrangler deploy --dry-run), binding every class, queue and limit", async () => {
     const { stdout } = await run("npm", ["run", "build"], join(work, "worker"));
     expect(await readdir(join(work, "worker", "dist"))).toContain("index.js");
-    for (const binding of ["VENDOR_ACCOUNTS", "IDEMPOTENCY", "MESSAGES", "DELIVERY_QUEUE", "DEAD_LETTERS", "BROWSER_RATE_LIMIT", "CALLER_RATE_LIMIT", "ALLOWED_ORIGINS"]) {
+    for (const binding of ["VENDOR_ACCOUNTS", "IDEMPOTENCY", "MESSAGES", "MESSAGE_INDEX", "DELIVERY_QUEUE", "DEAD_LETTERS", "BROWSER_RATE_LIMIT", "CALLER_RATE_LIMIT", "EVENTS_RATE_LIMIT", "ALLOWED_ORIGINS"]) {
       expect(stdout, binding).toContain(binding);
     }
   }, 120_000);

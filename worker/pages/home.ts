@@ -13,9 +13,14 @@ const CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'non
 export const LOCAL_DOCS: readonly { readonly path: string; readonly title: string }[] = [
   { path: "README.md", title: "what txgate is, and one example of each way in" },
   { path: "docs/worker.md", title: "the worker: routes, the policy, the gates, deploying" },
+  { path: "docs/operating.md", title: "operating it: a message's life end to end, delivery events, retries, health, logs" },
+  { path: "docs/many-and-later.md", title: "many messages at once, and scheduled ones" },
   { path: "docs/library.md", title: "sending with the library: the catalogue, outcomes, options" },
   { path: "docs/vendors/README.md", title: "the vendors, and what each can carry" },
   { path: "docs/testing.md", title: "testing with txgate/testing" },
+  { path: "docs/opentelemetry.md", title: "traces with txgate/opentelemetry" },
+  { path: "docs/runtimes.md", title: "runtimes and packaging" },
+  { path: "docs/benchmarks.md", title: "benchmarks" },
   { path: "docs/ARCHITECTURE.md", title: "how txgate is built" },
 ];
 
