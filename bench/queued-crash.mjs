@@ -95,7 +95,7 @@ writeFileSync(
   `// Written by bench/queued-crash.mjs: the repo's worker, plus two routes the bench needs and the worker lacks.
 import worker from "./worker/index.ts";
 import { VendorAccount as RepoVendorAccount } from "./src/worker/index.ts";
-export { IdempotencyLedgerObject, MessageObject } from "./src/worker/index.ts";
+export { IdempotencyLedgerObject, MessageIndexObject, MessageObject } from "./src/worker/index.ts";
 
 export class VendorAccount extends RepoVendorAccount {
   /** Ends this instance: in-memory state is lost, storage stays, as when Cloudflare restarts an object. */

@@ -46,16 +46,18 @@ export default { async fetch(request, env) {
 } };`;
 
 /** txgate/worker as a deployment writes it: its actions, the factory, the Durable Object classes re-exported. */
+const DESCRIPTORS = { listmonk: "listmonkVendor", acton: "actOnVendor", everlytic: "everlyticVendor", expertsender: "expertSenderVendor" };
 const txgateWorker = (routes) => `import * as v from "valibot";
 import { createTxgateWorker, defineActions, defineCatalogue, line } from "txgate/worker";
+${[...new Set(routes.map(([vendor]) => vendor))].map((vendor) => `import { ${DESCRIPTORS[vendor]} } from "txgate/${vendor}";`).join("\n")}
 const catalogue = defineCatalogue({
 ${routes.map(([vendor, template], i) => `  t${i}: { variables: v.strictObject({ name: line(100) }), via: [{ vendor: "${vendor}", template: ${JSON.stringify(template)} }] },`).join("\n")}
 });
 const actions = defineActions(catalogue, {
 ${routes.map((_, i) => `  "action-${i}": { template: "t${i}", auth: "turnstile", recipient: { kind: "allow", addresses: ["support@example.com"] } },`).join("\n")}
 });
-export default createTxgateWorker({ actions });
-export { IdempotencyLedgerObject, MessageObject, VendorAccount } from "txgate/worker";`;
+export default createTxgateWorker({ vendors: [${[...new Set(routes.map(([vendor]) => DESCRIPTORS[vendor]))].join(", ")}], actions });
+export { IdempotencyLedgerObject, MessageIndexObject, MessageObject, VendorAccount } from "txgate/worker";`;
 
 const PLAIN_FETCH_WORKER = `export default { async fetch(request, env) {
   const response = await fetch(env.URL, { method: "POST", headers: { "Content-Type": "application/json", Authorization: env.AUTH }, body: JSON.stringify(await request.json()) });
