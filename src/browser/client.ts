@@ -163,6 +163,10 @@ export interface MessageStatus {
   readonly sendAt?: string;
   readonly result?: unknown;
   readonly history: readonly { readonly at: string; readonly state: string; readonly attempt?: number; readonly note?: string; readonly outcome?: unknown }[];
+  /** What the vendor reported after sending (`delivered`, `bounced`, `opened`, ...), oldest first; a page sees no vendor details. */
+  readonly events?: readonly { readonly kind: string; readonly at: string; readonly bounce?: "hard" | "soft" }[];
+  /** The delivery the events add up to (`delivered`, `bounced`, ...), and when; absent before any event. */
+  readonly delivery?: { readonly state: string; readonly at: string; readonly bounce?: "hard" | "soft"; readonly opened?: true; readonly clicked?: true; readonly unsubscribed?: true };
 }
 
 /**
