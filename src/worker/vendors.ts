@@ -122,33 +122,28 @@ function loadedOnFirstSend(vendor: VendorName, create: () => Promise<VendorClien
       client = undefined; // the next use tries again
       throw error;
     }));
-  const sendWith = async (send: (client: VendorClient) => Promise<Outcome<unknown>>): Promise<Outcome<unknown>> => {
-    let ready: VendorClient;
+  // Settings its factory refuses are the worker's misconfiguration, named in the log line only.
+  const loadOrRefuse = async (): Promise<VendorClient | { readonly notLoaded: unknown }> => {
     try {
-      ready = await load();
+      return await load();
     } catch (error) {
       if (error instanceof TxgateConfigError) {
         throw new Refusal("misconfigured", "the worker's configuration is invalid: this request's log line names each setting to fix", { log: { error: `${vendor}: ${error.message}`.slice(0, 300) } });
       }
-      return notLoaded(vendor, "client", error);
+      return { notLoaded: error };
     }
-    return send(ready);
+  };
+  const sendWith = async (send: (client: VendorClient) => Promise<Outcome<unknown>>): Promise<Outcome<unknown>> => {
+    const ready = await loadOrRefuse();
+    return "notLoaded" in ready ? notLoaded(vendor, "client", ready.notLoaded) : send(ready);
   };
   return {
     send: (message: unknown, call?: CallOptions) => sendWith((ready) => ready.send(message, call)),
     sendMessage: (message: TemplateMessage, call?: CallOptions) => sendWith((ready) => ready.sendMessage(message, call)),
     // Code that cannot load is found by the send itself (a retryable not_sent); only what the rules refuse is refused here.
     validate: async (message: unknown) => {
-      let ready: VendorClient;
-      try {
-        ready = await load();
-      } catch (error) {
-        if (error instanceof TxgateConfigError) {
-          throw new Refusal("misconfigured", "the worker's configuration is invalid: this request's log line names each setting to fix", { log: { error: `${vendor}: ${error.message}`.slice(0, 300) } });
-        }
-        return undefined;
-      }
-      return ready.validate(message);
+      const ready = await loadOrRefuse();
+      return "notLoaded" in ready ? undefined : ready.validate(message);
     },
   };
 }

@@ -17,6 +17,7 @@ import { basicAuthMatches } from "../../core/basic-auth.ts";
 import type { DeliveryEvent } from "../../core/delivery-event.ts";
 import type { Outcome, VendorName } from "../../core/public.ts";
 import type { Config, Env } from "../env.ts";
+import { readTextBody } from "../gates/body-limit.ts";
 import { clientIp, ipRateKey, limitRate } from "../gates/rate-limit.ts";
 import type { RequestLog } from "../log.ts";
 import { problemResponse, Refusal } from "../problem.ts";
@@ -198,31 +199,4 @@ export function synchronousCall(): { readonly messageId: string } {
 export async function deliveryEventCounts(env: Env): Promise<Record<string, number>> {
   const messages = env.MESSAGES;
   return messages ? await messages.get(messages.idFromName(EVENT_COUNTERS_NAME)).countEvents({}) : {};
-}
-
-/** The body as UTF-8 text, refused (413) past `maxBytes` whether or not `Content-Length` says so. */
-async function readTextBody(request: Request, maxBytes: number): Promise<string> {
-  const tooLarge = () => new Refusal("payload_too_large", `the body is over ${maxBytes} bytes`);
-  if (Number(request.headers.get("content-length") ?? NaN) > maxBytes) throw tooLarge();
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
 }

@@ -24,11 +24,23 @@ export async function readJsonBody(request: Request, maxBytes: number, maxDepth?
   // JSON is UTF-8 (RFC 8259 §8.1); a body declared in another charset would be read as something it is not.
   const charset = parameters.find((parameter) => parameter.startsWith("charset="))?.slice("charset=".length).replace(/^"(.*)"$/, "$1");
   if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") throw new Refusal("unsupported_media_type", "send the body as application/json in UTF-8");
+  const body = parse(await readTextBody(request, maxBytes));
+  if (maxDepth !== undefined) requireMaxDepth(body, maxDepth);
+  return body;
+}
+
+/**
+ * The request's body as UTF-8 text. Refuses a body larger than `maxBytes` (413), whether or not `Content-Length`
+ * says so, and one cut short by the client (422); the media type is the caller's to check.
+ *
+ * @example
+ * const text = await readTextBody(request, 1024 * 1024);
+ */
+export async function readTextBody(request: Request, maxBytes: number): Promise<string> {
   const tooLarge = () => new Refusal("payload_too_large", `the body is over ${maxBytes} bytes`);
   const declared = Number(request.headers.get("content-length") ?? NaN);
   if (declared > maxBytes) throw tooLarge();
-  if (!request.body) return parse("");
-
+  if (!request.body) return "";
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -55,9 +67,7 @@ export async function readJsonBody(request: Request, maxBytes: number, maxDepth?
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  const body = parse(new TextDecoder().decode(bytes));
-  if (maxDepth !== undefined) requireMaxDepth(body, maxDepth);
-  return body;
+  return new TextDecoder().decode(bytes);
 }
 
 function parse(text: string): unknown {
