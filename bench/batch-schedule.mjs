@@ -15,10 +15,10 @@
 import { build } from "esbuild";
 import { execFileSync, execSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort, waitUntilReady } from "./wrangler-dev.mjs";
 
 const MESSAGES = 1_000;
 const WARMUP = 200;
@@ -192,36 +192,6 @@ async function benchSchedule() {
   } finally {
     stop();
   }
-}
-
-/** Ready once `/` has answered for 3 s in a row: `wrangler dev` may reload once more just after it first answers. */
-async function waitUntilReady(wrangler, base) {
-  const deadline = Date.now() + 90_000;
-  let answeringSince;
-  while (Date.now() < deadline) {
-    if (wrangler.exitCode !== null) throw new Error(`wrangler dev exited (${wrangler.exitCode})`);
-    let ok = false;
-    try {
-      ok = (await fetch(`${base}/`, { signal: AbortSignal.timeout(1000) })).ok;
-    } catch {
-      // Not listening yet.
-    }
-    if (!ok) answeringSince = undefined;
-    else if ((answeringSince ??= Date.now()) <= Date.now() - 3000) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error("wrangler dev did not start within 90 s");
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
 }
 
 function median(values) {

@@ -19,10 +19,10 @@
 // history entries. Only 127.0.0.1 is contacted.
 import { execFileSync, execSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort, waitUntilReady } from "./wrangler-dev.mjs";
 
 const MESSAGES = Number(process.env.BENCH_CRASH ?? 300);
 const TIMEOUT_MS = Number(process.env.BENCH_CRASH_TIMEOUT_S ?? 600) * 1000;
@@ -179,7 +179,7 @@ const timer = setTimeout(() => {
 
 try {
   startWrangler();
-  await waitUntilReady();
+  await waitUntilReady(wrangler, base);
 
   // Run 1: a crash mid-drain.
   const crash = await accept(MESSAGES, "C");
@@ -189,7 +189,7 @@ try {
   const atKill = received(crash).size;
   await new Promise((resolve) => wrangler.once("exit", resolve));
   startWrangler();
-  await waitUntilReady();
+  await waitUntilReady(wrangler, base);
   await requeue(crash.ids);
   const crashStates = await drain(crash);
   await readArrivals();
@@ -362,32 +362,3 @@ async function until(condition, ms) {
   }
 }
 
-/** Ready once `/` has answered for 3 s in a row: `wrangler dev` may reload once more just after it first answers. */
-async function waitUntilReady() {
-  const deadline = Date.now() + 90_000;
-  let answeringSince;
-  while (Date.now() < deadline) {
-    if (wrangler.exitCode !== null) throw new Error(`wrangler dev exited (${wrangler.exitCode})`);
-    let ok = false;
-    try {
-      ok = (await fetch(`${base}/`, { signal: AbortSignal.timeout(1000) })).ok;
-    } catch {
-      // Not listening yet.
-    }
-    if (!ok) answeringSince = undefined;
-    else if ((answeringSince ??= Date.now()) <= Date.now() - 3000) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error("wrangler dev did not start within 90 s");
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}

@@ -4,8 +4,8 @@
 // (POST /sandbox/listmonk/api/tx). Reports errors (goal 0) and the latency the worker adds at p50 and p99.
 // Only 127.0.0.1 is contacted; the request count is fixed and the run ends by itself.
 import { spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { freePort, waitUntilReady } from "./wrangler-dev.mjs";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
@@ -46,7 +46,7 @@ const stop = () => {
 process.on("exit", stop);
 
 try {
-  await waitUntilReady();
+  await waitUntilReady(wrangler, base, { steadyMs: 0, timeoutMs: 60_000 });
   // The outbox answers only in sandbox mode: a .dev.vars with real vendor credentials must not get 5,000 sends.
   const outbox = await fetch(`${base}/sandbox/messages`);
   if (outbox.status !== 200) throw new Error("the local worker is not in sandbox mode (vendor credentials in .dev.vars?); refusing to load it");
@@ -169,31 +169,6 @@ async function run(send, count, concurrency, expectedStatus = 200) {
   latencies.sort((a, b) => a - b);
   const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
   return { errors, samples, latencies, elapsed, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: latencies.at(-1), throughput: (count / elapsed) * 1000 };
-}
-
-async function waitUntilReady() {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (wrangler.exitCode !== null) throw new Error(`wrangler dev exited (${wrangler.exitCode})`);
-    try {
-      if ((await fetch(`${base}/`, { signal: AbortSignal.timeout(1000) })).ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error("wrangler dev did not start within 60 s");
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
 }
 
 function ms(value) {
