@@ -16,7 +16,7 @@ import { defaultFailure, responseBody, type TextResult } from "./response.ts";
  * - `refused`: the vendor refused them (401/403): a send would be refused too.
  * - `unreachable`: no answer (timeout, network failure, aborted): nothing is known of the credentials.
  * - `error`: an answer that says nothing of the credentials (5xx, 404, 429, a token store that failed).
- * - `skipped`: the check would have cost what sends need (an Act-On login the hour cannot spare); nothing was asked.
+ * - `skipped`: the check would have cost what sends need (a rationed login the hour cannot spare); nothing was asked.
  * - `unsupported`: the vendor documents no read the check could make without sending.
  *
  * `requests` counts the HTTP requests the check made to the vendor (0 when it answered from what it holds).
@@ -39,7 +39,7 @@ interface CheckBase {
  * The vendor accepted the credentials.
  *
  * @example
- * if (check.kind === "ok") console.log(check.vendor, check.message); // "listmonk GET /api/profile answered 200"
+ * if (check.kind === "ok") console.log(check.vendor, check.message); // "GET /api/profile answered 200: credentials accepted"
  */
 export interface CredentialsAccepted extends CheckBase {
   readonly kind: "ok";
@@ -199,7 +199,7 @@ export interface CredentialRead<Paths> {
  * answered says `unreachable`; the operator asks again), unpaced (a read sends nothing), never logged as a send.
  *
  * @example
- * checkCredentials: (call) => checkByRead({ vendor: "listmonk", options, redactor, authorize, path: "/api/profile" }, call),
+ * checkCredentials: (call) => checkByRead<paths>({ vendor, options, redactor, authorize, path: "/api/profile" }, call),
  */
 export async function checkByRead<Paths extends {}>(read: CredentialRead<Paths>, call?: CheckCallOptions): Promise<CredentialCheck> {
   const resolved = resolveOptions(read.vendor, read.options);

@@ -12,7 +12,7 @@ import type { CommonClientOptions } from "./options.ts";
 
 /** A request on its way out, after every middleware and before credentials. `authorize` completes it in place. */
 export interface OutgoingRequest {
-  /** Writable for a credential that travels in the query (ExpertSender's GETs). */
+  /** Writable for a credential that travels in the query (a vendor whose GETs take the key as a URL parameter). */
   url: string;
   readonly method: string;
   readonly headers: Headers;
