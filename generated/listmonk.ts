@@ -270,7 +270,6 @@ export interface operations {
                     /**
                      * @example {
                      *       "data": {
-                     *         "id": 2,
                      *         "username": "api_user",
                      *         "type": "api",
                      *         "status": "enabled"
