@@ -5,15 +5,20 @@
  * spare is skipped without a token request; one vendor that does not answer cannot hold the others' answer; a
  * vendor is asked at most once per isolate while its result is kept; never a secret.
  */
+import { env } from "cloudflare:test";
+import * as v from "valibot";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ACTON_BASE_URL } from "../../../src/acton/options.ts";
 import { ACTON_PASSWORD_GRANTS_PER_HOUR, actOnTokenKey } from "../../../src/acton/tokens.ts";
 import { ACTON_CHECK_KEEPS_LOGINS } from "../../../src/acton/client.ts";
-import { createActOnFake, createEverlyticFake, createExpertSenderFake, createListmonkFake } from "../../../src/testing/index.ts";
+import { listmonkVendor } from "../../../src/listmonk/descriptor.ts";
+import { createActOnFake, createEverlyticFake, createExpertSenderFake, createListmonkFake, LISTMONK_FAKE_CREDENTIALS } from "../../../src/testing/index.ts";
+import type { Env } from "../../../src/worker/env.ts";
+import { createTxgateWorker, defineActions, defineCatalogue, line } from "../../../src/worker/index.ts";
 import { accountObjectName } from "../../../src/worker/durable/account.ts";
 import { CALLER_KEY_BILLING, LIVE_VENDOR_SECRETS, OPERATOR_KEY, TEST_SECRETS } from "../support/bindings.ts";
 import { bindings } from "../support/delivery.ts";
-import { fetchWithEnv, fetchWorker, type Answer } from "../support/harness.ts";
+import { fetchWithEnv, fetchWorker, LOCAL, record, type Answer } from "../support/harness.ts";
 
 const asOperator = (key = OPERATOR_KEY) => ({ headers: { authorization: `Bearer ${key}` } });
 const CHECK = "/v1/health?check=credentials";
@@ -184,4 +189,30 @@ describe("in live mode", () => {
     expect(answer.body.vendors.listmonk.credentials).toMatchObject({ kind: "unreachable", message: expect.stringContaining("5000 ms") });
     for (const vendor of ["acton", "everlytic", "expertsender"]) expect(answer.body.vendors[vendor].credentials.kind).toBe("ok");
   }, 15_000);
+});
+
+describe("a vendor whose client has no credential check", () => {
+  it("is unsupported, says why, and nothing is sent to find out", async () => {
+    const listmonk = createListmonkFake();
+    const catalogue = defineCatalogue({ note: { variables: v.strictObject({ name: line(100) }), via: [{ vendor: "listmonk", template: 2 }] } });
+    const handler = createTxgateWorker({
+      // A plug-in vendor written before checks existed: its client sends and validates, nothing more.
+      vendors: [
+        {
+          ...listmonkVendor,
+          createClient: async (options) => {
+            const { send, sendMessage, validate } = await listmonkVendor.createClient(options);
+            return { send, sendMessage, validate };
+          },
+        },
+      ],
+      actions: defineActions(catalogue, {}),
+      sandbox: { vendors: { listmonk: { fetch: listmonk.fetch, settings: { baseUrl: `https://listmonk-${crypto.randomUUID()}.example`, ...LISTMONK_FAKE_CREDENTIALS } } } },
+    });
+    const request = new Request(`${LOCAL}${CHECK}`, asOperator("txgate-local-sandbox"));
+    const answer = await record(await handler.fetch(request, { ...(env as unknown as Env), CALLER_KEYS: undefined }), "GET health (plug-in)");
+    expect(answer.status).toBe(200);
+    expect(answer.body.vendors.listmonk.credentials).toMatchObject({ kind: "unsupported", requests: 0, target: "sandbox", message: expect.stringContaining("never sends") });
+    expect(listmonk.outbox).toEqual([]);
+  });
 });
