@@ -127,6 +127,26 @@ describe("in live mode", () => {
     for (const token of acton.issuedTokens) expect(answer.text).not.toContain(token);
   });
 
+  it("the login an Act-On check made is the next send's: the send asks for no token", async () => {
+    const settings = freshLive();
+    const { acton } = fakeVendorHosts(settings);
+    const checked = await fetchWithEnv({ ...settings, SANDBOX: "false" }, CHECK, asOperator());
+    expect(checked.body.vendors.acton.credentials).toMatchObject({ kind: "ok", requests: 1 });
+    const sent = await fetchWithEnv({ ...settings, SANDBOX: "false" }, "/v1/send/acton", {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${CALLER_KEY_BILLING}` },
+      body: JSON.stringify({
+        templateId: "t-0099",
+        envelope: { toAddress: "ada@example.com" },
+        metadata: { transactional: true, externalId: "order-1" },
+        actions: { trackOpens: false, trackClicks: false },
+      }),
+    });
+    expect(sent.status, sent.text).toBe(200);
+    expect(acton.delivered).toHaveLength(1);
+    expect(acton.tokenCalls.map((call) => call.grant)).toEqual(["password"]);
+  });
+
   it("says refused for wrong credentials, with the vendor's status, and never shows them", async () => {
     const accepted = freshLive();
     fakeVendorHosts(accepted);
