@@ -151,9 +151,9 @@ function loadedOnFirstSend(vendor: VendorName, create: () => Promise<VendorClien
       let ready: Awaited<ReturnType<typeof loadOrRefuse>>;
       try {
         ready = await loadOrRefuse();
-      } catch (error) {
-        // Settings the factory refuses: the check says so (the log line of a send names them), it does not throw.
-        return { kind: "error", vendor, requests: 0, message: error instanceof Refusal ? error.message : "the client could not be built" };
+      } catch {
+        // Settings the factory refuses: the check says so and asks nothing; a send's log line names the setting.
+        return { kind: "error", vendor, requests: 0, message: "the worker's settings for this vendor are invalid (a send's log line names the one to fix); nothing was asked" };
       }
       if ("notLoaded" in ready) return { kind: "error", vendor, requests: 0, message: "the client's code could not be loaded; nothing was asked" };
       if (!ready.checkCredentials) return { kind: "unsupported", vendor, requests: 0, message: "the vendor documents no read that needs the send's credentials, and a check never sends an email" };
