@@ -165,6 +165,17 @@ describe("in live mode", () => {
     noSecretIn(answer);
   });
 
+  it("says error, asking nothing, for a vendor whose settings its client refuses; the others are checked", async () => {
+    const settings = freshLive({ ACTON_ACCOUNT_ID: ".." });
+    const { asked } = fakeVendorHosts(settings);
+    const answer = await fetchWithEnv({ ...settings, SANDBOX: "false" }, CHECK, asOperator());
+    expect(answer.status).toBe(200);
+    expect(answer.body.vendors.acton.credentials).toMatchObject({ kind: "error", requests: 0, message: expect.stringContaining("settings") });
+    expect(asked.acton).toEqual([]);
+    expect(answer.body.vendors.listmonk.credentials.kind).toBe("ok");
+    noSecretIn(answer);
+  });
+
   it("does not check a vendor that is not configured", async () => {
     const all = freshLive();
     const { EVERLYTIC_USERNAME: _user, EVERLYTIC_API_KEY: _key, ...settings } = all;
