@@ -17,6 +17,13 @@ export interface paths {
          *     Password grants are limited to 5 per hour: cache the tokens and use the refresh grant instead of
          *     logging in again. Each refresh token works once; a refresh returns a new access token AND a new
          *     refresh token, and both must be stored.
+         *
+         *     **The credential check.** Act-On documents no read for ETE credentials (no ETE GET at all), and an ETE
+         *     send is an email, so txgate's `checkCredentials` uses this endpoint and nothing else: a stored access token
+         *     that has not expired is Act-On's own word that it accepted the credentials (no request is made); without
+         *     one, a refresh grant, or a password grant only while the hour's grants leave two for sends (txgate's
+         *     rule, not Act-On's). What either issues is stored and used by the next send, so the check spends nothing a
+         *     send would not have spent. 200 is accepted; 401 and 403 are refused.
          */
         post: operations["acquireToken"];
         delete?: never;

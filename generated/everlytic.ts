@@ -21,6 +21,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/transactional/email/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the account's webhooks (txgate's credential check)
+         * @description Lists the webhooks of the account (vendor-docs/README.md, Everlytic: `POST /transactional/email/v1/webhooks` creates one, `GET` lists them). It needs the same Basic credentials a send needs and changes nothing, so txgate's `checkCredentials` reads it to learn whether Everlytic accepts the credentials without sending an email: 200 is accepted, 401 is refused. The list itself is not read (its shape is not documented beyond the webhook's own fields) and never shown.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -149,6 +169,8 @@ export interface components {
              */
             id: string;
         };
+        /** @description The account's webhooks. Only the status of this answer is used (txgate's credential check); its shape beyond being JSON is not relied on. */
+        WebhookList: unknown;
         /** @description Error body of every documented 4xx response (400, 401, 412). */
         ErrorBody: {
             /**
@@ -352,6 +374,61 @@ export interface operations {
                 };
             };
             /** @description Any other status. The vendor page documents only 200, 400, 401 and 412; it documents no 429 or 5xx response, no rate-limit headers and no `Retry-After` (the `RequestLimit` and `NoQuota` reasons exist, but their status code is not given). Such responses may or may not use the ErrorBody shape; clients must not rely on it. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The credentials were accepted; the body lists the account's webhooks. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookList"];
+                };
+            };
+            /** @description Unauthorized. The Basic credentials (username and API key) are missing or incorrect. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": 401,
+                     *       "message": "Login Required",
+                     *       "error": {
+                     *         "errors": [
+                     *           {
+                     *             "domain": "global",
+                     *             "reason": "required",
+                     *             "message": "Login Required",
+                     *             "locationType": "request",
+                     *             "location": "authorization"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Any other status; not documented for this read. May or may not use the ErrorBody shape. */
             default: {
                 headers: {
                     [name: string]: unknown;

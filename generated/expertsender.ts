@@ -39,6 +39,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/Api/Time": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The server's time (txgate's credential check)
+         * @description ExpertSender's "Get server time" method (manual: API v2 methods, get-server-time; public client code calls
+         *     `GET {host}/v2/Api/Time?apiKey=...`). Like every ExpertSender GET it takes the API key as the `apiKey` URL
+         *     parameter, the same key a send puts in `<ApiKey>`, and it changes nothing, so txgate's `checkCredentials`
+         *     reads it to learn whether ExpertSender accepts the key without sending a message: 200 is accepted, 403
+         *     (`ErrorMessage.Code` 403) refused. The key in the URL is a secret: txgate never shows or logs this URL.
+         */
+        get: operations["getServerTime"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -275,6 +299,11 @@ export interface components {
              */
             Data: string;
         };
+        /** @description 200 body of `GET /v2/Api/Time`, as parsed by fast-xml-parser. Only its status is used. */
+        TimeResponse: {
+            /** @description The server's time, ISO 8601. */
+            Data: string;
+        };
         /** @description Error body: `<ApiResponse><ErrorMessage>...</ErrorMessage></ApiResponse>`, as parsed by fast-xml-parser. */
         ErrorResponse: {
             /** @description Namespace declaration `xmlns:xsd` on `<ApiResponse>`. */
@@ -399,6 +428,52 @@ export interface operations {
              *     not retry it automatically (x-txgate-rule: never-retry-500). The body is not documented beyond the
              *     status code: expect `ErrorResponse`, but tolerate an empty or non-XML body.
              */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getServerTime: {
+        parameters: {
+            query: {
+                /** @description The account's API key (the same as a send's `<ApiKey>`). */
+                apiKey: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key was accepted; the body is `<ApiResponse><Data>server time</Data></ApiResponse>`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "Data": "2013-04-24T10:47:37.1934698Z"
+                     *     }
+                     */
+                    "text/xml": components["schemas"]["TimeResponse"];
+                };
+            };
+            /** @description Invalid API key (`ErrorMessage.Code` 403). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Server error. The body is not documented beyond the status code. */
             500: {
                 headers: {
                     [name: string]: unknown;

@@ -24,10 +24,39 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The calling user's own profile (txgate's credential check)
+         * @description The profile of the user the credentials belong to (listmonk v4.0.0 and later, `cmd/handlers.go`:
+         *     `g.GET("/api/profile", a.GetUserProfile)`, behind authentication and no permission). It needs the same
+         *     credentials `POST /api/tx` needs and changes nothing, so txgate's `checkCredentials` reads it to learn
+         *     whether listmonk accepts them without sending a message: 200 is accepted, 403 `invalid API credentials`
+         *     refused. It does not tell whether the user's role holds `tx:send`; a send refused for that says
+         *     `permission denied: tx:send`. The profile itself (name, email, role) is not read and never shown.
+         */
+        get: operations["getProfile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description The calling user's profile under `data`. Only the status of this answer is used. */
+        Profile: {
+            data: Record<string, never>;
+        };
         /**
          * Format: email
          * @description A bare address; listmonk rejects display names (`Name <a@example.com>`) with `Invalid email.`
@@ -214,6 +243,58 @@ export interface operations {
             };
             /** @description listmonk failed to queue a message; earlier recipients of the same request may have been queued. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+        };
+    };
+    getProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The credentials were accepted; the body is the user's profile. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "username": "api_user",
+                     *         "type": "api",
+                     *         "status": "enabled"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Profile"];
+                };
+            };
+            /** @description Every authentication failure; listmonk never answers 401. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "invalid API credentials"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description No such route (wrong base URL, or listmonk older than v4.0.0, which has no profile route). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { checkDeadline, credentialCheckOf, type CheckCallOptions, type CredentialCheck } from "../core/credential-check.ts";
 import { renewedOnRefusal } from "../core/credential-source.ts";
 import { ANY_TEXT, requireCredentials, TxgateConfigError } from "../core/credentials.ts";
 import { deliver } from "../core/deliver.ts";
@@ -58,7 +59,28 @@ export interface ActOnClient {
    * const failed = results.filter((result) => !result.outcome.ok);
    */
   sendMany(items: readonly SendManyItem<ActOnMessage>[], options?: SendManyOptions): Promise<SendManyOutcome<Outcome<EteSuccess>>[]>;
+  /**
+   * Asks whether Act-On accepts the credentials, sending no email. Act-On documents no read for them, so the
+   * check is its token endpoint's word: a held access token that has not expired is `ok` with nothing asked
+   * (Act-On issued it for these credentials); without one, a refresh grant, or a password grant only while the
+   * hour's logins leave `ACTON_CHECK_KEEPS_LOGINS` (2) of Act-On's 5 for sends: otherwise `skipped`, nothing
+   * asked. A token it obtains is stored and used by the next send. `refused` on 401/403; never rejects.
+   *
+   * @example
+   * const check = await acton.checkCredentials({ timeoutMs: 5_000 });
+   * if (check.kind === "skipped") console.log(check.message); // the hour's logins are kept for sends
+   */
+  checkCredentials(call?: CheckCallOptions): Promise<CredentialCheck>;
 }
+
+/**
+ * How many of the hour's password grants (logins) a credential check always leaves for sends: it logs in only
+ * while more than this many remain.
+ *
+ * @example
+ * const spare = ACTON_PASSWORD_GRANTS_PER_HOUR - loginsThisHour - ACTON_CHECK_KEEPS_LOGINS; // > 0: a check may log in
+ */
+export const ACTON_CHECK_KEEPS_LOGINS = 2;
 
 /** Shared by every client in this isolate, so per-request clients still log in once and share one queue. */
 const defaultTokenStore = memoryTokenStore();
@@ -144,7 +166,7 @@ export function createActOnClient(options: ActOnOptions): ActOnClient {
     onSecret: (...secrets) => redactor.add(...secrets.flatMap(asSent)),
   });
 
-  return createTransport<paths, ActOnMessage, ActOnMessage, EteSuccess>({
+  const transport = createTransport<paths, ActOnMessage, ActOnMessage, EteSuccess>({
     vendor: "acton",
     options: common,
     redactor,
@@ -179,6 +201,38 @@ export function createActOnClient(options: ActOnOptions): ActOnClient {
     mapResponse: mapEteResponse,
     loadConverter,
   });
+
+  const checkCredentials = async (call?: CheckCallOptions): Promise<CredentialCheck> => {
+    const deadline = checkDeadline(common, call);
+    return deadline.settle(await checkAccess(deadline.signal, deadline.timeoutMs));
+  };
+  const checkAccess = async (signal: AbortSignal, timeoutMs: number): Promise<CredentialCheck> => {
+    const maxGrants = options.maxPasswordGrantsPerHour ?? ACTON_PASSWORD_GRANTS_PER_HOUR;
+    const access = await tokens.checkAccess({ signal, timeoutMs }, ACTON_CHECK_KEEPS_LOGINS);
+    if (access === undefined) return { kind: "unreachable", vendor: "acton", requests: 0, message: "POST /token was aborted by the caller" };
+    const { requests, failure, obtainedAt, expiresAt } = access;
+    if (!failure) {
+      const until = expiresAt === undefined ? "" : `, valid until ${new Date(expiresAt).toISOString()}`;
+      const message =
+        requests > 0
+          ? `POST /token answered 200: credentials accepted (the new token is stored for sends${until})`
+          : `Act-On issued the access token held for these credentials${obtainedAt === undefined ? "" : ` at ${new Date(obtainedAt).toISOString()}`}${until}: nothing was asked`;
+      return { kind: "ok", vendor: "acton", requests, message };
+    }
+    // Held back by the check's own share of the hour's logins, not by Act-On: nothing was asked.
+    if (failure.kind === "rate_limited" && failure.status === undefined && requests === 0) {
+      return {
+        kind: "skipped",
+        vendor: "acton",
+        requests: 0,
+        ...(failure.retryAfter === undefined ? {} : { retryAfter: failure.retryAfter }),
+        message: `no valid Act-On token is held and a login now would leave fewer than ${ACTON_CHECK_KEEPS_LOGINS} of the hour's ${maxGrants} for sends, so nothing was asked`,
+      };
+    }
+    return credentialCheckOf(failure, "POST /token", requests);
+  };
+
+  return { ...transport, checkCredentials };
 }
 
 /** A secret as it may appear in an echo: raw, percent-encoded, and form-encoded (a space as `+`). */

@@ -157,6 +157,25 @@ export interface TokenSession {
    * `accessToken()` gets a new one, or a stored one issued after `sentAt`.
    */
   refuse(token: string, sentAt: number): void;
+  /**
+   * For a credential check: a token Act-On issued for these credentials, without spending a login the hour's
+   * sends may need. A token held (in memory or the store) that has not expired is used as it is, asking nothing;
+   * a renewal already under way (a send's) is joined; else a renewal starts whose password grant is allowed only
+   * while the hour's grants leave `keepForSends` of them unspent (a refresh grant is no login and always may go).
+   * What it obtains is stored, so the next send uses it. `requests` counts the token requests this call made.
+   */
+  checkAccess(call: CallOptions | undefined, keepForSends: number): Promise<CheckedAccess | undefined>;
+}
+
+/** A token the credential check found or obtained (or why there is none), and what it cost. */
+export interface CheckedAccess {
+  /** Token requests this check made (0: a held token, a send's renewal it joined, or nothing asked). */
+  readonly requests: number;
+  /** Why there is no token; absent when there is one. */
+  readonly failure?: Failure;
+  /** When Act-On issued the token, when known. */
+  readonly obtainedAt?: number;
+  readonly expiresAt?: number;
 }
 
 export function createTokenSession(options: TokenSessionOptions): TokenSession {
@@ -229,7 +248,17 @@ export function createTokenSession(options: TokenSessionOptions): TokenSession {
     return accessToken;
   }
 
-  async function renew(timeoutMs: number | undefined): Promise<string | Failure> {
+  /**
+   * Makes what `renew` asks of Act-On, counted in `asked`: the same `requestToken`, so a check's token request is
+   * paced and redacted like a send's.
+   */
+  const counted = (asked: { requests: number }) => (grant: Grant, timeoutMs: number | undefined) => {
+    asked.requests++;
+    return requestToken(grant, timeoutMs);
+  };
+
+  async function renew(timeoutMs: number | undefined, grantsPerHour = options.maxPasswordGrantsPerHour, asked = { requests: 0 }): Promise<string | Failure> {
+    const requestToken = counted(asked);
     let record: ActOnTokenRecord = (await read()) ?? { passwordGrantsAt: [] };
     let stored = fresh(record.tokens);
     if (stored) return use(stored);
@@ -252,7 +281,7 @@ export function createTokenSession(options: TokenSessionOptions): TokenSession {
     }
     const now = Date.now();
     const passwordGrantsAt = record.passwordGrantsAt.filter((at) => at > now - HOUR_MS);
-    if (passwordGrantsAt.length >= options.maxPasswordGrantsPerHour) {
+    if (passwordGrantsAt.length >= grantsPerHour) {
       return grantsSpent(passwordGrantsAt, record.passwordGrantRefused, now);
     }
     // Counted before the call: a grant whose answer is lost still counts at Act-On.
@@ -300,11 +329,29 @@ export function createTokenSession(options: TokenSessionOptions): TokenSession {
     latest(token) {
       return usable(state.tokens)?.accessToken ?? token;
     },
+    async checkAccess(call, keepForSends) {
+      const held = usable(state.tokens);
+      if (held) return { requests: 0, obtainedAt: held.obtainedAt, expiresAt: held.expiresAt };
+      if (state.renewal) {
+        const joined = await untilAborted(state.renewal, call?.signal);
+        return joined === undefined ? undefined : typeof joined === "string" ? { requests: 0, ...timesOf(state.tokens) } : { requests: 0, failure: joined };
+      }
+      // Not shared with sends (`state.renewal`): a send that came now must not inherit the check's lower limit.
+      const asked = { requests: 0 };
+      const renewal = () => renew(call?.timeoutMs, options.maxPasswordGrantsPerHour - keepForSends, asked).catch(renewalFailure);
+      const result = await untilAborted((store.exclusive ? exclusive(renewal) : renewal()).catch(renewalFailure), call?.signal);
+      return result === undefined ? undefined : typeof result === "string" ? { requests: asked.requests, ...timesOf(state.tokens) } : { requests: asked.requests, failure: result };
+    },
     refuse(token, sentAt) {
       // A late 401 for a token already replaced says nothing new, and must not clear the refusal of the one held.
       if (!state.tokens || state.tokens.accessToken === token) state.refused = { token, sentAt };
     },
   };
+}
+
+/** When a token was issued and expires, where known. */
+function timesOf(tokens: ActOnTokens | undefined): { obtainedAt?: number; expiresAt?: number } {
+  return { ...(tokens?.obtainedAt === undefined ? {} : { obtainedAt: tokens.obtainedAt }), ...(tokens ? { expiresAt: tokens.expiresAt } : {}) };
 }
 
 /**

@@ -12,7 +12,8 @@ import type { CommonClientOptions } from "./options.ts";
 
 /** A request on its way out, after every middleware and before credentials. `authorize` completes it in place. */
 export interface OutgoingRequest {
-  readonly url: string;
+  /** Writable for a credential that travels in the query (a vendor whose GETs take the key as a URL parameter). */
+  url: string;
   readonly method: string;
   readonly headers: Headers;
   body: BodyInit | null | undefined;
@@ -35,13 +36,16 @@ export const withHeader =
     request.headers.set(name, value);
   };
 
-/** The vendor client's view of openapi-fetch: its typed `POST`, authorised by the credential of the call. */
+/**
+ * The vendor client's view of openapi-fetch: its typed `POST` (sends) and `GET` (credential checks), authorised by
+ * the credential of the call.
+ */
 export interface VendorHttpClient<Paths extends {}> {
   /**
    * The client with `authorize` as its one authorisation hook (a header; Act-On: a token per send, a form per
    * grant), and `beforeFetch` (the call's) awaited once the request is complete, just before `fetch`.
    */
-  authorizedBy(authorize: Authorize, beforeFetch?: () => void | Promise<void>): Pick<Client<Paths>, "POST">;
+  authorizedBy(authorize: Authorize, beforeFetch?: () => void | Promise<void>): Pick<Client<Paths>, "POST" | "GET">;
 }
 
 /** Attempt signals whose request was handed to the `fetch`: a failure before that sent nothing. */
@@ -54,7 +58,7 @@ export function reachedFetch(signal: AbortSignal): boolean {
 
 /** openapi-fetch's `Request` when no middleware will look: it keeps what it is given and copies nothing. */
 class PendingRequest implements OutgoingRequest {
-  readonly url: string;
+  url: string;
   readonly method: string;
   readonly headers: Headers;
   body: BodyInit | null | undefined;
@@ -101,14 +105,20 @@ export function createVendorHttpClient<Paths extends {}>(options: CommonClientOp
     return injected ? injected(new Request(outgoing.url, init)) : globalThis.fetch(outgoing.url, init);
   };
 
-  const bind = (authorizeNow: Authorize, beforeFetch?: () => void | Promise<void>): Pick<Client<Paths>, "POST"> => ({
-    POST: ((path: unknown, init?: { signal?: AbortSignal | null }) =>
-      (client.POST as (path: unknown, init: object) => unknown)(path, {
-        ...init,
-        // Per call, so the attempt that made the request is known whatever a middleware returns.
-        fetch: (request: Request | PendingRequest) => send(request, init?.signal ?? undefined, authorizeNow, beforeFetch),
-      })) as Client<Paths>["POST"],
-  });
+  const bind = (authorizeNow: Authorize, beforeFetch?: () => void | Promise<void>): Pick<Client<Paths>, "POST" | "GET"> => {
+    const through =
+      (method: (path: unknown, init: object) => unknown) =>
+      (path: unknown, init?: { signal?: AbortSignal | null }) =>
+        method(path, {
+          ...init,
+          // Per call, so the attempt that made the request is known whatever a middleware returns.
+          fetch: (request: Request | PendingRequest) => send(request, init?.signal ?? undefined, authorizeNow, beforeFetch),
+        });
+    return {
+      POST: through(client.POST as (path: unknown, init: object) => unknown) as Client<Paths>["POST"],
+      GET: through(client.GET as (path: unknown, init: object) => unknown) as Client<Paths>["GET"],
+    };
+  };
   return { authorizedBy: bind };
 }
 

@@ -26,3 +26,12 @@ export type { Claim, IdempotencyLedger, LedgerEntry } from "./idempotency.ts";
 export type { SendManyItem, SendManyOptions, SendManyOutcome } from "./send-many.ts";
 export type { BounceKind, BouncedEvent, DeliveryEvent, DeliveryEventKind, EventBodyProblem, EventDetail, OtherDeliveryEvent, ParsedEvents } from "./delivery-event.ts";
 export type { MessageIdCarrier } from "./capabilities.ts";
+export type {
+  CheckCallOptions,
+  CredentialCheck,
+  CredentialCheckFailed,
+  CredentialCheckSkipped,
+  CredentialCheckUnsupported,
+  CredentialsAccepted,
+  CredentialsRefused,
+} from "./credential-check.ts";

@@ -1,3 +1,4 @@
+import { checkByRead, type CheckCallOptions, type CredentialCheck } from "../core/credential-check.ts";
 import { basicAuthorization, HEADER_TEXT, requireCredentials } from "../core/credentials.ts";
 import { withHeader } from "../core/http-client.ts";
 import type { CallOptions } from "../core/options.ts";
@@ -57,6 +58,16 @@ export interface EverlyticClient {
    * const failed = results.filter((result) => !result.outcome.ok);
    */
   sendMany(items: readonly SendManyItem<EverlyticMessage>[], options?: SendManyOptions): Promise<SendManyOutcome<Outcome<SendMailSuccess>>[]>;
+  /**
+   * Asks Everlytic whether it accepts the credentials, sending nothing: `GET /transactional/email/v1/webhooks`
+   * (it lists the account's webhooks, with the send's Basic credentials, and changes nothing). `ok` on 200,
+   * `refused` on 401. One request, never retried; never rejects.
+   *
+   * @example
+   * const check = await everlytic.checkCredentials({ timeoutMs: 5_000 });
+   * if (check.kind === "refused") console.error("Everlytic refused the username or API key");
+   */
+  checkCredentials(call?: CheckCallOptions): Promise<CredentialCheck>;
 }
 
 // Loaded on the first sendMessage of any client in this isolate, then kept (clients are often made per request).
@@ -77,12 +88,15 @@ const loadConverter = /* @__PURE__ */ loadOnce(async () => (await import("./mess
 export function createEverlyticClient(options: EverlyticOptions): EverlyticClient {
   requireCredentials("createEverlyticClient", { username: [options.username, HEADER_TEXT], apiKey: [options.apiKey, HEADER_TEXT] });
   const basic = basicAuthorization(options.username, options.apiKey);
-  return createTransport<paths, EverlyticMessage, EverlyticMessage, SendMailSuccess>({
+  const common = { ...options, baseUrl: options.baseUrl ?? EVERLYTIC_BASE_URL };
+  // valibot's messages quote the input, and a key pasted into the wrong field must not come back.
+  const redactor = new Redactor().add(...basic.secrets);
+  const authorize = withHeader("Authorization", basic.header);
+  const transport = createTransport<paths, EverlyticMessage, EverlyticMessage, SendMailSuccess>({
     vendor: "everlytic",
-    options: { ...options, baseUrl: options.baseUrl ?? EVERLYTIC_BASE_URL },
-    // valibot's messages quote the input, and a key pasted into the wrong field must not come back.
-    redactor: new Redactor().add(...basic.secrets),
-    authorization: withHeader("Authorization", basic.header),
+    options: common,
+    redactor,
+    authorization: authorize,
     schema: EverlyticMessageSchema,
     buildRequest: toMailRequest,
     attachmentsPath: "attachments.data",
@@ -90,6 +104,10 @@ export function createEverlyticClient(options: EverlyticOptions): EverlyticClien
     loadConverter,
     carryMessageId: withMessageIdHeader,
   });
+  return {
+    ...transport,
+    checkCredentials: (call) => checkByRead<paths>({ vendor: "everlytic", options: common, redactor, authorize, path: "/transactional/email/v1/webhooks" }, call),
+  };
 }
 
 /** Our message id in the custom header Everlytic's legacy webhooks echo (`messageIdCarrier`); it replaces one the caller set. */

@@ -1,14 +1,15 @@
+import { checkByRead, type CheckCallOptions, type CredentialCheck } from "../core/credential-check.ts";
 import { requireCredentials } from "../core/credentials.ts";
 import type { CallOptions } from "../core/options.ts";
 import type { Outcome, ValidationFailure } from "../core/outcome.ts";
-import { Redactor } from "../core/redact.ts";
+import { REDACTED, Redactor } from "../core/redact.ts";
 import type { TemplateMessage } from "../core/message.ts";
 import type { SendManyItem, SendManyOptions, SendManyOutcome } from "../core/send-many.ts";
 import { createTransport } from "../core/transport.ts";
 import { loadOnce } from "../core/load-once.ts";
 import type { paths } from "../../generated/expertsender.ts";
 import { API_KEY_SYNTAX, type ExpertSenderOptions } from "./options.ts";
-import { apiKeyAuthorizer, toSystemTransactionalRequest } from "./request.ts";
+import { apiKeyAuthorizer, apiKeyInQuery, toSystemTransactionalRequest } from "./request.ts";
 import { mapExpertSenderResponse, type ExpertSenderSent } from "./response.ts";
 import { ExpertSenderMessageSchema, type ExpertSenderMessage, type ValidExpertSenderMessage } from "./schema.ts";
 
@@ -52,6 +53,16 @@ export interface ExpertSenderClient {
    * const failed = results.filter((result) => !result.outcome.ok);
    */
   sendMany(items: readonly SendManyItem<ExpertSenderMessage>[], options?: SendManyOptions): Promise<SendManyOutcome<Outcome<ExpertSenderSent>>[]>;
+  /**
+   * Asks ExpertSender whether it accepts the API key, sending nothing: `GET /v2/Api/Time?apiKey=…` (the server's
+   * time, which changes nothing). `ok` on 200, `refused` on 403. The key is put in the URL last, after every
+   * middleware, and never shown. One request, never retried; never rejects.
+   *
+   * @example
+   * const check = await expertsender.checkCredentials({ timeoutMs: 5_000 });
+   * if (check.kind === "refused") console.error("ExpertSender refused the API key");
+   */
+  checkCredentials(call?: CheckCallOptions): Promise<CredentialCheck>;
 }
 
 // Loaded on the first sendMessage of any client in this isolate, then kept (clients are often made per request).
@@ -75,11 +86,13 @@ export function createExpertSenderClient(options: ExpertSenderOptions): ExpertSe
   // baseUrl has no default (it differs per account, e.g. https://api.esv2.com).
   requireCredentials("createExpertSenderClient", { baseUrl: [options.baseUrl, /./], apiKey: [options.apiKey, API_KEY_SYNTAX] });
   const { escapedKey, authorize } = apiKeyAuthorizer(options.apiKey);
-  return createTransport<paths, ExpertSenderMessage, ValidExpertSenderMessage, ExpertSenderSent>({
+  // The key travels in the body, so a vendor or proxy echoing the body could quote it in either form; a check's
+  // GET carries it in the URL, which an error may quote.
+  const redactor = new Redactor().add(options.apiKey, escapedKey, encodeURIComponent(options.apiKey), new URLSearchParams({ k: options.apiKey }).toString().slice(2));
+  const transport = createTransport<paths, ExpertSenderMessage, ValidExpertSenderMessage, ExpertSenderSent>({
     vendor: "expertsender",
     options,
-    // The key travels in the body, so a vendor or proxy echoing the body could quote it in either form.
-    redactor: new Redactor().add(options.apiKey, escapedKey),
+    redactor,
     authorization: authorize,
     schema: ExpertSenderMessageSchema,
     buildRequest: toSystemTransactionalRequest,
@@ -88,4 +101,21 @@ export function createExpertSenderClient(options: ExpertSenderOptions): ExpertSe
     mapResponse: mapExpertSenderResponse,
     loadConverter,
   });
+  return {
+    ...transport,
+    checkCredentials: (call) =>
+      checkByRead<paths>(
+        {
+          vendor: "expertsender",
+          options,
+          redactor,
+          authorize: apiKeyInQuery(options.apiKey),
+          path: "/v2/Api/Time",
+          // The spec's required parameter, as middleware sees it; the key itself goes on in `authorize`.
+          query: { apiKey: REDACTED },
+          mapResponse: (status, body, headers) => (status === 200 ? { ok: true, status, data: undefined } : mapExpertSenderResponse(status, body, headers)),
+        },
+        call,
+      ),
+  };
 }

@@ -101,3 +101,15 @@ export function apiKeyAuthorizer(apiKey: string): { escapedKey: string; authoriz
     },
   };
 }
+
+/**
+ * Puts the API key in a GET's `apiKey` URL parameter, where ExpertSender's GETs take it, in place of the
+ * placeholder middleware saw.
+ */
+export function apiKeyInQuery(apiKey: string): Authorize {
+  return (request) => {
+    const url = new URL(request.url);
+    url.searchParams.set("apiKey", apiKey);
+    request.url = url.toString();
+  };
+}

@@ -1,3 +1,4 @@
+import { checkByRead, type CheckCallOptions, type CredentialCheck } from "../core/credential-check.ts";
 import { basicAuthorization, HEADER_TEXT, HEADER_TOKEN, requireCredentials } from "../core/credentials.ts";
 import { withHeader } from "../core/http-client.ts";
 import type { CallOptions } from "../core/options.ts";
@@ -53,6 +54,16 @@ export interface ListmonkClient {
    * const failed = results.filter((result) => !result.outcome.ok);
    */
   sendMany(items: readonly SendManyItem<ListmonkMessage>[], options?: SendManyOptions): Promise<SendManyOutcome<Outcome<TxQueued>>[]>;
+  /**
+   * Asks listmonk whether it accepts the credentials, sending nothing: `GET /api/profile` (listmonk v4.0.0 and
+   * later), which needs no permission beyond being signed in. `ok` on 200, `refused` on 403; it does not say
+   * whether the user's role may `tx:send`. One request, never retried; never rejects.
+   *
+   * @example
+   * const check = await listmonk.checkCredentials({ timeoutMs: 5_000 });
+   * if (check.kind !== "ok") console.warn(check.kind, check.message);
+   */
+  checkCredentials(call?: CheckCallOptions): Promise<CredentialCheck>;
 }
 
 // Loaded on the first sendMessage of any client in this isolate, then kept (clients are often made per request).
@@ -73,14 +84,20 @@ export function createListmonkClient(options: ListmonkOptions): ListmonkClient {
   requireCredentials("createListmonkClient", { username: [username, raw], token: [token, raw] });
   const basic = basicAuthorization(username, token);
   const authorization = options.authScheme === "token" ? `token ${username}:${token}` : basic.header;
-  return createTransport<paths, ListmonkMessage, ListmonkMessage, TxQueued>({
+  const redactor = new Redactor().add(...basic.secrets, authorization);
+  const authorize = withHeader("Authorization", authorization);
+  const transport = createTransport<paths, ListmonkMessage, ListmonkMessage, TxQueued>({
     vendor: "listmonk",
     options,
-    redactor: new Redactor().add(...basic.secrets, authorization),
-    authorization: withHeader("Authorization", authorization),
+    redactor,
+    authorization: authorize,
     schema: ListmonkMessageSchema,
     buildRequest: toTxRequest,
     mapResponse: mapListmonkResponse,
     loadConverter,
   });
+  return {
+    ...transport,
+    checkCredentials: (call) => checkByRead<paths>({ vendor: "listmonk", options, redactor, authorize, path: "/api/profile" }, call),
+  };
 }

@@ -5,7 +5,8 @@
  * suppressed recipient or an empty quota; 200 with one transaction id per recipient (to, cc, bcc), ids that look
  * like UUIDs but are not hex. Accepted emails are rendered per recipient (personalisation tags filled,
  * attachments decoded). The page documents the bodies of the unverified-domain 400, the 401 and the from-email
- * 412 only; the wording of the other errors is the fake's own, in the same shape.
+ * 412 only; the wording of the other errors is the fake's own, in the same shape. `GET
+ * /transactional/email/v1/webhooks` (the credential check's read) answers 200 with an empty list, or the 401.
  */
 import spec from "../../generated/everlytic.spec.json" with { type: "json" };
 import { answered, asRequest, base64Bytes, base64Size, basicCredentials, failureOf, FailurePlan, hang, jsonAnswer, specViolations } from "./fake.ts";
@@ -187,6 +188,12 @@ export function createEverlyticFake(options: EverlyticFakeOptions = {}): Everlyt
     options.templates ? options.templates[id] : { subject: `Template ${id}`, from: "templates@example.com", html: `<p>Template ${id}</p>` };
 
   const handle = async (request: Request): Promise<Response> => {
+    // The account's webhooks, read by the credential check: the same Basic credentials as a send.
+    if (new URL(request.url).pathname === "/transactional/email/v1/webhooks") {
+      if (request.method !== "GET") return new Response("Method Not Allowed", { status: 405 });
+      if (basicCredentials(request) !== pair) return error(401, { reason: "required", message: "Login Required", location: "authorization" });
+      return Response.json([]);
+    }
     if (new URL(request.url).pathname !== "/transactional/email/v1/mail") return new Response("Not Found", { status: 404 });
     if (request.method !== "POST") return new Response("Method Not Allowed", { status: 405 });
     if (basicCredentials(request) !== pair) return error(401, { reason: "required", message: "Login Required", location: "authorization" });

@@ -3,7 +3,8 @@
  * back into the model of specs/expertsender.yaml and held to it; the API key checked from `<ApiKey>` (403),
  * unknown message ids 404, inactive ones 400, the subscriber found by Id (which takes precedence), Email (created
  * when missing, as the page's introduction says) or its MD5/SHA-256 hash, 201 with an empty body or
- * `<ApiResponse><Data>GUID</Data></ApiResponse>` when `ReturnGuid` is true.
+ * `<ApiResponse><Data>GUID</Data></ApiResponse>` when `ReturnGuid` is true. `GET /v2/Api/Time?apiKey=…` (the
+ * credential check's read) answers 200 with the time, or 403 for another key.
  */
 import spec from "../../generated/expertsender.spec.json" with { type: "json" };
 import { md5 } from "@noble/hashes/legacy.js";
@@ -133,7 +134,14 @@ export function createExpertSenderFake(options: ExpertSenderFakeOptions = {}): E
   };
 
   const handle = async (request: Request): Promise<Response> => {
-    const path = /^\/v2\/Api\/SystemTransactionals\/(\d+)$/.exec(new URL(request.url).pathname);
+    const url = new URL(request.url);
+    // "Get server time", read by the credential check: the key in the `apiKey` URL parameter, as every GET takes it.
+    if (url.pathname === "/v2/Api/Time") {
+      if (request.method !== "GET") return error(405, "Method not allowed.");
+      if (url.searchParams.get("apiKey") !== apiKey) return error(403, "Invalid API key.");
+      return xml(200, `<Data>${new Date().toISOString()}</Data>`);
+    }
+    const path = /^\/v2\/Api\/SystemTransactionals\/(\d+)$/.exec(url.pathname);
     if (!path) return error(404, "Resource not found.");
     if (request.method !== "POST") return error(405, "Method not allowed.");
     const type = request.headers.get("content-type") ?? "";

@@ -2,7 +2,7 @@
  * A fake listmonk v6: `POST /api/tx` as listmonk's cmd/tx.go answers it (403 for any credential problem, 415 for
  * a body that is neither JSON nor multipart, validateTxMessage's 400s in its words, recipients queued one by one
  * with the ones that are not subscribers named in a 400 after the others were queued), every message held to
- * specs/listmonk.yaml.
+ * specs/listmonk.yaml. `GET /api/profile` (the credential check's read) answers 200, or 403 for other credentials.
  */
 import spec from "../../generated/listmonk.spec.json" with { type: "json" };
 import { asRequest, basicCredentials, failureOf, FailurePlan, hang, jsonAnswer, specViolations } from "./fake.ts";
@@ -92,10 +92,16 @@ export function createListmonkFake(options: ListmonkFakeOptions = {}): ListmonkF
   };
 
   const handle = async (request: Request): Promise<Response> => {
-    if (!new URL(request.url).pathname.startsWith("/api/tx")) return fail(404, "Not Found");
-    if (request.method !== "POST") return fail(405, "Method Not Allowed");
     const pair = `${username}:${token}`;
     const authorized = basicCredentials(request) === pair || request.headers.get("authorization") === `token ${pair}`;
+    // The caller's own profile (v4+), read by the credential check: signed in is enough, no permission.
+    if (new URL(request.url).pathname === "/api/profile") {
+      if (request.method !== "GET") return fail(405, "Method Not Allowed");
+      if (!authorized) return fail(403, "invalid API credentials");
+      return jsonAnswer(200, { data: { id: 1, username, type: "api", status: "enabled" } });
+    }
+    if (!new URL(request.url).pathname.startsWith("/api/tx")) return fail(404, "Not Found");
+    if (request.method !== "POST") return fail(405, "Method Not Allowed");
     if (!authorized) return fail(403, "invalid API credentials");
 
     let message: Record<string, unknown>;

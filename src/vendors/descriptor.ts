@@ -10,6 +10,7 @@
  */
 import type { VendorCapabilities } from "../core/capabilities.ts";
 import type { TemplateMessage } from "../core/message.ts";
+import type { CheckCallOptions, CredentialCheck } from "../core/credential-check.ts";
 import type { CallOptions } from "../core/options.ts";
 import type { Outcome, ValidationFailure } from "../core/outcome.ts";
 import type { ParsedEvents } from "../core/delivery-event.ts";
@@ -22,6 +23,12 @@ export interface VendorClient {
   sendMessage(message: TemplateMessage, call?: CallOptions): Promise<Outcome<unknown>>;
   /** The `validation` outcome `send` would return for `message`, without sending; `undefined` when it would send. */
   validate(message: unknown): ValidationFailure | undefined;
+  /**
+   * Whether the vendor accepts the client's credentials, learned without sending an email (a read the vendor
+   * documents, or what its token endpoint said). Absent: the vendor documents no such read, and a host says
+   * `unsupported` rather than send to find out.
+   */
+  checkCredentials?(call?: CheckCallOptions): Promise<CredentialCheck>;
 }
 
 /**

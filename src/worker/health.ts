@@ -14,7 +14,8 @@ import { authenticateCaller, LOCAL_SANDBOX_CALLER } from "./gates/caller-key.ts"
 import { refuseBrowsers } from "./gates/origin-cors.ts";
 import { limitRate } from "./gates/rate-limit.ts";
 import { DEPLOYMENT_INDEX, type VendorHealth } from "./delivery/message-index.ts";
-import { Refusal } from "./problem.ts";
+import { credentialChecks, type CredentialStatus } from "./credential-checks.ts";
+import { problemResponse, Refusal } from "./problem.ts";
 import { accountUsage } from "./vendor-settings.ts";
 import { accountObjectOf, clientSettings } from "./vendors.ts";
 
@@ -32,7 +33,12 @@ export interface VendorStatus extends VendorHealth {
   readonly mode: "live" | "sandbox" | "off";
   /** What the account object knows of the account's use (Act-On: `loginsThisHour`, `loginsPerHour`). */
   readonly usage?: Readonly<Record<string, number>>;
+  /** With `?check=credentials`, for a configured vendor: whether it accepts the credentials (credential-checks.ts). */
+  readonly credentials?: CredentialStatus;
 }
+
+/** What `?check=` may ask for. */
+const CHECKS = ["credentials"] as const;
 
 /** What `GET /v1/health` answers. */
 export interface Health {
@@ -74,13 +80,22 @@ export async function healthRoute(request: Request, env: Env, config: Config, op
   }
   const operator = await authenticateCaller(request, operatorKeys.map((key) => ({ ...key, vendors: [] })));
   await limitRate(env.CALLER_RATE_LIMIT, `operator:${operator.id}`);
-  return Response.json(await health(env, config), { headers: { "cache-control": "no-store" } });
+  const checks = new URL(request.url).searchParams.getAll("check");
+  const unknown = checks.filter((check) => !(CHECKS as readonly string[]).includes(check));
+  if (unknown.length) {
+    const message = `must be ${CHECKS.join(" or ")}`;
+    const refusal = new Refusal("validation", `query.check ${message}`, { issues: [{ path: "query.check", rule: "enum", message }] });
+    return problemResponse({ ...refusal.problem, status: 400 });
+  }
+  return Response.json(await health(env, config, checks.includes("credentials")), { headers: { "cache-control": "no-store" } });
 }
 
-async function health(env: Env, config: Config): Promise<Health> {
+async function health(env: Env, config: Config, checkCredentials = false): Promise<Health> {
+  const settings = clientSettings(config);
+  const checking = checkCredentials ? credentialChecks(config, settings) : undefined;
   const index = env.MESSAGE_INDEX?.get(env.MESSAGE_INDEX.idFromName(DEPLOYMENT_INDEX));
   const [outcomes, counts] = index ? await Promise.all([index.vendorHealth(), index.counts()]) : [{}, undefined];
-  const settings = clientSettings(config);
+  const credentials = (await checking) ?? {};
   const vendors = {} as Record<VendorName, VendorStatus>;
   for (const descriptor of config.served.list) {
     const vendor = descriptor.name as VendorName;
@@ -91,6 +106,7 @@ async function health(env: Env, config: Config): Promise<Health> {
       mode: options === undefined ? "off" : config.mode === "live" ? "live" : "sandbox",
       ...(outcomes as Partial<Record<VendorName, VendorHealth>>)[vendor],
       ...(usage ? { usage } : {}),
+      ...(credentials[vendor] ? { credentials: credentials[vendor] } : {}),
     };
   }
   return {

@@ -8,7 +8,7 @@
 import { TxgateConfigError } from "../core/credentials.ts";
 import { notLoaded } from "../core/deliver.ts";
 import type { TemplateMessage } from "../core/message.ts";
-import type { CallOptions, Outcome, ValidationFailure, VendorName } from "../core/public.ts";
+import type { CallOptions, CheckCallOptions, CredentialCheck, Outcome, ValidationFailure, VendorName } from "../core/public.ts";
 import { accountKey, type AnyVendorDescriptor, type VendorClient, type VendorWiring } from "../vendors/descriptor.ts";
 import { accountObjectName, type VendorAccount } from "./durable/account.ts";
 import { accountPacer } from "./durable/account-pacer.ts";
@@ -32,6 +32,8 @@ export interface ServedClient {
   sendMessage(message: TemplateMessage, call?: CallOptions): Promise<Outcome<unknown>>;
   /** The `validation` outcome `send` would return for `message`, without sending; `undefined` when it would send. */
   validate(message: unknown): Promise<ValidationFailure | undefined>;
+  /** Whether the vendor accepts the credentials, asked without sending (`unsupported` where its client cannot). Never rejects. */
+  checkCredentials(call?: CheckCallOptions): Promise<CredentialCheck>;
 }
 
 /**
@@ -144,6 +146,18 @@ function loadedOnFirstSend(vendor: VendorName, create: () => Promise<VendorClien
     validate: async (message: unknown) => {
       const ready = await loadOrRefuse();
       return "notLoaded" in ready ? undefined : ready.validate(message);
+    },
+    checkCredentials: async (call?: CheckCallOptions): Promise<CredentialCheck> => {
+      let ready: Awaited<ReturnType<typeof loadOrRefuse>>;
+      try {
+        ready = await loadOrRefuse();
+      } catch {
+        // Settings the factory refuses: the check says so and asks nothing; a send's log line names the setting.
+        return { kind: "error", vendor, requests: 0, message: "the worker's settings for this vendor are invalid (a send's log line names the one to fix); nothing was asked" };
+      }
+      if ("notLoaded" in ready) return { kind: "error", vendor, requests: 0, message: "the client's code could not be loaded; nothing was asked" };
+      if (!ready.checkCredentials) return { kind: "unsupported", vendor, requests: 0, message: "the vendor documents no read that needs the send's credentials, and a check never sends an email" };
+      return ready.checkCredentials(call);
     },
   };
 }
