@@ -15,7 +15,7 @@ import { refuseBrowsers } from "./gates/origin-cors.ts";
 import { limitRate } from "./gates/rate-limit.ts";
 import { DEPLOYMENT_INDEX, type VendorHealth } from "./delivery/message-index.ts";
 import { credentialChecks, type CredentialStatus } from "./credential-checks.ts";
-import { problemResponse, Refusal } from "./problem.ts";
+import { Refusal } from "./problem.ts";
 import { accountUsage } from "./vendor-settings.ts";
 import { accountObjectOf, clientSettings } from "./vendors.ts";
 
@@ -84,8 +84,8 @@ export async function healthRoute(request: Request, env: Env, config: Config, op
   const unknown = checks.filter((check) => !(CHECKS as readonly string[]).includes(check));
   if (unknown.length) {
     const message = `must be ${CHECKS.join(" or ")}`;
-    const refusal = new Refusal("validation", `query.check ${message}`, { issues: [{ path: "query.check", rule: "enum", message }] });
-    return problemResponse({ ...refusal.problem, status: 400 });
+    // The same answer as the list route's for a bad query value: a validation problem naming the parameter.
+    throw new Refusal("validation", `query.check ${message}`, { issues: [{ path: "query.check", rule: "enum", message }] });
   }
   return Response.json(await health(env, config, checks.includes("credentials")), { headers: { "cache-control": "no-store" } });
 }

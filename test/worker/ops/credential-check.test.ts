@@ -1,7 +1,7 @@
 /**
  * `GET /v1/health?check=credentials`: each configured vendor's credential check with when it ran and what it ran
  * against; sandbox vendors checked against their fakes, live ones against the vendor (here, fakes standing in for
- * the vendors' hosts). Operator keys only; an unknown check is a 400 naming the parameter; Act-On with no login to
+ * the vendors' hosts). Operator keys only; an unknown check is a 422 naming the parameter (as the list route answers a bad query value); Act-On with no login to
  * spare is skipped without a token request; one vendor that does not answer cannot hold the others' answer; a
  * vendor is asked at most once per isolate while its result is kept; never a secret.
  */
@@ -86,9 +86,9 @@ describe("who may ask", () => {
     expect(Object.values(asked).flat()).toEqual([]);
   });
 
-  it("an unknown check is a 400 validation problem naming the parameter, and nothing is checked", async () => {
+  it("an unknown check is a 422 validation problem naming the parameter, and nothing is checked", async () => {
     const answer = await fetchWorker("/v1/health?check=everything", asOperator());
-    expect(answer.status).toBe(400);
+    expect(answer.status).toBe(422);
     expect(answer.headers.get("content-type")).toContain("application/problem+json");
     expect(answer.body).toMatchObject({ kind: "validation", issues: [{ path: "query.check", rule: "enum" }] });
     expect(answer.body.detail).toContain("credentials");
