@@ -108,7 +108,7 @@ export {
   type VariablesSchema,
 } from "./policy.ts";
 /** The catalogue a deployment's actions are built on (also in `txgate/catalogue`). */
-export { defineCatalogue, type Catalogue, type TemplateDeclaration, type VendorRoute } from "../core/catalogue.ts";
+export { defineCatalogue, type Catalogue, type TemplateDeclaration, type VendorRoute } from "../catalogue/catalogue.ts";
 /** A bare email address as the specs' `format: email` has it (rule `email`), for a variable such as a reply-to. */
 export { emailAddress } from "../core/formats.ts";
 export type { SandboxVendor, SandboxWebhookPost, WorkerSandbox } from "./sandbox.ts";

@@ -3,13 +3,13 @@
  * templates that render it, in failover order. Clients are injected, so this module imports no vendor.
  */
 import type * as v from "valibot";
-import { invalid, notLoaded } from "./deliver.ts";
-import type { IdempotencyLedger } from "./idempotency.ts";
-import type { TemplateMessage } from "./message.ts";
-import type { CallOptions } from "./options.ts";
-import type { Failure, Outcome, VendorName } from "./outcome.ts";
-import type { SendManyOptions, SendManyOutcome } from "./send-many.ts";
-import { joinPath, readCallOptions, validateInput } from "./validation.ts";
+import { invalid, notLoaded } from "../core/deliver.ts";
+import type { IdempotencyLedger } from "../core/idempotency.ts";
+import type { TemplateMessage } from "../core/message.ts";
+import type { CallOptions } from "../core/options.ts";
+import type { Failure, Outcome, VendorName } from "../core/outcome.ts";
+import type { SendManyOptions, SendManyOutcome } from "../core/send-many.ts";
+import { joinPath, readCallOptions, validateInput } from "../core/validation.ts";
 import type { RegisteredTemplateIds } from "../vendors/registry.ts";
 
 /**
@@ -252,9 +252,9 @@ export function createMailer<const C extends Catalogue>(
       const key = checked.output?.idempotencyKey;
       if (key === undefined) return sendThrough(declaration, fields, checked.output);
       // The same ledger, and the same rules, as a client's keyed send; loaded with the first keyed call.
-      let ledger: typeof import("./idempotency.ts");
+      let ledger: typeof import("../core/idempotency.ts");
       try {
-        ledger = await import("./idempotency.ts");
+        ledger = await import("../core/idempotency.ts");
       } catch (error) {
         return { ...notLoaded(first, "idempotency ledger", error), failover: [] };
       }
@@ -269,9 +269,9 @@ export function createMailer<const C extends Catalogue>(
         const declaration = typeof template === "string" && Object.hasOwn(catalogue, template) ? catalogue[template] : Object.values(catalogue)[0];
         return declaration?.via[0].vendor ?? "listmonk";
       };
-      let batch: typeof import("./send-many.ts");
+      let batch: typeof import("../core/send-many.ts");
       try {
-        batch = await import("./send-many.ts");
+        batch = await import("../core/send-many.ts");
       } catch (error) {
         return (Array.isArray(items) ? items : [items]).map(() => ({ outcome: { ...notLoaded(firstVendor(undefined), "batch sender", error), failover: [] }, started: false }));
       }
