@@ -6,10 +6,10 @@ import type * as v from "valibot";
 import { invalid, notLoaded } from "../core/deliver.ts";
 import type { IdempotencyLedger } from "../core/idempotency.ts";
 import type { TemplateMessage } from "../core/message.ts";
-import type { CallOptions } from "../core/options.ts";
+import { readCallOptions, type CallOptions } from "../core/options.ts";
 import type { Failure, Outcome, VendorName } from "../core/outcome.ts";
 import type { SendManyOptions, SendManyOutcome } from "../core/send-many.ts";
-import { joinPath, readCallOptions, validateInput } from "../core/validation.ts";
+import { joinPath, validateInput } from "../core/validation.ts";
 import type { RegisteredTemplateIds } from "../vendors/registry.ts";
 
 /**

@@ -1,5 +1,6 @@
 /**
- * Options every vendor client takes, resolved once when the client is made.
+ * Options every vendor client takes, resolved once when the client is made, and the options each send takes,
+ * read once when it is called.
  */
 import type { Middleware } from "openapi-fetch";
 import { holdsUserInfo, TxgateConfigError } from "./credentials.ts";
@@ -7,6 +8,7 @@ import type { IdempotencyLedger } from "./idempotency.ts";
 import type { VendorName } from "./outcome.ts";
 import type { Pacer } from "./pacing.ts";
 import { resolveRetryPolicy, type ResolvedRetryPolicy, type RetryPolicy } from "./retry.ts";
+import { UNREADABLE, type InputCheck } from "./validation.ts";
 
 /**
  * A structured, credential-free log entry.
@@ -148,5 +150,58 @@ export function resolveOptions(vendor: VendorName, options: CommonClientOptions)
     retry: resolveRetryPolicy(options.retry),
     logger: options.logger,
     ...(pacer ? { pace: (signal: AbortSignal | undefined) => pacer.acquire(`${vendor} ${options.baseUrl}`, signal) } : {}),
+  };
+}
+
+/** Where issues with a send's options (its second argument) point, apart from every path into the message. */
+const CALL = "(call)";
+
+/** Whether `value` is a real AbortSignal: its own `aborted` getter refuses anything else, a Proxy included. */
+function isAbortSignal(value: unknown): value is AbortSignal {
+  if (typeof AbortSignal === "undefined") return false;
+  try {
+    // Both can throw: `instanceof` on a revoked Proxy, the getter on anything but a signal.
+    if (!(value instanceof AbortSignal)) return false;
+    Object.getOwnPropertyDescriptor(AbortSignal.prototype, "aborted")?.get?.call(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads a send's options once, never throwing: a `signal` that is not an AbortSignal (rule `abort_signal`), a
+ * `timeoutMs` that is not a number of milliseconds from 1 to 2^31-1 (rule `timeout_ms`) or options that throw
+ * when read (rule `unreadable_input`) are issues at `(call)`, `(call).signal`, `(call).timeoutMs`. The send
+ * goes on with `output`, the copy that was checked.
+ *
+ * @example
+ * const options = readCallOptions(call);
+ * if (!options.success) return invalid(vendor, options.issues);
+ */
+export function readCallOptions(call: unknown): InputCheck<CallOptions | undefined> {
+  if (call === undefined) return { success: true, output: undefined };
+  const issue = (key: string, rule: string, message: string): InputCheck<never> => ({
+    success: false,
+    issues: [{ path: key ? `${CALL}.${key}` : CALL, rule, message }],
+  });
+  if (typeof call !== "object" || call === null) return issue("", "call_options", "the send's options must be an object");
+  let signal: unknown, timeoutMs: unknown, idempotencyKey: unknown, beforeFetch: unknown, messageId: unknown;
+  try {
+    ({ signal, timeoutMs, idempotencyKey, beforeFetch, messageId } = call as Record<string, unknown>);
+  } catch {
+    return issue("", "unreadable_input", UNREADABLE);
+  }
+  if (signal !== undefined && !isAbortSignal(signal)) return issue("signal", "abort_signal", "must be an AbortSignal");
+  if (timeoutMs !== undefined && !isUsableTimeout(timeoutMs)) {
+    return issue("timeoutMs", "timeout_ms", `must be a number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`);
+  }
+  if (beforeFetch !== undefined && typeof beforeFetch !== "function") return issue("beforeFetch", "function", "must be a function");
+  if (messageId !== undefined && (typeof messageId !== "string" || !MESSAGE_ID_SYNTAX.test(messageId))) {
+    return issue("messageId", "message_id", "must be 1 to 128 characters from A-Z a-z 0-9 . _ : -");
+  }
+  return {
+    success: true,
+    output: { signal, timeoutMs, idempotencyKey, ...(beforeFetch === undefined ? {} : { beforeFetch }), ...(messageId === undefined ? {} : { messageId }) } as CallOptions,
   };
 }

@@ -5,9 +5,8 @@
  * Loaded with the first `sendMany`, so a bundle that never sends a batch does not carry it up front.
  */
 import { invalid } from "./deliver.ts";
-import type { CallOptions } from "./options.ts";
+import { readCallOptions, type CallOptions } from "./options.ts";
 import type { Failure, ValidationIssue, VendorName } from "./outcome.ts";
-import { readCallOptions } from "./validation.ts";
 
 /** How many messages of a batch are being sent at once unless `concurrency` says otherwise. */
 export const DEFAULT_SEND_MANY_CONCURRENCY = 8;

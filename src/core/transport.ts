@@ -11,12 +11,12 @@ import { createVendorHttpClient, type Authorize } from "./http-client.ts";
 import { loadOnce } from "./load-once.ts";
 import type { MessageConverter, TemplateMessage } from "./message.ts";
 import { templateMessageSender } from "./message-sender.ts";
-import { resolveOptions, type CallOptions, type CommonClientOptions, type ResolvedOptions } from "./options.ts";
+import { readCallOptions, resolveOptions, type CallOptions, type CommonClientOptions, type ResolvedOptions } from "./options.ts";
 import type { Answer, Outcome, ValidationFailure, VendorName } from "./outcome.ts";
 import type { Redactor } from "./redact.ts";
 import { responseBody, type TextResult } from "./response.ts";
 import type { SendManyItem, SendManyOptions, SendManyOutcome } from "./send-many.ts";
-import { readCallOptions, validateInput } from "./validation.ts";
+import { validateInput } from "./validation.ts";
 
 /** Writes a request body: JSON text, XML text or multipart. */
 export type BodySerializer = (body: never) => string | FormData;

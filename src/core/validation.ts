@@ -4,7 +4,6 @@
  * needs that valibot's own get wrong for a JSON wire: records that keep every key, plain objects only, JSON values.
  */
 import * as v from "valibot";
-import { isUsableTimeout, MAX_TIMEOUT_MS, MESSAGE_ID_SYNTAX, type CallOptions } from "./options.ts";
 import type { ValidationIssue } from "./outcome.ts";
 
 /**
@@ -293,7 +292,8 @@ export function jsonValue<T = JsonValue>(): v.CustomSchema<T, undefined> {
   });
 }
 
-const UNREADABLE = "could not be read: a getter or Proxy trap threw";
+/** What an `unreadable_input` issue says: reading the input threw. */
+export const UNREADABLE = "could not be read: a getter or Proxy trap threw";
 
 /** What `validateInput` found: the validated copy of the input, or the issues. */
 export type InputCheck<T> = { readonly success: true; readonly output: T } | { readonly success: false; readonly issues: ValidationIssue[] };
@@ -314,57 +314,4 @@ export function validateInput<S extends v.GenericSchema>(schema: S, input: unkno
   } catch {
     return { success: false, issues: [{ path: "", rule: "unreadable_input", message: UNREADABLE }] };
   }
-}
-
-/** Where issues with a send's options (its second argument) point, apart from every path into the message. */
-const CALL = "(call)";
-
-/** Whether `value` is a real AbortSignal: its own `aborted` getter refuses anything else, a Proxy included. */
-function isAbortSignal(value: unknown): value is AbortSignal {
-  if (typeof AbortSignal === "undefined") return false;
-  try {
-    // Both can throw: `instanceof` on a revoked Proxy, the getter on anything but a signal.
-    if (!(value instanceof AbortSignal)) return false;
-    Object.getOwnPropertyDescriptor(AbortSignal.prototype, "aborted")?.get?.call(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Reads a send's options once, never throwing: a `signal` that is not an AbortSignal (rule `abort_signal`), a
- * `timeoutMs` that is not a number of milliseconds from 1 to 2^31-1 (rule `timeout_ms`) or options that throw
- * when read (rule `unreadable_input`) are issues at `(call)`, `(call).signal`, `(call).timeoutMs`. The send
- * goes on with `output`, the copy that was checked.
- *
- * @example
- * const options = readCallOptions(call);
- * if (!options.success) return invalid(vendor, options.issues);
- */
-export function readCallOptions(call: unknown): InputCheck<CallOptions | undefined> {
-  if (call === undefined) return { success: true, output: undefined };
-  const issue = (key: string, rule: string, message: string): InputCheck<never> => ({
-    success: false,
-    issues: [{ path: key ? `${CALL}.${key}` : CALL, rule, message }],
-  });
-  if (typeof call !== "object" || call === null) return issue("", "call_options", "the send's options must be an object");
-  let signal: unknown, timeoutMs: unknown, idempotencyKey: unknown, beforeFetch: unknown, messageId: unknown;
-  try {
-    ({ signal, timeoutMs, idempotencyKey, beforeFetch, messageId } = call as Record<string, unknown>);
-  } catch {
-    return issue("", "unreadable_input", UNREADABLE);
-  }
-  if (signal !== undefined && !isAbortSignal(signal)) return issue("signal", "abort_signal", "must be an AbortSignal");
-  if (timeoutMs !== undefined && !isUsableTimeout(timeoutMs)) {
-    return issue("timeoutMs", "timeout_ms", `must be a number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`);
-  }
-  if (beforeFetch !== undefined && typeof beforeFetch !== "function") return issue("beforeFetch", "function", "must be a function");
-  if (messageId !== undefined && (typeof messageId !== "string" || !MESSAGE_ID_SYNTAX.test(messageId))) {
-    return issue("messageId", "message_id", "must be 1 to 128 characters from A-Z a-z 0-9 . _ : -");
-  }
-  return {
-    success: true,
-    output: { signal, timeoutMs, idempotencyKey, ...(beforeFetch === undefined ? {} : { beforeFetch }), ...(messageId === undefined ? {} : { messageId }) } as CallOptions,
-  };
 }
