@@ -234,7 +234,7 @@ export function idempotencyFailure(vendor: VendorName, claim: Exclude<Claim<unkn
  * transport loads this module with the first keyed send.
  *
  * @example
- * if (call?.idempotencyKey !== undefined) return sendOncePerKey("listmonk", ledger, call.idempotencyKey, message, () => sendOnce(message, call));
+ * if (call?.idempotencyKey !== undefined) return sendOncePerKey("listmonk", ledger, call.idempotencyKey, message, () => validateAndDeliver(message, call));
  */
 export async function sendOncePerKey<O extends Outcome<unknown>>(
   vendor: VendorName,

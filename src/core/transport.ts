@@ -115,7 +115,9 @@ export function createTransport<Paths extends {}, M, V, T>(vendor: VendorTranspo
     return vendor.mapResponse(result.response.status, responseBody(result), result.response.headers, request.recipients ?? []);
   };
 
-  const sendOnce = async (message: M, call: CallOptions | undefined): Promise<Outcome<T>> => {
+  // One send without an idempotency key: validated, built and delivered (with its retries). A keyed send runs it
+  // through the ledger's `sendOncePerKey` instead, so "once" is only ever the ledger's word.
+  const validateAndDeliver = async (message: M, call: CallOptions | undefined): Promise<Outcome<T>> => {
     const parsed = validateInput(vendor.schema, message);
     if (!parsed.success) return refuse(parsed.issues);
     const valid = call?.messageId !== undefined && vendor.carryMessageId ? vendor.carryMessageId(parsed.output, call.messageId) : parsed.output;
@@ -136,7 +138,7 @@ export function createTransport<Paths extends {}, M, V, T>(vendor: VendorTranspo
     if (!checked.success) return invalid<T>(name, checked.issues);
     const call = checked.output;
     const key = call?.idempotencyKey;
-    if (key === undefined) return sendOnce(message, call);
+    if (key === undefined) return validateAndDeliver(message, call);
     // The key is checked before anything else, so a replay neither validates nor sends again. The ledger's code
     // loads with the first keyed send: a bundle whose sends carry no key does not hold it up front.
     let ledger: typeof import("./idempotency.ts");
@@ -145,7 +147,7 @@ export function createTransport<Paths extends {}, M, V, T>(vendor: VendorTranspo
     } catch (error) {
       return notLoaded(name, "idempotency ledger", error);
     }
-    return ledger.sendOncePerKey(name, options.idempotencyLedger, key, message, () => sendOnce(message, call));
+    return ledger.sendOncePerKey(name, options.idempotencyLedger, key, message, () => validateAndDeliver(message, call));
   };
   const sendMany = async (items: readonly SendManyItem<M>[], options?: SendManyOptions): Promise<SendManyOutcome<Outcome<T>>[]> => {
     let batch: typeof import("./send-many.ts");
