@@ -5,7 +5,7 @@
 import { Redactor } from "../core/redact.ts";
 import type { AnyVendorDescriptor } from "../vendors/descriptor.ts";
 import type { VendorName } from "../core/public.ts";
-import type { VendorAccount } from "./durable/account.ts";
+import type { VendorAccountObject } from "./durable/account.ts";
 import { CALLER_KEY_SYNTAX } from "./gates/caller-key.ts";
 import { Refusal } from "./problem.ts";
 import type { DeadLetter } from "./delivery/consumer.ts";
@@ -54,7 +54,7 @@ export interface Env extends VendorEnv {
   readonly QUEUE_MAX_ATTEMPTS?: string;
   readonly QUEUE_RETRY_SECONDS?: string;
   /** One Durable Object per vendor account (durable/account.ts): Act-On's tokens, every account's pacing. */
-  readonly VENDOR_ACCOUNTS: DurableObjectNamespace<VendorAccount>;
+  readonly VENDOR_ACCOUNTS: DurableObjectNamespace<VendorAccountObject>;
   /** Exact origins allowed to call the browser route, separated by commas or spaces. */
   readonly ALLOWED_ORIGINS?: string;
   /** Secret. JSON `[{ "id": "billing", "key": "…", "vendors": ["listmonk"] }]`; several keys for rotation. */
@@ -128,7 +128,7 @@ export interface Config {
   readonly maxBodyBytes: { readonly browser: number; readonly caller: number };
   readonly vendors: VendorSettings;
   /** The account objects: each vendor client's pacing, and Act-On's token store, live in its account's object. */
-  readonly accounts: DurableObjectNamespace<VendorAccount>;
+  readonly accounts: DurableObjectNamespace<VendorAccountObject>;
   /** Each vendor's cap in sends a second; a vendor without one is unpaced. */
   readonly sendsPerSecond: Partial<Record<VendorName, number>>;
   /**

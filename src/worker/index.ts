@@ -7,13 +7,14 @@
  * import { listmonkVendor } from "txgate/listmonk";
  * import { actions } from "./actions.ts";
  * export default createTxgateWorker({ vendors: [listmonkVendor], actions });
- * export { IdempotencyLedgerObject, MessageIndexObject, MessageObject, VendorAccount } from "txgate/worker";
+ * export { IdempotencyLedgerObject, MessageIndexObject, MessageObject, VendorAccountObject } from "txgate/worker";
  * ```
  *
  * Secrets and settings come from the Worker's environment (docs/worker.md, "Deploying"). The Worker serves the
  * vendors it is given and bundles no other: each vendor's descriptor comes from that vendor's entry.
  */
 import { createHandler, type WorkerHandler } from "./router.ts";
+import { VendorAccountObject } from "./durable/account.ts";
 import type { Action, ActionRequest, VariablesSchema } from "./policy.ts";
 import type { WorkerSandbox } from "./sandbox.ts";
 import type { AnyVendorDescriptor } from "../vendors/descriptor.ts";
@@ -86,10 +87,24 @@ export type ActionNameOf<A extends WorkerActions> = keyof A & string;
 export type ActionVariablesOf<A extends WorkerActions, N extends ActionNameOf<A>> = v.InferInput<A[N]["variables"]>;
 
 // The Durable Object classes a deployment re-exports from its entry and binds in its wrangler.toml.
-export { VendorAccount } from "./durable/account.ts";
+export { VendorAccountObject };
 export { IdempotencyLedgerObject } from "./delivery/idempotency-ledger.ts";
 export { MessageObject } from "./delivery/message-state.ts";
 export { MessageIndexObject } from "./delivery/message-index.ts";
+
+/**
+ * The account object's name before it was `VendorAccountObject`: the same class, so a deployment whose
+ * wrangler.toml binds `class_name = "VendorAccount"` keeps its objects and their storage by re-exporting this.
+ * To bind the new name, add a `[[migrations]]` step with `renamed_classes = [{ from = "VendorAccount", to =
+ * "VendorAccountObject" }]` and export `VendorAccountObject` instead; the rename carries every object's storage.
+ *
+ * @deprecated Export and bind `VendorAccountObject`.
+ * @example
+ * export { IdempotencyLedgerObject, MessageIndexObject, MessageObject, VendorAccount } from "txgate/worker";
+ */
+export const VendorAccount = VendorAccountObject;
+/** @deprecated Use `VendorAccountObject`. */
+export type VendorAccount = VendorAccountObject;
 
 export {
   defineActions,

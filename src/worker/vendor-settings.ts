@@ -8,7 +8,7 @@ import { holdsUserInfo } from "../core/credentials.ts";
 import type { VendorName } from "../core/public.ts";
 import type { AnyVendorDescriptor, ReadSetting, SettingsOf } from "../vendors/descriptor.ts";
 import type { VENDORS } from "../vendors/registry.ts";
-import type { VendorAccount } from "./durable/account.ts";
+import type { VendorAccountObject } from "./durable/account.ts";
 
 export type { ReadSetting } from "../vendors/descriptor.ts";
 
@@ -79,7 +79,7 @@ export function defaultSendsPerSecond(vendors: readonly AnyVendorDescriptor[]): 
  * @example
  * await accountUsage(descriptor, options, account); // { loginsThisHour: 1, loginsPerHour: 5 }
  */
-export function accountUsage(descriptor: AnyVendorDescriptor, options: object, account: DurableObjectStub<VendorAccount>): Promise<Readonly<Record<string, number>>> | undefined {
+export function accountUsage(descriptor: AnyVendorDescriptor, options: object, account: DurableObjectStub<VendorAccountObject>): Promise<Readonly<Record<string, number>>> | undefined {
   return descriptor.usage?.(options, account);
 }
 

@@ -10,7 +10,7 @@ import { notLoaded } from "../core/deliver.ts";
 import type { TemplateMessage } from "../core/message.ts";
 import type { CallOptions, Outcome, ValidationFailure, VendorName } from "../core/public.ts";
 import { accountKey, type AnyVendorDescriptor, type VendorClient, type VendorWiring } from "../vendors/descriptor.ts";
-import { accountObjectName, type VendorAccount } from "./durable/account.ts";
+import { accountObjectName, type VendorAccountObject } from "./durable/account.ts";
 import { accountPacer } from "./durable/account-pacer.ts";
 import { accountTokenStore } from "./durable/account-token-store.ts";
 import type { Config } from "./env.ts";
@@ -93,7 +93,7 @@ export function clientSettings(config: Config): VendorSettings {
  * @example
  * const account = accountObjectOf(config, descriptor, options);
  */
-export function accountObjectOf(config: Config, descriptor: AnyVendorDescriptor, options: object): DurableObjectStub<VendorAccount> {
+export function accountObjectOf(config: Config, descriptor: AnyVendorDescriptor, options: object): DurableObjectStub<VendorAccountObject> {
   return accountObject(config, descriptor.name as VendorName, accountKey(descriptor, options))();
 }
 

@@ -3,7 +3,7 @@
  * login or refresh runs through the object's `exclusive`, so one is in flight across all isolates.
  */
 import type { ActOnTokenRecord, ActOnTokenStore } from "../../acton/tokens.ts";
-import type { VendorAccount } from "./account.ts";
+import type { VendorAccountObject } from "./account.ts";
 
 /** `Symbol.dispose`, which the worker's ES2023 types do not name yet. */
 const DISPOSE = (Symbol as unknown as { readonly dispose: symbol }).dispose;
@@ -16,7 +16,7 @@ const DISPOSE = (Symbol as unknown as { readonly dispose: symbol }).dispose;
  * const account = () => env.VENDOR_ACCOUNTS.get(env.VENDOR_ACCOUNTS.idFromName(name));
  * const acton = createActOnClient({ accountId, credentials, tokenStore: accountTokenStore(account) });
  */
-export function accountTokenStore(account: () => DurableObjectStub<VendorAccount>): ActOnTokenStore {
+export function accountTokenStore(account: () => DurableObjectStub<VendorAccountObject>): ActOnTokenStore {
   return {
     get: async (key) => ((await account().tokenRecord(key)) as ActOnTokenRecord | undefined) ?? undefined,
     set: async (key, record) => {

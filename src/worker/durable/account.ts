@@ -38,7 +38,7 @@ export interface SlotRequest {
  * const account = env.VENDOR_ACCOUNTS.get(env.VENDOR_ACCOUNTS.idFromName(accountObjectName("acton", "1234567@api.actonsoftware.com")));
  * const record = await account.tokenRecord(key);
  */
-export class VendorAccount extends DurableObject<Env> {
+export class VendorAccountObject extends DurableObject<Env> {
   /** The last renewal queued per token key: the next one starts when it has settled. */
   readonly #renewals = new Map<string, Promise<unknown>>();
   /** One pacer per limit and window; lanes are its keys. */
