@@ -14,7 +14,7 @@ import { UNREADABLE, type InputCheck } from "./validation.ts";
  * A structured, credential-free log entry.
  *
  * @example
- * createListmonkClient({ baseUrl, username, token, logger: (entry: LogEntry) => console.log(entry.vendor, entry.event, entry.attempt, entry.kind) });
+ * createAcmeClient({ baseUrl, apiKey, logger: (entry: LogEntry) => console.log(entry.vendor, entry.event, entry.attempt, entry.kind) });
  */
 export interface LogEntry {
   readonly vendor: VendorName;
@@ -32,8 +32,8 @@ export interface LogEntry {
  * What every vendor client takes, beside its own credentials.
  *
  * @example
- * const options: CommonClientOptions = { baseUrl: "https://lists.example.com", timeoutMs: 5_000, retry: { retries: 1 } };
- * createListmonkClient({ ...options, username: "api_user", token });
+ * const options: CommonClientOptions = { baseUrl: "https://api.acme.example", timeoutMs: 5_000, retry: { retries: 1 } };
+ * createAcmeClient({ ...options, apiKey });
  */
 export interface CommonClientOptions {
   /**
@@ -56,7 +56,7 @@ export interface CommonClientOptions {
   readonly logger?: (entry: LogEntry) => void;
   /**
    * Paces the sends: every attempt waits for a slot, keyed by vendor and `baseUrl`, and frees it once answered.
-   * Default: unpaced (Act-On paces itself to its rate). Give one shared pacer, a Durable Object's for example,
+   * Default: unpaced (a vendor with a documented cap paces itself to it). Give one shared pacer, a Durable Object's for example,
    * to hold a vendor's cap across isolates; `createPacer` holds it within one.
    */
   readonly pacer?: Pacer;
@@ -72,7 +72,7 @@ export interface CommonClientOptions {
  *
  * @example
  * const options: CallOptions = { signal: AbortSignal.timeout(10_000), idempotencyKey: `order-${orderId}` };
- * await listmonk.send(message, options);
+ * await client.send(message, options);
  */
 export interface CallOptions {
   /** Aborts the send, including a backoff wait or a wait for pacing. */
@@ -89,7 +89,7 @@ export interface CallOptions {
    * Awaited right before each attempt's request is handed to `fetch`, after pacing and credentials: the last
    * moment at which nothing has gone out, so a queue can record "about to go out" there and know that a send
    * which never got this far can be tried again. It runs once per attempt that reaches `fetch` (a retry, a
-   * refreshed Act-On token and a catalogue failover each call it again), never for Act-On's `/token` calls.
+   * refreshed token and a catalogue failover each call it again), never for a vendor's calls for a token.
    * If it throws or rejects, that request is not sent: the send ends `kind: "network"`,
    * `delivery: "not_sent"`, not retried, with the error's message in `cause`. The attempt's timeout runs
    * while it is awaited.
@@ -100,13 +100,13 @@ export interface CallOptions {
   readonly beforeFetch?: () => void | Promise<void>;
   /**
    * Your id for this message (1 to 128 characters from `A-Z a-z 0-9 . _ : -`), carried in the field the vendor
-   * echoes back in its delivery events (its capability table's `messageIdCarrier`: Everlytic's custom header
-   * `X-Txgate-Message-Id`), so an event can name the message even when the send's own answer was lost. A vendor
+   * echoes back in its delivery events (its capability table's `messageIdCarrier`: a custom header
+   * `X-Txgate-Message-Id`, say), so an event can name the message even when the send's own answer was lost. A vendor
    * whose carrier is `"none"` sends the message unchanged. Carried after validation: it is never a field of yours
    * that a vendor refuses.
    *
    * @example
-   * const outcome = await everlytic.send(message, { messageId: order.emailId });
+   * const outcome = await client.send(message, { messageId: order.emailId });
    */
   readonly messageId?: string;
 }

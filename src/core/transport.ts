@@ -39,10 +39,10 @@ export interface PostRequest<Paths> {
  * What a vendor client tells the transport: everything that is true of that vendor and nothing that is not.
  *
  * @example
- * const { send, sendMessage } = createTransport<paths, ListmonkMessage, ListmonkMessage, TxQueued>({
- *   vendor: "listmonk", options, redactor, authorization: withHeader("Authorization", header),
- *   schema: ListmonkMessageSchema, buildRequest: toTxRequest, mapResponse: mapListmonkResponse,
- *   loadConverter: async () => (await import("./message-converter.ts")).toListmonkMessage,
+ * const { send, sendMessage } = createTransport<paths, AcmeMessage, AcmeMessage, AcmeAnswer>({
+ *   vendor: "acme", options, redactor, authorization: withHeader("Authorization", header),
+ *   schema: AcmeMessageSchema, buildRequest: toAcmeRequest, mapResponse: mapAcmeResponse,
+ *   loadConverter: async () => (await import("./message-converter.ts")).toAcmeMessage,
  * });
  */
 export interface VendorTransport<Paths, M, V, T> {
@@ -53,7 +53,7 @@ export interface VendorTransport<Paths, M, V, T> {
   readonly redactor: Redactor;
   /** How a request is authorised: one hook for every request, or credentials with a lifecycle (`renewedOnRefusal`). */
   readonly authorization: Authorize | CredentialLifecycle;
-  /** Replaces the options' pacer (Act-On paces every client to its account's rate). */
+  /** Replaces the options' pacer (for a vendor that paces every client to its account's rate). */
   readonly pace?: ResolvedOptions["pace"];
   /** The vendor's native message schema: bad input never reaches the vendor. */
   readonly schema: v.GenericSchema<unknown, V>;
@@ -64,7 +64,7 @@ export interface VendorTransport<Paths, M, V, T> {
   readonly buildRequest: (message: V) => PostRequest<Paths> | Promise<PostRequest<Paths>>;
   /** Where a request that could not be built is blamed. */
   readonly attachmentsPath?: string;
-  /** Loads the serializer of a vendor whose writer is split off (ExpertSender's XML), inside the attempt. */
+  /** Loads the serializer of a vendor whose writer is split off (an XML writer, say), inside the attempt. */
   readonly loadBodySerializer?: () => Promise<BodySerializer>;
   /** One answer to an outcome: `body` is `responseBody`'s; `recipients` the request's. */
   readonly mapResponse: (status: number, body: unknown, headers: Headers, recipients: readonly string[]) => Answer<T> | Promise<Answer<T>>;
@@ -91,8 +91,8 @@ const loadLedger = /* @__PURE__ */ loadOnce(() => import("./idempotency.ts"));
  * The vendor's `send` and `sendMessage`. Neither rejects: every way a send can end is an `Outcome`.
  *
  * @example
- * export function createListmonkClient(options: ListmonkOptions): ListmonkClient {
- *   return createTransport({ vendor: "listmonk", options, ... });
+ * export function createAcmeClient(options: AcmeOptions): AcmeClient {
+ *   return createTransport({ vendor: "acme", options, ... });
  * }
  */
 export function createTransport<Paths extends {}, M, V, T>(vendor: VendorTransport<Paths, M, V, T>): Transport<M, T> {

@@ -200,8 +200,8 @@ export type InputCheck<T> = { readonly success: true; readonly output: T } | { r
  * checked, never the input itself.
  *
  * @example
- * const checked = validateInput(ListmonkMessageSchema, message);
- * if (!checked.success) return invalid("listmonk", checked.issues, redactor);
+ * const checked = validateInput(AcmeMessageSchema, message);
+ * if (!checked.success) return invalid("acme", checked.issues, redactor);
  */
 export function validateInput<S extends v.GenericSchema>(schema: S, input: unknown): InputCheck<v.InferOutput<S>> {
   try {

@@ -26,7 +26,7 @@ export interface RateLimiter {
 
 /**
  * Bindings (wrangler.toml) and settings ([vars] and secrets); every setting is optional text. Each vendor's own
- * settings (`LISTMONK_URL`, `ACTON_PASSWORD`, ...) are read by vendor-settings.ts.
+ * settings (`<VENDOR>_…`, named by its descriptor) are read by vendor-settings.ts.
  *
  * @example
  * const worker = createTxgateWorker({ actions });
@@ -53,11 +53,11 @@ export interface Env extends VendorEnv {
   /** Attempts per queued message (default 5), and the first retry's wait in seconds (default 5, doubled each time). */
   readonly QUEUE_MAX_ATTEMPTS?: string;
   readonly QUEUE_RETRY_SECONDS?: string;
-  /** One Durable Object per vendor account (durable/account.ts): Act-On's tokens, every account's pacing. */
+  /** One Durable Object per vendor account (durable/account.ts): its pacing, and the tokens of a vendor that renews them. */
   readonly VENDOR_ACCOUNTS: DurableObjectNamespace<VendorAccountObject>;
   /** Exact origins allowed to call the browser route, separated by commas or spaces. */
   readonly ALLOWED_ORIGINS?: string;
-  /** Secret. JSON `[{ "id": "billing", "key": "…", "vendors": ["listmonk"] }]`; several keys for rotation. */
+  /** Secret. JSON `[{ "id": "billing", "key": "…", "vendors": ["acme"] }]`; several keys for rotation. */
   readonly CALLER_KEYS?: string;
   /**
    * Secret. JSON `[{ "id": "oncall", "key": "…" }]`: the keys of `GET /v1/health`, which sends nothing. Kept
@@ -127,7 +127,7 @@ export interface Config {
   readonly turnstile: { readonly secret?: string; readonly verifyUrl: string };
   readonly maxBodyBytes: { readonly browser: number; readonly caller: number };
   readonly vendors: VendorSettings;
-  /** The account objects: each vendor client's pacing, and Act-On's token store, live in its account's object. */
+  /** The account objects: each vendor client's pacing, and the token store of a vendor that renews tokens, live in its account's object. */
   readonly accounts: DurableObjectNamespace<VendorAccountObject>;
   /** Each vendor's cap in sends a second; a vendor without one is unpaced. */
   readonly sendsPerSecond: Partial<Record<VendorName, number>>;

@@ -4,9 +4,9 @@
  *
  * ```ts
  * import { createTxgateWorker } from "txgate/worker";
- * import { listmonkVendor } from "txgate/listmonk";
+ * import { acmeVendor } from "txgate/acme"; // each served vendor's descriptor, from its own entry
  * import { actions } from "./actions.ts";
- * export default createTxgateWorker({ vendors: [listmonkVendor], actions });
+ * export default createTxgateWorker({ vendors: [acmeVendor], actions });
  * export { IdempotencyLedgerObject, MessageIndexObject, MessageObject, VendorAccountObject } from "txgate/worker";
  * ```
  *
@@ -32,7 +32,7 @@ export interface TxgateWorkerOptions<A extends WorkerActions> {
   /** The browser actions this Worker serves (`defineActions`): each one's catalogue template, auth, recipient rule and limits. */
   readonly actions: A;
   /**
-   * The vendors this Worker serves, each its entry's descriptor (`listmonkVendor` from `txgate/listmonk`, ...). Only
+   * The vendors this Worker serves, each its entry's descriptor (`acmeVendor` from `txgate/acme`, say). Only
    * these are configured, sent through and bundled; the trusted route answers `not_found` for any other.
    */
   readonly vendors: readonly AnyVendorDescriptor[];
@@ -65,7 +65,7 @@ export type WorkerActions = { readonly [name: string]: Action<VariablesSchema> }
  * the trusted route `POST /v1/send/{vendor}`, `GET /v1/messages/{id}`, and the send queue's consumer.
  *
  * @example
- * export default createTxgateWorker({ vendors: [listmonkVendor, actOnVendor], actions });
+ * export default createTxgateWorker({ vendors: [acmeVendor, otherVendor], actions });
  */
 export function createTxgateWorker<const A extends WorkerActions>(options: TxgateWorkerOptions<A>): WorkerHandler {
   return createHandler({ actions: options.actions, vendors: options.vendors, ...(options.sandbox ? { sandbox: options.sandbox } : {}), ...(options.onEvent ? { onEvent: options.onEvent } : {}) });

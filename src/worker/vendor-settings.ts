@@ -16,7 +16,7 @@ export type { ReadSetting } from "../vendors/descriptor.ts";
  * Each vendor's settings, as its factory takes them (what the worker adds, pacing and token stores, aside).
  *
  * @example
- * const listmonk: VendorOptions["listmonk"] = { baseUrl: "https://lists.example.com", username: "api_user", token };
+ * const acme: VendorOptions["acme"] = { baseUrl: "https://api.acme.example", apiKey };
  */
 export type VendorOptions = { readonly [V in VendorName]: SettingsOf<(typeof VENDORS)[V]> };
 
@@ -24,7 +24,7 @@ export type VendorOptions = { readonly [V in VendorName]: SettingsOf<(typeof VEN
  * The vendors that have settings, each as its factory takes them.
  *
  * @example
- * const settings: VendorSettings = { listmonk: { baseUrl: "https://lists.example.com", username: "api_user", token } };
+ * const settings: VendorSettings = { acme: { baseUrl: "https://api.acme.example", apiKey } };
  */
 export type VendorSettings = { -readonly [V in VendorName]?: VendorOptions[V] };
 
@@ -35,7 +35,7 @@ export type VendorEnv = { readonly [name in `${Uppercase<VendorName>}_${string}`
  * Every configured vendor's options; a partly configured vendor is named in `wrong`.
  *
  * @example
- * const vendors = readVendorSettings([listmonkVendor], text, wrong); // { listmonk: { baseUrl, username, token } }
+ * const vendors = readVendorSettings([acmeVendor], text, wrong); // { acme: { baseUrl, apiKey } }
  */
 export function readVendorSettings(vendors: readonly AnyVendorDescriptor[], text: ReadSetting, wrong: string[]): VendorSettings {
   const settings: VendorSettings = {};
@@ -65,7 +65,7 @@ export function vendorSecrets(vendors: readonly AnyVendorDescriptor[]): string[]
  * Each vendor's pace in sends a second when the deployment sets none: its documented cap, where it has one.
  *
  * @example
- * defaultSendsPerSecond([actOnVendor, listmonkVendor]); // { acton: 20 }
+ * defaultSendsPerSecond([acmeVendor, otherVendor]); // { acme: 20 }: only acme's descriptor states a cap
  */
 export function defaultSendsPerSecond(vendors: readonly AnyVendorDescriptor[]): Partial<Record<VendorName, number>> {
   const rates: Partial<Record<VendorName, number>> = {};
@@ -87,7 +87,7 @@ export function accountUsage(descriptor: AnyVendorDescriptor, options: object, a
  * Why a deployment's pace for `vendor` is above what the vendor allows, or `undefined` when it is not.
  *
  * @example
- * paceAboveCap(actOnVendor, 25); // "Act-On allows 20 at most"
+ * paceAboveCap(acmeVendor, 25); // "Acme allows 20 at most"
  */
 export function paceAboveCap({ title, pacing }: AnyVendorDescriptor, rate: number): string | undefined {
   return pacing.maxSendsPerSecond !== undefined && rate > pacing.maxSendsPerSecond ? `${title} allows ${pacing.maxSendsPerSecond} at most` : undefined;

@@ -50,7 +50,7 @@ const built = new WeakMap<Config, Partial<Record<VendorName, ServedClient>>>();
  * The client for `vendor`; a `not_configured` refusal when this deployment has none for it.
  *
  * @example
- * const outcome = await vendorClient(config, "listmonk").send(message);
+ * const outcome = await vendorClient(config, vendor).send(message);
  */
 export function vendorClient(config: Config, vendor: VendorName): ServedClient {
   let clients = built.get(config);
@@ -80,7 +80,7 @@ function notConfigured(config: Config, vendor: VendorName): string {
  * otherwise.
  *
  * @example
- * const configured = Object.keys(clientSettings(config)); // ["listmonk"]
+ * const configured = Object.keys(clientSettings(config)); // ["acme"]
  */
 export function clientSettings(config: Config): VendorSettings {
   const fakes = config.mode === "sandbox" ? (config.sandbox?.vendors ?? {}) : undefined;

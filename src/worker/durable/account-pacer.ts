@@ -29,7 +29,7 @@ const RESTART_RETRIES = 2;
  *
  * @example
  * const account = () => env.VENDOR_ACCOUNTS.get(env.VENDOR_ACCOUNTS.idFromName(name));
- * const client = createListmonkClient({ baseUrl, username, token, pacer: accountPacer(account, { limit: 50 }) });
+ * const client = await descriptor.createClient({ ...settings, pacer: accountPacer(account, { limit: 50 }) });
  */
 export function accountPacer(stub: () => DurableObjectStub<VendorAccountObject>, { limit, windowMs = 1000, holdMs = 60_000 }: AccountPacerOptions): Pacer {
   /** One request for a slot: `true` granted, `false` withdrawn (the signal aborted). */
