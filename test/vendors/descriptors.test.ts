@@ -4,6 +4,7 @@
  * fails here, rather than being left out silently where a hand-written list forgot it.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { accountKey, type AnyVendorDescriptor } from "../../src/vendors/descriptor.ts";
 import { isVendorName, VENDOR_LIST, VENDOR_NAMES, VENDORS } from "../../src/vendors/registry.ts";
@@ -73,9 +74,12 @@ describe("the vendor registry", () => {
     expect(required.length).toBeGreaterThan(0);
     for (const setting of [...required, ...optional]) expect(setting.startsWith(`${name.toUpperCase()}_`)).toBe(true);
     for (const secret of secrets) expect([...required, ...optional]).toContain(secret);
-    const wrong: string[] = [];
-    const options = descriptor.settings.read(allSet(descriptor), wrong);
-    expect(wrong).toEqual([]);
+    // Each rule is about one of its settings, and the made-up values pass them.
+    for (const [setting, rule] of Object.entries(descriptor.settings.rules ?? {})) {
+      expect([...required, ...optional]).toContain(setting);
+      expect(v.safeParse(rule, allSet(descriptor)(setting)).success).toBe(true);
+    }
+    const options = descriptor.settings.read(allSet(descriptor));
     const text = JSON.stringify(options);
     // Every setting reaches the options: none is read and then dropped.
     for (const setting of [...required, ...optional]) expect(text).toContain(allSet(descriptor)(setting)!.replace("token", ""));
@@ -83,7 +87,7 @@ describe("the vendor registry", () => {
   });
 
   it.each(every)("%s: its account key holds its base URL, the default one when none is set", (_name, descriptor) => {
-    const options = descriptor.settings.read(allSet(descriptor), []);
+    const options = descriptor.settings.read(allSet(descriptor));
     expect(accountKey(descriptor, options)).toContain(options.baseUrl);
     if (descriptor.defaultBaseUrl) expect(accountKey(descriptor, { ...options, baseUrl: undefined })).toContain(descriptor.defaultBaseUrl);
     else expect(descriptor.settings.required.some((setting) => setting.endsWith("_URL"))).toBe(true);
