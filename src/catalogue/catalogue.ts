@@ -10,7 +10,7 @@ import type { TemplateMessage } from "../core/message.ts";
 import { readCallOptions, type CallOptions } from "../core/options.ts";
 import type { Failure, Outcome, VendorName } from "../core/outcome.ts";
 import type { SendManyOptions, SendManyOutcome } from "../core/send-many.ts";
-import { joinPath, validateInput } from "../core/validation.ts";
+import { joinPath, UNREADABLE, validateInput } from "../core/validation.ts";
 import type { RegisteredTemplateIds } from "../vendors/registry.ts";
 
 /**
@@ -249,7 +249,7 @@ export function createMailer<const C extends Catalogue>(
         const { data, byVendor, ...common } = message as CallFields["common"] & Pick<CallFields, "data" | "byVendor">;
         fields = { data, byVendor, common };
       } catch {
-        return { ...invalid(first, [{ path: "", rule: "unreadable_input", message: "could not be read: a getter or Proxy trap threw" }]), failover: [] };
+        return { ...invalid(first, [{ path: "", rule: "unreadable_input", message: UNREADABLE }]), failover: [] };
       }
       // Read once, here, like a client's send: a hostile options object is refused before any vendor is asked.
       const checked = readCallOptions(call);

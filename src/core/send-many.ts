@@ -7,6 +7,7 @@
 import { invalid } from "./deliver.ts";
 import { readCallOptions, type CallOptions } from "./options.ts";
 import type { Failure, ValidationIssue, VendorName } from "./outcome.ts";
+import { UNREADABLE } from "./validation.ts";
 
 /** How many messages of a batch are being sent at once unless `concurrency` says otherwise. */
 export const DEFAULT_SEND_MANY_CONCURRENCY = 8;
@@ -145,7 +146,7 @@ function readBatchOptions(options: unknown): BatchOptions {
   try {
     ({ concurrency, signal, timeoutMs } = options as Record<string, unknown>);
   } catch {
-    return issue("(options)", "unreadable_input", "could not be read: a getter or Proxy trap threw");
+    return issue("(options)", "unreadable_input", UNREADABLE);
   }
   concurrency ??= DEFAULT_SEND_MANY_CONCURRENCY;
   if (typeof concurrency !== "number" || !Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_SEND_MANY_CONCURRENCY) {

@@ -187,6 +187,7 @@ function isOrigin(value: string): boolean {
 const TRUE_OR_FALSE = v.picklist(["true", "false"], "true or false");
 const ID_RULE = "1 to 64 letters, digits, _ . or -";
 const KEY_RULE = "32 to 512 printable ASCII characters without spaces or commas";
+const BYTES_RULE = "a whole number of bytes, at least 1";
 const hasMethod = (method: string) => (value: unknown) => typeof value === "object" && value !== null && typeof (value as Record<string, unknown>)[method] === "function";
 
 /** The allowed origins: any number, separated by commas or spaces, each a bare origin. */
@@ -253,8 +254,8 @@ function workerSettingEntries(served: ServedVendors) {
       TURNSTILE_SECRET: optionalSetting(),
       TURNSTILE_VERIFY_URL: optionalSetting(),
       SANDBOX: optionalSetting(TRUE_OR_FALSE),
-      BROWSER_MAX_BODY_BYTES: optionalSetting<number>(...wholeNumber("a whole number of bytes, at least 1")),
-      CALLER_MAX_BODY_BYTES: optionalSetting<number>(...wholeNumber("a whole number of bytes, at least 1")),
+      BROWSER_MAX_BODY_BYTES: optionalSetting<number>(...wholeNumber(BYTES_RULE)),
+      CALLER_MAX_BODY_BYTES: optionalSetting<number>(...wholeNumber(BYTES_RULE)),
       BROWSER_RATE_LIMIT: v.custom<RateLimiter>(hasMethod("limit"), "rate limiting binding missing"),
       CALLER_RATE_LIMIT: v.custom<RateLimiter>(hasMethod("limit"), "rate limiting binding missing"),
       VENDOR_ACCOUNTS: v.custom<DurableObjectNamespace<VendorAccountObject>>(hasMethod("idFromName"), "Durable Object binding missing"),
