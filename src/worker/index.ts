@@ -93,8 +93,9 @@ export { MessageObject } from "./delivery/message-state.ts";
 export { MessageIndexObject } from "./delivery/message-index.ts";
 
 /**
- * The account object's name before it was `VendorAccountObject`: the same class, so a deployment whose
- * wrangler.toml binds `class_name = "VendorAccount"` keeps its objects and their storage by re-exporting this.
+ * The account object under its name before it was `VendorAccountObject`, and the same object in all but name, so a
+ * deployment whose wrangler.toml binds `class_name = "VendorAccount"` keeps its objects and their storage by
+ * re-exporting this.
  * To bind the new name, add a `[[migrations]]` step with `renamed_classes = [{ from = "VendorAccount", to =
  * "VendorAccountObject" }]` and export `VendorAccountObject` instead; the rename carries every object's storage.
  *
@@ -102,9 +103,7 @@ export { MessageIndexObject } from "./delivery/message-index.ts";
  * @example
  * export { IdempotencyLedgerObject, MessageIndexObject, MessageObject, VendorAccount } from "txgate/worker";
  */
-export const VendorAccount = VendorAccountObject;
-/** @deprecated Use `VendorAccountObject`. */
-export type VendorAccount = VendorAccountObject;
+export class VendorAccount extends VendorAccountObject {}
 
 export {
   defineActions,
