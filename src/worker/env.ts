@@ -206,7 +206,7 @@ const Origins = v.pipe(
 function keyList(served: readonly VendorName[], operators: boolean) {
   const noVendors = "none: an operator key reads the health route and sends through no vendor";
   const vendors = operators
-    ? v.optional(v.array(v.never(noVendors), noVendors), [])
+    ? v.optional(v.pipe(v.array(v.unknown(), noVendors), v.maxLength(0, noVendors)), [])
     : v.array(v.picklist(served, `each one of ${served.join(", ")}`), `a list of vendors, each one of ${served.join(", ")}`);
   const shape = operators ? "{ id, key }" : "{ id, key, vendors }";
   const Entry = v.pipe(
@@ -248,7 +248,7 @@ function workerSettingEntries(served: ServedVendors) {
       JWT_JWKS_URL: optionalSetting(v.regex(/^https?:\/\//, "not a URL: https://…")),
       JWT_JWKS: optionalSetting<{ keys: JsonWebKey[] }>(
         parseJson("not a JWKS document"),
-        v.looseObject({ keys: v.array(v.custom<JsonWebKey>(() => true), "not a JWKS document") }, "not a JWKS document"),
+        v.check((jwks: unknown) => Array.isArray((jwks as { keys?: unknown } | null)?.keys), "not a JWKS document: { \"keys\": [...] }"),
       ),
       JWT_TRUST_UNVERIFIED_EMAIL: optionalSetting(TRUE_OR_FALSE),
       TURNSTILE_SECRET: optionalSetting(),

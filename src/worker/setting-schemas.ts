@@ -33,7 +33,7 @@ export function optionalSetting<T = string>(...rules: readonly v.PipeItem<any, a
  * const bytes = optionalSetting<number>(...wholeNumber("a whole number of bytes, at least 1"));
  */
 export function wholeNumber(message: string) {
-  return [v.transform(Number), v.number(message), v.integer(message), v.minValue(1, message)] as const;
+  return [v.regex(/^0*[1-9][0-9]*$/, message), v.transform(Number)] as const;
 }
 
 /**

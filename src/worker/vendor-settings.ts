@@ -55,7 +55,7 @@ export function vendorSettingEntries(vendors: readonly AnyVendorDescriptor[]): R
     const cap = pacing.maxSendsPerSecond;
     entries[`${vendor.toUpperCase()}_SENDS_PER_SECOND`] = optionalSetting<number>(
       ...wholeNumber("a whole number of sends a second, at least 1"),
-      ...(cap === undefined ? [] : [v.maxValue(cap, `${title} allows ${cap} at most`)]),
+      ...(cap === undefined ? [] : [v.check((rate: number) => rate <= cap, `${title} allows ${cap} at most`)]),
     );
     entries[`${vendor.toUpperCase()}_WEBHOOK_USER`] = optionalSetting();
     entries[`${vendor.toUpperCase()}_WEBHOOK_PASSWORD`] = optionalSetting();

@@ -41,6 +41,9 @@ describe("a misconfigured worker fails closed", () => {
     ["JWT settings without keys", { JWT_JWKS: undefined }, "JWT_*"],
     ["JWT_TRUST_UNVERIFIED_EMAIL that is not true or false", { JWT_TRUST_UNVERIFIED_EMAIL: "yes" }, "JWT_TRUST_UNVERIFIED_EMAIL (true or false)"],
     ["a body cap that is not a number", { BROWSER_MAX_BODY_BYTES: "16k" }, "BROWSER_MAX_BODY_BYTES"],
+    ["a body cap of zero", { CALLER_MAX_BODY_BYTES: "0" }, "CALLER_MAX_BODY_BYTES (a whole number of bytes, at least 1)"],
+    ["a pace that is not a whole number", { LISTMONK_SENDS_PER_SECOND: "1.5" }, "LISTMONK_SENDS_PER_SECOND (a whole number of sends a second, at least 1)"],
+    ["JWT_JWKS that is JSON but not a JWKS document", { JWT_JWKS: '{"keys": {}}' }, "JWT_JWKS (not a JWKS document"],
   ])("%s: a generic problem, the setting named in the log line only", async (_name, overrides, setting) => {
     const { answer, line } = await withLogLine(() => send(overrides));
     expect(answer.status).toBe(500);
@@ -132,7 +135,7 @@ describe("a misconfigured worker fails closed", () => {
     expect(String(line.error).replace(/^fix these settings: /, "").split("; ")).toEqual([
       "CALLER_KEYS[0].key (32 to 512 printable ASCII characters without spaces or commas)",
       "CALLER_KEYS[1] (an object { id, key, vendors })",
-      "OPERATOR_KEYS[0].vendors[0] (none: an operator key reads the health route and sends through no vendor)",
+      "OPERATOR_KEYS[0].vendors (none: an operator key reads the health route and sends through no vendor)",
     ]);
   });
 
