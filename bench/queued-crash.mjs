@@ -97,12 +97,14 @@ import worker from "./worker/index.ts";
 import { VendorAccount as RepoVendorAccount } from "./src/worker/index.ts";
 export { IdempotencyLedgerObject, MessageIndexObject, MessageObject } from "./src/worker/index.ts";
 
-export class VendorAccount extends RepoVendorAccount {
+export class VendorAccountObject extends RepoVendorAccount {
   /** Ends this instance: in-memory state is lost, storage stays, as when Cloudflare restarts an object. */
   restartForBench(): void {
     this.ctx.abort("bench: account object restarted");
   }
 }
+// Under both names: a ref from before the rename binds VendorAccount in its wrangler.toml.
+export { VendorAccountObject as VendorAccount };
 
 export default {
   async fetch(request: Request, env: any, ctx: unknown): Promise<Response> {

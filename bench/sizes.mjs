@@ -57,7 +57,7 @@ const actions = defineActions(catalogue, {
 ${routes.map((_, i) => `  "action-${i}": { template: "t${i}", auth: "turnstile", recipient: { kind: "allow", addresses: ["support@example.com"] } },`).join("\n")}
 });
 export default createTxgateWorker({ vendors: [${[...new Set(routes.map(([vendor]) => DESCRIPTORS[vendor]))].join(", ")}], actions });
-export { IdempotencyLedgerObject, MessageIndexObject, MessageObject, VendorAccount } from "txgate/worker";`;
+export { IdempotencyLedgerObject, MessageIndexObject, MessageObject, VendorAccountObject } from "txgate/worker";`;
 
 const PLAIN_FETCH_WORKER = `export default { async fetch(request, env) {
   const response = await fetch(env.URL, { method: "POST", headers: { "Content-Type": "application/json", Authorization: env.AUTH }, body: JSON.stringify(await request.json()) });

@@ -6,7 +6,7 @@
  * reaches a page.
  */
 import * as v from "valibot";
-import { defineCatalogue } from "../src/core/catalogue.ts";
+import { defineCatalogue } from "../src/catalogue/catalogue.ts";
 import { defineActions, emailAddress, line, paragraph, type ActionRequest } from "../src/worker/index.ts";
 
 /**

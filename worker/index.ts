@@ -14,4 +14,4 @@ import { takeWebhookPosts } from "./sandbox/webhooks.ts";
 export default createTxgateWorker({ vendors: VENDOR_LIST, actions, sandbox: { vendors: sandboxClients(), serveLocal, takeWebhookPosts } });
 
 // Durable Objects are exported by the main module, as Workers require.
-export { IdempotencyLedgerObject, MessageIndexObject, MessageObject, VendorAccount } from "../src/worker/index.ts";
+export { IdempotencyLedgerObject, MessageIndexObject, MessageObject, VendorAccountObject } from "../src/worker/index.ts";

@@ -3,8 +3,9 @@ import type { VendorCapabilities } from "../core/capabilities.ts";
 
 /**
  * What Act-On carries: one `to` with no name, up to 5 cc, no bcc, a from address with a display name, a bare
- * reply-to, a subject, text personalization, one tag, `externalId`; `transactional` and `tracking` must be stated.
- * No attachments.
+ * reply-to, a subject, text personalization, one tag, `externalId`; `transactional` and `tracking` must be stated
+ * (`transactional: true` reaches contacts who opted out, so it is for email that is transactional by law). No
+ * attachments; its answer carries no message id.
  *
  * @example
  * if (actOnCapabilities.attachments.max === 0) console.log("send a link instead of a file");

@@ -69,7 +69,7 @@ export interface ActOnTokenStore {
    *
    * @example
    * // A Durable Object per account, whose RPC method runs the callbacks it is given one at a time
-   * // (src/worker/durable/account.ts, txgate/worker's VendorAccount).
+   * // (src/worker/durable/account.ts, txgate/worker's VendorAccountObject).
    * const store: ActOnTokenStore = {
    *   get: (key) => account.tokenRecord(key),
    *   set: (key, record) => account.keepTokenRecord(key, record),

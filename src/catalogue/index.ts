@@ -18,7 +18,7 @@ export {
   type TemplateMessageClient,
   type VendorRoute,
   type VendorTemplateIds,
-} from "../core/catalogue.ts";
+} from "./catalogue.ts";
 export type { MessageAddress, MessageAttachment, TemplateMessage } from "../core/message.ts";
 export type { AddressCapability, VendorCapabilities } from "../core/capabilities.ts";
 export type * from "../core/public.ts";

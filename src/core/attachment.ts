@@ -31,7 +31,7 @@ export interface Attachment {
  * the specs' pattern, matched with the Unicode flag as JSON Schema patterns are). Each refused character
  * would be changed or misread on the way: control characters (CR and LF start a new MIME header; `FormData`
  * percent-escapes them), `"` (`FormData` escapes it; it ends a quoted file name), `\` (a quoted-string escape) and
- * `/` (listmonk keeps only the part after the last `/`), unpaired surrogates (UTF-8 cannot carry them), and
+ * `/` (a vendor may keep only the part after the last `/`), unpaired surrogates (UTF-8 cannot carry them), and
  * U+FFFE and U+FFFF (XML cannot).
  */
 export const ATTACHMENT_NAME_PATTERN = String.raw`^[^\x00-\x1F\x7F-\x9F"\\/\uD800-\uDFFF\uFFFE\uFFFF]+$`;

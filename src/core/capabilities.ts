@@ -11,7 +11,7 @@ import { formatPath } from "./validation.ts";
  * How many addresses a recipient field takes (0: none) and whether each may have a display name.
  *
  * @example
- * const { max, names }: AddressCapability = listmonkCapabilities.to;
+ * const { max, names }: AddressCapability = acmeCapabilities.to;
  */
 export interface AddressCapability {
   readonly max: number;
@@ -36,7 +36,7 @@ export interface MessageIdCarrier {
  * One vendor's capability table.
  *
  * @example
- * if (actOnCapabilities.bcc.max === 0) console.log("Act-On sends no bcc");
+ * if (acmeCapabilities.bcc.max === 0) console.log("Acme sends no bcc");
  */
 export interface VendorCapabilities {
   readonly vendor: VendorName;
@@ -62,7 +62,7 @@ export interface VendorCapabilities {
   readonly tags: number;
   readonly externalId: boolean;
   /**
-   * `stated`: the vendor needs it said (Act-On: `true` reaches contacts who opted out); `always`: every message
+   * `stated`: the vendor needs it said (`true` may reach contacts who opted out); `always`: every message
    * of this API is transactional, so `true` is accepted and `false` (commercial email) is refused.
    */
   readonly transactional: "stated" | "always";
@@ -89,7 +89,7 @@ const UNSUPPORTED = "unsupported_by_vendor";
  * Every field of `message` the vendor cannot carry, each as a `validation` issue with rule `unsupported_by_vendor`.
  *
  * @example
- * const issues = unsupportedFields(listmonkCapabilities, message); // cc given: [{ path: "cc", rule: "unsupported_by_vendor", ... }]
+ * const issues = unsupportedFields(acmeCapabilities, message); // cc given: [{ path: "cc", rule: "unsupported_by_vendor", ... }]
  */
 export function unsupportedFields(capabilities: VendorCapabilities, message: ValidTemplateMessage): ValidationIssue[] {
   const issues: ValidationIssue[] = [];

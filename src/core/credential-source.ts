@@ -1,5 +1,5 @@
 /**
- * Credentials with a lifecycle (Act-On's OAuth tokens), as the transport uses them: one credential per send, and
+ * Credentials with a lifecycle (OAuth tokens, renewed), as the transport uses them: one credential per send, and
  * after an answer that says it was refused, one new credential and one more try. A module of its own, so a vendor
  * whose credential is one header carries none of it.
  */

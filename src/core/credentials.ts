@@ -10,7 +10,7 @@ import { textToBase64 } from "./base64.ts";
  *
  * @example
  * try {
- *   createListmonkClient({ baseUrl: "not a url", username: "api_user", token });
+ *   createAcmeClient({ baseUrl: "not a url", apiKey });
  * } catch (error) {
  *   if (error instanceof TxgateConfigError) console.error(error.message); // names baseUrl, never the token
  * }

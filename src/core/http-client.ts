@@ -42,8 +42,8 @@ export const withHeader =
  */
 export interface VendorHttpClient<Paths extends {}> {
   /**
-   * The client with `authorize` as its one authorisation hook (a header; Act-On: a token per send, a form per
-   * grant), and `beforeFetch` (the call's) awaited once the request is complete, just before `fetch`.
+   * The client with `authorize` as its one authorisation hook (a header; or, for a vendor
+   * with OAuth tokens, a token per send and a form per grant), and `beforeFetch` (the call's) awaited once the request is complete, just before `fetch`.
    */
   authorizedBy(authorize: Authorize, beforeFetch?: () => void | Promise<void>): Pick<Client<Paths>, "POST" | "GET">;
 }

@@ -63,7 +63,7 @@ export type Claim<R> =
  * each key `IDEMPOTENCY_TTL_MS` from its claim.
  *
  * @example
- * const client = createListmonkClient({ baseUrl, username, token, idempotencyLedger: memoryIdempotencyLedger() });
+ * const client = createAcmeClient({ baseUrl, apiKey, idempotencyLedger: memoryIdempotencyLedger() });
  */
 export interface IdempotencyLedger<R = Outcome<unknown>> {
   /** Claims `key` for the request with `fingerprint`, or says why not. */
@@ -146,7 +146,7 @@ const defaultLedger = memoryIdempotencyLedger();
  * hashed by value, `undefined` properties left out as JSON leaves them out. Throws on a cyclic value.
  *
  * @example
- * const fingerprint = await requestFingerprint({ vendor: "listmonk", message });
+ * const fingerprint = await requestFingerprint({ vendor: "acme", message });
  */
 export async function requestFingerprint(value: unknown): Promise<string> {
   return sha256Hex(new TextEncoder().encode(await canonical(value, new Set())));
@@ -185,7 +185,7 @@ async function sha256Hex(bytes: Uint8Array | ArrayBuffer): Promise<string> {
  * with the same problem kinds).
  *
  * @example
- * return idempotencyFailure("listmonk", { state: "request_differs" });
+ * return idempotencyFailure("acme", { state: "request_differs" });
  */
 export function idempotencyFailure(vendor: VendorName, claim: Exclude<Claim<unknown>, { state: "claimed" | "done" }> | { state: "unavailable" }): Failure {
   const base = { ok: false as const, vendor, attempts: 0 };
@@ -234,7 +234,7 @@ export function idempotencyFailure(vendor: VendorName, claim: Exclude<Claim<unkn
  * transport loads this module with the first keyed send.
  *
  * @example
- * if (call?.idempotencyKey !== undefined) return sendOncePerKey("listmonk", ledger, call.idempotencyKey, message, () => sendOnce(message, call));
+ * if (call?.idempotencyKey !== undefined) return sendOncePerKey("acme", ledger, call.idempotencyKey, message, () => validateAndDeliver(message, call));
  */
 export async function sendOncePerKey<O extends Outcome<unknown>>(
   vendor: VendorName,
@@ -259,7 +259,7 @@ export async function sendOncePerKey<O extends Outcome<unknown>>(
  * Runs `send` once per key and fingerprint, as the module comment describes. Never rejects.
  *
  * @example
- * const outcome = await idempotentSend(ledger, key, await requestFingerprint(request), "listmonk", () => client.send(message));
+ * const outcome = await idempotentSend(ledger, key, await requestFingerprint(request), "acme", () => client.send(message));
  */
 export async function idempotentSend<O extends Outcome<unknown>>(
   ledger: IdempotencyLedger,

@@ -9,7 +9,7 @@
  * kept, so the next call tries again (a chunk a network blip kept from loading is not lost for good).
  *
  * @example
- * const loadConverter = loadOnce(async () => (await import("./message-converter.ts")).toListmonkMessage);
+ * const loadConverter = loadOnce(async () => (await import("./message-converter.ts")).toAcmeMessage);
  * const convert = await loadConverter(); // loads
  * await loadConverter(); // the same function, no import()
  */

@@ -16,7 +16,7 @@ import type { Redactor } from "./redact.ts";
  * import it again.
  *
  * @example
- * const sendMessage = templateMessageSender("acton", async () => (await import("./message-converter.ts")).toActOnMessage, send, redactor);
+ * const sendMessage = templateMessageSender("acme", async () => (await import("./message-converter.ts")).toAcmeMessage, send, redactor);
  */
 export function templateMessageSender<N, T>(
   vendor: VendorName,

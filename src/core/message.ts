@@ -20,7 +20,7 @@ export type MessageAddress = string | { readonly address: string; readonly name?
 
 /**
  * One transactional email from a vendor template, in the same shape for every vendor. What each vendor can
- * carry is in its capability table (`actOnCapabilities`, ...); a field it cannot carry is refused with rule
+ * carry is in its capability table (its descriptor's `capabilities`); a field it cannot carry is refused with rule
  * `unsupported_by_vendor`.
  *
  * @example
@@ -34,7 +34,7 @@ export type MessageAddress = string | { readonly address: string; readonly name?
  * };
  */
 export interface TemplateMessage {
-  /** The vendor's template id: a string for Act-On and Everlytic, a number for listmonk and ExpertSender. */
+  /** The vendor's template id: a string or a number, as its descriptor's `templateId` says. */
   readonly template: string | number;
   readonly to: MessageAddress | readonly MessageAddress[];
   readonly cc?: MessageAddress | readonly MessageAddress[];
@@ -42,18 +42,18 @@ export interface TemplateMessage {
   readonly from?: MessageAddress;
   readonly replyTo?: MessageAddress;
   readonly subject?: string;
-  /** The template's variables (Act-On personalization, Everlytic common fields, ExpertSender snippets, listmonk `.Tx.Data`). */
+  /** The template's variables, in whatever the vendor calls them (personalization fields, snippets, template data). */
   readonly data?: Readonly<Record<string, unknown>>;
   readonly attachments?: readonly MessageAttachment[];
   readonly tags?: readonly string[];
-  /** Your id for this email, kept by the vendor with it (Act-On's `externalId`). */
+  /** Your id for this email, kept by the vendor with it (where its capability table's `externalId` is true). */
   readonly externalId?: string;
-  /** `true` only for email that is transactional by law: Act-On then reaches contacts who opted out. */
+  /** `true` only for email that is transactional by law: a vendor may then reach contacts who opted out. */
   readonly transactional?: boolean;
   readonly tracking?: { readonly opens: boolean; readonly clicks: boolean };
   /**
-   * Fields of the vendor's native message that the common message has no word for (listmonk's
-   * `subscriber_mode: "fallback"`), added after conversion and checked by the native rules. One that the
+   * Fields of the vendor's native message that the common message has no word for (a
+   * vendor's delivery mode, say), added after conversion and checked by the native rules. One that the
    * conversion sets is refused (`native_conflict`), never overwritten.
    */
   readonly native?: Readonly<Record<string, unknown>>;
@@ -93,7 +93,7 @@ export const TemplateMessageSchema = plainObject(
     from: v.optional(Address),
     replyTo: v.optional(Address),
     subject: v.optional(v.string()),
-    // Values are the vendor's to check (listmonk: plain JSON; the others: text), after conversion.
+    // Values are the vendor's to check (plain JSON or text, as its schema says), after conversion.
     data: v.optional(plainObject(record(v.string(), v.unknown()))),
     attachments: v.optional(
       v.array(
@@ -140,7 +140,7 @@ export type MessageConverter<N> = (message: TemplateMessage) => InputCheck<{ rea
  * (`unsupported_by_vendor`), then `convert` on the checked copy, so converting reads nothing twice.
  *
  * @example
- * export const toListmonkMessage = messageConverter(listmonkCapabilities, (message) => ({ native: { template_id: message.template }, origins: [] }));
+ * export const toAcmeMessage = messageConverter(acmeCapabilities, (message) => ({ native: { templateId: message.template }, origins: [] }));
  */
 export function messageConverter<N>(
   capabilities: VendorCapabilities,
@@ -163,7 +163,7 @@ export function messageConverter<N>(
 }
 
 /**
- * The converted message with the caller's vendor-specific native fields added (listmonk's `subscriber_mode`, say).
+ * The converted message with the caller's vendor-specific native fields added (a vendor's delivery mode, say).
  * A field the conversion already set is refused (rule `native_conflict`), never overwritten: the common field says
  * it. What is added is then checked by the vendor's native schema, like every other field.
  */

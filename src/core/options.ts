@@ -1,5 +1,6 @@
 /**
- * Options every vendor client takes, resolved once when the client is made.
+ * Options every vendor client takes, resolved once when the client is made, and the options each send takes,
+ * read once when it is called.
  */
 import type { Middleware } from "openapi-fetch";
 import { holdsUserInfo, TxgateConfigError } from "./credentials.ts";
@@ -7,12 +8,13 @@ import type { IdempotencyLedger } from "./idempotency.ts";
 import type { VendorName } from "./outcome.ts";
 import type { Pacer } from "./pacing.ts";
 import { resolveRetryPolicy, type ResolvedRetryPolicy, type RetryPolicy } from "./retry.ts";
+import { UNREADABLE, type InputCheck } from "./validation.ts";
 
 /**
  * A structured, credential-free log entry.
  *
  * @example
- * createListmonkClient({ baseUrl, username, token, logger: (entry: LogEntry) => console.log(entry.vendor, entry.event, entry.attempt, entry.kind) });
+ * createAcmeClient({ baseUrl, apiKey, logger: (entry: LogEntry) => console.log(entry.vendor, entry.event, entry.attempt, entry.kind) });
  */
 export interface LogEntry {
   readonly vendor: VendorName;
@@ -30,8 +32,8 @@ export interface LogEntry {
  * What every vendor client takes, beside its own credentials.
  *
  * @example
- * const options: CommonClientOptions = { baseUrl: "https://lists.example.com", timeoutMs: 5_000, retry: { retries: 1 } };
- * createListmonkClient({ ...options, username: "api_user", token });
+ * const options: CommonClientOptions = { baseUrl: "https://api.acme.example", timeoutMs: 5_000, retry: { retries: 1 } };
+ * createAcmeClient({ ...options, apiKey });
  */
 export interface CommonClientOptions {
   /**
@@ -54,7 +56,7 @@ export interface CommonClientOptions {
   readonly logger?: (entry: LogEntry) => void;
   /**
    * Paces the sends: every attempt waits for a slot, keyed by vendor and `baseUrl`, and frees it once answered.
-   * Default: unpaced (Act-On paces itself to its rate). Give one shared pacer, a Durable Object's for example,
+   * Default: unpaced (a vendor with a documented cap paces itself to it). Give one shared pacer, a Durable Object's for example,
    * to hold a vendor's cap across isolates; `createPacer` holds it within one.
    */
   readonly pacer?: Pacer;
@@ -70,7 +72,7 @@ export interface CommonClientOptions {
  *
  * @example
  * const options: CallOptions = { signal: AbortSignal.timeout(10_000), idempotencyKey: `order-${orderId}` };
- * await listmonk.send(message, options);
+ * await client.send(message, options);
  */
 export interface CallOptions {
   /** Aborts the send, including a backoff wait or a wait for pacing. */
@@ -87,7 +89,7 @@ export interface CallOptions {
    * Awaited right before each attempt's request is handed to `fetch`, after pacing and credentials: the last
    * moment at which nothing has gone out, so a queue can record "about to go out" there and know that a send
    * which never got this far can be tried again. It runs once per attempt that reaches `fetch` (a retry, a
-   * refreshed Act-On token and a catalogue failover each call it again), never for Act-On's `/token` calls.
+   * refreshed token and a catalogue failover each call it again), never for a vendor's calls for a token.
    * If it throws or rejects, that request is not sent: the send ends `kind: "network"`,
    * `delivery: "not_sent"`, not retried, with the error's message in `cause`. The attempt's timeout runs
    * while it is awaited.
@@ -98,13 +100,13 @@ export interface CallOptions {
   readonly beforeFetch?: () => void | Promise<void>;
   /**
    * Your id for this message (1 to 128 characters from `A-Z a-z 0-9 . _ : -`), carried in the field the vendor
-   * echoes back in its delivery events (its capability table's `messageIdCarrier`: Everlytic's custom header
-   * `X-Txgate-Message-Id`), so an event can name the message even when the send's own answer was lost. A vendor
+   * echoes back in its delivery events (its capability table's `messageIdCarrier`: a custom header
+   * `X-Txgate-Message-Id`, say), so an event can name the message even when the send's own answer was lost. A vendor
    * whose carrier is `"none"` sends the message unchanged. Carried after validation: it is never a field of yours
    * that a vendor refuses.
    *
    * @example
-   * const outcome = await everlytic.send(message, { messageId: order.emailId });
+   * const outcome = await client.send(message, { messageId: order.emailId });
    */
   readonly messageId?: string;
 }
@@ -148,5 +150,58 @@ export function resolveOptions(vendor: VendorName, options: CommonClientOptions)
     retry: resolveRetryPolicy(options.retry),
     logger: options.logger,
     ...(pacer ? { pace: (signal: AbortSignal | undefined) => pacer.acquire(`${vendor} ${options.baseUrl}`, signal) } : {}),
+  };
+}
+
+/** Where issues with a send's options (its second argument) point, apart from every path into the message. */
+const CALL = "(call)";
+
+/** Whether `value` is a real AbortSignal: its own `aborted` getter refuses anything else, a Proxy included. */
+function isAbortSignal(value: unknown): value is AbortSignal {
+  if (typeof AbortSignal === "undefined") return false;
+  try {
+    // Both can throw: `instanceof` on a revoked Proxy, the getter on anything but a signal.
+    if (!(value instanceof AbortSignal)) return false;
+    Object.getOwnPropertyDescriptor(AbortSignal.prototype, "aborted")?.get?.call(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads a send's options once, never throwing: a `signal` that is not an AbortSignal (rule `abort_signal`), a
+ * `timeoutMs` that is not a number of milliseconds from 1 to 2^31-1 (rule `timeout_ms`) or options that throw
+ * when read (rule `unreadable_input`) are issues at `(call)`, `(call).signal`, `(call).timeoutMs`. The send
+ * goes on with `output`, the copy that was checked.
+ *
+ * @example
+ * const options = readCallOptions(call);
+ * if (!options.success) return invalid(vendor, options.issues);
+ */
+export function readCallOptions(call: unknown): InputCheck<CallOptions | undefined> {
+  if (call === undefined) return { success: true, output: undefined };
+  const issue = (key: string, rule: string, message: string): InputCheck<never> => ({
+    success: false,
+    issues: [{ path: key ? `${CALL}.${key}` : CALL, rule, message }],
+  });
+  if (typeof call !== "object" || call === null) return issue("", "call_options", "the send's options must be an object");
+  let signal: unknown, timeoutMs: unknown, idempotencyKey: unknown, beforeFetch: unknown, messageId: unknown;
+  try {
+    ({ signal, timeoutMs, idempotencyKey, beforeFetch, messageId } = call as Record<string, unknown>);
+  } catch {
+    return issue("", "unreadable_input", UNREADABLE);
+  }
+  if (signal !== undefined && !isAbortSignal(signal)) return issue("signal", "abort_signal", "must be an AbortSignal");
+  if (timeoutMs !== undefined && !isUsableTimeout(timeoutMs)) {
+    return issue("timeoutMs", "timeout_ms", `must be a number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`);
+  }
+  if (beforeFetch !== undefined && typeof beforeFetch !== "function") return issue("beforeFetch", "function", "must be a function");
+  if (messageId !== undefined && (typeof messageId !== "string" || !MESSAGE_ID_SYNTAX.test(messageId))) {
+    return issue("messageId", "message_id", "must be 1 to 128 characters from A-Z a-z 0-9 . _ : -");
+  }
+  return {
+    success: true,
+    output: { signal, timeoutMs, idempotencyKey, ...(beforeFetch === undefined ? {} : { beforeFetch }), ...(messageId === undefined ? {} : { messageId }) } as CallOptions,
   };
 }

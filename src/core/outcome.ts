@@ -11,7 +11,7 @@ import type { RegisteredVendorName } from "../vendors/registry.ts";
  * no vendor's code, and learns the names from the registry above it.
  *
  * @example
- * const vendors: VendorName[] = ["listmonk"];
+ * const vendors: VendorName[] = ["acme"];
  */
 export type VendorName = RegisteredVendorName;
 
@@ -30,7 +30,7 @@ export type Delivery = "not_sent" | "unknown" | "partial";
  * The vendor accepted the message. `data` is the vendor's parsed response body.
  *
  * @example
- * const outcome = await listmonk.send(message);
+ * const outcome = await client.send(message);
  * if (outcome.kind === "sent") console.log(outcome.vendor, outcome.status, outcome.attempts);
  */
 export interface Sent<T> {
@@ -40,8 +40,8 @@ export interface Sent<T> {
   readonly status: number;
   readonly data: T;
   /**
-   * The vendor's ids for what it accepted, where it returns any, whatever the vendor: Everlytic's transaction ids
-   * (one per recipient), ExpertSender's message GUID (when `ReturnGuid` was set). Absent for Act-On and listmonk.
+   * The vendor's ids for what it accepted, where it returns any, whatever the vendor: a transaction id per
+   * recipient, or one message id. Absent for a vendor whose answer names none (its docs page says which).
    */
   readonly ids?: readonly string[];
   /** How many HTTP attempts the send took (1 unless a retry happened). */
@@ -58,7 +58,7 @@ export interface Sent<T> {
  */
 export interface ValidationIssue {
   readonly path: string;
-  /** The rule's name: a valibot action type (`email`, `max_length`, ...) or a vendor rule (`listmonk_mode`, ...). */
+  /** The rule's name: a valibot action type (`email`, `max_length`, ...) or a vendor rule (`<vendor>_mode`, ...). */
   readonly rule: string;
   readonly message: string;
 }
@@ -170,10 +170,10 @@ export interface TimeoutFailure extends FailureBase {
 }
 
 /**
- * The token store you gave (Act-On's `tokenStore`) threw or rejected, so no token and nothing sent.
+ * The token store you gave (a client's `tokenStore`, for a vendor that renews tokens) threw or rejected, so no token and nothing sent.
  *
  * @example
- * if (outcome.kind === "token_store") console.error("the Act-On token store failed:", outcome.message);
+ * if (outcome.kind === "token_store") console.error("the token store failed:", outcome.message);
  */
 export interface TokenStoreFailure extends FailureBase {
   readonly kind: "token_store";
@@ -186,7 +186,7 @@ export interface TokenStoreFailure extends FailureBase {
  *
  * @example
  * const controller = new AbortController();
- * const outcome = await listmonk.send(message, { signal: controller.signal });
+ * const outcome = await client.send(message, { signal: controller.signal });
  * if (outcome.kind === "aborted") console.log("stopped; delivery:", outcome.delivery);
  */
 export interface AbortedFailure extends FailureBase {
@@ -198,7 +198,7 @@ export interface AbortedFailure extends FailureBase {
  * sent now; ask again after `retryAfter` seconds with the same key for the first send's outcome.
  *
  * @example
- * if (outcome.kind === "idempotency_in_flight") setTimeout(() => listmonk.send(message, { idempotencyKey }), outcome.retryAfter * 1000);
+ * if (outcome.kind === "idempotency_in_flight") setTimeout(() => client.send(message, { idempotencyKey }), outcome.retryAfter * 1000);
  */
 export interface IdempotencyInFlight extends FailureBase {
   readonly kind: "idempotency_in_flight";

@@ -1,5 +1,5 @@
 /**
- * Pacing for vendors that cap sends per second (Act-On: 20 per second per account). One first-come,
+ * Pacing for vendors that cap sends per second (per account, at the rate their descriptor states). One first-come,
  * first-served queue per key. A send holds one of `limit` slots from when it starts until `windowMs` after its
  * answer arrived: the vendor saw the request somewhere between those two moments, so however the network
  * delays each request, no window of `windowMs` at the vendor holds more than `limit` of them.
@@ -38,8 +38,8 @@ export interface Pacer {
    * Waits for a send slot for `key`: a `ReleaseSlot` once the send may start, or `false` when `signal` aborted
    * the wait (the send must then not start). `createPacer`'s never rejects; a shared pacer's may (its store out of
    * reach), and the send then ends `network`, `not_sent`, retryable. `beforeStart` (which never rejects) runs
-   * once the slot is granted, before `acquire` resolves: what the send must read as late as possible (Act-On
-   * reads its token again there), inside the time the pacer allows for the start.
+   * once the slot is granted, before `acquire` resolves: what the send must read as late as possible (a vendor
+   * with renewed tokens reads its token again there), inside the time the pacer allows for the start.
    */
   acquire(key: string, signal?: AbortSignal, beforeStart?: () => Promise<void>): Promise<ReleaseSlot | false>;
 }

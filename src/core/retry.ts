@@ -10,7 +10,7 @@ import type { Failure } from "./outcome.ts";
  *
  * @example
  * const retry: RetryPolicy = { retries: 3, baseDelayMs: 500, maxDelayMs: 5_000 };
- * createListmonkClient({ baseUrl, username, token, retry });
+ * createAcmeClient({ baseUrl, apiKey, retry });
  */
 export interface RetryPolicy {
   /** Retries after the first attempt. Default 2; 0 turns retrying off. */

@@ -1,13 +1,13 @@
 /**
  * Many messages in one call: every client's `sendMany` and the catalogue mailer's. Each message goes through the
- * same `send` as a single one, so validation, its idempotency key, the pacer, Act-On's token rules and retries
+ * same `send` as a single one, so validation, its idempotency key, the pacer, a vendor's token rules and retries
  * hold exactly as they do for one send; this module only decides when each starts and where its outcome goes.
  * Loaded with the first `sendMany`, so a bundle that never sends a batch does not carry it up front.
  */
 import { invalid } from "./deliver.ts";
-import type { CallOptions } from "./options.ts";
+import { readCallOptions, type CallOptions } from "./options.ts";
 import type { Failure, ValidationIssue, VendorName } from "./outcome.ts";
-import { readCallOptions } from "./validation.ts";
+import { UNREADABLE } from "./validation.ts";
 
 /** How many messages of a batch are being sent at once unless `concurrency` says otherwise. */
 export const DEFAULT_SEND_MANY_CONCURRENCY = 8;
@@ -18,7 +18,7 @@ export const MAX_SEND_MANY_CONCURRENCY = 256;
  * One message of a batch, with its own idempotency key if it has one.
  *
  * @example
- * const item: SendManyItem<ListmonkMessage> = { message: { template_id: 2, subscriber_emails: ["ada@example.com"] }, idempotencyKey: "order-1234-confirmation" };
+ * const item: SendManyItem<AcmeMessage> = { message: { templateId: 2, to: "ada@example.com" }, idempotencyKey: "order-1234-confirmation" };
  */
 export interface SendManyItem<M> {
   readonly message: M;
@@ -75,7 +75,7 @@ export interface BatchSender<O> {
  * `idempotency_in_flight`, and the key sends at most one email. Never rejects.
  *
  * @example
- * return sendEach(items, options, { send: (item, call) => send(item.message as M, call), vendorOf: () => "listmonk", lift: (failure) => failure });
+ * return sendEach(items, options, { send: (item, call) => send(item.message as M, call), vendorOf: () => vendor, lift: (failure) => failure });
  */
 export async function sendEach<O>(items: unknown, options: unknown, sender: BatchSender<O>): Promise<SendManyOutcome<O>[]> {
   const refused = (item: Readonly<Record<string, unknown>> | undefined, issues: ValidationIssue[]): SendManyOutcome<O> => ({
@@ -146,7 +146,7 @@ function readBatchOptions(options: unknown): BatchOptions {
   try {
     ({ concurrency, signal, timeoutMs } = options as Record<string, unknown>);
   } catch {
-    return issue("(options)", "unreadable_input", "could not be read: a getter or Proxy trap threw");
+    return issue("(options)", "unreadable_input", UNREADABLE);
   }
   concurrency ??= DEFAULT_SEND_MANY_CONCURRENCY;
   if (typeof concurrency !== "number" || !Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_SEND_MANY_CONCURRENCY) {

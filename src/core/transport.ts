@@ -11,12 +11,12 @@ import { createVendorHttpClient, type Authorize } from "./http-client.ts";
 import { loadOnce } from "./load-once.ts";
 import type { MessageConverter, TemplateMessage } from "./message.ts";
 import { templateMessageSender } from "./message-sender.ts";
-import { resolveOptions, type CallOptions, type CommonClientOptions, type ResolvedOptions } from "./options.ts";
+import { readCallOptions, resolveOptions, type CallOptions, type CommonClientOptions, type ResolvedOptions } from "./options.ts";
 import type { Answer, Outcome, ValidationFailure, VendorName } from "./outcome.ts";
 import type { Redactor } from "./redact.ts";
 import { responseBody, type TextResult } from "./response.ts";
 import type { SendManyItem, SendManyOptions, SendManyOutcome } from "./send-many.ts";
-import { readCallOptions, validateInput } from "./validation.ts";
+import { validateInput } from "./validation.ts";
 
 /** Writes a request body: JSON text, XML text or multipart. */
 export type BodySerializer = (body: never) => string | FormData;
@@ -39,10 +39,10 @@ export interface PostRequest<Paths> {
  * What a vendor client tells the transport: everything that is true of that vendor and nothing that is not.
  *
  * @example
- * const { send, sendMessage } = createTransport<paths, ListmonkMessage, ListmonkMessage, TxQueued>({
- *   vendor: "listmonk", options, redactor, authorization: withHeader("Authorization", header),
- *   schema: ListmonkMessageSchema, buildRequest: toTxRequest, mapResponse: mapListmonkResponse,
- *   loadConverter: async () => (await import("./message-converter.ts")).toListmonkMessage,
+ * const { send, sendMessage } = createTransport<paths, AcmeMessage, AcmeMessage, AcmeAnswer>({
+ *   vendor: "acme", options, redactor, authorization: withHeader("Authorization", header),
+ *   schema: AcmeMessageSchema, buildRequest: toAcmeRequest, mapResponse: mapAcmeResponse,
+ *   loadConverter: async () => (await import("./message-converter.ts")).toAcmeMessage,
  * });
  */
 export interface VendorTransport<Paths, M, V, T> {
@@ -53,7 +53,7 @@ export interface VendorTransport<Paths, M, V, T> {
   readonly redactor: Redactor;
   /** How a request is authorised: one hook for every request, or credentials with a lifecycle (`renewedOnRefusal`). */
   readonly authorization: Authorize | CredentialLifecycle;
-  /** Replaces the options' pacer (Act-On paces every client to its account's rate). */
+  /** Replaces the options' pacer (for a vendor that paces every client to its account's rate). */
   readonly pace?: ResolvedOptions["pace"];
   /** The vendor's native message schema: bad input never reaches the vendor. */
   readonly schema: v.GenericSchema<unknown, V>;
@@ -64,7 +64,7 @@ export interface VendorTransport<Paths, M, V, T> {
   readonly buildRequest: (message: V) => PostRequest<Paths> | Promise<PostRequest<Paths>>;
   /** Where a request that could not be built is blamed. */
   readonly attachmentsPath?: string;
-  /** Loads the serializer of a vendor whose writer is split off (ExpertSender's XML), inside the attempt. */
+  /** Loads the serializer of a vendor whose writer is split off (an XML writer, say), inside the attempt. */
   readonly loadBodySerializer?: () => Promise<BodySerializer>;
   /** One answer to an outcome: `body` is `responseBody`'s; `recipients` the request's. */
   readonly mapResponse: (status: number, body: unknown, headers: Headers, recipients: readonly string[]) => Answer<T> | Promise<Answer<T>>;
@@ -91,8 +91,8 @@ const loadLedger = /* @__PURE__ */ loadOnce(() => import("./idempotency.ts"));
  * The vendor's `send` and `sendMessage`. Neither rejects: every way a send can end is an `Outcome`.
  *
  * @example
- * export function createListmonkClient(options: ListmonkOptions): ListmonkClient {
- *   return createTransport({ vendor: "listmonk", options, ... });
+ * export function createAcmeClient(options: AcmeOptions): AcmeClient {
+ *   return createTransport({ vendor: "acme", options, ... });
  * }
  */
 export function createTransport<Paths extends {}, M, V, T>(vendor: VendorTransport<Paths, M, V, T>): Transport<M, T> {
@@ -115,7 +115,9 @@ export function createTransport<Paths extends {}, M, V, T>(vendor: VendorTranspo
     return vendor.mapResponse(result.response.status, responseBody(result), result.response.headers, request.recipients ?? []);
   };
 
-  const sendOnce = async (message: M, call: CallOptions | undefined): Promise<Outcome<T>> => {
+  // One send without an idempotency key: validated, built and delivered (with its retries). A keyed send runs it
+  // through the ledger's `sendOncePerKey` instead, so "once" is only ever the ledger's word.
+  const validateAndDeliver = async (message: M, call: CallOptions | undefined): Promise<Outcome<T>> => {
     const parsed = validateInput(vendor.schema, message);
     if (!parsed.success) return refuse(parsed.issues);
     const valid = call?.messageId !== undefined && vendor.carryMessageId ? vendor.carryMessageId(parsed.output, call.messageId) : parsed.output;
@@ -136,7 +138,7 @@ export function createTransport<Paths extends {}, M, V, T>(vendor: VendorTranspo
     if (!checked.success) return invalid<T>(name, checked.issues);
     const call = checked.output;
     const key = call?.idempotencyKey;
-    if (key === undefined) return sendOnce(message, call);
+    if (key === undefined) return validateAndDeliver(message, call);
     // The key is checked before anything else, so a replay neither validates nor sends again. The ledger's code
     // loads with the first keyed send: a bundle whose sends carry no key does not hold it up front.
     let ledger: typeof import("./idempotency.ts");
@@ -145,7 +147,7 @@ export function createTransport<Paths extends {}, M, V, T>(vendor: VendorTranspo
     } catch (error) {
       return notLoaded(name, "idempotency ledger", error);
     }
-    return ledger.sendOncePerKey(name, options.idempotencyLedger, key, message, () => sendOnce(message, call));
+    return ledger.sendOncePerKey(name, options.idempotencyLedger, key, message, () => validateAndDeliver(message, call));
   };
   const sendMany = async (items: readonly SendManyItem<M>[], options?: SendManyOptions): Promise<SendManyOutcome<Outcome<T>>[]> => {
     let batch: typeof import("./send-many.ts");

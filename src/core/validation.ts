@@ -1,10 +1,9 @@
 /**
  * valibot glue shared by every vendor: turning issues into `ValidationIssue`s, naming vendor rules so a failure
- * says which rule broke (`listmonk_mode`, `everlytic_unique_fields`, ...), and the few schemas every vendor
- * needs that valibot's own get wrong for a JSON wire: records that keep every key, plain objects only, JSON values.
+ * says which rule broke, and the few schemas every vendor needs that valibot's own get wrong for a JSON wire:
+ * records that keep every key, plain objects only.
  */
 import * as v from "valibot";
-import { isUsableTimeout, MAX_TIMEOUT_MS, MESSAGE_ID_SYNTAX, type CallOptions } from "./options.ts";
 import type { ValidationIssue } from "./outcome.ts";
 
 /**
@@ -122,7 +121,7 @@ export function plainObject<S extends v.GenericSchema>(schema: S) {
  * A JSON object: its prototype is `Object.prototype` or `null`. A `Map`, `Set`, `Date`, class instance or boxed
  * primitive would reach the wire as `{}` or as whatever its `toJSON` says, not as the caller's data.
  */
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
   const prototype = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
@@ -130,8 +129,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 type RecordKeySchema = Parameters<typeof v.record>[0];
 
-/** An issue of one of this file's own schemas, shaped as valibot shapes its issues. */
-function issueAt(type: string, input: unknown, message: string, keys: readonly (string | number)[]): v.BaseIssue<unknown> {
+/** An issue of a schema written here rather than by valibot, shaped as valibot shapes its issues. */
+export function issueAt(type: string, input: unknown, message: string, keys: readonly (string | number)[]): v.BaseIssue<unknown> {
   return {
     kind: "schema",
     type,
@@ -145,7 +144,8 @@ function issueAt(type: string, input: unknown, message: string, keys: readonly (
   };
 }
 
-const RESERVED_KEY = "the key __proto__ cannot be sent: in JavaScript it sets an object's prototype instead of a field";
+/** What a `reserved_key` issue says. */
+export const RESERVED_KEY = "the key __proto__ cannot be sent: in JavaScript it sets an object's prototype instead of a field";
 
 /**
  * valibot's `record`, except that every own key is checked and kept. valibot's own silently drops
@@ -188,112 +188,8 @@ export function record<K extends RecordKeySchema, V extends v.GenericSchema>(key
   };
 }
 
-/** A value JSON can carry as it is: what `jsonValue` accepts and returns. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-
-/** How deep a JSON value may nest. Far beyond any template's data, and far within every runtime's stack. */
-export const MAX_JSON_DEPTH = 64;
-/** How many values (objects, arrays and scalars) one JSON value may hold; an object reused many times counts each time. */
-export const MAX_JSON_VALUES = 1_000_000;
-
-/** One property read, blamed on its own path when a getter or Proxy trap throws. */
-function read(object: object, key: string | number, keys: (string | number)[]): unknown {
-  try {
-    return (object as Record<string | number, unknown>)[key];
-  } catch {
-    throw new JsonProblem("unreadable_input", keys, UNREADABLE);
-  }
-}
-
-// Plain fields, not parameter properties: Node's type stripping refuses those, and src/ runs as it is.
-class JsonProblem {
-  readonly rule: string;
-  readonly keys: (string | number)[];
-  readonly message: string;
-
-  constructor(rule: string, keys: (string | number)[], message: string) {
-    this.rule = rule;
-    this.keys = keys;
-    this.message = message;
-  }
-}
-
-const JSON_VALUE = "must be a JSON value: a string, a finite number, true, false, null, a plain object or a dense array";
-
-/**
- * Reads a JSON value once and copies it, so what is sent is exactly what was checked (a getter cannot answer
- * differently the second time) and `JSON.stringify` has nothing to change: no `toJSON`, no `Map` sent as `{}`,
- * no `NaN` sent as `null`, no `undefined` or array hole dropped or nulled.
- */
-function copyJson(root: unknown): unknown {
-  const ancestors = new Set<object>();
-  let count = 0;
-  const copy = (value: unknown, keys: (string | number)[]): unknown => {
-    if (++count > MAX_JSON_VALUES) throw new JsonProblem("json_size", keys, `must hold at most ${MAX_JSON_VALUES} values`);
-    if (value === null || typeof value === "string" || typeof value === "boolean") return value;
-    if (typeof value === "number") {
-      if (Number.isFinite(value)) return value;
-      throw new JsonProblem("json_value", keys, "must be a finite number (JSON has no NaN or Infinity)");
-    }
-    if (typeof value !== "object") throw new JsonProblem("json_value", keys, `${JSON_VALUE}, not ${typeof value}`);
-    if (ancestors.has(value)) throw new JsonProblem("json_value", keys, "must not contain itself");
-    if (keys.length >= MAX_JSON_DEPTH) throw new JsonProblem("json_depth", keys, `must not nest deeper than ${MAX_JSON_DEPTH} levels`);
-    ancestors.add(value);
-    try {
-      if (Array.isArray(value) && Object.getPrototypeOf(value) === Array.prototype) {
-        const items: unknown[] = [];
-        for (let index = 0; index < value.length; index++) {
-          if (!(index in value)) throw new JsonProblem("json_value", [...keys, index], "must not be a hole in an array (JSON would send null)");
-          items.push(copy(read(value, index, [...keys, index]), [...keys, index]));
-        }
-        return items;
-      }
-      if (!isPlainObject(value)) {
-        const kind = Object.prototype.toString.call(value).slice(8, -1);
-        throw new JsonProblem("json_value", keys, `${JSON_VALUE}, not ${kind === "Object" ? "a class instance" : `a ${kind}`}`);
-      }
-      if (Object.getOwnPropertySymbols(value).length) throw new JsonProblem("json_value", keys, "must not have symbol keys (JSON drops them)");
-      const fields: Record<string, unknown> = {};
-      for (const key of Object.keys(value)) {
-        if (key === "__proto__") throw new JsonProblem("reserved_key", [...keys, key], RESERVED_KEY);
-        fields[key] = copy(read(value, key, [...keys, key]), [...keys, key]);
-      }
-      return fields;
-    } catch (error) {
-      if (error instanceof JsonProblem) throw error;
-      // A getter or Proxy trap threw while the value was read: say where.
-      throw new JsonProblem("unreadable_input", keys, UNREADABLE);
-    } finally {
-      ancestors.delete(value);
-    }
-  };
-  return copy(root, []);
-}
-
-/**
- * A JSON value, read once and returned as a plain copy (rule `json_value`, with `json_depth`, `json_size`,
- * `reserved_key` and `unreadable_input` for their own cases). Accepts plain objects, dense arrays, strings,
- * finite numbers, booleans and null, and nothing else.
- *
- * @example
- * const Data = plainObject(jsonValue<Record<string, unknown>>());
- */
-export function jsonValue<T = JsonValue>(): v.CustomSchema<T, undefined> {
-  const schema = v.custom<T>(() => true);
-  return named("json_value", {
-    ...schema,
-    "~run"(dataset) {
-      try {
-        return { typed: true, value: copyJson(dataset.value) as T };
-      } catch (error) {
-        if (!(error instanceof JsonProblem)) throw error;
-        return { typed: false, value: dataset.value, issues: [issueAt(error.rule, dataset.value, error.message, error.keys)] } as never;
-      }
-    },
-  });
-}
-
-const UNREADABLE = "could not be read: a getter or Proxy trap threw";
+/** What an `unreadable_input` issue says: reading the input threw. */
+export const UNREADABLE = "could not be read: a getter or Proxy trap threw";
 
 /** What `validateInput` found: the validated copy of the input, or the issues. */
 export type InputCheck<T> = { readonly success: true; readonly output: T } | { readonly success: false; readonly issues: ValidationIssue[] };
@@ -304,8 +200,8 @@ export type InputCheck<T> = { readonly success: true; readonly output: T } | { r
  * checked, never the input itself.
  *
  * @example
- * const checked = validateInput(ListmonkMessageSchema, message);
- * if (!checked.success) return invalid("listmonk", checked.issues, redactor);
+ * const checked = validateInput(AcmeMessageSchema, message);
+ * if (!checked.success) return invalid("acme", checked.issues, redactor);
  */
 export function validateInput<S extends v.GenericSchema>(schema: S, input: unknown): InputCheck<v.InferOutput<S>> {
   try {
@@ -314,57 +210,4 @@ export function validateInput<S extends v.GenericSchema>(schema: S, input: unkno
   } catch {
     return { success: false, issues: [{ path: "", rule: "unreadable_input", message: UNREADABLE }] };
   }
-}
-
-/** Where issues with a send's options (its second argument) point, apart from every path into the message. */
-const CALL = "(call)";
-
-/** Whether `value` is a real AbortSignal: its own `aborted` getter refuses anything else, a Proxy included. */
-function isAbortSignal(value: unknown): value is AbortSignal {
-  if (typeof AbortSignal === "undefined") return false;
-  try {
-    // Both can throw: `instanceof` on a revoked Proxy, the getter on anything but a signal.
-    if (!(value instanceof AbortSignal)) return false;
-    Object.getOwnPropertyDescriptor(AbortSignal.prototype, "aborted")?.get?.call(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Reads a send's options once, never throwing: a `signal` that is not an AbortSignal (rule `abort_signal`), a
- * `timeoutMs` that is not a number of milliseconds from 1 to 2^31-1 (rule `timeout_ms`) or options that throw
- * when read (rule `unreadable_input`) are issues at `(call)`, `(call).signal`, `(call).timeoutMs`. The send
- * goes on with `output`, the copy that was checked.
- *
- * @example
- * const options = readCallOptions(call);
- * if (!options.success) return invalid(vendor, options.issues);
- */
-export function readCallOptions(call: unknown): InputCheck<CallOptions | undefined> {
-  if (call === undefined) return { success: true, output: undefined };
-  const issue = (key: string, rule: string, message: string): InputCheck<never> => ({
-    success: false,
-    issues: [{ path: key ? `${CALL}.${key}` : CALL, rule, message }],
-  });
-  if (typeof call !== "object" || call === null) return issue("", "call_options", "the send's options must be an object");
-  let signal: unknown, timeoutMs: unknown, idempotencyKey: unknown, beforeFetch: unknown, messageId: unknown;
-  try {
-    ({ signal, timeoutMs, idempotencyKey, beforeFetch, messageId } = call as Record<string, unknown>);
-  } catch {
-    return issue("", "unreadable_input", UNREADABLE);
-  }
-  if (signal !== undefined && !isAbortSignal(signal)) return issue("signal", "abort_signal", "must be an AbortSignal");
-  if (timeoutMs !== undefined && !isUsableTimeout(timeoutMs)) {
-    return issue("timeoutMs", "timeout_ms", `must be a number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`);
-  }
-  if (beforeFetch !== undefined && typeof beforeFetch !== "function") return issue("beforeFetch", "function", "must be a function");
-  if (messageId !== undefined && (typeof messageId !== "string" || !MESSAGE_ID_SYNTAX.test(messageId))) {
-    return issue("messageId", "message_id", "must be 1 to 128 characters from A-Z a-z 0-9 . _ : -");
-  }
-  return {
-    success: true,
-    output: { signal, timeoutMs, idempotencyKey, ...(beforeFetch === undefined ? {} : { beforeFetch }), ...(messageId === undefined ? {} : { messageId }) } as CallOptions,
-  };
 }

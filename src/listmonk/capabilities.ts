@@ -4,7 +4,9 @@ import type { VendorCapabilities } from "../core/capabilities.ts";
 /**
  * What listmonk carries: many `to` (subscriber_emails, bare addresses), no cc or bcc, a from address with a
  * display name (`from_email` takes `Name <address>`; a name it cannot carry unchanged is refused), a reply-to (as a `Reply-To` header), a subject, JSON data, attachments with their content type. No tags,
- * externalId or tracking per message; every `/api/tx` message is transactional.
+ * externalId or tracking per message; every `/api/tx` message is transactional. It keeps only what follows the
+ * last `/` of an attachment's file name, which is why the common rule `attachment_name` refuses `/`; it answers
+ * with no message id.
  *
  * @example
  * if (listmonkCapabilities.cc.max === 0) console.log("listmonk sends no cc");

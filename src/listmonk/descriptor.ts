@@ -1,4 +1,5 @@
 /** listmonk as txgate knows it: the one place that says what the registry, the worker and the sandbox need of it. */
+import * as v from "valibot";
 import { defineVendor, type VendorClient } from "../vendors/descriptor.ts";
 import { listmonkCapabilities } from "./capabilities.ts";
 import type { ListmonkOptions } from "./options.ts";
@@ -27,9 +28,9 @@ export const listmonkVendor = defineVendor<"listmonk", number, ListmonkSettings>
     required: ["LISTMONK_URL", "LISTMONK_USERNAME", "LISTMONK_TOKEN"],
     optional: ["LISTMONK_AUTH_SCHEME"],
     secrets: ["LISTMONK_TOKEN"],
-    read: (text, wrong) => {
+    rules: { LISTMONK_AUTH_SCHEME: v.picklist(["basic", "token"], "basic or token") },
+    read: (text) => {
       const scheme = text("LISTMONK_AUTH_SCHEME");
-      if (scheme !== undefined && scheme !== "basic" && scheme !== "token") wrong.push("LISTMONK_AUTH_SCHEME (basic or token)");
       return {
         baseUrl: text("LISTMONK_URL")!,
         username: text("LISTMONK_USERNAME")!,

@@ -4,7 +4,8 @@
 import * as v from "valibot";
 import { AttachmentName, isAttachmentContent, PartContentType, settleAttachmentName } from "../core/attachment.ts";
 import { emailAddress } from "../core/formats.ts";
-import { jsonValue, named, noLineBreaks, plainObject, record, rule, type RuleFailure } from "../core/validation.ts";
+import { named, noLineBreaks, plainObject, record, rule, type RuleFailure } from "../core/validation.ts";
+import { jsonValue } from "./json-value.ts";
 
 /**
  * The spec's `Email`: `format: email` and at most 254 characters. `format: email` already refuses what the spec's

@@ -9,7 +9,7 @@
  * vendor's message can quote an address), no credential.
  */
 import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type Tracer, type TracerProvider } from "@opentelemetry/api";
-import type { CatalogueOutcome } from "../core/catalogue.ts";
+import type { CatalogueOutcome } from "../catalogue/catalogue.ts";
 import type { TemplateMessage } from "../core/message.ts";
 import type { CallOptions, LogEntry } from "../core/options.ts";
 import type { Outcome } from "../core/outcome.ts";

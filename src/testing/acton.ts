@@ -6,6 +6,8 @@
  * email without a subscription, and the 20-per-second cap.
  */
 import spec from "../../generated/acton.spec.json" with { type: "json" };
+import { ACTON_SENDS_PER_SECOND } from "../acton/options.ts";
+import { ACTON_PASSWORD_GRANTS_PER_HOUR } from "../acton/tokens.ts";
 import { answered, asRequest, failureOf, FailurePlan, hang, jsonAnswer, specViolations } from "./fake.ts";
 import type { FakeFailure, FakeMessage, FakeOptions, VendorFake } from "./fake.ts";
 
@@ -98,6 +100,9 @@ export interface ActOnFake extends VendorFake {
   revokeAccessTokens(): void;
 }
 
+/** The ETE service's answer to a body that breaks its rules, whichever rule. */
+const INVALID_EMAIL_DETAILS = "Validation Failed for emailDetails object";
+
 const gateway = (status: number, httpMessage: string, headers?: Record<string, string>) =>
   jsonAnswer(status, { httpCode: String(status), httpMessage, moreInformation: "" }, headers);
 
@@ -119,7 +124,7 @@ export function createActOnFake(options: ActOnFakeOptions = {}): ActOnFake {
   const senders = options.allowedSenders && new Set(options.allowedSenders);
   const suppressed = new Set((options.suppressed ?? []).map((email) => email.toLowerCase()));
   const optedOut = new Set((options.optedOut ?? []).map((email) => email.toLowerCase()));
-  const rate = options.ratePerSecond ?? 20;
+  const rate = options.ratePerSecond ?? ACTON_SENDS_PER_SECOND;
   const plan = new FailurePlan(options);
   const accessTokens = new Map<string, number>();
   const refreshTokens = new Set<string>();
@@ -159,7 +164,9 @@ export function createActOnFake(options: ActOnFakeOptions = {}): ActOnFake {
     if (form.grant_type === "password") {
       const now = Date.now();
       fake.passwordGrants.push(now);
-      if (fake.passwordGrants.filter((at) => at > now - 3_600_000).length > 5) fake.limitViolations.push("more than 5 password grants in an hour");
+      if (fake.passwordGrants.filter((at) => at > now - 3_600_000).length > ACTON_PASSWORD_GRANTS_PER_HOUR) {
+        fake.limitViolations.push(`more than ${ACTON_PASSWORD_GRANTS_PER_HOUR} password grants in an hour`);
+      }
       if (form.username !== credentials.username || form.password !== credentials.password) {
         return jsonAnswer(403, { error: "invalid_grant", error_description: "Wrong email or password." });
       }
@@ -187,7 +194,7 @@ export function createActOnFake(options: ActOnFakeOptions = {}): ActOnFake {
     try {
       body = JSON.parse(new TextDecoder().decode(await request.arrayBuffer()));
     } catch {
-      return jsonAnswer(400, { message: "Validation Failed for emailDetails object" });
+      return jsonAnswer(400, { message: INVALID_EMAIL_DETAILS });
     }
     const broken = specViolations(spec, "acton", "EteEmailRequest", body);
     const type = request.headers.get("content-type") ?? "";
@@ -223,7 +230,7 @@ export function createActOnFake(options: ActOnFakeOptions = {}): ActOnFake {
       return gateway(Number(failure), failure === "429" ? "Too Many Requests" : "Service Unavailable", plan.retryHeaders);
     }
 
-    if (broken.length) return refuse(400, { message: "Validation Failed for emailDetails object" });
+    if (broken.length) return refuse(400, { message: INVALID_EMAIL_DETAILS });
     if (accountId !== account) return refuse(400, { message: "Invalid ID in request. accountId or templateId is invalid" });
     const fields = options.templates ? options.templates[templateId] : [];
     if (!fields) return refuse(400, { errorName: "Invalid ID in request:", message: `The email template, ${templateId}, does not exist for this account.` });

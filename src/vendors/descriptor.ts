@@ -15,6 +15,7 @@ import type { CallOptions } from "../core/options.ts";
 import type { Outcome, ValidationFailure } from "../core/outcome.ts";
 import type { ParsedEvents } from "../core/delivery-event.ts";
 import type { Pacer } from "../core/pacing.ts";
+import type * as v from "valibot";
 
 /** What the worker and the registry need of any vendor client; each client validates its own input. */
 export interface VendorClient {
@@ -54,8 +55,13 @@ export interface VendorSettingsSpec<Settings> {
   readonly optional: readonly string[];
   /** The settings that are secrets: the worker's redactor learns their values. */
   readonly secrets: readonly string[];
-  /** The client's options from the settings whose required ones are all set; a bad optional one goes to `wrong`. */
-  read(text: ReadSetting, wrong: string[]): Settings;
+  /**
+   * What a setting's text must be, beyond being set, as a valibot schema whose message says what to write (a
+   * choice of words, say); the worker checks them with every other setting and names each one that fails.
+   */
+  readonly rules?: Readonly<Record<string, v.GenericSchema<string, string>>>;
+  /** The client's options from the settings, once the required ones are all set and every rule holds. */
+  read(text: ReadSetting): Settings;
 }
 
 /** A vendor's documented limits, which every deployment holds per vendor account. */

@@ -3,7 +3,7 @@
  * variables and the action's per-send fields), then sent through the catalogue, now or from the queue, so a
  * queued send is the same send, with the same failover.
  */
-import { createMailer, type CatalogueOutcome, type TemplateMessageClient } from "../core/catalogue.ts";
+import { createMailer, type CatalogueOutcome, type TemplateMessageClient } from "../catalogue/catalogue.ts";
 import type { CallOptions, VendorName } from "../core/public.ts";
 import type { Config } from "./env.ts";
 import { actionVendors, type Action } from "./policy.ts";

@@ -1,9 +1,9 @@
 /**
  * Trusted callers send the library client's `send` input as JSON, where bytes cannot travel. The one field of
- * each vendor that holds an attachment's bytes travels as the same name plus `Base64`, holding standard base64:
- * listmonk `attachments[].contentBase64`, Everlytic `attachments.data[].contentBase64` (or its own `data`),
- * ExpertSender `Attachments[].ContentBase64`. They become `Uint8Array`s before the client sees them. Where each
- * vendor keeps them is its capability table's (`nativeAttachments`), read from its descriptor.
+ * each vendor that holds an attachment's bytes travels as the same name plus `Base64`, holding standard base64
+ * (`attachments[].contentBase64` for a vendor whose bytes sit in `attachments[].content`). They become
+ * `Uint8Array`s before the client sees them. Where each vendor keeps them is its capability table's
+ * (`nativeAttachments`), read from its descriptor.
  */
 import type { ValidationIssue } from "../core/public.ts";
 import type { AnyVendorDescriptor } from "../vendors/descriptor.ts";
@@ -16,7 +16,7 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
  * attachment whose base64 is not valid, or that gives both forms.
  *
  * @example
- * decodeAttachments(listmonkVendor, { template_id: 2, attachments: [{ filename: "a.txt", contentBase64: "aGk=" }] });
+ * decodeAttachments(acmeVendor, { template_id: 2, attachments: [{ filename: "a.txt", contentBase64: "aGk=" }] });
  * // → { template_id: 2, attachments: [{ filename: "a.txt", content: Uint8Array [104, 105] }] }
  */
 export function decodeAttachments(vendor: AnyVendorDescriptor | undefined, input: unknown): unknown {

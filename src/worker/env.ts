@@ -2,10 +2,11 @@
  * The worker's environment: its bindings, and its settings parsed and checked once per isolate. Secrets come
  * only from here (`wrangler secret put` in a deployment, `.dev.vars` locally); nothing else reads `env`.
  */
+import * as v from "valibot";
 import { Redactor } from "../core/redact.ts";
 import type { AnyVendorDescriptor } from "../vendors/descriptor.ts";
 import type { VendorName } from "../core/public.ts";
-import type { VendorAccount } from "./durable/account.ts";
+import type { VendorAccountObject } from "./durable/account.ts";
 import { CALLER_KEY_SYNTAX } from "./gates/caller-key.ts";
 import { Refusal } from "./problem.ts";
 import type { DeadLetter } from "./delivery/consumer.ts";
@@ -15,7 +16,8 @@ import type { MessageObject } from "./delivery/message-state.ts";
 import type { MessageIndexObject } from "./delivery/message-index.ts";
 import type { WorkerSandbox } from "./sandbox.ts";
 import { servedVendors, type ServedVendors } from "./served.ts";
-import { defaultSendsPerSecond, paceAboveCap, readVendorSettings, vendorSecrets, type VendorEnv, type VendorSettings } from "./vendor-settings.ts";
+import { describeIssue, optionalSetting, parseJson, settingPath, wholeNumber } from "./setting-schemas.ts";
+import { readVendorSettings, sendsPerSecond, vendorSecrets, vendorSettingChecks, vendorSettingEntries, webhookCredentials, type VendorEnv, type VendorSettings } from "./vendor-settings.ts";
 
 export type { VendorSettings } from "./vendor-settings.ts";
 
@@ -26,7 +28,7 @@ export interface RateLimiter {
 
 /**
  * Bindings (wrangler.toml) and settings ([vars] and secrets); every setting is optional text. Each vendor's own
- * settings (`LISTMONK_URL`, `ACTON_PASSWORD`, ...) are read by vendor-settings.ts.
+ * settings (`<VENDOR>_…`, named by its descriptor) are read by vendor-settings.ts.
  *
  * @example
  * const worker = createTxgateWorker({ actions });
@@ -53,11 +55,11 @@ export interface Env extends VendorEnv {
   /** Attempts per queued message (default 5), and the first retry's wait in seconds (default 5, doubled each time). */
   readonly QUEUE_MAX_ATTEMPTS?: string;
   readonly QUEUE_RETRY_SECONDS?: string;
-  /** One Durable Object per vendor account (durable/account.ts): Act-On's tokens, every account's pacing. */
-  readonly VENDOR_ACCOUNTS: DurableObjectNamespace<VendorAccount>;
+  /** One Durable Object per vendor account (durable/account.ts): its pacing, and the tokens of a vendor that renews them. */
+  readonly VENDOR_ACCOUNTS: DurableObjectNamespace<VendorAccountObject>;
   /** Exact origins allowed to call the browser route, separated by commas or spaces. */
   readonly ALLOWED_ORIGINS?: string;
-  /** Secret. JSON `[{ "id": "billing", "key": "…", "vendors": ["listmonk"] }]`; several keys for rotation. */
+  /** Secret. JSON `[{ "id": "billing", "key": "…", "vendors": ["acme"] }]`; several keys for rotation. */
   readonly CALLER_KEYS?: string;
   /**
    * Secret. JSON `[{ "id": "oncall", "key": "…" }]`: the keys of `GET /v1/health`, which sends nothing. Kept
@@ -127,8 +129,8 @@ export interface Config {
   readonly turnstile: { readonly secret?: string; readonly verifyUrl: string };
   readonly maxBodyBytes: { readonly browser: number; readonly caller: number };
   readonly vendors: VendorSettings;
-  /** The account objects: each vendor client's pacing, and Act-On's token store, live in its account's object. */
-  readonly accounts: DurableObjectNamespace<VendorAccount>;
+  /** The account objects: each vendor client's pacing, and the token store of a vendor that renews tokens, live in its account's object. */
+  readonly accounts: DurableObjectNamespace<VendorAccountObject>;
   /** Each vendor's cap in sends a second; a vendor without one is unpaced. */
   readonly sendsPerSecond: Partial<Record<VendorName, number>>;
   /**
@@ -152,13 +154,17 @@ export interface Config {
 }
 
 export const TURNSTILE_SITEVERIFY_URL = "https://challenges.cloudflare.com/turnstile/v0/siteverify";
+/** A browser's JSON body, by default: far more than any form's variables. */
+export const DEFAULT_BROWSER_MAX_BODY_BYTES = 16 * 1024;
+/** A trusted caller's body, by default: room for attachments as base64. */
+export const DEFAULT_CALLER_MAX_BODY_BYTES = 10 * 1024 * 1024;
 const parsed = new WeakMap<Env, Config>();
 
 /**
  * The configuration for `env`, parsed on first use in this isolate. A malformed setting refuses every request
  * with a `misconfigured` problem: failing closed beats running half set up. The problem says only that the
  * configuration is invalid (browsers and callers have no business learning the settings); the request's log
- * line names each bad setting, never a secret's value.
+ * line names each bad setting and what to write instead, never a secret's value.
  *
  * @example
  * const config = loadConfig(env);
@@ -167,126 +173,6 @@ export function loadConfig(env: Env, sandbox?: WorkerSandbox, vendors?: readonly
   let config = parsed.get(env);
   if (!config) parsed.set(env, (config = parseConfig(env, sandbox, vendors)));
   return config;
-}
-
-export function parseConfig(env: Env, sandbox?: WorkerSandbox, vendors?: readonly AnyVendorDescriptor[]): Config {
-  const served = servedVendors(vendors);
-  const VENDORS = served.names;
-  const wrong: string[] = [];
-  const text = (name: string): string | undefined => {
-    const value = (env as unknown as Record<string, unknown>)[name];
-    return typeof value === "string" && value.trim() ? value.trim() : undefined;
-  };
-
-  const origins = new Set((text("ALLOWED_ORIGINS") ?? "").split(/[\s,]+/).filter(Boolean));
-  for (const origin of origins) if (!isOrigin(origin)) wrong.push(`ALLOWED_ORIGINS (${origin} is not an origin)`);
-
-  const callerKeys = text("CALLER_KEYS") === undefined ? undefined : parseCallerKeys(env.CALLER_KEYS!, wrong, VENDORS);
-  const operatorKeys = text("OPERATOR_KEYS") === undefined ? undefined : parseCallerKeys(env.OPERATOR_KEYS!, wrong, VENDORS, "OPERATOR_KEYS").map(({ id, key }) => ({ id, key }));
-
-  let jwt: JwtConfig | undefined;
-  const trustUnverifiedEmail = text("JWT_TRUST_UNVERIFIED_EMAIL");
-  if (trustUnverifiedEmail !== undefined && trustUnverifiedEmail !== "true" && trustUnverifiedEmail !== "false") wrong.push("JWT_TRUST_UNVERIFIED_EMAIL (true or false)");
-  const jwtSettings = (["JWT_ISSUER", "JWT_AUDIENCE", "JWT_JWKS_URL", "JWT_JWKS"] as const).filter((name) => text(name));
-  if (jwtSettings.length) {
-    const jwksText = text("JWT_JWKS");
-    let jwks: { keys: JsonWebKey[] } | undefined;
-    if (jwksText) {
-      try {
-        jwks = JSON.parse(jwksText);
-        if (!Array.isArray(jwks?.keys)) throw new Error();
-      } catch {
-        wrong.push("JWT_JWKS (not a JWKS document)");
-      }
-    }
-    const jwksUrl = text("JWT_JWKS_URL");
-    if (jwksUrl && !/^https?:\/\//.test(jwksUrl)) wrong.push("JWT_JWKS_URL (not a URL)");
-    const issuer = text("JWT_ISSUER");
-    const audience = text("JWT_AUDIENCE");
-    if (!issuer || !audience || !(jwksUrl || jwks)) wrong.push("JWT_* (JWT_ISSUER, JWT_AUDIENCE and JWT_JWKS_URL or JWT_JWKS go together)");
-    else jwt = { issuer, audience, jwksUrl, jwks, trustUnverifiedEmail: trustUnverifiedEmail === "true" };
-  }
-
-  const maxBody = (name: "BROWSER_MAX_BODY_BYTES" | "CALLER_MAX_BODY_BYTES", fallback: number) => {
-    const value = text(name);
-    if (value === undefined) return fallback;
-    const bytes = Number(value);
-    if (!Number.isInteger(bytes) || bytes < 1) wrong.push(name);
-    return bytes;
-  };
-
-  const maxBodyBytes = { browser: maxBody("BROWSER_MAX_BODY_BYTES", 16 * 1024), caller: maxBody("CALLER_MAX_BODY_BYTES", 10 * 1024 * 1024) };
-  const settings = readVendorSettings(served.list, text, wrong);
-  if (!env.BROWSER_RATE_LIMIT?.limit) wrong.push("BROWSER_RATE_LIMIT (rate limiting binding missing)");
-  if (!env.CALLER_RATE_LIMIT?.limit) wrong.push("CALLER_RATE_LIMIT (rate limiting binding missing)");
-  if (!env.VENDOR_ACCOUNTS?.idFromName) wrong.push("VENDOR_ACCOUNTS (Durable Object binding missing)");
-  const sendsPerSecond = parseSendsPerSecond(text, wrong, served.list);
-
-  const sandboxSetting = text("SANDBOX");
-  if (sandboxSetting !== undefined && sandboxSetting !== "true" && sandboxSetting !== "false") wrong.push("SANDBOX (true or false)");
-
-  const webhooks = readWebhookCredentials(text, wrong, served.list);
-  const turnstileSecret = text("TURNSTILE_SECRET");
-  const redactor = new Redactor().add(
-    ...Object.values(webhooks).map((credentials) => credentials.password),
-    env.CALLER_KEYS,
-    ...(callerKeys ?? []).map((caller) => caller.key),
-    env.OPERATOR_KEYS,
-    ...(operatorKeys ?? []).map((operator) => operator.key),
-    turnstileSecret,
-    ...vendorSecrets(served.list).map(text),
-  );
-  if (wrong.length) {
-    throw new Refusal("misconfigured", "the worker's configuration is invalid: this request's log line names each setting to fix", { log: { error: redactor.text(`fix these settings: ${wrong.join("; ")}`) } });
-  }
-  return {
-    origins,
-    callerKeys,
-    ...(operatorKeys ? { operatorKeys } : {}),
-    jwt,
-    turnstile: { secret: turnstileSecret, verifyUrl: text("TURNSTILE_VERIFY_URL") ?? TURNSTILE_SITEVERIFY_URL },
-    maxBodyBytes,
-    accounts: env.VENDOR_ACCOUNTS,
-    sendsPerSecond,
-    vendors: settings,
-    mode: VENDORS.some((vendor) => settings[vendor]) ? "live" : sandboxSetting === "true" ? "sandbox" : "unconfigured",
-    redactor,
-    ...(sandbox ? { sandbox } : {}),
-    served,
-    webhooks,
-  };
-}
-
-/** `<VENDOR>_WEBHOOK_USER` and `<VENDOR>_WEBHOOK_PASSWORD` of each served vendor whose descriptor reads posted events; both or neither. */
-function readWebhookCredentials(text: (name: string) => string | undefined, wrong: string[], served: readonly AnyVendorDescriptor[]): Config["webhooks"] {
-  const webhooks: Partial<Record<VendorName, { user: string; password: string }>> = {};
-  for (const descriptor of served) {
-    const vendor = descriptor.name as VendorName;
-    const prefix = `${vendor.toUpperCase()}_WEBHOOK`;
-    const user = text(`${prefix}_USER`);
-    const password = text(`${prefix}_PASSWORD`);
-    if (user === undefined && password === undefined) continue;
-    if (!descriptor.webhookEvents) wrong.push(`${prefix}_USER/${prefix}_PASSWORD (${vendor} posts no events)`);
-    else if (user === undefined || password === undefined) wrong.push(`${prefix}_USER and ${prefix}_PASSWORD go together`);
-    else webhooks[vendor] = { user, password };
-  }
-  return webhooks;
-}
-
-/** `<VENDOR>_SENDS_PER_SECOND` for each vendor that has one; a vendor with a documented cap always has one, its cap by default. */
-function parseSendsPerSecond(text: (name: string) => string | undefined, wrong: string[], served: readonly AnyVendorDescriptor[]): Partial<Record<VendorName, number>> {
-  const rates = defaultSendsPerSecond(served);
-  for (const descriptor of served) {
-    const vendor = descriptor.name as VendorName;
-    const name = `${vendor.toUpperCase()}_SENDS_PER_SECOND`;
-    const value = text(name);
-    if (value === undefined) continue;
-    const rate = Number(value);
-    if (!Number.isInteger(rate) || rate < 1) wrong.push(`${name} (a whole number of sends a second, at least 1)`);
-    else if (paceAboveCap(descriptor, rate)) wrong.push(`${name} (${paceAboveCap(descriptor, rate)})`);
-    else rates[vendor] = rate;
-  }
-  return rates;
 }
 
 /** A bare origin: scheme, host and port, nothing else (an allow-list entry with a path would never match). */
@@ -298,38 +184,165 @@ function isOrigin(value: string): boolean {
   }
 }
 
-/** CALLER_KEYS, or (`setting`) OPERATOR_KEYS, whose entries have no vendors: they send through none. */
-function parseCallerKeys(raw: string, wrong: string[], VENDORS: readonly VendorName[], setting: "CALLER_KEYS" | "OPERATOR_KEYS" = "CALLER_KEYS"): CallerKey[] {
-  const operators = setting === "OPERATOR_KEYS";
-  let list: unknown;
-  try {
-    list = JSON.parse(raw);
-  } catch {
-    wrong.push(`${setting} (not JSON)`);
-    return [];
-  }
-  const ids = new Set<string>();
-  const keys: CallerKey[] = [];
-  for (const [index, entry] of (Array.isArray(list) ? list : [undefined]).entries()) {
-    const { id, key, vendors = operators ? [] : undefined } = (entry ?? {}) as Record<string, unknown>;
-    const ok =
-      typeof id === "string" &&
-      /^[\w.-]{1,64}$/.test(id) &&
-      !ids.has(id) &&
-      typeof key === "string" &&
+const TRUE_OR_FALSE = v.picklist(["true", "false"], "true or false");
+const ID_RULE = "1 to 64 letters, digits, _ . or -";
+const KEY_RULE = "32 to 512 printable ASCII characters without spaces or commas";
+const BYTES_RULE = "a whole number of bytes, at least 1";
+const hasMethod = (method: string) => (value: unknown) => typeof value === "object" && value !== null && typeof (value as Record<string, unknown>)[method] === "function";
+
+/** The allowed origins: any number, separated by commas or spaces, each a bare origin. */
+const Origins = v.pipe(
+  v.optional(v.string(), ""),
+  v.transform((text) => [...new Set(text.split(/[\s,]+/).filter(Boolean))]),
+  v.rawCheck<string[]>(({ dataset, addIssue }) => {
+    for (const origin of dataset.value as string[]) if (!isOrigin(origin)) addIssue({ message: `${origin} is not an origin` });
+  }),
+);
+
+/**
+ * CALLER_KEYS (`vendors` from the served ones) or OPERATOR_KEYS (no vendors: an operator key sends through none),
+ * each id unique.
+ */
+function keyList(served: readonly VendorName[], operators: boolean) {
+  const noVendors = "none: an operator key reads the health route and sends through no vendor";
+  const vendors = operators
+    ? v.optional(v.pipe(v.array(v.unknown(), noVendors), v.maxLength(0, noVendors)), [])
+    : v.array(v.picklist(served, `each one of ${served.join(", ")}`), `a list of vendors, each one of ${served.join(", ")}`);
+  const shape = operators ? "{ id, key }" : "{ id, key, vendors }";
+  const Entry = v.pipe(
+    v.custom<Record<string, unknown>>((entry) => typeof entry === "object" && entry !== null && !Array.isArray(entry), `an object ${shape}`),
+    // Every field present, so a missing one is refused with its own rule rather than valibot's "invalid key".
+    v.transform(({ id, key, vendors }) => ({ id, key, vendors })),
+    v.object({
+      id: v.pipe(v.string(ID_RULE), v.regex(/^[\w.-]{1,64}$/, ID_RULE)),
       // Long enough to be unguessable (the rate limit is no substitute for entropy), and made of the characters a
       // caller can present in `Authorization: Bearer`: a key outside them could never authenticate.
-      key.length >= 32 &&
-      CALLER_KEY_SYNTAX.test(key) &&
-      Array.isArray(vendors) &&
-      (operators ? vendors.length === 0 : vendors.every((vendor) => VENDORS.includes(vendor)));
-    if (!ok) {
-      const needs = operators ? "and no vendors" : `and vendors from ${VENDORS.join(", ")}`;
-      wrong.push(`${setting}[${index}] (needs a unique id, a key of 32 to 512 printable ASCII characters without spaces or commas, ${needs})`);
-      continue;
-    }
-    ids.add(id);
-    keys.push({ id, key, vendors: vendors as VendorName[] });
+      key: v.pipe(v.string(KEY_RULE), v.minLength(32, KEY_RULE), v.regex(CALLER_KEY_SYNTAX, KEY_RULE)),
+      vendors,
+    }),
+  );
+  return optionalSetting<CallerKey[]>(
+    parseJson("not JSON"),
+    v.array(Entry, `a JSON list of ${shape}`),
+    v.rawCheck<{ id: string }[]>(({ dataset, addIssue }) => {
+      const seen = new Set<string>();
+      const list = dataset.value as { id: string }[];
+      for (const [index, { id }] of list.entries()) {
+        if (seen.has(id)) {
+          addIssue({ message: "another key has this id: each id is unique", path: [{ type: "array", origin: "value", input: list, key: index, value: list[index] }, { type: "object", origin: "value", input: {}, key: "id", value: id }] });
+        }
+        seen.add(id);
+      }
+    }),
+  );
+}
+
+/** The worker's own settings and bindings, each as a valibot schema. */
+function workerSettingEntries(served: ServedVendors) {
+  return {
+      ALLOWED_ORIGINS: v.pipe(v.unknown(), v.transform((value) => (typeof value === "string" ? value : undefined)), Origins),
+      CALLER_KEYS: keyList(served.names, false),
+      OPERATOR_KEYS: keyList(served.names, true),
+      JWT_ISSUER: optionalSetting(),
+      JWT_AUDIENCE: optionalSetting(),
+      JWT_JWKS_URL: optionalSetting(v.regex(/^https?:\/\//, "not a URL: https://…")),
+      JWT_JWKS: optionalSetting<{ keys: JsonWebKey[] }>(
+        parseJson("not a JWKS document"),
+        v.check((jwks: unknown) => Array.isArray((jwks as { keys?: unknown } | null)?.keys), "not a JWKS document: { \"keys\": [...] }"),
+      ),
+      JWT_TRUST_UNVERIFIED_EMAIL: optionalSetting(TRUE_OR_FALSE),
+      TURNSTILE_SECRET: optionalSetting(),
+      TURNSTILE_VERIFY_URL: optionalSetting(),
+      SANDBOX: optionalSetting(TRUE_OR_FALSE),
+      BROWSER_MAX_BODY_BYTES: optionalSetting<number>(...wholeNumber(BYTES_RULE)),
+      CALLER_MAX_BODY_BYTES: optionalSetting<number>(...wholeNumber(BYTES_RULE)),
+      BROWSER_RATE_LIMIT: v.custom<RateLimiter>(hasMethod("limit"), "rate limiting binding missing"),
+      CALLER_RATE_LIMIT: v.custom<RateLimiter>(hasMethod("limit"), "rate limiting binding missing"),
+      VENDOR_ACCOUNTS: v.custom<DurableObjectNamespace<VendorAccountObject>>(hasMethod("idFromName"), "Durable Object binding missing"),
+  };
+}
+
+/** The worker's settings once parsed; each vendor's are under their own names beside them. */
+type WorkerSettings = v.InferOutput<v.ObjectSchema<ReturnType<typeof workerSettingEntries>, undefined>> & Readonly<Record<string, unknown>>;
+
+/** Every setting of the worker's and of its served vendors', each as a valibot schema, and the checks across them. */
+function configSchema(served: ServedVendors) {
+  const entries = { ...workerSettingEntries(served), ...vendorSettingEntries(served.list) };
+  // The checks across settings read them by name, whichever entries the served vendors added.
+  const settings = v.object(entries) as v.GenericSchema<unknown, Record<string, unknown>>;
+  const schema = v.pipe(
+    settings,
+    v.rawCheck<Record<string, unknown>>(({ dataset, addIssue }) => {
+      const value = dataset.value as Record<string, unknown>;
+      const jwt = ["JWT_ISSUER", "JWT_AUDIENCE", "JWT_JWKS_URL", "JWT_JWKS"].filter((name) => value[name] !== undefined);
+      const complete = value.JWT_ISSUER !== undefined && value.JWT_AUDIENCE !== undefined && (value.JWT_JWKS_URL !== undefined || value.JWT_JWKS !== undefined);
+      if (jwt.length && !complete) addIssue({ message: "JWT_ISSUER, JWT_AUDIENCE and JWT_JWKS_URL or JWT_JWKS go together", path: settingPath("JWT_*") });
+    }),
+    vendorSettingChecks(served.list),
+  );
+  return { names: Object.keys(entries), schema };
+}
+
+/**
+ * The configuration for `env`, checked by one valibot schema: every wrong setting is named in the one refusal.
+ *
+ * @example
+ * const config = parseConfig(env, sandbox, [acmeVendor]);
+ */
+export function parseConfig(env: Env, sandbox?: WorkerSandbox, vendors?: readonly AnyVendorDescriptor[]): Config {
+  const served = servedVendors(vendors);
+  const { names, schema } = configSchema(served);
+  // Only the settings the schema names, each under its own key even when unset, so a missing one is simply unset.
+  const input: Record<string, unknown> = {};
+  for (const name of names) input[name] = (env as unknown as Record<string, unknown>)[name];
+  const parsed = v.safeParse(schema, input);
+  const text = (name: string) => {
+    const value = input[name];
+    return typeof value === "string" && value.trim() ? value.trim() : undefined;
+  };
+  // Built from the raw settings, so even a configuration that fails knows every secret it must keep out of the log.
+  const redactor = new Redactor().add(
+    ...served.list.map(({ name }) => text(`${name.toUpperCase()}_WEBHOOK_PASSWORD`)),
+    env.CALLER_KEYS,
+    ...jsonKeys(text("CALLER_KEYS")),
+    env.OPERATOR_KEYS,
+    ...jsonKeys(text("OPERATOR_KEYS")),
+    text("TURNSTILE_SECRET"),
+    ...vendorSecrets(served.list).map(text),
+  );
+  if (!parsed.success) {
+    throw new Refusal("misconfigured", "the worker's configuration is invalid: this request's log line names each setting to fix", {
+      log: { error: redactor.text(`fix these settings: ${parsed.issues.map(describeIssue).join("; ")}`) },
+    });
   }
-  return keys;
+  const settings = parsed.output as WorkerSettings;
+  const vendorOptions = readVendorSettings(served.list, settings);
+  const { JWT_ISSUER: issuer, JWT_AUDIENCE: audience, JWT_JWKS_URL: jwksUrl, JWT_JWKS: jwks, OPERATOR_KEYS: operatorKeys } = settings;
+  return {
+    origins: new Set(settings.ALLOWED_ORIGINS),
+    callerKeys: settings.CALLER_KEYS,
+    ...(operatorKeys ? { operatorKeys: operatorKeys.map(({ id, key }) => ({ id, key })) } : {}),
+    jwt: issuer && audience ? { issuer, audience, jwksUrl, jwks, trustUnverifiedEmail: settings.JWT_TRUST_UNVERIFIED_EMAIL === "true" } : undefined,
+    turnstile: { secret: settings.TURNSTILE_SECRET, verifyUrl: settings.TURNSTILE_VERIFY_URL ?? TURNSTILE_SITEVERIFY_URL },
+    maxBodyBytes: { browser: settings.BROWSER_MAX_BODY_BYTES ?? DEFAULT_BROWSER_MAX_BODY_BYTES, caller: settings.CALLER_MAX_BODY_BYTES ?? DEFAULT_CALLER_MAX_BODY_BYTES },
+    accounts: settings.VENDOR_ACCOUNTS,
+    sendsPerSecond: sendsPerSecond(served.list, settings),
+    vendors: vendorOptions,
+    mode: served.names.some((vendor) => vendorOptions[vendor]) ? "live" : settings.SANDBOX === "true" ? "sandbox" : "unconfigured",
+    redactor,
+    ...(sandbox ? { sandbox } : {}),
+    served,
+    webhooks: webhookCredentials(served.list, settings),
+  };
+}
+
+/** The `key` of each entry of a CALLER_KEYS or OPERATOR_KEYS that parses, for the redactor, whatever else is wrong with it. */
+function jsonKeys(raw: string | undefined): string[] {
+  try {
+    const list: unknown = raw === undefined ? [] : JSON.parse(raw);
+    if (!Array.isArray(list)) return [];
+    return list.flatMap((entry) => (typeof entry === "object" && entry !== null && typeof entry.key === "string" ? [entry.key as string] : []));
+  } catch {
+    return [];
+  }
 }

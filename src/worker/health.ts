@@ -1,7 +1,7 @@
 /**
  * `GET /v1/health`, for an operator's key (OPERATOR_KEYS; locally, in sandbox mode on a loopback host, the local
  * key too): whether each vendor is configured, live or in the sandbox, its last success and last failure kind,
- * what its account object knows of its use (Act-On's logins this hour), the queue's backlog and its dead-letter
+ * what its account object knows of its use (a vendor that rations logins: those of this hour), the queue's backlog and its dead-letter
  * count. Never a secret, a setting's value, an address or a message.
  *
  * Vendor outcomes are noted in the deployment's index object (delivery/message-index.ts): every queued attempt's
@@ -31,7 +31,7 @@ export interface VendorStatus extends VendorHealth {
   readonly configured: boolean;
   /** `live`: sends go to the vendor; `sandbox`: to the deployment's fake; `off`: refused. */
   readonly mode: "live" | "sandbox" | "off";
-  /** What the account object knows of the account's use (Act-On: `loginsThisHour`, `loginsPerHour`). */
+  /** What the account object knows of the account's use (its descriptor's `usage`: `loginsThisHour`, say). */
   readonly usage?: Readonly<Record<string, number>>;
   /** With `?check=credentials`, for a configured vendor: whether it accepts the credentials (credential-checks.ts). */
   readonly credentials?: CredentialStatus;

@@ -4,16 +4,17 @@
  *
  * ```ts
  * import { createTxgateWorker } from "txgate/worker";
- * import { listmonkVendor } from "txgate/listmonk";
+ * import { acmeVendor } from "txgate/acme"; // each served vendor's descriptor, from its own entry
  * import { actions } from "./actions.ts";
- * export default createTxgateWorker({ vendors: [listmonkVendor], actions });
- * export { IdempotencyLedgerObject, MessageIndexObject, MessageObject, VendorAccount } from "txgate/worker";
+ * export default createTxgateWorker({ vendors: [acmeVendor], actions });
+ * export { IdempotencyLedgerObject, MessageIndexObject, MessageObject, VendorAccountObject } from "txgate/worker";
  * ```
  *
  * Secrets and settings come from the Worker's environment (docs/worker.md, "Deploying"). The Worker serves the
  * vendors it is given and bundles no other: each vendor's descriptor comes from that vendor's entry.
  */
 import { createHandler, type WorkerHandler } from "./router.ts";
+import { VendorAccountObject } from "./durable/account.ts";
 import type { Action, ActionRequest, VariablesSchema } from "./policy.ts";
 import type { WorkerSandbox } from "./sandbox.ts";
 import type { AnyVendorDescriptor } from "../vendors/descriptor.ts";
@@ -31,7 +32,7 @@ export interface TxgateWorkerOptions<A extends WorkerActions> {
   /** The browser actions this Worker serves (`defineActions`): each one's catalogue template, auth, recipient rule and limits. */
   readonly actions: A;
   /**
-   * The vendors this Worker serves, each its entry's descriptor (`listmonkVendor` from `txgate/listmonk`, ...). Only
+   * The vendors this Worker serves, each its entry's descriptor (`acmeVendor` from `txgate/acme`, say). Only
    * these are configured, sent through and bundled; the trusted route answers `not_found` for any other.
    */
   readonly vendors: readonly AnyVendorDescriptor[];
@@ -64,7 +65,7 @@ export type WorkerActions = { readonly [name: string]: Action<VariablesSchema> }
  * the trusted route `POST /v1/send/{vendor}`, `GET /v1/messages/{id}`, and the send queue's consumer.
  *
  * @example
- * export default createTxgateWorker({ vendors: [listmonkVendor, actOnVendor], actions });
+ * export default createTxgateWorker({ vendors: [acmeVendor, otherVendor], actions });
  */
 export function createTxgateWorker<const A extends WorkerActions>(options: TxgateWorkerOptions<A>): WorkerHandler {
   return createHandler({ actions: options.actions, vendors: options.vendors, ...(options.sandbox ? { sandbox: options.sandbox } : {}), ...(options.onEvent ? { onEvent: options.onEvent } : {}) });
@@ -86,10 +87,23 @@ export type ActionNameOf<A extends WorkerActions> = keyof A & string;
 export type ActionVariablesOf<A extends WorkerActions, N extends ActionNameOf<A>> = v.InferInput<A[N]["variables"]>;
 
 // The Durable Object classes a deployment re-exports from its entry and binds in its wrangler.toml.
-export { VendorAccount } from "./durable/account.ts";
+export { VendorAccountObject };
 export { IdempotencyLedgerObject } from "./delivery/idempotency-ledger.ts";
 export { MessageObject } from "./delivery/message-state.ts";
 export { MessageIndexObject } from "./delivery/message-index.ts";
+
+/**
+ * The account object under its name before it was `VendorAccountObject`, and the same object in all but name, so a
+ * deployment whose wrangler.toml binds `class_name = "VendorAccount"` keeps its objects and their storage by
+ * re-exporting this.
+ * To bind the new name, add a `[[migrations]]` step with `renamed_classes = [{ from = "VendorAccount", to =
+ * "VendorAccountObject" }]` and export `VendorAccountObject` instead; the rename carries every object's storage.
+ *
+ * @deprecated Export and bind `VendorAccountObject`.
+ * @example
+ * export { IdempotencyLedgerObject, MessageIndexObject, MessageObject, VendorAccount } from "txgate/worker";
+ */
+export class VendorAccount extends VendorAccountObject {}
 
 export {
   defineActions,
@@ -108,7 +122,7 @@ export {
   type VariablesSchema,
 } from "./policy.ts";
 /** The catalogue a deployment's actions are built on (also in `txgate/catalogue`). */
-export { defineCatalogue, type Catalogue, type TemplateDeclaration, type VendorRoute } from "../core/catalogue.ts";
+export { defineCatalogue, type Catalogue, type TemplateDeclaration, type VendorRoute } from "../catalogue/catalogue.ts";
 /** A bare email address as the specs' `format: email` has it (rule `email`), for a variable such as a reply-to. */
 export { emailAddress } from "../core/formats.ts";
 export type { SandboxVendor, SandboxWebhookPost, WorkerSandbox } from "./sandbox.ts";

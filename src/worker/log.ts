@@ -63,7 +63,7 @@ export interface AttemptLine {
  * Writes the line of one queued attempt (`route: "queue"`), through `redactor`.
  *
  * @example
- * writeAttemptLog({ message: id, vendor: "listmonk", attempt: 1, kind: "sent", delivery: "sent", attempts: 1, state: "sent", ms: 84 }, config.redactor);
+ * writeAttemptLog({ message: id, vendor: "acme", attempt: 1, kind: "sent", delivery: "sent", attempts: 1, state: "sent", ms: 84 }, config.redactor);
  */
 export function writeAttemptLog(line: AttemptLine, redactor?: Redactor): void {
   writeLine({ at: new Date(Date.now() - line.ms).toISOString(), route: "queue", ...line }, redactor);

@@ -5,7 +5,7 @@
  * `{action, variables, recipient}`, and `sendAt` for an action that may be scheduled.
  */
 import * as v from "valibot";
-import type { Catalogue, CatalogueMessage, TemplateDeclaration } from "../core/catalogue.ts";
+import type { Catalogue, CatalogueMessage, TemplateDeclaration } from "../catalogue/catalogue.ts";
 import type { ValidationIssue, VendorName } from "../core/public.ts";
 import { joinPath, toValidationIssues } from "../core/validation.ts";
 import type { VerifiedUser } from "./gates/jwt.ts";

@@ -11,8 +11,8 @@ import type { Env, VendorSettings } from "./env.ts";
  * One vendor's fake: its HTTP API as a `fetch`, and the (made-up) settings its client is built with.
  *
  * @example
- * const listmonk = createListmonkFake();
- * const vendor: SandboxVendor<"listmonk"> = { fetch: listmonk.fetch, settings: { baseUrl: "https://listmonk.example", ...LISTMONK_FAKE_CREDENTIALS } };
+ * const fake = createAcmeFake();
+ * const vendor: SandboxVendor<"acme"> = { fetch: fake.fetch, settings: { baseUrl: "https://acme.example", ...ACME_FAKE_CREDENTIALS } };
  */
 export interface SandboxVendor<V extends VendorName = VendorName> {
   /** The vendor's HTTP API, answered by the fake. */
@@ -24,7 +24,7 @@ export interface SandboxVendor<V extends VendorName = VendorName> {
  * The sandbox of a deployment.
  *
  * @example
- * createTxgateWorker({ actions, sandbox: { vendors: { listmonk: { fetch: fake.fetch, settings: { baseUrl: fake.baseUrl, username: "u", token: "t" } } } } });
+ * createTxgateWorker({ actions, sandbox: { vendors: { acme: { fetch: fake.fetch, settings: { baseUrl: fake.baseUrl, apiKey: "k" } } } } });
  */
 export interface WorkerSandbox {
   /** A vendor without a fake here is not configured in sandbox mode (its sends are refused, `not_configured`). */
@@ -47,7 +47,7 @@ export interface WorkerSandbox {
  * A webhook post a sandbox vendor made: its body and `Content-Type`, as the vendor would post them.
  *
  * @example
- * const post: SandboxWebhookPost = { vendor: "everlytic", body: "{}", contentType: "application/json" };
+ * const post: SandboxWebhookPost = { vendor: "acme", body: "{}", contentType: "application/json" };
  */
 export interface SandboxWebhookPost {
   readonly vendor: VendorName;

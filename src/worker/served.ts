@@ -17,8 +17,8 @@ export interface ServedVendors {
  * The served vendors of a deployment's list; a vendor listed twice counts once.
  *
  * @example
- * const served = servedVendors([listmonkVendor]);
- * served.get("listmonk")?.capabilities; // listmonk's capability table
+ * const served = servedVendors([acmeVendor]);
+ * served.get("acme")?.capabilities; // acme's capability table
  */
 export function servedVendors(list: readonly AnyVendorDescriptor[] = []): ServedVendors {
   const byName = new Map(list.map((descriptor) => [descriptor.name, descriptor]));

@@ -10,7 +10,7 @@ import { notLoaded } from "../core/deliver.ts";
 import type { TemplateMessage } from "../core/message.ts";
 import type { CallOptions, CheckCallOptions, CredentialCheck, Outcome, ValidationFailure, VendorName } from "../core/public.ts";
 import { accountKey, type AnyVendorDescriptor, type VendorClient, type VendorWiring } from "../vendors/descriptor.ts";
-import { accountObjectName, type VendorAccount } from "./durable/account.ts";
+import { accountObjectName, type VendorAccountObject } from "./durable/account.ts";
 import { accountPacer } from "./durable/account-pacer.ts";
 import { accountTokenStore } from "./durable/account-token-store.ts";
 import type { Config } from "./env.ts";
@@ -52,7 +52,7 @@ const built = new WeakMap<Config, Partial<Record<VendorName, ServedClient>>>();
  * The client for `vendor`; a `not_configured` refusal when this deployment has none for it.
  *
  * @example
- * const outcome = await vendorClient(config, "listmonk").send(message);
+ * const outcome = await vendorClient(config, vendor).send(message);
  */
 export function vendorClient(config: Config, vendor: VendorName): ServedClient {
   let clients = built.get(config);
@@ -82,7 +82,7 @@ function notConfigured(config: Config, vendor: VendorName): string {
  * otherwise.
  *
  * @example
- * const configured = Object.keys(clientSettings(config)); // ["listmonk"]
+ * const configured = Object.keys(clientSettings(config)); // ["acme"]
  */
 export function clientSettings(config: Config): VendorSettings {
   const fakes = config.mode === "sandbox" ? (config.sandbox?.vendors ?? {}) : undefined;
@@ -95,7 +95,7 @@ export function clientSettings(config: Config): VendorSettings {
  * @example
  * const account = accountObjectOf(config, descriptor, options);
  */
-export function accountObjectOf(config: Config, descriptor: AnyVendorDescriptor, options: object): DurableObjectStub<VendorAccount> {
+export function accountObjectOf(config: Config, descriptor: AnyVendorDescriptor, options: object): DurableObjectStub<VendorAccountObject> {
   return accountObject(config, descriptor.name as VendorName, accountKey(descriptor, options))();
 }
 

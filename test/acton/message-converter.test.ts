@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { actOnCapabilities, createActOnClient, type TemplateMessage } from "../../src/acton/index.js";
 import { toActOnMessage } from "../../src/acton/message-converter.js";
 import { createMailer } from "../../src/catalogue/index.js";
-import { catalogueVia, shipment } from "../core/catalogue-fixture.js";
+import { catalogueVia, shipment } from "../catalogue/catalogue-fixture.js";
 import { ACTON_ACCOUNT, ACTON_CREDENTIALS, startActOnDouble, type ActOnDouble } from "./double.js";
 
 let acton: ActOnDouble;

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createEverlyticClient, everlyticCapabilities, type TemplateMessage } from "../../src/everlytic/index.js";
 import { createMailer } from "../../src/catalogue/index.js";
-import { catalogueVia, shipment } from "../core/catalogue-fixture.js";
+import { catalogueVia, shipment } from "../catalogue/catalogue-fixture.js";
 import { EVERLYTIC_API_KEY, EVERLYTIC_USER, startEverlyticDouble, type EverlyticDouble } from "./double.js";
 
 const SHIPPED = "order-shipped-7c2e";

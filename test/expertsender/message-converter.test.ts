@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createExpertSenderClient, expertSenderCapabilities, type TemplateMessage } from "../../src/expertsender/index.js";
 import { createMailer } from "../../src/catalogue/index.js";
-import { catalogueVia, shipment } from "../core/catalogue-fixture.js";
+import { catalogueVia, shipment } from "../catalogue/catalogue-fixture.js";
 import { EXPERTSENDER_API_KEY, startExpertSenderDouble, type ExpertSenderDouble } from "./double.js";
 
 let expertsender: ExpertSenderDouble;

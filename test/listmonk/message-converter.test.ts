@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createListmonkClient, listmonkCapabilities, type TemplateMessage } from "../../src/listmonk/index.js";
 import { createMailer } from "../../src/catalogue/index.js";
-import { catalogueVia, shipment } from "../core/catalogue-fixture.js";
+import { catalogueVia, shipment } from "../catalogue/catalogue-fixture.js";
 import { LISTMONK_TOKEN, LISTMONK_USER, startListmonkDouble, type ListmonkDouble } from "./double.js";
 
 let listmonk: ListmonkDouble;

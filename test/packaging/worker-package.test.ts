@@ -33,7 +33,10 @@ export const actions = defineActions(catalogue, {
 });
 `;
 
-/** The project's whole Worker. */
+/**
+ * The project's whole Worker, written before the account object was `VendorAccountObject`: it still exports and
+ * binds `VendorAccount` (the deprecated alias), as a deployment made then does.
+ */
 const WORKER = `import { listmonkVendor } from "txgate/listmonk";
 import { createListmonkFake, LISTMONK_FAKE_CREDENTIALS } from "txgate/testing";
 import { createTxgateWorker } from "txgate/worker";

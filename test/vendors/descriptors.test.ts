@@ -4,6 +4,7 @@
  * fails here, rather than being left out silently where a hand-written list forgot it.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { accountKey, type AnyVendorDescriptor } from "../../src/vendors/descriptor.ts";
 import { isVendorName, VENDOR_LIST, VENDOR_NAMES, VENDORS } from "../../src/vendors/registry.ts";
@@ -18,6 +19,30 @@ const every = VENDOR_LIST.map((descriptor) => [descriptor.name, descriptor as An
 function allSet(descriptor: AnyVendorDescriptor): (name: string) => string | undefined {
   const names = new Set([...descriptor.settings.required, ...descriptor.settings.optional]);
   return (name) => (!names.has(name) ? undefined : name.endsWith("_URL") ? `https://${name.toLowerCase().replaceAll("_", "-")}.example` : name.endsWith("_SCHEME") ? "token" : `value-of-${name}`);
+}
+
+/**
+ * The pieces of `descriptor` that are missing or of the wrong kind, by name. Stated even when empty: a vendor's
+ * syntax, pacing and token sharing are decisions, not omissions; a vendor that posts events has a parser for them.
+ */
+function missingPieces(descriptor: AnyVendorDescriptor): string[] {
+  const missing: string[] = [];
+  const expectPiece = (piece: string, ok: boolean) => ok || missing.push(piece);
+  const text = (value: unknown) => typeof value === "string" && /\S/.test(value);
+  const list = (value: unknown) => Array.isArray(value) && value.every(text);
+  expectPiece("name", text(descriptor.name));
+  expectPiece("title", text(descriptor.title));
+  expectPiece("entry", text(descriptor.entry?.specifier) && text(descriptor.entry?.source) && text(descriptor.entry?.factory));
+  expectPiece("templateId", descriptor.templateId === "string" || descriptor.templateId === "number");
+  expectPiece("capabilities", typeof descriptor.capabilities === "object" && descriptor.capabilities !== null);
+  expectPiece("evaluatedSyntax", "evaluatedSyntax" in descriptor && (descriptor.evaluatedSyntax === undefined || descriptor.evaluatedSyntax.pattern instanceof RegExp));
+  expectPiece("settings", list(descriptor.settings?.required) && list(descriptor.settings?.optional) && list(descriptor.settings?.secrets) && typeof descriptor.settings?.read === "function");
+  expectPiece("pacing", typeof descriptor.pacing === "object" && descriptor.pacing !== null);
+  expectPiece("sharedTokenStore", typeof descriptor.sharedTokenStore === "boolean");
+  expectPiece("createClient", typeof descriptor.createClient === "function");
+  expectPiece("sandbox", typeof descriptor.sandbox?.settings === "object" && text(descriptor.sandbox?.fake?.factory) && typeof descriptor.sandbox?.fake?.options === "object");
+  expectPiece("webhookEvents", (descriptor.capabilities?.deliveryEvents === "webhook") === (typeof descriptor.webhookEvents === "function"));
+  return missing;
 }
 
 describe("the vendor registry", () => {
@@ -40,14 +65,21 @@ describe("the vendor registry", () => {
     if (descriptor.capabilities.attachments) expect(descriptor.capabilities.nativeAttachments).toBeDefined();
   });
 
+  it.each(every)("%s: states every piece a descriptor has, and each piece's parts", (_name, descriptor) => {
+    expect(missingPieces(descriptor)).toEqual([]);
+  });
+
   it.each(every)("%s: its settings are its own, its secrets among them, and reading them gives its options", (name, descriptor) => {
     const { required, optional, secrets } = descriptor.settings;
     expect(required.length).toBeGreaterThan(0);
     for (const setting of [...required, ...optional]) expect(setting.startsWith(`${name.toUpperCase()}_`)).toBe(true);
     for (const secret of secrets) expect([...required, ...optional]).toContain(secret);
-    const wrong: string[] = [];
-    const options = descriptor.settings.read(allSet(descriptor), wrong);
-    expect(wrong).toEqual([]);
+    // Each rule is about one of its settings, and the made-up values pass them.
+    for (const [setting, rule] of Object.entries(descriptor.settings.rules ?? {})) {
+      expect([...required, ...optional]).toContain(setting);
+      expect(v.safeParse(rule, allSet(descriptor)(setting)).success).toBe(true);
+    }
+    const options = descriptor.settings.read(allSet(descriptor));
     const text = JSON.stringify(options);
     // Every setting reaches the options: none is read and then dropped.
     for (const setting of [...required, ...optional]) expect(text).toContain(allSet(descriptor)(setting)!.replace("token", ""));
@@ -55,7 +87,7 @@ describe("the vendor registry", () => {
   });
 
   it.each(every)("%s: its account key holds its base URL, the default one when none is set", (_name, descriptor) => {
-    const options = descriptor.settings.read(allSet(descriptor), []);
+    const options = descriptor.settings.read(allSet(descriptor));
     expect(accountKey(descriptor, options)).toContain(options.baseUrl);
     if (descriptor.defaultBaseUrl) expect(accountKey(descriptor, { ...options, baseUrl: undefined })).toContain(descriptor.defaultBaseUrl);
     else expect(descriptor.settings.required.some((setting) => setting.endsWith("_URL"))).toBe(true);
@@ -94,6 +126,13 @@ describe("the vendor registry", () => {
     expect(existsSync(new URL(`generated/${name}.ts`, root))).toBe(true);
   });
 
+  it("the check finds a descriptor that lacks a piece", () => {
+    const [, descriptor] = every[0]!;
+    const { sandbox: _sandbox, pacing: _pacing, ...lacking } = descriptor;
+    expect(missingPieces(lacking as AnyVendorDescriptor)).toEqual(["pacing", "sandbox"]);
+    expect(missingPieces({ ...descriptor, webhookEvents: descriptor.webhookEvents ? undefined : async () => () => ({}) } as never)).toEqual(["webhookEvents"]);
+  });
+
   it("is what package.json and jsr.json export as vendor entries, and no other", () => {
     const vendorEntries = (exports: Record<string, unknown>) => Object.keys(exports).filter((subpath) => existsSync(new URL(`src${subpath.slice(1)}/descriptor.ts`, root)));
     expect(vendorEntries(pkg.exports)).toEqual(VENDOR_NAMES.map((vendor) => `./${vendor}`));
@@ -127,5 +166,46 @@ describe("core and the worker import no vendor's code", () => {
     expect(vendorCode.test(`import { VENDORS } from "../vendors/registry.ts";`)).toBe(true);
     expect(vendorCode.test(`import { createActOnClient } from "../../acton/client.ts";`)).toBe(true);
     expect(vendorCode.test(`import type { VENDORS } from "../vendors/registry.ts";`)).toBe(false);
+  });
+});
+
+describe("core, the catalogue and the worker name no vendor", () => {
+  const sources = (folder: string): string[] =>
+    readdirSync(new URL(folder, root), { recursive: true, encoding: "utf8" })
+      .filter((file) => file.endsWith(".ts"))
+      .map((file) => `${folder}${file}`);
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  /**
+   * Each registered vendor as words (its name and title, any case, `-` optional: "acton", "Act-On", `ACTON_URL`)
+   * and as part of an identifier (`actOnVendor`, `createActOnClient`), never inside another word.
+   */
+  const spellings = VENDOR_LIST.flatMap(({ name, title }) => {
+    const pascal = title.replace(/[^A-Za-z0-9]/g, "").replace(/^./, (first) => first.toUpperCase());
+    const camel = pascal.replace(/^./, (first) => first.toLowerCase());
+    const words = [...new Set([name, title].map((spelling) => spelling.split(/-/).map(escape).join("-?")))];
+    return [
+      new RegExp(`(?<![a-z0-9])(?:${words.join("|")})(?![a-z0-9])`, "i"),
+      new RegExp(`(?<![A-Z])${escape(pascal)}(?![a-z])`),
+      new RegExp(`(?<![A-Za-z0-9])${escape(camel)}(?![a-z])`),
+    ];
+  });
+  const namesAVendor = (line: string) => spellings.some((spelling) => spelling.test(line));
+
+  it.each(["src/core/", "src/catalogue/", "src/worker/"])("no file under %s names a registered vendor, in code or comments", (folder) => {
+    const naming = sources(folder).flatMap((file) =>
+      read(file)
+        .split("\n")
+        .flatMap((line, index) => (namesAVendor(line) ? [`${file}:${index + 1}: ${line.trim().slice(0, 120)}`] : [])),
+    );
+    expect(naming).toEqual([]);
+  });
+
+  it("the check finds every spelling of a vendor, and not a word that merely contains one", () => {
+    for (const line of ["Act-On paces", "acton", "ACTON_PASSWORD", "import { actOnVendor }", "createActOnClient(options)", "listmonkVendor", "// listmonk's", "LISTMONK_URL", "createExpertSenderClient", "expertSenderVendor", "Everlytic's header"]) {
+      expect([line, namesAVendor(line)]).toEqual([line, true]);
+    }
+    for (const line of ["we act on the answer", "a reaction", "contact-only", "factor on", "the vendor's account"]) {
+      expect([line, namesAVendor(line)]).toEqual([line, false]);
+    }
   });
 });

@@ -41,6 +41,9 @@ describe("a misconfigured worker fails closed", () => {
     ["JWT settings without keys", { JWT_JWKS: undefined }, "JWT_*"],
     ["JWT_TRUST_UNVERIFIED_EMAIL that is not true or false", { JWT_TRUST_UNVERIFIED_EMAIL: "yes" }, "JWT_TRUST_UNVERIFIED_EMAIL (true or false)"],
     ["a body cap that is not a number", { BROWSER_MAX_BODY_BYTES: "16k" }, "BROWSER_MAX_BODY_BYTES"],
+    ["a body cap of zero", { CALLER_MAX_BODY_BYTES: "0" }, "CALLER_MAX_BODY_BYTES (a whole number of bytes, at least 1)"],
+    ["a pace that is not a whole number", { LISTMONK_SENDS_PER_SECOND: "1.5" }, "LISTMONK_SENDS_PER_SECOND (a whole number of sends a second, at least 1)"],
+    ["JWT_JWKS that is JSON but not a JWKS document", { JWT_JWKS: '{"keys": {}}' }, "JWT_JWKS (not a JWKS document"],
   ])("%s: a generic problem, the setting named in the log line only", async (_name, overrides, setting) => {
     const { answer, line } = await withLogLine(() => send(overrides));
     expect(answer.status).toBe(500);
@@ -92,6 +95,48 @@ describe("a misconfigured worker fails closed", () => {
     expect(answer.body).toMatchObject({ kind: "misconfigured", detail: GENERIC, delivery: "not_sent" });
     expect(line.error).toContain("LISTMONK_URL (holds a user name or password: take them out of the URL and set them in listmonk's credential settings)");
     expect(answer.text + logText).not.toContain("url-borne-p4ssword");
+  });
+
+  it("lists every wrong setting in one log line, each with the setting's name and what to write instead", async () => {
+    const wrong = {
+      ALLOWED_ORIGINS: "https://shop.example/app",
+      CALLER_KEYS: JSON.stringify([{ id: "a", key: CALLER_KEY_BILLING, vendors: ["listmonk"] }, { id: "a", key: "short-but-secret", vendors: ["sendgrid"] }]),
+      BROWSER_MAX_BODY_BYTES: "16k",
+      SANDBOX: "yes",
+      LISTMONK_AUTH_SCHEME: "bearer",
+      ACTON_SENDS_PER_SECOND: "30",
+      EVERLYTIC_WEBHOOK_PASSWORD: undefined,
+      JWT_AUDIENCE: undefined,
+    };
+    const { answer, logText, line } = await withLogLine(() => send(wrong));
+    expect(answer.body).toMatchObject({ kind: "misconfigured", detail: GENERIC });
+    const fixes = String(line.error).replace(/^fix these settings: /, "").split("; ");
+    expect(fixes).toEqual([
+      "ALLOWED_ORIGINS (https://shop.example/app is not an origin)",
+      "CALLER_KEYS[1].key (32 to 512 printable ASCII characters without spaces or commas)",
+      "CALLER_KEYS[1].vendors[0] (each one of listmonk, acton, everlytic, expertsender)",
+      "CALLER_KEYS[1].id (another key has this id: each id is unique)",
+      "SANDBOX (true or false)",
+      "BROWSER_MAX_BODY_BYTES (a whole number of bytes, at least 1)",
+      "LISTMONK_AUTH_SCHEME (basic or token)",
+      "ACTON_SENDS_PER_SECOND (Act-On allows 20 at most)",
+      "JWT_* (JWT_ISSUER, JWT_AUDIENCE and JWT_JWKS_URL or JWT_JWKS go together)",
+      // An optional setting alone makes a vendor configured in part.
+      "listmonk is partly configured: LISTMONK_URL, LISTMONK_USERNAME, LISTMONK_TOKEN missing (set them, or unset every LISTMONK_ setting)",
+      "EVERLYTIC_WEBHOOK_USER and EVERLYTIC_WEBHOOK_PASSWORD go together: set both, or neither",
+    ]);
+    expect(logText).not.toContain("short-but-secret");
+  });
+
+  it("names a caller key's missing field and what it must hold, and an operator key that names vendors", async () => {
+    const { line } = await withLogLine(() =>
+      send({ CALLER_KEYS: JSON.stringify([{ id: "a", vendors: [] }, "billing"]), OPERATOR_KEYS: JSON.stringify([{ id: "oncall", key: CALLER_KEY_BILLING, vendors: ["listmonk"] }]) }),
+    );
+    expect(String(line.error).replace(/^fix these settings: /, "").split("; ")).toEqual([
+      "CALLER_KEYS[0].key (32 to 512 printable ASCII characters without spaces or commas)",
+      "CALLER_KEYS[1] (an object { id, key, vendors })",
+      "OPERATOR_KEYS[0].vendors (none: an operator key reads the health route and sends through no vendor)",
+    ]);
   });
 
   it("accepts JWT_TRUST_UNVERIFIED_EMAIL true or false", async () => {

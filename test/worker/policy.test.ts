@@ -8,13 +8,13 @@ import { ListmonkMessageSchema } from "../../src/listmonk/index.ts";
 import { actions } from "../../worker/actions.ts";
 import { defineActions, line, parseActionCall, parseVariables, resolveRecipient } from "../../src/worker/policy.ts";
 import { Refusal } from "../../src/worker/problem.ts";
-import { defineCatalogue } from "../../src/core/catalogue.ts";
+import { defineCatalogue } from "../../src/catalogue/catalogue.ts";
 import { resolveAction } from "../../src/worker/action-send.ts";
 import { toActOnMessage } from "../../src/acton/message-converter.ts";
 import { toEverlyticMessage } from "../../src/everlytic/message-converter.ts";
 import { toExpertSenderMessage } from "../../src/expertsender/message-converter.ts";
 import { toListmonkMessage } from "../../src/listmonk/message-converter.ts";
-import { createMailer, type TemplateMessageClient } from "../../src/core/catalogue.ts";
+import { createMailer, type TemplateMessageClient } from "../../src/catalogue/catalogue.ts";
 import type { TemplateMessage } from "../../src/core/message.ts";
 
 const kindOf = (run: () => unknown) => {

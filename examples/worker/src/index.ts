@@ -12,4 +12,4 @@ import { actions } from "./actions.ts";
 export default createTxgateWorker({ vendors: [listmonkVendor, everlyticVendor], actions, sandbox: createLocalSandbox() });
 
 // wrangler.toml binds these Durable Object classes, so the Worker's main module must export them.
-export { IdempotencyLedgerObject, MessageIndexObject, MessageObject, VendorAccount } from "txgate/worker";
+export { IdempotencyLedgerObject, MessageIndexObject, MessageObject, VendorAccountObject } from "txgate/worker";

@@ -61,7 +61,7 @@ export interface EventCounts {
   unmatched: number;
   foreign: number;
   overflow: number;
-  /** Events of a type with no `DeliveryEvent` kind (Everlytic's `resubscribe`). */
+  /** Events of a type with no `DeliveryEvent` kind (a vendor's `resubscribe`, say). */
   ignored: number;
 }
 
@@ -160,7 +160,7 @@ async function recordOne(messages: NonNullable<Env["MESSAGES"]>, event: Delivery
 
 /**
  * After a queued send is sent: its vendor and ids go in its message object, and each id points to it, so the
- * vendor's events find it. Nothing for a send whose answer gave no id (Act-On, listmonk): their events match by
+ * vendor's events find it. Nothing for a send whose answer gave no id (some vendors return none): their events match by
  * our carried id or not at all.
  *
  * @example

@@ -147,14 +147,14 @@ export type EventRecording =
 const EVENTFUL: readonly MessageStateName[] = ["sending", "sent", "partial", "unknown"];
 /** The most events one message keeps (opens and clicks can repeat without end). */
 export const MAX_EVENTS_PER_MESSAGE = 200;
-/** How long a vendor id keeps pointing at its message: the message's own time, and Everlytic's three days of retries. */
+/** How long a vendor id keeps pointing at its message: the message's own time, and the three days a vendor may retry posting an event. */
 export const POINTER_KEPT_MS = 4 * 24 * 60 * 60 * 1000;
 
 /**
  * The name of the object that points from a vendor's id to our message id.
  *
  * @example
- * const pointer = env.MESSAGES.get(env.MESSAGES.idFromName(vendorIdObjectName("everlytic", transactionId)));
+ * const pointer = env.MESSAGES.get(env.MESSAGES.idFromName(vendorIdObjectName(vendor, transactionId)));
  */
 export function vendorIdObjectName(vendor: VendorName, vendorId: string): string {
   return `vendor-id:${vendor}:${vendorId}`;

@@ -7,7 +7,7 @@
  * request's end cannot drop it; a release that never arrives (the isolate gone) frees the slot after `holdMs`.
  */
 import type { Pacer } from "../../core/pacing.ts";
-import type { VendorAccount } from "./account.ts";
+import type { VendorAccountObject } from "./account.ts";
 
 export interface AccountPacerOptions {
   /** Calls in any window. */
@@ -29,11 +29,11 @@ const RESTART_RETRIES = 2;
  *
  * @example
  * const account = () => env.VENDOR_ACCOUNTS.get(env.VENDOR_ACCOUNTS.idFromName(name));
- * const client = createListmonkClient({ baseUrl, username, token, pacer: accountPacer(account, { limit: 50 }) });
+ * const client = await descriptor.createClient({ ...settings, pacer: accountPacer(account, { limit: 50 }) });
  */
-export function accountPacer(stub: () => DurableObjectStub<VendorAccount>, { limit, windowMs = 1000, holdMs = 60_000 }: AccountPacerOptions): Pacer {
+export function accountPacer(stub: () => DurableObjectStub<VendorAccountObject>, { limit, windowMs = 1000, holdMs = 60_000 }: AccountPacerOptions): Pacer {
   /** One request for a slot: `true` granted, `false` withdrawn (the signal aborted). */
-  async function ask(account: DurableObjectStub<VendorAccount>, lane: string, ticket: string, signal: AbortSignal | undefined): Promise<boolean> {
+  async function ask(account: DurableObjectStub<VendorAccountObject>, lane: string, ticket: string, signal: AbortSignal | undefined): Promise<boolean> {
     const granted = account.acquireSlot({ lane, limit, windowMs, ticket, holdMs });
     return new Promise<boolean>((resolve, reject) => {
       // The object cannot see this signal: on abort it is told to drop the request (or free a slot just granted),
@@ -61,7 +61,7 @@ export function accountPacer(stub: () => DurableObjectStub<VendorAccount>, { lim
 
   return {
     async acquire(lane, signal, beforeStart) {
-      let account: DurableObjectStub<VendorAccount>;
+      let account: DurableObjectStub<VendorAccountObject>;
       let ticket: string;
       for (let tries = 0; ; tries++) {
         if (signal?.aborted) return false;

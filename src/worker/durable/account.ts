@@ -2,7 +2,8 @@
  * One Durable Object per vendor account, named `<vendor>:<account key>` (see `accountObjectName`): what must be
  * one for the whole deployment, however many isolates run the worker, lives here.
  *
- * - Act-On's token record (the token pair and the hour's password grants) in the object's SQLite storage, and
+ * - The token record of a vendor that renews tokens (its descriptor's `sharedTokenStore`: the vendor's own JSON,
+ *   such as a token pair and the hour's logins) in the object's SQLite storage, and
  *   `exclusive`, which runs the renewals isolates hand it one at a time per key: one login or refresh in flight
  *   across all of them, and each waiter reads the record its predecessor stored instead of logging in again.
  * - Pacers: a send slot per vendor call, at most `limit` in any window, first come first served, the same
@@ -10,16 +11,15 @@
  *   also kept in storage, so a restarted object goes on counting it and the cap holds across the restart.
  *
  * Credentials never come here: the isolate that renews makes the token request with its own `env` and hands
- * back only the outcome; the object keeps the tokens Act-On issued.
+ * back only the outcome; the object keeps the tokens the vendor issued.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { ActOnTokenRecord } from "../../acton/tokens.ts";
 import { createPacer, type Pacer, type ReleaseSlot } from "../../core/pacing.ts";
 import type { Env } from "../env.ts";
 
 /** A request for one send slot. */
 export interface SlotRequest {
-  /** What the slot is for: the pacer's key (an account's sends, Act-On's `/token` calls). */
+  /** What the slot is for: the pacer's key (an account's sends, or its calls for tokens). */
   readonly lane: string;
   /** Slots per window. */
   readonly limit: number;
@@ -35,10 +35,10 @@ export interface SlotRequest {
  * The account object. Its RPC methods are what `accountTokenStore` and `accountPacer` call.
  *
  * @example
- * const account = env.VENDOR_ACCOUNTS.get(env.VENDOR_ACCOUNTS.idFromName(accountObjectName("acton", "1234567@api.actonsoftware.com")));
+ * const account = env.VENDOR_ACCOUNTS.get(env.VENDOR_ACCOUNTS.idFromName(accountObjectName(descriptor.name, accountKey(descriptor, settings))));
  * const record = await account.tokenRecord(key);
  */
-export class VendorAccount extends DurableObject<Env> {
+export class VendorAccountObject extends DurableObject<Env> {
   /** The last renewal queued per token key: the next one starts when it has settled. */
   readonly #renewals = new Map<string, Promise<unknown>>();
   /** One pacer per limit and window; lanes are its keys. */
@@ -59,13 +59,13 @@ export class VendorAccount extends DurableObject<Env> {
   }
 
   /** The stored token record for `key`, if any. */
-  tokenRecord(key: string): ActOnTokenRecord | undefined {
+  tokenRecord(key: string): object | undefined {
     const [row] = this.ctx.storage.sql.exec<{ record: string }>("SELECT record FROM token_records WHERE key = ?", key).toArray();
-    return row ? (JSON.parse(row.record) as ActOnTokenRecord) : undefined;
+    return row ? (JSON.parse(row.record) as object) : undefined;
   }
 
   /** Stores the token record for `key`, replacing the previous one. */
-  keepTokenRecord(key: string, record: ActOnTokenRecord): void {
+  keepTokenRecord(key: string, record: object): void {
     this.ctx.storage.sql.exec(
       "INSERT INTO token_records (key, record) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET record = excluded.record",
       key,
@@ -188,7 +188,7 @@ export class VendorAccount extends DurableObject<Env> {
  * The object's name for a vendor account: one object per name, so each account's tokens and caps are one.
  *
  * @example
- * env.VENDOR_ACCOUNTS.idFromName(accountObjectName("listmonk", "https://lists.example.com"));
+ * env.VENDOR_ACCOUNTS.idFromName(accountObjectName("acme", "https://api.acme.example"));
  */
 export function accountObjectName(vendor: string, accountKey: string): string {
   return `${vendor}:${accountKey}`;

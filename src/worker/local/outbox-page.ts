@@ -117,13 +117,13 @@ function queuedSection(queued: readonly MessageView[]): string {
       const history = message.history
         .map((entry) => `${entry.at.slice(11, 19)} ${entry.state}${entry.attempt ? ` #${entry.attempt}` : ""}${entry.outcome?.kind ? ` (${String(entry.outcome.kind)})` : ""}${entry.note ? ` ${entry.note}` : ""}`)
         .join("\n");
-      // After the vendor took it: what it reported (the sandbox's Everlytic reports on every email it takes).
+      // After the vendor took it: what it reported (a sandbox vendor that posts events reports on every email it takes).
       const events = (message.events ?? []).map((event) => `${event.at.slice(11, 19)} ${event.kind}${event.bounce ? ` (${event.bounce})` : ""}`).join("\n");
       const delivery = message.delivery ? `<span class="badge">${escape(message.delivery.state)}</span>${events ? `\n${escape(events)}` : ""}` : "";
       return `<tr class="state-${escape(message.state)}"><td><code>${escape(message.id)}</code></td><td>${escape(message.vendor)}</td><td><span class="badge">${escape(message.state)}</span></td><td>${message.sendAt ? escape(message.sendAt) : "now"}</td><td>${message.attempts}</td><td>${escape(history)}</td><td>${delivery}</td></tr>`;
     })
     .join("");
-  return `<section><h2>Queued messages</h2><p>Sent with <code>Prefer: respond-async</code>; each one's state lives in its Durable Object (<code>GET /v1/messages/{id}</code>). A <code>Send-At</code> header (or an action's <code>sendAt</code>) makes one <em>scheduled</em> until its time; <code>DELETE /v1/messages/{id}</code> makes one that has not started <em>cancelled</em>, and nothing is sent. Make the sandbox answer 429, 500 or 503 with <code>POST /sandbox/failures</code> to watch a retry. Once sent, the vendor's delivery events follow (<code>POST /v1/events/{vendor}</code>): the sandbox's Everlytic bounces <code>bounced@example.com</code>, opens <code>opened@example.com</code> and delivers any other address.</p>
+  return `<section><h2>Queued messages</h2><p>Sent with <code>Prefer: respond-async</code>; each one's state lives in its Durable Object (<code>GET /v1/messages/{id}</code>). A <code>Send-At</code> header (or an action's <code>sendAt</code>) makes one <em>scheduled</em> until its time; <code>DELETE /v1/messages/{id}</code> makes one that has not started <em>cancelled</em>, and nothing is sent. Make the sandbox answer 429, 500 or 503 with <code>POST /sandbox/failures</code> to watch a retry. Once sent, a vendor that posts delivery events reports on it (<code>POST /v1/events/{vendor}</code>): its sandbox fake bounces <code>bounced@example.com</code>, opens <code>opened@example.com</code> and delivers any other address.</p>
 <table><thead><tr><th>Id</th><th>Vendor</th><th>State</th><th>Send at</th><th>Attempts</th><th>History</th><th>Delivery events</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 

@@ -18,7 +18,7 @@ const LIMIT = 200;
  * The sandbox's record of messages.
  *
  * @example
- * outbox.record({ vendor: "listmonk", status: 200, accepted: true, to: ["ada@example.com"], specViolations: [] });
+ * outbox.record({ vendor: "acme", status: 200, accepted: true, to: ["ada@example.com"], specViolations: [] });
  */
 export class Outbox {
   #messages: RecordedMessage[] = [];

@@ -11,7 +11,7 @@
 import { abortAllDurableObjects, env, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ActOnTokenRecord } from "../../../src/acton/index.ts";
-import { accountObjectName, type SlotRequest, type VendorAccount } from "../../../src/worker/durable/account.ts";
+import { accountObjectName, type SlotRequest, type VendorAccountObject } from "../../../src/worker/durable/account.ts";
 import { accountPacer } from "../../../src/worker/durable/account-pacer.ts";
 import { VENDORS } from "../../../src/vendors/registry.ts";
 import { SANDBOX_BASE_URL, sandboxVendors } from "../../../worker/sandbox/index.ts";
@@ -296,7 +296,7 @@ describe("Act-On across invocations: the token is read once the send's slot is g
 describe("the account object's pacer: a slot is a lease, kept in storage", () => {
   const freshLane = () => `test ${crypto.randomUUID()}`;
   const slot = (ticket: string, lane: string, holdMs = 60_000) => ({ lane, limit: 1, windowMs: 1000, ticket, holdMs });
-  const heldSlots = (lane?: string) => runInDurableObject(account() as DurableObjectStub<VendorAccount>, async (instance: VendorAccount) => instance.heldSlots(lane));
+  const heldSlots = (lane?: string) => runInDurableObject(account() as DurableObjectStub<VendorAccountObject>, async (instance: VendorAccountObject) => instance.heldSlots(lane));
 
   it("20 concurrent synchronous sends hold no slot once all are answered: each release arrived before its response", async () => {
     watchActOn();
@@ -403,7 +403,7 @@ describe("the account object's pacer: a slot is a lease, kept in storage", () =>
 
 describe("the account object's renewals", () => {
   it("renewals for one key run one at a time, in order", async () => {
-    const log = await runInDurableObject(account() as DurableObjectStub<VendorAccount>, async (instance: VendorAccount) => {
+    const log = await runInDurableObject(account() as DurableObjectStub<VendorAccountObject>, async (instance: VendorAccountObject) => {
       const steps: string[] = [];
       const renewal = (name: string) => async () => {
         steps.push(`${name} starts`);

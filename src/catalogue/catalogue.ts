@@ -3,13 +3,14 @@
  * templates that render it, in failover order. Clients are injected, so this module imports no vendor.
  */
 import type * as v from "valibot";
-import { invalid, notLoaded } from "./deliver.ts";
-import type { IdempotencyLedger } from "./idempotency.ts";
-import type { TemplateMessage } from "./message.ts";
-import type { CallOptions } from "./options.ts";
-import type { Failure, Outcome, VendorName } from "./outcome.ts";
-import type { SendManyOptions, SendManyOutcome } from "./send-many.ts";
-import { joinPath, readCallOptions, validateInput } from "./validation.ts";
+import { TxgateConfigError } from "../core/credentials.ts";
+import { invalid, notLoaded } from "../core/deliver.ts";
+import type { IdempotencyLedger } from "../core/idempotency.ts";
+import type { TemplateMessage } from "../core/message.ts";
+import { readCallOptions, type CallOptions } from "../core/options.ts";
+import type { Failure, Outcome, VendorName } from "../core/outcome.ts";
+import type { SendManyOptions, SendManyOutcome } from "../core/send-many.ts";
+import { joinPath, UNREADABLE, validateInput } from "../core/validation.ts";
 import type { RegisteredTemplateIds } from "../vendors/registry.ts";
 
 /**
@@ -31,10 +32,10 @@ export type MessageDefaults = Omit<TemplateMessage, "template" | "to" | "data">;
 /**
  * One vendor template that renders a catalogue template, with any fields only this vendor needs (`message`, whose
  * `native` holds native fields the common message has no word for), and `data`: how this vendor's template data is
- * made from the checked variables, when it is not the variables as they are (ExpertSender's snippets HTML-escaped).
+ * made from the checked variables, when it is not the variables as they are (HTML-escaped, for a vendor that pastes values into markup).
  *
  * @example
- * const route: VendorRoute = { vendor: "listmonk", template: 3, message: { native: { subscriber_mode: "external" } } };
+ * const route: VendorRoute = { vendor: "acme", template: 3, message: { native: { deliveryMode: "external" } } };
  */
 export type VendorRoute = {
   readonly [V in VendorName]: {
@@ -52,7 +53,7 @@ export type VendorRoute = {
  * @example
  * const orderShipped: TemplateDeclaration = {
  *   variables: v.object({ orderNumber: v.string() }),
- *   via: [{ vendor: "acton", template: "t-0099" }, { vendor: "listmonk", template: 3 }],
+ *   via: [{ vendor: "acme", template: "t-0099" }, { vendor: "backup", template: 3 }],
  * };
  */
 export interface TemplateDeclaration<S extends v.GenericSchema = v.GenericSchema> {
@@ -65,7 +66,7 @@ export interface TemplateDeclaration<S extends v.GenericSchema = v.GenericSchema
  * A catalogue: template names to declarations.
  *
  * @example
- * const catalogue = defineCatalogue({ welcome: { variables: v.object({ name: v.string() }), via: [{ vendor: "listmonk", template: 4 }] } }) satisfies Catalogue;
+ * const catalogue = defineCatalogue({ welcome: { variables: v.object({ name: v.string() }), via: [{ vendor: "acme", template: 4 }] } }) satisfies Catalogue;
  */
 export type Catalogue = Readonly<Record<string, TemplateDeclaration>>;
 
@@ -76,7 +77,7 @@ export type Catalogue = Readonly<Record<string, TemplateDeclaration>>;
  * const catalogue = defineCatalogue({
  *   orderShipped: {
  *     variables: v.object({ orderId: v.string(), name: v.string() }),
- *     via: [{ vendor: "acton", template: "t-0099" }, { vendor: "listmonk", template: 3 }],
+ *     via: [{ vendor: "acme", template: "t-0099" }, { vendor: "backup", template: 3 }],
  *   },
  * });
  */
@@ -88,7 +89,7 @@ export function defineCatalogue<const C extends Catalogue>(catalogue: C): C {
  * Any client that sends the common message: every txgate vendor client does.
  *
  * @example
- * const clients: Record<string, TemplateMessageClient> = { listmonk: createListmonkClient(options) };
+ * const clients: Record<string, TemplateMessageClient> = { acme: createAcmeClient(options) };
  */
 export interface TemplateMessageClient {
   /** Sends the common message through this vendor. */
@@ -99,16 +100,16 @@ export interface TemplateMessageClient {
  * The vendors a catalogue names.
  *
  * @example
- * type Vendors = CatalogueVendors<typeof catalogue>; // "acton" | "listmonk"
+ * type Vendors = CatalogueVendors<typeof catalogue>; // "acme" | "backup"
  */
 export type CatalogueVendors<C extends Catalogue> = C[keyof C]["via"][number]["vendor"];
 
 /**
  * What `send` takes: the recipients and the template's variables, plus any field of the common message (sent to
- * every vendor in the list), and `byVendor` for fields only one vendor takes (Act-On's `externalId`, say).
+ * every vendor in the list), and `byVendor` for fields only one vendor takes (an `externalId` only the first vendor keeps, say).
  *
  * @example
- * const message: CatalogueMessage<(typeof catalogue)["orderShipped"]> = { to: "jane@example.com", data: { orderNumber: "1234" }, byVendor: { acton: { externalId: "1234" } } };
+ * const message: CatalogueMessage<(typeof catalogue)["orderShipped"]> = { to: "jane@example.com", data: { orderNumber: "1234" }, byVendor: { acme: { externalId: "1234" } } };
  */
 export type CatalogueMessage<D extends TemplateDeclaration> = MessageDefaults & {
   readonly to: TemplateMessage["to"];
@@ -130,7 +131,7 @@ export type CatalogueOutcome = Outcome<unknown> & { readonly failover: readonly 
  * Sends catalogue templates; see `createMailer`.
  *
  * @example
- * const mail: Mailer<typeof catalogue> = createMailer(catalogue, { acton, listmonk });
+ * const mail: Mailer<typeof catalogue> = createMailer(catalogue, { acme, backup });
  * await mail.send("orderShipped", { to: "jane@example.com", data: { orderNumber: "1234" } });
  */
 export interface Mailer<C extends Catalogue> {
@@ -177,7 +178,8 @@ export interface MailerOptions {
 }
 
 /**
- * Binds a catalogue to clients, one for each vendor it names (a missing one is a type error).
+ * Binds a catalogue to clients, one for each vendor it names (a missing one is a type error). A catalogue that
+ * declares no template throws `TxgateConfigError`.
  *
  * Failover moves to the next vendor template only after a failure that proves nothing was sent
  * (`delivery: "not_sent"`), including the vendor's own `validation` (a field it cannot carry), `auth` and
@@ -193,7 +195,7 @@ export interface MailerOptions {
  * `<key>.<vendor>`, so a client whose own ledger is shared still guards its own sends.
  *
  * @example
- * const mail = createMailer(catalogue, { acton, listmonk });
+ * const mail = createMailer(catalogue, { acme, backup });
  * const outcome = await mail.send("orderShipped", { to: "jane@example.com", data: { orderId: "1234", name: "Jane" } });
  * if (outcome.ok) console.log("sent by", outcome.vendor, "after", outcome.failover.length, "failures");
  */
@@ -204,6 +206,10 @@ export function createMailer<const C extends Catalogue>(
 ): Mailer<C> {
   const clientOf = clients as Readonly<Record<string, TemplateMessageClient>>;
   const { idempotencyLedger } = options;
+  // A refusal that involves no template (an unknown name, a batch that cannot load) still names a vendor: the
+  // first one declared. A catalogue that declares none could send nothing, so it is refused here.
+  const firstDeclared: VendorName | undefined = Object.values(catalogue)[0]?.via?.[0]?.vendor;
+  if (firstDeclared === undefined) throw new TxgateConfigError("createMailer: the catalogue declares no template");
 
   /** The call once its message is read: the variables checked, then each vendor template in turn. */
   const sendThrough = async (declaration: TemplateDeclaration, fields: CallFields, call: CallOptions | undefined): Promise<CatalogueOutcome> => {
@@ -234,8 +240,7 @@ export function createMailer<const C extends Catalogue>(
       const declaration: TemplateDeclaration | undefined = Object.hasOwn(catalogue, name) ? catalogue[name] : undefined;
       if (!declaration) {
         // Only JavaScript callers get here (a wrong name is a type error); no vendor is involved, the first declared is named.
-        const vendor = Object.values(catalogue)[0]?.via[0].vendor ?? "listmonk";
-        return { ...invalid(vendor, [{ path: "", rule: "unknown_template", message: `${String(name)} is not in the catalogue` }]), failover: [] };
+        return { ...invalid(firstDeclared, [{ path: "", rule: "unknown_template", message: `${String(name)} is not in the catalogue` }]), failover: [] };
       }
       const first = declaration.via[0].vendor;
       // Read once, here: a throwing getter (JavaScript callers) is refused before any vendor is asked.
@@ -244,7 +249,7 @@ export function createMailer<const C extends Catalogue>(
         const { data, byVendor, ...common } = message as CallFields["common"] & Pick<CallFields, "data" | "byVendor">;
         fields = { data, byVendor, common };
       } catch {
-        return { ...invalid(first, [{ path: "", rule: "unreadable_input", message: "could not be read: a getter or Proxy trap threw" }]), failover: [] };
+        return { ...invalid(first, [{ path: "", rule: "unreadable_input", message: UNREADABLE }]), failover: [] };
       }
       // Read once, here, like a client's send: a hostile options object is refused before any vendor is asked.
       const checked = readCallOptions(call);
@@ -252,9 +257,9 @@ export function createMailer<const C extends Catalogue>(
       const key = checked.output?.idempotencyKey;
       if (key === undefined) return sendThrough(declaration, fields, checked.output);
       // The same ledger, and the same rules, as a client's keyed send; loaded with the first keyed call.
-      let ledger: typeof import("./idempotency.ts");
+      let ledger: typeof import("../core/idempotency.ts");
       try {
-        ledger = await import("./idempotency.ts");
+        ledger = await import("../core/idempotency.ts");
       } catch (error) {
         return { ...notLoaded(first, "idempotency ledger", error), failover: [] };
       }
@@ -266,12 +271,12 @@ export function createMailer<const C extends Catalogue>(
 
     async sendMany(items, options) {
       const firstVendor = (template: unknown): VendorName => {
-        const declaration = typeof template === "string" && Object.hasOwn(catalogue, template) ? catalogue[template] : Object.values(catalogue)[0];
-        return declaration?.via[0].vendor ?? "listmonk";
+        const declaration = typeof template === "string" && Object.hasOwn(catalogue, template) ? catalogue[template] : undefined;
+        return declaration?.via[0].vendor ?? firstDeclared;
       };
-      let batch: typeof import("./send-many.ts");
+      let batch: typeof import("../core/send-many.ts");
       try {
-        batch = await import("./send-many.ts");
+        batch = await import("../core/send-many.ts");
       } catch (error) {
         return (Array.isArray(items) ? items : [items]).map(() => ({ outcome: { ...notLoaded(firstVendor(undefined), "batch sender", error), failover: [] }, started: false }));
       }

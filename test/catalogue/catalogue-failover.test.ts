@@ -9,6 +9,7 @@ import { createMailer, defineCatalogue, type TemplateMessageClient, type VendorR
 import type { TemplateMessage } from "../../src/core/message.ts";
 import type { Failure, Outcome, VendorName } from "../../src/core/outcome.ts";
 import type { CallOptions } from "../../src/core/options.ts";
+import { TxgateConfigError } from "../../src/core/credentials.ts";
 import { VENDOR_LIST, VENDOR_NAMES } from "../../src/vendors/registry.ts";
 
 type Answer = Omit<Outcome<unknown>, "vendor">;
@@ -145,6 +146,17 @@ describe("what failover never does", () => {
     expect(outcome).toMatchObject({ ok: false, kind: "validation", delivery: "not_sent", issues: [{ path: "", rule: "unreadable_input" }], failover: [] });
     expect(await mail.send("orderShipped", null as never)).toMatchObject({ ok: false, kind: "validation", issues: [{ rule: "unreadable_input" }] });
     expect(calls).toEqual([]);
+  });
+
+  it("refuses a template name not in the catalogue (JavaScript callers) naming the first declared vendor, calling none", async () => {
+    const { calls, mail } = mailerFor(["expertsender", "listmonk"], { expertsender: answers.sent, listmonk: answers.sent });
+    const outcome = await mail.send("noSuchTemplate" as never, { to: "a@example.com", data: { orderId: "1" } } as never);
+    expect(outcome).toMatchObject({ ok: false, kind: "validation", vendor: "expertsender", delivery: "not_sent", issues: [{ path: "", rule: "unknown_template" }], failover: [] });
+    expect(calls).toEqual([]);
+  });
+
+  it("refuses a catalogue that declares no template when the mailer is made, not at its first send", () => {
+    expect(() => createMailer(defineCatalogue({}), {})).toThrow(TxgateConfigError);
   });
 
   it("ends with the last failure when every vendor fails with nothing sent, the earlier ones in order", async () => {
