@@ -14,12 +14,16 @@
  *                              202 + Location: /v1/messages/{id}
  */
 import { holdsKey, idempotencyFailure, IDEMPOTENCY_KEY_SYNTAX, requestFingerprint } from "../../core/idempotency.ts";
-import type { Failure, Outcome, VendorName } from "../../core/public.ts";
+import type { Outcome } from "../../core/public.ts";
 import type { Config, Env } from "../env.ts";
-import { outcomeProblem, problemResponse, Refusal, type Audience } from "../problem.ts";
+import type { RequestLog } from "../log.ts";
+import { outcomeProblem, problemResponse, Refusal } from "../problem.ts";
 import type { StoredAnswer } from "./idempotency-ledger.ts";
 import { rememberQueued } from "./recent.ts";
 import { noteVendorOutcome } from "../health.ts";
+import { synchronousCall } from "./delivery-events.ts";
+import { answerResponse } from "./send-answer.ts";
+import { refusalBeforeQueueing, runJob, type ReadyJob, type RunContext, type SendProgress } from "./send-job.ts";
 
 /** The largest body a queued send may have: it is kept in the message's Durable Object until sent. */
 export const MAX_QUEUED_BODY_BYTES = 1024 * 1024;
@@ -31,41 +35,42 @@ export interface QueuedSend {
   readonly id: string;
 }
 
-/** A send that passed its route's gates. */
+/** A send that passed its route's gates: its job, and what the route knows about the request. */
 export interface GatedSend {
   /** Whose keys and messages these are: `caller:<key id>`, `user:<subject>` or `ip:<address>`. */
   readonly scope: string;
-  readonly audience: Audience;
-  readonly vendor: VendorName;
+  readonly job: ReadyJob;
   /** What makes this request this request, for the idempotency fingerprint (JSON). */
   readonly identity: unknown;
-  /** The message as JSON, for the queue; `decode` when its base64 attachment fields still need decoding. */
-  readonly queued: { readonly body: unknown; readonly decode: boolean };
-  /**
-   * What sending now would refuse before asking a vendor (a `Refusal` thrown for a vendor this worker has no client
-   * for, the vendor's `validation` failure): checked before a send is queued, so the queue refuses what the
-   * synchronous route refuses, with the same answer, instead of accepting a message that can never be sent.
-   */
-  readonly refuseBeforeQueueing?: () => Failure | undefined | Promise<Failure | undefined>;
   /**
    * When to send it (`parseSendAt`), and the field that said so (`headers.send-at`, `sendAt`): a scheduled send,
    * which is always queued.
    */
   readonly sendAt?: { readonly at: number; readonly path: string };
-  /** Sends now, through the vendor client. */
-  readonly sendNow: () => Promise<Outcome<unknown>>;
-  /** The synchronous answer for an outcome. */
-  readonly respond: (outcome: Outcome<unknown>) => Response;
+}
+
+/** Where a dispatched send reports: the deployment's actions, the request's log line, and its progress. */
+export interface DispatchSinks {
+  readonly actions: RunContext["actions"];
+  readonly log: RequestLog;
+  readonly progress: SendProgress;
+}
+
+/** A dispatched send's answer, and the outcome it was made from when the send was made (or refused) now. */
+export interface Dispatched {
+  readonly response: Response;
+  readonly outcome?: Outcome<unknown>;
 }
 
 /**
  * The answer to a gated send: sent now or queued, at most once per idempotency key.
  *
  * @example
- * return dispatchSend(request, env, config, { scope: `caller:${caller.id}`, audience: "caller", vendor, identity: body, queued: { body, decode: true }, sendNow, respond });
+ * const { response } = await dispatchSend(request, env, config, { scope: `caller:${caller.id}`, job: nativeJob(config, vendor, body), identity: body }, { actions, log, progress });
  */
-export async function dispatchSend(request: Request, env: Env, config: Config, send: GatedSend): Promise<Response> {
+export async function dispatchSend(request: Request, env: Env, config: Config, send: GatedSend, sinks: DispatchSinks): Promise<Dispatched> {
   const key = idempotencyKey(request);
+  const { job } = send.job;
   const queue = prefersAsync(request) && env.DELIVERY_QUEUE && env.MESSAGES ? { queue: env.DELIVERY_QUEUE, messages: env.MESSAGES } : undefined;
   if (send.sendAt) {
     const { path } = send.sendAt;
@@ -75,45 +80,44 @@ export async function dispatchSend(request: Request, env: Env, config: Config, s
     }
     if (!queue) throw new Refusal("not_configured", "scheduled sends need the MESSAGES Durable Object and DELIVERY_QUEUE bindings, which this worker lacks");
   }
-  if (queue) {
-    const size = new TextEncoder().encode(JSON.stringify(send.queued.body)).byteLength;
-    if (size > MAX_QUEUED_BODY_BYTES) {
-      throw new Refusal("payload_too_large", `a queued send may be at most ${MAX_QUEUED_BODY_BYTES} bytes of JSON; send it without Prefer: respond-async`);
-    }
+  if (queue && send.job.bytes > MAX_QUEUED_BODY_BYTES) {
+    throw new Refusal("payload_too_large", `a queued send may be at most ${MAX_QUEUED_BODY_BYTES} bytes of JSON; send it without Prefer: respond-async`);
   }
-  const run = async (): Promise<{ response: Response; holds: boolean }> => {
+  const run = async (): Promise<Dispatched & { holds: boolean }> => {
     if (!queue) {
-      const outcome = await send.sendNow();
+      const outcome = await runJob(send.job, { config, actions: sinks.actions, call: synchronousCall(), progress: sinks.progress });
+      // The worker's own refusal before any vendor was asked: answered as every refusal is, and the key freed.
+      if (outcome instanceof Refusal) throw outcome;
       await noteVendorOutcome(env, outcome);
-      return { response: send.respond(outcome), holds: holdsKey(outcome) };
+      return { response: answerResponse(outcome, job.audience, config, sinks.log), outcome, holds: holdsKey(outcome) };
     }
-    const refused = await send.refuseBeforeQueueing?.();
-    if (refused) return { response: send.respond(refused), holds: holdsKey(refused) };
+    const refused = await refusalBeforeQueueing(send.job, config, sinks.actions);
+    if (refused) return { response: answerResponse(refused, job.audience, config, sinks.log), outcome: refused, holds: holdsKey(refused) };
     return { response: await enqueue(queue, send), holds: true };
   };
-  if (key === undefined) return (await run()).response;
+  if (key === undefined) return run();
 
   if (!env.IDEMPOTENCY) throw new Refusal("not_configured", "Idempotency-Key needs the IDEMPOTENCY Durable Object binding, which this worker lacks");
   const ledger = env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(send.scope));
   // The time is part of the request: the same message at another time under the same key is another request.
-  const fingerprint = await requestFingerprint({ mode: queue ? "queued" : "now", vendor: send.vendor, request: send.identity, ...(send.sendAt ? { sendAt: send.sendAt.at } : {}) });
+  const fingerprint = await requestFingerprint({ mode: queue ? "queued" : "now", vendor: job.vendor, request: send.identity, ...(send.sendAt ? { sendAt: send.sendAt.at } : {}) });
   const claim = await ledger.claim(key, fingerprint);
-  if (claim.state === "done") return replay(claim.result);
+  if (claim.state === "done") return { response: replay(claim.result) };
   if (claim.state !== "claimed") {
-    return problemResponse(config.redactor.value(outcomeProblem(idempotencyFailure(send.vendor, claim), send.audience)));
+    return { response: problemResponse(config.redactor.value(outcomeProblem(idempotencyFailure(job.vendor, claim), job.audience))) };
   }
-  let outcome: { response: Response; holds: boolean };
+  let dispatched: Dispatched & { holds: boolean };
   try {
-    outcome = await run();
+    dispatched = await run();
   } catch (error) {
     // Thrown before any send could start (a refusal, the queue unreachable): the key is free again.
     await ledger.release(key, fingerprint).catch(() => undefined);
     throw error;
   }
-  const { response, holds } = outcome;
+  const { response, outcome, holds } = dispatched;
   if (!holds) {
     await ledger.release(key, fingerprint);
-    return response;
+    return { response, ...(outcome ? { outcome } : {}) };
   }
   const body = await response.text();
   const headers: Record<string, string> = {};
@@ -123,7 +127,7 @@ export async function dispatchSend(request: Request, env: Env, config: Config, s
   }
   // Unrecorded, the claim runs out its lease and is then answered `unknown`: never a second send.
   await ledger.record(key, fingerprint, { status: response.status, headers, body }).catch(() => undefined);
-  return new Response(body, { status: response.status, headers: response.headers });
+  return { response: new Response(body, { status: response.status, headers: response.headers }), ...(outcome ? { outcome } : {}) };
 }
 
 /** The request's `Idempotency-Key` (a bare token or a structured-field string); `undefined` without one. */
@@ -148,9 +152,10 @@ export function prefersAsync(request: Request): boolean {
 async function enqueue(bindings: { queue: NonNullable<Env["DELIVERY_QUEUE"]>; messages: NonNullable<Env["MESSAGES"]> }, send: GatedSend): Promise<Response> {
   const id = crypto.randomUUID();
   const state = bindings.messages.get(bindings.messages.idFromName(id));
-  // The state first: a consumer never finds a queued id without its message.
+  const { job } = send.job;
+  // The state first: a consumer never finds a queued id without its message. The job goes as the JSON its size was measured from.
   const sendAt = send.sendAt?.at;
-  const delaySeconds = await state.accept({ id, scope: send.scope, audience: send.audience, vendor: send.vendor, body: send.queued.body, decode: send.queued.decode, ...(sendAt === undefined ? {} : { sendAt }) });
+  const delaySeconds = await state.accept({ id, scope: send.scope, audience: job.audience, vendor: job.vendor, bodyJson: send.job.json, decode: job.audience === "caller", ...(sendAt === undefined ? {} : { sendAt }) });
   try {
     // Beyond the queue's 12 hours, the message's own alarm puts it on the queue when its time comes.
     if (delaySeconds !== undefined) await bindings.queue.send({ id } satisfies QueuedSend, { contentType: "json", ...(delaySeconds > 0 ? { delaySeconds } : {}) });

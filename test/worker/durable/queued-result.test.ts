@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import worker from "../../../worker/index.ts";
 import { actions } from "../../../worker/actions.ts";
 import type { Env } from "../../../src/worker/env.ts";
-import { resolveAction } from "../../../src/worker/action-send.ts";
+import { resolveAction } from "../../../src/worker/delivery/send-job.ts";
 import { SEND_QUEUE } from "../../../src/worker/delivery/consumer.ts";
 import type { MessageView } from "../../../src/worker/delivery/message-state.ts";
 import type { VendorName } from "../../../src/core/public.ts";
