@@ -1,18 +1,20 @@
 /**
  * A browser action becomes one send job at its route: the template's variables are checked there, once, and the
  * job carries that check's output to the vendor, sent now or from the queue. A schema that transforms its input
- * (a number read from text) reaches the vendor transformed, not refused by a second check of its own output.
+ * (a number read from text) reaches the vendor transformed, not refused by a second check of its own output. A
+ * caller's message is serialised once on its way to the queue: its size is measured on the JSON that is stored.
  */
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import * as v from "valibot";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { listmonkVendor } from "../../src/listmonk/descriptor.ts";
 import { createListmonkFake, LISTMONK_FAKE_CREDENTIALS } from "../../src/testing/index.ts";
 import { SEND_QUEUE } from "../../src/worker/delivery/consumer.ts";
 import type { MessageView } from "../../src/worker/delivery/message-state.ts";
 import type { Env } from "../../src/worker/env.ts";
 import { createTxgateWorker, defineActions, defineCatalogue, line, type WorkerHandler } from "../../src/worker/index.ts";
-import { browserHeaders, HOST, record, signJwt } from "./support/harness.ts";
+import { browserHeaders, callerSend, HOST, record, signJwt } from "./support/harness.ts";
+import { CALLER_KEY_BILLING } from "./support/bindings.ts";
 
 const bindings = env as unknown as Env;
 let checks = 0;
@@ -89,5 +91,20 @@ describe("a browser action's variables are checked once, at its route", () => {
     expect(answer.status).toBe(422);
     expect(answer.body).toMatchObject({ kind: "validation", issues: [{ path: "variables.items" }] });
     expect(listmonk.outbox).toEqual([]);
+  });
+});
+
+describe("a caller's queued message is serialised once", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("the JSON its size is measured on is the JSON its message state stores", async () => {
+    const order = crypto.randomUUID();
+    const message = { template_id: 2, subscriber_emails: ["ada@example.com"], data: { order } };
+    const stringify = vi.spyOn(JSON, "stringify");
+    const accepted = await callerSend("listmonk", message, CALLER_KEY_BILLING, { prefer: "respond-async" });
+    expect(accepted.status).toBe(202);
+    const ofThisMessage = stringify.mock.calls.filter(([value]) => (value as { data?: { order?: unknown } } | null)?.data?.order === order);
+    // The harness's own request body is one of them.
+    expect(ofThisMessage).toHaveLength(2);
   });
 });
