@@ -62,10 +62,11 @@ export interface ActionRateLimit {
 }
 
 /**
- * The fields of the common message an action sets for each send (a fresh Act-On `externalId`), and `byVendor`.
+ * The fields of the common message an action sets for each send (a fresh `externalId` for a vendor that tells two
+ * sends apart by it), and `byVendor` for a field only one vendor takes.
  *
  * @example
- * perSend: (): PerSendFields<(typeof catalogue)["passwordChanged"]> => ({ byVendor: { acton: { externalId: crypto.randomUUID() } } })
+ * perSend: (): PerSendFields<(typeof catalogue)["passwordChanged"]> => ({ externalId: crypto.randomUUID() })
  */
 export type PerSendFields<D extends TemplateDeclaration> = Omit<CatalogueMessage<D>, "to" | "data">;
 

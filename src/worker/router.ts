@@ -72,9 +72,6 @@ export interface WorkerHandler {
   queue(batch: MessageBatch<unknown>, env: Env, ctx?: Background): Promise<void>;
 }
 
-/** What a request has done so far that its answer must own up to: whether a vendor client was asked to send. */
-type Progress = SendProgress;
-
 /**
  * The handler for `deployment`.
  *
@@ -89,7 +86,7 @@ export function createHandler(deployment: Deployment): WorkerHandler {
     },
     async fetch(request, env, ctx) {
       const log = new RequestLog(request);
-      const progress: Progress = { vendorCalled: false };
+      const progress: SendProgress = { vendorCalled: false };
       let sandbox = false;
       const response = await answer(log, progress, () => {
         const config = loadConfig(env, deployment.sandbox, deployment.vendors);
@@ -110,7 +107,7 @@ function markSandbox(response: Response): Response {
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
-async function route(deployment: Deployment, request: Request, env: Env, config: Config, log: RequestLog, progress: Progress, background: Background): Promise<Response> {
+async function route(deployment: Deployment, request: Request, env: Env, config: Config, log: RequestLog, progress: SendProgress, background: Background): Promise<Response> {
   const { pathname } = new URL(request.url);
   if (pathname === "/v1/actions") {
     // CORS headers go on every answer to an allowed origin, refusals included, so the page can read why.
@@ -158,10 +155,10 @@ async function localIndex(serveLocal: NonNullable<WorkerSandbox["serveLocal"]>, 
 
 /**
  * Browsers: origin → single credentials → body cap → action → auth and rate limits → recipient rule → header text
- * → plain text → no template tags (of every vendor the template may go to) → variables → the catalogue send. A
- * Turnstile token is given back after a send that reached no one and invites a retry, or that retry would be a replay.
+ * → plain text → no template tags (of every vendor the template may go to) → variables → the job, sent or queued
+ * (delivery/dispatch.ts) → a Turnstile token given back when nothing was sent and a retry may help.
  */
-async function browserAction(deployment: Deployment, request: Request, env: Env, config: Config, log: RequestLog, progress: Progress): Promise<Response> {
+async function browserAction(deployment: Deployment, request: Request, env: Env, config: Config, log: RequestLog, progress: SendProgress): Promise<Response> {
   if (request.method === "OPTIONS") return preflight(request, config.origins);
   allowMethods(request, ["POST", "OPTIONS"]);
   requireAllowedOrigin(request, config.origins);
@@ -171,20 +168,22 @@ async function browserAction(deployment: Deployment, request: Request, env: Env,
   log.set({ action: call.name });
   const user = await authenticateBrowser(request, env, config, call.name, call.action);
   const recipient = resolveRecipient(call.action.recipient, call.recipient, user);
-  // The three text gates in one walk over the strings, each refusing in this order with its own rules.
-  const vendors = actionVendors(call.action);
-  passTextGates({ recipient, variables: call.variables }, [
-    HEADER_TEXT,
-    PLAIN_TEXT,
-    // Every vendor the template may fail over to: its syntax is refused too.
-    ...vendors.map((vendor) => noTemplateTags(config.served.get(vendor)?.evaluatedSyntax)),
-  ], { multiline: (call.action.multiline ?? []).map((name) => `variables.${name}`) });
+  // The three text gates share one walk over the strings; each refuses as if it walked alone, in this order.
+  const textGates = [HEADER_TEXT, PLAIN_TEXT, ...actionVendors(call.action).map((vendor) => noTemplateTags(config.served.get(vendor)?.evaluatedSyntax))];
+  passTextGates({ recipient, variables: call.variables }, textGates, { multiline: (call.action.multiline ?? []).map((name) => `variables.${name}`) });
+  // Checked once, here: the job carries the schema's output, and the catalogue send takes it as checked.
   const variables = parseVariables(call);
   log.set({ template: call.action.template });
   const sendAt = actionSendAt(call);
   const job = actionJob(call.name, call.action, recipient, variables);
-  const identity = { action: call.name, recipient: call.recipient, variables: call.variables };
-  const { response, outcome } = await dispatchSend(request, env, config, { scope: browserScope(user, request), job, identity, ...(sendAt ? { sendAt } : {}) }, { actions: deployment.actions, log, progress });
+  const { response, outcome } = await dispatchSend(
+    request,
+    env,
+    config,
+    { scope: browserScope(user, request), job, identity: { action: call.name, recipient: call.recipient, variables: call.variables }, ...(sendAt ? { sendAt } : {}) },
+    { actions: deployment.actions, log, progress },
+  );
+  // A send that reached no one and invites a retry gives its Turnstile token back, or that retry would be a replay.
   if (call.action.auth === "turnstile" && outcome && !outcome.ok && outcome.retryable && outcome.delivery === "not_sent") {
     releaseTurnstileToken(request.headers.get("x-turnstile-token") ?? "");
   }
@@ -229,23 +228,31 @@ async function limitAction(env: Env, name: string, action: Action, who: string):
 
 /**
  * Trusted servers: method → not a browser → single credentials → caller key → vendor allowed → rate limit → body
- * cap and depth → send. Locally (sandbox mode, loopback host) the documented local key works too.
+ * cap and depth → the job (attachments decoded once) → sent or queued. Locally (sandbox mode, loopback host) the
+ * documented local key works too.
  */
-async function callerSend(deployment: Deployment, request: Request, env: Env, config: Config, log: RequestLog, progress: Progress, vendorInPath: string): Promise<Response> {
+async function callerSend(deployment: Deployment, request: Request, env: Env, config: Config, log: RequestLog, progress: SendProgress, vendorInPath: string): Promise<Response> {
   const { caller, vendor } = await authenticateTrusted(request, config, log, vendorInPath);
   await limitRate(env.CALLER_RATE_LIMIT, `caller:${caller.id}`);
   const body = await readJsonBody(request, config.maxBodyBytes.caller, CALLER_MAX_NESTING);
   const job = nativeJob(config, vendor, body);
   const sendAt = headerSendAt(request);
-  const { response } = await dispatchSend(request, env, config, { scope: `caller:${caller.id}`, job, identity: body, ...(sendAt ? { sendAt } : {}) }, { actions: deployment.actions, log, progress });
+  const { response } = await dispatchSend(
+    request,
+    env,
+    config,
+    { scope: `caller:${caller.id}`, job, identity: body, ...(sendAt ? { sendAt } : {}) },
+    { actions: deployment.actions, log, progress },
+  );
   return response;
 }
 
 /**
- * Trusted servers' batches: the single route's gates (the rate limit counting each message, not the request) →
- * body cap and depth → every item checked → each sent or queued as it would be alone (batch-send.ts).
+ * Trusted servers' batches: the single route's gates up to the vendor → the vendor configured → body cap and
+ * depth → no per-item header, the batch's size → the rate limit counting each message, not the request → every
+ * item checked → each sent or queued as it would be alone (batch-send.ts).
  */
-async function callerBatch(deployment: Deployment, request: Request, env: Env, config: Config, log: RequestLog, progress: Progress, vendorInPath: string): Promise<Response> {
+async function callerBatch(deployment: Deployment, request: Request, env: Env, config: Config, log: RequestLog, progress: SendProgress, vendorInPath: string): Promise<Response> {
   const { caller, vendor } = await authenticateTrusted(request, config, log, vendorInPath);
   // The envelope adds two levels ({"messages": [{"message": …}]}) to what one message may nest.
   const body = await readJsonBody(request, config.maxBodyBytes.caller, CALLER_MAX_NESTING + 2);
@@ -297,7 +304,7 @@ export function allowMethods(request: Request, methods: readonly string[]): void
  * Runs a handler; a `Refusal` becomes its problem, anything else an `internal` problem that is logged, not shown,
  * and says `not_sent` unless a vendor client had been asked to send.
  */
-async function answer(log: RequestLog, progress: Progress, handle: () => Promise<Response>): Promise<Response> {
+async function answer(log: RequestLog, progress: SendProgress, handle: () => Promise<Response>): Promise<Response> {
   try {
     return await handle();
   } catch (error) {

@@ -1,6 +1,7 @@
 /**
- * The queue consumers. The send queue's consumer picks each message up from its state (message-state.ts),
- * sends it through the library, records the outcome, and then acks, retries or dead-letters it:
+ * The queue consumers. The send queue's consumer picks each message up from its state (message-state.ts), runs
+ * its job as the synchronous route runs it (`runJob`, send-job.ts), records the outcome (its result the answer
+ * that route would have given, `sendAnswer`), and then acks, retries or dead-letters it:
  *
  * - sent ............................................. `sent`, acked
  * - `unknown` delivery (timeout, 500, dropped connection) `unknown`, acked: never retried automatically

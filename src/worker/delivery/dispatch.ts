@@ -1,14 +1,15 @@
 /**
- * How a send that passed every gate is carried out: now (the default), or queued with `Prefer: respond-async`
+ * How a send job that passed every gate is carried out: now (the default), or queued with `Prefer: respond-async`
  * (at a later time with `Send-At`, or a browser action's `sendAt`); either way once per `Idempotency-Key` when
- * the request has one.
+ * the request has one. It takes the job and what the route knows, and hands back the response with the outcome it
+ * was made from: nothing here calls back into the route.
  *
  *   request ──▶ Idempotency-Key? ──▶ ledger (Durable Object per caller scope): replay | 409 | 422 | go on
  *                                          │
- *             Prefer: respond-async? ──no──▶ send now ──▶ 200 / problem
+ *             Prefer: respond-async? ──no──▶ runJob (send-job.ts) ──▶ 200 / problem (send-answer.ts)
  *                                          │ yes
  *                                          ▼
- *              message state (Durable Object per id) ◀── queued ──▶ Queue ──▶ consumer (consumer.ts)
+ *              message state (Durable Object per id) ◀── the job's JSON ──▶ Queue ──▶ consumer ──▶ runJob
  *                                          │
  *                                          ▼
  *                              202 + Location: /v1/messages/{id}
