@@ -23,7 +23,7 @@ import type { StoredAnswer } from "./idempotency-ledger.ts";
 import { rememberQueued } from "./recent.ts";
 import { noteVendorOutcome } from "../health.ts";
 import { synchronousCall } from "./delivery-events.ts";
-import { answerResponse } from "./send-answer.ts";
+import { httpAnswer } from "./send-answer.ts";
 import { refusalBeforeQueueing, runJob, type ReadyJob, type RunContext, type SendProgress } from "./send-job.ts";
 
 /** The largest body a queued send may have: it is kept in the message's Durable Object until sent. */
@@ -84,19 +84,24 @@ export async function dispatchSend(request: Request, env: Env, config: Config, s
   if (queue && send.job.bytes > MAX_QUEUED_BODY_BYTES) {
     throw new Refusal("payload_too_large", `a queued send may be at most ${MAX_QUEUED_BODY_BYTES} bytes of JSON; send it without Prefer: respond-async`);
   }
-  const run = async (): Promise<Dispatched & { holds: boolean }> => {
+  const run = async (): Promise<{ answer: StoredAnswer; outcome?: Outcome<unknown>; holds: boolean }> => {
     if (!queue) {
       const outcome = await runJob(send.job, { config, actions: sinks.actions, call: synchronousCall(), progress: sinks.progress });
       // The worker's own refusal before any vendor was asked: answered as every refusal is, and the key freed.
       if (outcome instanceof Refusal) throw outcome;
       await noteVendorOutcome(env, outcome);
-      return { response: answerResponse(outcome, job.audience, config, sinks.log), outcome, holds: holdsKey(outcome) };
+      return { answer: httpAnswer(outcome, job.audience, config, sinks.log), outcome, holds: holdsKey(outcome) };
     }
     const refused = await refusalBeforeQueueing(send.job, config, sinks.actions);
-    if (refused) return { response: answerResponse(refused, job.audience, config, sinks.log), outcome: refused, holds: holdsKey(refused) };
-    return { response: await enqueue(queue, send), holds: true };
+    if (refused) return { answer: httpAnswer(refused, job.audience, config, sinks.log), outcome: refused, holds: holdsKey(refused) };
+    return { answer: await enqueue(queue, send), holds: true };
   };
-  if (key === undefined) return run();
+  // The answer is data until here: made into a Response once, and stored as it is under a key.
+  const dispatched = (answer: StoredAnswer, outcome: Outcome<unknown> | undefined): Dispatched => ({ response: new Response(answer.body, answer), ...(outcome ? { outcome } : {}) });
+  if (key === undefined) {
+    const { answer, outcome } = await run();
+    return dispatched(answer, outcome);
+  }
 
   if (!env.IDEMPOTENCY) throw new Refusal("not_configured", "Idempotency-Key needs the IDEMPOTENCY Durable Object binding, which this worker lacks");
   const ledger = env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(send.scope));
@@ -107,28 +112,24 @@ export async function dispatchSend(request: Request, env: Env, config: Config, s
   if (claim.state !== "claimed") {
     return { response: problemResponse(config.redactor.value(outcomeProblem(idempotencyFailure(job.vendor, claim), job.audience))) };
   }
-  let dispatched: Dispatched & { holds: boolean };
+  let ran: Awaited<ReturnType<typeof run>>;
   try {
-    dispatched = await run();
+    ran = await run();
   } catch (error) {
     // Thrown before any send could start (a refusal, the queue unreachable): the key is free again.
     await ledger.release(key, fingerprint).catch(() => undefined);
     throw error;
   }
-  const { response, outcome, holds } = dispatched;
+  const { answer, outcome, holds } = ran;
   if (!holds) {
     await ledger.release(key, fingerprint);
-    return { response, ...(outcome ? { outcome } : {}) };
+    return dispatched(answer, outcome);
   }
-  const body = await response.text();
   const headers: Record<string, string> = {};
-  for (const name of REPLAYED_HEADERS) {
-    const value = response.headers.get(name);
-    if (value !== null) headers[name] = value;
-  }
+  for (const name of REPLAYED_HEADERS) if (answer.headers[name] !== undefined) headers[name] = answer.headers[name];
   // Unrecorded, the claim runs out its lease and is then answered `unknown`: never a second send.
-  await ledger.record(key, fingerprint, { status: response.status, headers, body }).catch(() => undefined);
-  return { response: new Response(body, { status: response.status, headers: response.headers }), ...(outcome ? { outcome } : {}) };
+  await ledger.record(key, fingerprint, { status: answer.status, headers, body: answer.body }).catch(() => undefined);
+  return dispatched(answer, outcome);
 }
 
 /** The request's `Idempotency-Key` (a bare token or a structured-field string); `undefined` without one. */
@@ -150,7 +151,7 @@ export function prefersAsync(request: Request): boolean {
     .some((preference) => preference.split(";")[0]!.trim().toLowerCase() === "respond-async");
 }
 
-async function enqueue(bindings: { queue: NonNullable<Env["DELIVERY_QUEUE"]>; messages: NonNullable<Env["MESSAGES"]> }, send: GatedSend): Promise<Response> {
+async function enqueue(bindings: { queue: NonNullable<Env["DELIVERY_QUEUE"]>; messages: NonNullable<Env["MESSAGES"]> }, send: GatedSend): Promise<StoredAnswer> {
   const id = crypto.randomUUID();
   const state = bindings.messages.get(bindings.messages.idFromName(id));
   const { job } = send.job;
@@ -166,10 +167,11 @@ async function enqueue(bindings: { queue: NonNullable<Env["DELIVERY_QUEUE"]>; me
   }
   rememberQueued(id);
   const location = `/v1/messages/${id}`;
-  return Response.json(
-    { ok: true, kind: "queued", id, state: sendAt === undefined ? "queued" : "scheduled", location, ...(sendAt === undefined ? {} : { sendAt: new Date(sendAt).toISOString() }) },
-    { status: 202, headers: { location, "preference-applied": "respond-async", "cache-control": "no-store" } },
-  );
+  return {
+    status: 202,
+    headers: { "content-type": "application/json", location, "preference-applied": "respond-async", "cache-control": "no-store" },
+    body: JSON.stringify({ ok: true, kind: "queued", id, state: sendAt === undefined ? "queued" : "scheduled", location, ...(sendAt === undefined ? {} : { sendAt: new Date(sendAt).toISOString() }) }),
+  };
 }
 
 function replay(answer: StoredAnswer): Response {

@@ -5,7 +5,8 @@
 import type { Outcome } from "../../core/public.ts";
 import type { Config } from "../env.ts";
 import type { RequestLog } from "../log.ts";
-import { outcomeProblem, problemResponse, Refusal, type Audience, type Problem } from "../problem.ts";
+import { outcomeProblem, problemAnswer, Refusal, type Audience, type Problem } from "../problem.ts";
+import type { StoredAnswer } from "./idempotency-ledger.ts";
 
 /** A sent message's answer: browsers learn only that it went (and whether to a sandbox); trusted callers get the vendor's answer. */
 export interface SentAnswer {
@@ -47,15 +48,16 @@ export function sendAnswer(outcome: Outcome<unknown> | Refusal, audience: Audien
 }
 
 /**
- * The synchronous route's response for a send's outcome (its body `sendAnswer`'s), with the outcome noted on the
- * request's log line.
+ * The synchronous route's answer for a send's outcome, as data (its body `sendAnswer`'s, as JSON): made into a
+ * `Response` once, and stored as it is under an idempotency key. The outcome is noted on the request's log line.
  *
  * @example
- * return answerResponse(outcome, "caller", config, log);
+ * const answer = httpAnswer(outcome, "caller", config, log);
+ * return new Response(answer.body, answer);
  */
-export function answerResponse(outcome: Outcome<unknown>, audience: Audience, config: Config, log: RequestLog): Response {
+export function httpAnswer(outcome: Outcome<unknown>, audience: Audience, config: Config, log: RequestLog): StoredAnswer {
   log.set({ vendor: outcome.vendor, outcome: outcome.kind, delivery: outcome.ok ? "sent" : outcome.delivery, attempts: outcome.attempts });
   const body = sendAnswer(outcome, audience, config);
-  if (!outcome.ok) return problemResponse(body as Problem);
-  return Response.json(body, { headers: { "cache-control": "no-store" } });
+  if (!outcome.ok) return problemAnswer(body as Problem);
+  return { status: 200, headers: { "content-type": "application/json", "cache-control": "no-store" }, body: JSON.stringify(body) };
 }
