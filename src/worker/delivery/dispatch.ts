@@ -28,8 +28,6 @@ import { refusalBeforeQueueing, runJob, type ReadyJob, type RunContext, type Sen
 
 /** The largest body a queued send may have: it is kept in the message's Durable Object until sent. */
 export const MAX_QUEUED_BODY_BYTES = 1024 * 1024;
-/** The headers a replay gives back as the first answer had them. */
-const REPLAYED_HEADERS = ["content-type", "cache-control", "location", "preference-applied", "retry-after"];
 
 /** What the queue carries: only the id; the message itself waits in its Durable Object. */
 export interface QueuedSend {
@@ -60,7 +58,7 @@ export interface DispatchSinks {
 /** A dispatched send's answer, and the outcome it was made from when the send was made (or refused) now. */
 export interface Dispatched {
   readonly response: Response;
-  readonly outcome?: Outcome<unknown>;
+  readonly outcome: Outcome<unknown> | undefined;
 }
 
 /**
@@ -97,7 +95,7 @@ export async function dispatchSend(request: Request, env: Env, config: Config, s
     return { answer: await enqueue(queue, send), holds: true };
   };
   // The answer is data until here: made into a Response once, and stored as it is under a key.
-  const dispatched = (answer: StoredAnswer, outcome: Outcome<unknown> | undefined): Dispatched => ({ response: new Response(answer.body, answer), ...(outcome ? { outcome } : {}) });
+  const dispatched = (answer: StoredAnswer, outcome?: Outcome<unknown>): Dispatched => ({ response: new Response(answer.body, answer), outcome });
   if (key === undefined) {
     const { answer, outcome } = await run();
     return dispatched(answer, outcome);
@@ -108,9 +106,9 @@ export async function dispatchSend(request: Request, env: Env, config: Config, s
   // The time is part of the request: the same message at another time under the same key is another request.
   const fingerprint = await requestFingerprint({ mode: queue ? "queued" : "now", vendor: job.vendor, request: send.identity, ...(send.sendAt ? { sendAt: send.sendAt.at } : {}) });
   const claim = await ledger.claim(key, fingerprint);
-  if (claim.state === "done") return { response: replay(claim.result) };
+  if (claim.state === "done") return { response: replay(claim.result), outcome: undefined };
   if (claim.state !== "claimed") {
-    return { response: problemResponse(config.redactor.value(outcomeProblem(idempotencyFailure(job.vendor, claim), job.audience))) };
+    return { response: problemResponse(config.redactor.value(outcomeProblem(idempotencyFailure(job.vendor, claim), job.audience))), outcome: undefined };
   }
   let ran: Awaited<ReturnType<typeof run>>;
   try {
@@ -125,10 +123,9 @@ export async function dispatchSend(request: Request, env: Env, config: Config, s
     await ledger.release(key, fingerprint);
     return dispatched(answer, outcome);
   }
-  const headers: Record<string, string> = {};
-  for (const name of REPLAYED_HEADERS) if (answer.headers[name] !== undefined) headers[name] = answer.headers[name];
-  // Unrecorded, the claim runs out its lease and is then answered `unknown`: never a second send.
-  await ledger.record(key, fingerprint, { status: answer.status, headers, body: answer.body }).catch(() => undefined);
+  // The answer as it goes out, headers and all (a replay adds Idempotent-Replayed). Unrecorded, the claim runs out
+  // its lease and is then answered `unknown`: never a second send.
+  await ledger.record(key, fingerprint, answer).catch(() => undefined);
   return dispatched(answer, outcome);
 }
 

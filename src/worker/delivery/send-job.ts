@@ -79,7 +79,7 @@ export function readyJob(job: SendJob, decoded?: { readonly message: unknown; re
   let bytes: number | undefined;
   return {
     job,
-    ...(decoded ? { message: decoded.message, ...(decoded.validated ? { validated: true } : {}) } : {}),
+    ...decoded,
     get json() {
       return (json ??= JSON.stringify(job.body));
     },
@@ -128,7 +128,8 @@ export function nativeJob(config: Config, vendor: VendorName, body: unknown): Re
  * const outcome = await runJob(readyJob(storedJob(pickup)), context);
  */
 export function storedJob(stored: { readonly audience: SendJob["audience"]; readonly vendor: VendorName; readonly body: unknown }): SendJob {
-  return stored.audience === "browser" ? { audience: "browser", vendor: stored.vendor, body: stored.body as ResolvedAction } : { audience: "caller", vendor: stored.vendor, body: stored.body };
+  // An action's body is read as the action it names when it is run (`unknown_action` when that action is gone).
+  return { audience: stored.audience, vendor: stored.vendor, body: stored.body } as SendJob;
 }
 
 /** What a request has done so far that its answer must own up to. */
