@@ -38,6 +38,7 @@ const LONE_SURROGATE = /[\ud800-\udfff]/u;
  * passTextGates({ recipient, variables }, [HEADER_TEXT], { multiline: ["variables.message"] });
  */
 export const HEADER_TEXT: TextGate = {
+  under: undefined,
   check(value, path, inText) {
     if (LONE_SURROGATE.test(value)) return { path, rule: "well_formed_unicode", message: "must not contain half of a surrogate pair" };
     if (inText) return TEXT_CONTROLS.test(value) ? { path, rule: "no_control_characters", message: "must not contain control or bidirectional formatting characters" } : undefined;

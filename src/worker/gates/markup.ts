@@ -10,6 +10,7 @@ const MARKUP = /<[A-Za-z!/?]/;
 
 /** The rule, for every string it is given. */
 const MARKUP_GATE: TextGate = {
+  under: undefined,
   check: (value, path) => (MARKUP.test(value) ? { path, rule: "no_markup", message: "must be plain text, not HTML" } : undefined),
   refuse: (issues) => new Refusal("validation", "variables must be plain text", { issues }),
 };

@@ -8,13 +8,16 @@ import { Refusal } from "../problem.ts";
 import { passTextGates, type TextGate } from "./walk.ts";
 
 /** The rule for `syntax`, for every string it is given (`under` the field named). */
-function templateTagsGate(syntax: EvaluatedSyntax, under?: string): TextGate {
+function templateTagsGate(syntax: EvaluatedSyntax, under: string | undefined): TextGate {
   return {
-    ...(under === undefined ? {} : { under }),
+    under,
     check: (value, path) => (syntax.pattern.test(value) ? { path, rule: "no_template_tags", message: `must not contain ${syntax.description}` } : undefined),
     refuse: (issues) => new Refusal("validation", "variables must not hold the email service's template tags", { issues }),
   };
 }
+
+/** Each vendor's gate, made once: a syntax is its descriptor's, the same object on every request. */
+const gates = new WeakMap<EvaluatedSyntax, TextGate>();
 
 /**
  * The template-tags gate for `passTextGates`: no string under `variables` may hold the syntax a vendor evaluates;
@@ -24,7 +27,10 @@ function templateTagsGate(syntax: EvaluatedSyntax, under?: string): TextGate {
  * passTextGates({ recipient, variables }, [noTemplateTags(config.served.get(vendor)?.evaluatedSyntax)]);
  */
 export function noTemplateTags(syntax: EvaluatedSyntax | undefined): TextGate | undefined {
-  return syntax && templateTagsGate(syntax, "variables");
+  if (!syntax) return undefined;
+  let gate = gates.get(syntax);
+  if (!gate) gates.set(syntax, (gate = templateTagsGate(syntax, "variables")));
+  return gate;
 }
 
 /**
@@ -34,5 +40,5 @@ export function noTemplateTags(syntax: EvaluatedSyntax | undefined): TextGate | 
  * refuseTemplateTags({ variables }, descriptor.evaluatedSyntax);
  */
 export function refuseTemplateTags(fields: Record<string, unknown>, syntax: EvaluatedSyntax | undefined): void {
-  if (syntax) passTextGates(fields, [templateTagsGate(syntax)]);
+  if (syntax) passTextGates(fields, [templateTagsGate(syntax, undefined)]);
 }

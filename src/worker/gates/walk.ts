@@ -75,8 +75,8 @@ export function walkStrings<F>(
  * const gate: TextGate = { under: "variables", check: (value, path) => (value.includes("\0") ? { path, rule: "no_nul", message: "must not hold NUL" } : undefined), refuse: (issues) => new Refusal("validation", "bad text", { issues }) };
  */
 export interface TextGate {
-  /** The one top-level field whose strings it reads (`variables`); every string when absent. */
-  readonly under?: string;
+  /** The one top-level field whose strings it reads (`variables`); every string when `undefined`. */
+  readonly under: string | undefined;
   /** The issue with one string, if it breaks the rule; `multiline` when the string sits at or under a multi-line path. */
   check(value: string, path: string, multiline: boolean): ValidationIssue | undefined;
   /** The refusal for the issues found, in document order. */
@@ -94,6 +94,8 @@ export interface TextGate {
 export function passTextGates(fields: Record<string, unknown>, gates: readonly (TextGate | undefined)[], options: { readonly multiline?: readonly string[] } = {}): void {
   const active = gates.filter((gate): gate is TextGate => gate !== undefined);
   const found: ValidationIssue[][] = active.map(() => []);
+  // What a string's path starts with when it sits under a gate's field; "" for a gate that reads every string.
+  const prefixes = active.map((gate) => (gate.under === undefined ? "" : `${gate.under}.`));
   const multiline = new Set(options.multiline ?? []);
   walkStrings(
     fields,
@@ -101,9 +103,8 @@ export function passTextGates(fields: Record<string, unknown>, gates: readonly (
     (path, inText) => inText || multiline.has(path),
     (value, path, inText) => {
       for (let index = 0; index < active.length; index++) {
-        const gate = active[index]!;
-        if (gate.under !== undefined && !(path === gate.under || path.startsWith(`${gate.under}.`))) continue;
-        const issue = gate.check(value, path, inText);
+        if (!path.startsWith(prefixes[index]!)) continue;
+        const issue = active[index]!.check(value, path, inText);
         if (issue) found[index]!.push(issue);
       }
     },
