@@ -260,7 +260,9 @@ export function parseActionCall(body: unknown, actions: Readonly<Record<string, 
 }
 
 /**
- * The action's variables after its schema; a 422 naming each bad field (`variables.orderNumber`) otherwise.
+ * The action's variables after its schema; a 422 naming each bad field (`variables.orderNumber`) otherwise. The
+ * only check of the variables a send gets: its output is what the send job carries, to the vendor now or through
+ * the queue as JSON, and the catalogue send takes it as checked (delivery/send-job.ts).
  *
  * @example
  * const variables = parseVariables(call);

@@ -72,7 +72,7 @@ export interface ReadyJob {
  * `job` ready to be dispatched or run; `decoded`, a caller's message as already decoded (once, at its route).
  *
  * @example
- * const ready = readyJob(jobOf(pickup)); // from the queue: decoded by runJob
+ * const ready = readyJob(storedJob(pickup)); // from the queue: runJob decodes it
  */
 export function readyJob(job: SendJob, decoded?: { readonly message: unknown; readonly validated?: boolean }): ReadyJob {
   let json: string | undefined;
