@@ -191,8 +191,7 @@ export async function runJob(ready: ReadyJob, context: RunContext): Promise<JobO
 export async function refusalBeforeQueueing(ready: ReadyJob, config: Config, actions: RunContext["actions"]): Promise<ValidationFailure | undefined> {
   const { job } = ready;
   if (job.audience === "browser") {
-    const vendors = actionVendors(actionOf(actions, job.body));
-    if (!vendors.some((vendor) => clientOrUndefined(config, vendor))) vendorClient(config, vendors[0]!);
+    actionClients(config, actionOf(actions, job.body));
     return undefined;
   }
   const client = vendorClient(config, job.vendor);
@@ -211,25 +210,27 @@ function actionOf(actions: RunContext["actions"], resolved: ResolvedAction): Act
   return action;
 }
 
-function clientOrUndefined(config: Config, vendor: VendorName): TemplateMessageClient | undefined {
-  try {
-    return vendorClient(config, vendor);
-  } catch (error) {
-    if (error instanceof Refusal) return undefined;
-    throw error;
+/**
+ * The clients this worker has for the action's vendors; a vendor it has none for is left out (the catalogue then
+ * skips it, nothing sent). With none at all, the first vendor's `not_configured` refusal, as for a single vendor.
+ */
+function actionClients(config: Config, action: Action): Partial<Record<VendorName, TemplateMessageClient>> {
+  const vendors = actionVendors(action);
+  const clients: Partial<Record<VendorName, TemplateMessageClient>> = {};
+  for (const vendor of vendors) {
+    try {
+      clients[vendor] = vendorClient(config, vendor);
+    } catch (error) {
+      if (!(error instanceof Refusal)) throw error;
+    }
   }
+  if (!Object.keys(clients).length) vendorClient(config, vendors[0]!);
+  return clients;
 }
 
 async function sendAction(resolved: ResolvedAction, context: RunContext): Promise<Outcome<unknown>> {
   const action = actionOf(context.actions, resolved);
-  const vendors = actionVendors(action);
-  const clients: Partial<Record<VendorName, TemplateMessageClient>> = {};
-  for (const vendor of vendors) {
-    const client = clientOrUndefined(context.config, vendor);
-    if (client) clients[vendor] = client;
-  }
-  // No vendor of the template configured: the worker's own refusal, as for a single vendor.
-  if (!Object.keys(clients).length) vendorClient(context.config, vendors[0]!);
+  const clients = actionClients(context.config, action);
   if (context.progress) context.progress.vendorCalled = true;
   return createMailer(checkedCatalogue(action), clients as never).send(resolved.template, resolved.message as never, context.call);
 }
