@@ -214,26 +214,21 @@ async function runInOrder(items: readonly BatchItem[], concurrency: number, send
 }
 
 /**
- * One item through the single route's dispatch, with the headers it would have had alone; `queue` holds its queue
- * message for the batch's `sendBatch` (an item repeating a key runs after its first and uses the queue itself).
+ * One item through the single route's dispatch, as it would have been sent alone (the batch's `Prefer`, its own
+ * key and time); `queue` holds its queue message for the batch's `sendBatch` (an item repeating a key runs after
+ * its first and uses the queue itself).
  */
 async function sendItem(request: Request, env: Env, config: Config, batch: GatedBatch, log: RequestLog, item: BatchItem, queue: HeldQueue | undefined): Promise<BatchItemResult> {
-  const headers = new Headers();
-  if (prefersAsync(request)) headers.set("prefer", "respond-async");
-  if (item.idempotencyKey !== undefined) headers.set("idempotency-key", item.idempotencyKey);
-  const alone = new Request(request.url, { method: "POST", headers });
   const held = queue?.forItem();
   const progress: SendProgress = { vendorCalled: false };
   try {
-    const { response } = await dispatchSend(
-      alone,
+    const { answer } = await dispatchSend(
       held ? { ...env, DELIVERY_QUEUE: held.queue } : env,
       config,
-      { scope: batch.scope, job: item.job, identity: item.json, ...(item.sendAt ? { sendAt: item.sendAt } : {}) },
+      { scope: batch.scope, job: item.job, identity: item.json, idempotencyKey: item.idempotencyKey, async: prefersAsync(request), ...(item.sendAt ? { sendAt: item.sendAt } : {}) },
       { actions: batch.actions, log, progress },
     );
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : null, ...(response.headers.get("idempotent-replayed") === "true" ? { replayed: true as const } : {}) };
+    return { status: answer.status, body: answer.body ? JSON.parse(answer.body) : null, ...(answer.headers["idempotent-replayed"] === "true" ? { replayed: true as const } : {}) };
   } catch (error) {
     const problem: Problem =
       error instanceof Refusal

@@ -20,11 +20,12 @@
  */
 import type { VendorName } from "../core/public.ts";
 import { consumeQueue } from "./delivery/consumer.ts";
-import { dispatchSend } from "./delivery/dispatch.ts";
+import { dispatchSend, idempotencyKey, prefersAsync } from "./delivery/dispatch.ts";
 import { listMessages, retryMessage } from "./delivery/failures-route.ts";
 import { deliveryEventsRoute, type Background, type DeliveryEventHook } from "./delivery/delivery-events.ts";
 import { browserScope, messageStatus } from "./delivery/messages-route.ts";
 import { batchSize, sendBatch } from "./batch-send.ts";
+import { answerResponse } from "./delivery/send-answer.ts";
 import { actionJob, nativeJob, type SendProgress } from "./delivery/send-job.ts";
 import { actionSendAt, headerSendAt } from "./delivery/send-at.ts";
 import { loadConfig, type CallerKey, type Config, type Env, type RateLimiter } from "./env.ts";
@@ -176,18 +177,18 @@ async function browserAction(deployment: Deployment, request: Request, env: Env,
   log.set({ template: call.action.template });
   const sendAt = actionSendAt(call);
   const job = actionJob(call.name, call.action, recipient, variables);
-  const { response, outcome } = await dispatchSend(
-    request,
+  const identity = { action: call.name, recipient: call.recipient, variables: call.variables };
+  const { answer, outcome } = await dispatchSend(
     env,
     config,
-    { scope: browserScope(user, request), job, identity: { action: call.name, recipient: call.recipient, variables: call.variables }, ...(sendAt ? { sendAt } : {}) },
+    { scope: browserScope(user, request), job, identity, idempotencyKey: idempotencyKey(request), async: prefersAsync(request), ...(sendAt ? { sendAt } : {}) },
     { actions: deployment.actions, log, progress },
   );
   // A send that reached no one and invites a retry gives its Turnstile token back, or that retry would be a replay.
   if (call.action.auth === "turnstile" && outcome && !outcome.ok && outcome.retryable && outcome.delivery === "not_sent") {
     releaseTurnstileToken(request.headers.get("x-turnstile-token") ?? "");
   }
-  return response;
+  return answerResponse(answer);
 }
 
 /**
@@ -237,14 +238,13 @@ async function callerSend(deployment: Deployment, request: Request, env: Env, co
   const body = await readJsonBody(request, config.maxBodyBytes.caller, CALLER_MAX_NESTING);
   const job = nativeJob(config, vendor, body);
   const sendAt = headerSendAt(request);
-  const { response } = await dispatchSend(
-    request,
+  const { answer } = await dispatchSend(
     env,
     config,
-    { scope: `caller:${caller.id}`, job, identity: body, ...(sendAt ? { sendAt } : {}) },
+    { scope: `caller:${caller.id}`, job, identity: body, idempotencyKey: idempotencyKey(request), async: prefersAsync(request), ...(sendAt ? { sendAt } : {}) },
     { actions: deployment.actions, log, progress },
   );
-  return response;
+  return answerResponse(answer);
 }
 
 /**

@@ -18,7 +18,7 @@ import { holdsKey, idempotencyFailure, IDEMPOTENCY_KEY_SYNTAX, requestFingerprin
 import type { Outcome } from "../../core/public.ts";
 import type { Config, Env } from "../env.ts";
 import type { RequestLog } from "../log.ts";
-import { outcomeProblem, problemResponse, Refusal } from "../problem.ts";
+import { outcomeProblem, problemAnswer, Refusal } from "../problem.ts";
 import type { StoredAnswer } from "./idempotency-ledger.ts";
 import { rememberQueued } from "./recent.ts";
 import { noteVendorOutcome } from "../health.ts";
@@ -34,13 +34,17 @@ export interface QueuedSend {
   readonly id: string;
 }
 
-/** A send that passed its route's gates: its job, and what the route knows about the request. */
+/** A send that passed its route's gates: its job, and what the route read from the request. */
 export interface GatedSend {
   /** Whose keys and messages these are: `caller:<key id>`, `user:<subject>` or `ip:<address>`. */
   readonly scope: string;
   readonly job: ReadyJob;
   /** What makes this request this request, for the idempotency fingerprint (JSON). */
   readonly identity: unknown;
+  /** The request's idempotency key (`idempotencyKey(request)`, or a batch item's), if it has one. */
+  readonly idempotencyKey: string | undefined;
+  /** Whether the request asked to be queued (`prefersAsync(request)`). */
+  readonly async: boolean;
   /**
    * When to send it (`parseSendAt`), and the field that said so (`headers.send-at`, `sendAt`): a scheduled send,
    * which is always queued.
@@ -55,9 +59,12 @@ export interface DispatchSinks {
   readonly progress: SendProgress;
 }
 
-/** A dispatched send's answer, and the outcome it was made from when the send was made (or refused) now. */
+/**
+ * A dispatched send's answer, as data (`answerResponse` makes it the route's `Response`; a replay's headers say
+ * `idempotent-replayed: true`), and the outcome it was made from when the send was made (or refused) now.
+ */
 export interface Dispatched {
-  readonly response: Response;
+  readonly answer: StoredAnswer;
   readonly outcome: Outcome<unknown> | undefined;
 }
 
@@ -65,15 +72,16 @@ export interface Dispatched {
  * The answer to a gated send: sent now or queued, at most once per idempotency key.
  *
  * @example
- * const { response } = await dispatchSend(request, env, config, { scope: `caller:${caller.id}`, job: nativeJob(config, vendor, body), identity: body }, { actions, log, progress });
+ * const { answer } = await dispatchSend(env, config, { scope, job, identity: body, idempotencyKey: idempotencyKey(request), async: prefersAsync(request) }, { actions, log, progress });
+ * return answerResponse(answer);
  */
-export async function dispatchSend(request: Request, env: Env, config: Config, send: GatedSend, sinks: DispatchSinks): Promise<Dispatched> {
-  const key = idempotencyKey(request);
+export async function dispatchSend(env: Env, config: Config, send: GatedSend, sinks: DispatchSinks): Promise<Dispatched> {
+  const key = send.idempotencyKey;
   const { job } = send.job;
-  const queue = prefersAsync(request) && env.DELIVERY_QUEUE && env.MESSAGES ? { queue: env.DELIVERY_QUEUE, messages: env.MESSAGES } : undefined;
+  const queue = send.async && env.DELIVERY_QUEUE && env.MESSAGES ? { queue: env.DELIVERY_QUEUE, messages: env.MESSAGES } : undefined;
   if (send.sendAt) {
     const { path } = send.sendAt;
-    if (!prefersAsync(request)) {
+    if (!send.async) {
       const message = "is a scheduled send, which is queued: send it with Prefer: respond-async";
       throw new Refusal("validation", `${path} ${message}`, { issues: [{ path, rule: "respond_async", message }] });
     }
@@ -94,11 +102,9 @@ export async function dispatchSend(request: Request, env: Env, config: Config, s
     if (refused) return { answer: httpAnswer(refused, job.audience, config, sinks.log), outcome: refused, holds: holdsKey(refused) };
     return { answer: await enqueue(queue, send), holds: true };
   };
-  // The answer is data until here: made into a Response once, and stored as it is under a key.
-  const dispatched = (answer: StoredAnswer, outcome?: Outcome<unknown>): Dispatched => ({ response: new Response(answer.body, answer), outcome });
   if (key === undefined) {
     const { answer, outcome } = await run();
-    return dispatched(answer, outcome);
+    return { answer, outcome };
   }
 
   if (!env.IDEMPOTENCY) throw new Refusal("not_configured", "Idempotency-Key needs the IDEMPOTENCY Durable Object binding, which this worker lacks");
@@ -106,9 +112,9 @@ export async function dispatchSend(request: Request, env: Env, config: Config, s
   // The time is part of the request: the same message at another time under the same key is another request.
   const fingerprint = await requestFingerprint({ mode: queue ? "queued" : "now", vendor: job.vendor, request: send.identity, ...(send.sendAt ? { sendAt: send.sendAt.at } : {}) });
   const claim = await ledger.claim(key, fingerprint);
-  if (claim.state === "done") return { response: replay(claim.result), outcome: undefined };
+  if (claim.state === "done") return { answer: { ...claim.result, headers: { ...claim.result.headers, "idempotent-replayed": "true" } }, outcome: undefined };
   if (claim.state !== "claimed") {
-    return { response: problemResponse(config.redactor.value(outcomeProblem(idempotencyFailure(job.vendor, claim), job.audience))), outcome: undefined };
+    return { answer: problemAnswer(config.redactor.value(outcomeProblem(idempotencyFailure(job.vendor, claim), job.audience))), outcome: undefined };
   }
   let ran: Awaited<ReturnType<typeof run>>;
   try {
@@ -121,12 +127,12 @@ export async function dispatchSend(request: Request, env: Env, config: Config, s
   const { answer, outcome, holds } = ran;
   if (!holds) {
     await ledger.release(key, fingerprint);
-    return dispatched(answer, outcome);
+    return { answer, outcome };
   }
   // The answer as it goes out, headers and all (a replay adds Idempotent-Replayed). Unrecorded, the claim runs out
   // its lease and is then answered `unknown`: never a second send.
   await ledger.record(key, fingerprint, answer).catch(() => undefined);
-  return dispatched(answer, outcome);
+  return { answer, outcome };
 }
 
 /** The request's `Idempotency-Key` (a bare token or a structured-field string); `undefined` without one. */
@@ -169,8 +175,4 @@ async function enqueue(bindings: { queue: NonNullable<Env["DELIVERY_QUEUE"]>; me
     headers: { "content-type": "application/json", location, "preference-applied": "respond-async", "cache-control": "no-store" },
     body: JSON.stringify({ ok: true, kind: "queued", id, state: sendAt === undefined ? "queued" : "scheduled", location, ...(sendAt === undefined ? {} : { sendAt: new Date(sendAt).toISOString() }) }),
   };
-}
-
-function replay(answer: StoredAnswer): Response {
-  return new Response(answer.body, { status: answer.status, headers: { ...answer.headers, "idempotent-replayed": "true" } });
 }

@@ -61,3 +61,14 @@ export function httpAnswer(outcome: Outcome<unknown>, audience: Audience, config
   if (!outcome.ok) return problemAnswer(body as Problem);
   return { status: 200, headers: { "content-type": "application/json", "cache-control": "no-store" }, body: JSON.stringify(body) };
 }
+
+/**
+ * The route's `Response` for an answer made as data (`httpAnswer`, a dispatched send's).
+ *
+ * @example
+ * const { answer } = await dispatchSend(env, config, send, sinks);
+ * return answerResponse(answer);
+ */
+export function answerResponse(answer: StoredAnswer): Response {
+  return new Response(answer.body, answer);
+}
