@@ -12,16 +12,16 @@
  * `Prefer: respond-async` the items' queue messages leave in one `Queue.sendBatch`.
  */
 import { IDEMPOTENCY_KEY_SYNTAX } from "../core/idempotency.ts";
-import type { Outcome, ValidationIssue, VendorName } from "../core/public.ts";
+import type { ValidationIssue, VendorName } from "../core/public.ts";
 import { formatPath, joinPath } from "../core/validation.ts";
 import { decodeAttachments } from "./binary-fields.ts";
 import { parseSendAt } from "./delivery/send-at.ts";
 import { dispatchSend, MAX_QUEUED_BODY_BYTES, prefersAsync, type QueuedSend } from "./delivery/dispatch.ts";
-import { synchronousCall } from "./delivery/delivery-events.ts";
+import { readyJob, type ReadyJob, type RunContext, type SendProgress } from "./delivery/send-job.ts";
 import type { Config, Env } from "./env.ts";
+import { RequestLog } from "./log.ts";
 import { problemResponse, Refusal, type Problem } from "./problem.ts";
 import type { ServedClient } from "./vendors.ts";
-import type { AnyVendorDescriptor } from "../vendors/descriptor.ts";
 
 /** The most messages one batch may hold, as Resend and Cloudflare Queues' `sendBatch` allow. */
 export const MAX_BATCH_MESSAGES = 100;
@@ -29,10 +29,10 @@ export const MAX_BATCH_MESSAGES = 100;
 const SYNC_CONCURRENCY = 6;
 const ITEM_FIELDS = new Set(["message", "idempotencyKey", "sendAt"]);
 
-/** One checked item: its message as sent (attachments decoded) and as JSON (for the queue), its key and time. */
+/** One checked item: its job (the message as JSON, decoded and checked once), its key and time. */
 interface BatchItem {
   readonly json: unknown;
-  readonly message: unknown;
+  readonly job: ReadyJob;
   readonly idempotencyKey?: string;
   readonly sendAt?: { readonly at: number; readonly path: string };
 }
@@ -45,30 +45,37 @@ export interface BatchItemResult {
   readonly replayed?: true;
 }
 
-/** The batch after the route's gates: whose it is, the vendor and its client, and how a single send is answered. */
+/** The batch after the route's gates (the rate limit counted each message): whose it is, the vendor and its client. */
 export interface GatedBatch {
   readonly scope: string;
   readonly vendor: VendorName;
   readonly client: ServedClient;
-  /** The vendor's descriptor: where its attachments sit natively. */
-  readonly descriptor: AnyVendorDescriptor | undefined;
-  readonly respond: (outcome: Outcome<unknown>) => Response;
-  /** Called just before an item's message is handed to the vendor client. */
-  readonly onSend: () => void;
-  /** Counts one message against the caller's rate limit; refuses (429) when it is over. */
-  readonly countMessage: () => Promise<void>;
-  /** Told the items' results once all are in (for the request's log line). */
-  readonly onResults?: (results: readonly BatchItemResult[]) => void;
+  /** The deployment's actions, for the single route's dispatch. */
+  readonly actions: RunContext["actions"];
+  /** Told when a vendor client may have been asked to send, for the request's answer to a failure of its own. */
+  readonly progress: SendProgress;
+}
+
+/** The batch's answer, and how many items got each status (for the request's log line). */
+export interface BatchAnswer {
+  readonly response: Response;
+  readonly statuses: Readonly<Record<number, number>>;
 }
 
 /**
- * How many messages `body` holds, refusing a body that is not `{"messages": [...]}` (422) or holds more than
- * `MAX_BATCH_MESSAGES` (413): read first, so the rate limit can count the messages before any is looked at.
+ * How many messages `body` holds, refusing a key or time given as a header (each item has its own), a body that is
+ * not `{"messages": [...]}` (422) or one holding more than `MAX_BATCH_MESSAGES` (413): read first, so the rate limit
+ * can count the messages before any is looked at.
  *
  * @example
- * const count = batchSize(body);
+ * const count = batchSize(request, body);
  */
-export function batchSize(body: unknown): number {
+export function batchSize(request: Request, body: unknown): number {
+  if (request.headers.has("idempotency-key") || request.headers.has("send-at")) {
+    throw new Refusal("validation", "a batch takes each message's idempotencyKey and sendAt in its item, not as a header", {
+      issues: [{ path: request.headers.has("idempotency-key") ? "headers.idempotency-key" : "headers.send-at", rule: "per_item", message: "give it per message, in the item" }],
+    });
+  }
   const envelope = body && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
   const messages = envelope?.messages;
   if (!envelope || !Array.isArray(messages) || Object.keys(envelope).some((key) => key !== "messages")) {
@@ -84,31 +91,27 @@ export function batchSize(body: unknown): number {
 }
 
 /**
- * Checks every item, then sends or queues each as the single route would, and answers each item's result in order.
+ * Checks every item of a batch `batchSize` read, then sends or queues each as the single route would, and answers
+ * each item's result in order.
  *
  * @example
- * return sendBatch(request, env, config, body, { scope: `caller:${caller.id}`, vendor, client, respond, onSend, countMessage });
+ * const { response, statuses } = await sendBatch(request, env, config, body, { scope: `caller:${caller.id}`, vendor, client, actions, progress });
  */
-export async function sendBatch(request: Request, env: Env, config: Config, body: unknown, batch: GatedBatch): Promise<Response> {
-  if (request.headers.has("idempotency-key") || request.headers.has("send-at")) {
-    throw new Refusal("validation", "a batch takes each message's idempotencyKey and sendAt in its item, not as a header", {
-      issues: [{ path: request.headers.has("idempotency-key") ? "headers.idempotency-key" : "headers.send-at", rule: "per_item", message: "give it per message, in the item" }],
-    });
-  }
-  const count = batchSize(body);
-  // Counted per message, before any is sent: a batch over the caller's limit is refused whole.
-  for (let index = 0; index < count; index++) await batch.countMessage();
+export async function sendBatch(request: Request, env: Env, config: Config, body: unknown, batch: GatedBatch): Promise<BatchAnswer> {
   const queued = prefersAsync(request) && env.DELIVERY_QUEUE !== undefined && env.MESSAGES !== undefined;
   const items = await checkItems((body as { messages: unknown[] }).messages, batch, queued, config);
 
   const firsts = firstOfEachKey(items);
   const queue = queued ? new HeldQueue(env.DELIVERY_QUEUE!, firsts.size) : undefined;
   // Queued, every item runs at once: each held send waits for all the others.
-  const results = await runInOrder(items, queued ? items.length : SYNC_CONCURRENCY, (item) => sendItem(request, env, config, batch, item, firsts.has(item) ? queue : undefined));
-  batch.onResults?.(results);
+  // Each item's answer is made as the single route makes it; the request's log line gets a tally instead.
+  const itemLog = new RequestLog(request);
+  const results = await runInOrder(items, queued ? items.length : SYNC_CONCURRENCY, (item) => sendItem(request, env, config, batch, itemLog, item, firsts.has(item) ? queue : undefined));
+  const statuses: Record<number, number> = {};
+  for (const { status } of results) statuses[status] = (statuses[status] ?? 0) + 1;
   const headers: Record<string, string> = { "cache-control": "no-store" };
   if (queued) headers["preference-applied"] = "respond-async";
-  return Response.json({ kind: "batch", results }, { headers });
+  return { response: Response.json({ kind: "batch", results }, { headers }), statuses };
 }
 
 /** Every item checked as the single route and the vendor's client would check it; one refusal naming all that fail. */
@@ -145,7 +148,7 @@ async function checkItems(list: readonly unknown[], batch: GatedBatch, queued: b
     }
     let message: unknown;
     try {
-      message = decodeAttachments(batch.descriptor, json);
+      message = decodeAttachments(config.served.get(batch.vendor), json);
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;
       for (const issue of error.problem.issues ?? []) issues.push({ ...issue, path: at(joinPath("message", issue.path)) });
@@ -153,10 +156,12 @@ async function checkItems(list: readonly unknown[], batch: GatedBatch, queued: b
     }
     const refused = await batch.client.validate(message);
     for (const issue of refused?.issues ?? []) issues.push({ ...issue, path: at(joinPath("message", issue.path)) });
-    if (queued && new TextEncoder().encode(JSON.stringify(json)).byteLength > MAX_QUEUED_BODY_BYTES) {
+    // Decoded, checked and (when queued) serialised here, once: dispatch and the queue reuse all three.
+    const job = readyJob({ audience: "caller", vendor: batch.vendor, body: json }, { message, validated: true });
+    if (queued && job.bytes > MAX_QUEUED_BODY_BYTES) {
       fault("message", "max_bytes", `a queued message may be at most ${MAX_QUEUED_BODY_BYTES} bytes of JSON`);
     }
-    items.push({ json, message, ...(typeof idempotencyKey === "string" ? { idempotencyKey } : {}), ...(sendAtMs === undefined ? {} : { sendAt: { at: sendAtMs, path: at("sendAt") } }) });
+    items.push({ json, job, ...(typeof idempotencyKey === "string" ? { idempotencyKey } : {}), ...(sendAtMs === undefined ? {} : { sendAt: { at: sendAtMs, path: at("sendAt") } }) });
   }
   if (issues.length) {
     const failing = new Set(issues.map((issue) => /^messages\.(\d+)/.exec(issue.path)?.[1])).size;
@@ -209,43 +214,31 @@ async function runInOrder(items: readonly BatchItem[], concurrency: number, send
 }
 
 /**
- * One item through the single route's dispatch, with the headers it would have had alone; `queue` holds its queue
- * message for the batch's `sendBatch` (an item repeating a key runs after its first and uses the queue itself).
+ * One item through the single route's dispatch, as it would have been sent alone (the batch's `Prefer`, its own
+ * key and time); `queue` holds its queue message for the batch's `sendBatch` (an item repeating a key runs after
+ * its first and uses the queue itself).
  */
-async function sendItem(request: Request, env: Env, config: Config, batch: GatedBatch, item: BatchItem, queue: HeldQueue | undefined): Promise<BatchItemResult> {
-  const headers = new Headers();
-  if (prefersAsync(request)) headers.set("prefer", "respond-async");
-  if (item.idempotencyKey !== undefined) headers.set("idempotency-key", item.idempotencyKey);
-  const alone = new Request(request.url, { method: "POST", headers });
+async function sendItem(request: Request, env: Env, config: Config, batch: GatedBatch, log: RequestLog, item: BatchItem, queue: HeldQueue | undefined): Promise<BatchItemResult> {
   const held = queue?.forItem();
-  let sending = false;
+  const progress: SendProgress = { vendorCalled: false };
   try {
-    const response = await dispatchSend(alone, held ? { ...env, DELIVERY_QUEUE: held.queue } : env, config, {
-      scope: batch.scope,
-      audience: "caller",
-      vendor: batch.vendor,
-      identity: item.json,
-      queued: { body: item.json, decode: true },
-      refuseBeforeQueueing: () => batch.client.validate(item.message),
-      ...(item.sendAt ? { sendAt: item.sendAt } : {}),
-      sendNow: () => {
-        sending = true;
-        batch.onSend();
-        return batch.client.send(item.message, synchronousCall());
-      },
-      respond: batch.respond,
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : null, ...(response.headers.get("idempotent-replayed") === "true" ? { replayed: true as const } : {}) };
+    const { answer } = await dispatchSend(
+      held ? { ...env, DELIVERY_QUEUE: held.queue } : env,
+      config,
+      { scope: batch.scope, job: item.job, identity: item.json, idempotencyKey: item.idempotencyKey, async: prefersAsync(request), ...(item.sendAt ? { sendAt: item.sendAt } : {}) },
+      { actions: batch.actions, log, progress },
+    );
+    return { status: answer.status, body: answer.body ? JSON.parse(answer.body) : null, ...(answer.headers["idempotent-replayed"] === "true" ? { replayed: true as const } : {}) };
   } catch (error) {
     const problem: Problem =
       error instanceof Refusal
         ? error.problem
         : // As the single route answers a failure of its own: nothing sent unless the vendor client had been asked.
-          { ...new Refusal("internal", "the worker failed unexpectedly on this message").problem, delivery: sending ? "unknown" : "not_sent" };
+          { ...new Refusal("internal", "the worker failed unexpectedly on this message").problem, delivery: progress.vendorCalled ? "unknown" : "not_sent" };
     const response = problemResponse(problem);
     return { status: response.status, body: await response.json() };
   } finally {
+    if (progress.vendorCalled) batch.progress.vendorCalled = true;
     held?.finished();
   }
 }

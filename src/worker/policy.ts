@@ -62,10 +62,11 @@ export interface ActionRateLimit {
 }
 
 /**
- * The fields of the common message an action sets for each send (a fresh Act-On `externalId`), and `byVendor`.
+ * The fields of the common message an action sets for each send (a fresh `externalId` for a vendor that tells two
+ * sends apart by it), and `byVendor` for a field only one vendor takes.
  *
  * @example
- * perSend: (): PerSendFields<(typeof catalogue)["passwordChanged"]> => ({ byVendor: { acton: { externalId: crypto.randomUUID() } } })
+ * perSend: (): PerSendFields<(typeof catalogue)["passwordChanged"]> => ({ externalId: crypto.randomUUID() })
  */
 export type PerSendFields<D extends TemplateDeclaration> = Omit<CatalogueMessage<D>, "to" | "data">;
 
@@ -259,7 +260,9 @@ export function parseActionCall(body: unknown, actions: Readonly<Record<string, 
 }
 
 /**
- * The action's variables after its schema; a 422 naming each bad field (`variables.orderNumber`) otherwise.
+ * The action's variables after its schema; a 422 naming each bad field (`variables.orderNumber`) otherwise. The
+ * only check of the variables a send gets: its output is what the send job carries, to the vendor now or through
+ * the queue as JSON, and the catalogue send takes it as checked (delivery/send-job.ts).
  *
  * @example
  * const variables = parseVariables(call);

@@ -138,9 +138,20 @@ export function outcomeProblem(outcome: Failure, audience: Audience): Problem {
  * return problemResponse(new Refusal("not_found", "no route for GET /x").problem);
  */
 export function problemResponse(problem: Problem, headers: Record<string, string> = {}): Response {
+  const answer = problemAnswer(problem, headers);
+  return new Response(answer.body, answer);
+}
+
+/**
+ * What `problemResponse` answers, as data: its status, headers and body text (what an idempotency ledger stores).
+ *
+ * @example
+ * const { status, headers, body } = problemAnswer(new Refusal("not_found", "no such route").problem);
+ */
+export function problemAnswer(problem: Problem, headers: Record<string, string> = {}): { readonly status: number; readonly headers: Record<string, string>; readonly body: string } {
   const all: Record<string, string> = { "content-type": "application/problem+json", "cache-control": "no-store", ...headers };
   if (problem.retryAfter !== undefined) all["retry-after"] = String(Math.ceil(problem.retryAfter));
-  return new Response(JSON.stringify(problem), { status: problem.status, headers: all });
+  return { status: problem.status, headers: all, body: JSON.stringify(problem) };
 }
 
 function problemType(kind: ProblemKind): string {

@@ -18,36 +18,36 @@
  *   GET     /                     a one-line index; in sandbox mode on a loopback host, the local pages' own index
  *                                 when they have one
  */
-import type { Outcome, VendorName } from "../core/public.ts";
-import { requireActionVendor, resolveAction, sendResolvedAction } from "./action-send.ts";
-import { decodeAttachments } from "./binary-fields.ts";
+import type { VendorName } from "../core/public.ts";
 import { consumeQueue } from "./delivery/consumer.ts";
-import { dispatchSend } from "./delivery/dispatch.ts";
+import { dispatchSend, idempotencyKey, prefersAsync } from "./delivery/dispatch.ts";
 import { listMessages, retryMessage } from "./delivery/failures-route.ts";
-import { deliveryEventsRoute, synchronousCall, type Background, type DeliveryEventHook } from "./delivery/delivery-events.ts";
+import { deliveryEventsRoute, type Background, type DeliveryEventHook } from "./delivery/delivery-events.ts";
 import { browserScope, messageStatus } from "./delivery/messages-route.ts";
-import { sendBatch } from "./batch-send.ts";
-import { sendAnswer } from "./delivery/send-answer.ts";
+import { batchSize, sendBatch } from "./batch-send.ts";
+import { answerResponse } from "./delivery/send-answer.ts";
+import { actionJob, nativeJob, type SendProgress } from "./delivery/send-job.ts";
 import { actionSendAt, headerSendAt } from "./delivery/send-at.ts";
 import { loadConfig, type CallerKey, type Config, type Env, type RateLimiter } from "./env.ts";
 import { CALLER_MAX_NESTING, readJsonBody } from "./gates/body-limit.ts";
 import { authenticateCaller, LOCAL_SANDBOX_CALLER, requireVendorAllowed } from "./gates/caller-key.ts";
 import { refuseRepeatedCredentials } from "./gates/credential-headers.ts";
-import { checkHeaderText } from "./gates/header-text.ts";
+import { HEADER_TEXT } from "./gates/header-text.ts";
 import type { VerifiedUser } from "./gates/jwt.ts";
 import { isLoopbackRequest } from "./gates/loopback.ts";
-import { refuseMarkup } from "./gates/markup.ts";
+import { PLAIN_TEXT } from "./gates/markup.ts";
 import { preflight, refuseBrowsers, requireAllowedOrigin, withCors } from "./gates/origin-cors.ts";
 import { clientIp, ipRateKey, limitRate } from "./gates/rate-limit.ts";
 import { authenticateUser } from "./gates/signed-in-user.ts";
-import { refuseTemplateTags } from "./gates/template-tags.ts";
+import { noTemplateTags } from "./gates/template-tags.ts";
+import { passTextGates } from "./gates/walk.ts";
 import { releaseTurnstileToken, verifyTurnstile } from "./gates/turnstile.ts";
 import { healthRoute, LOCAL_SANDBOX_OPERATOR } from "./health.ts";
 import { RequestLog } from "./log.ts";
 import { actionVendors, parseActionCall, parseVariables, resolveRecipient, type Action } from "./policy.ts";
-import { problemResponse, Refusal, type Audience, type Problem } from "./problem.ts";
+import { problemResponse, Refusal } from "./problem.ts";
 import type { WorkerSandbox } from "./sandbox.ts";
-import { isServedVendor, vendorClient, type ServedClient } from "./vendors.ts";
+import { isServedVendor, vendorClient } from "./vendors.ts";
 import type { AnyVendorDescriptor } from "../vendors/descriptor.ts";
 
 /** What the router serves: a deployment's actions, its vendors and its sandbox. */
@@ -73,11 +73,6 @@ export interface WorkerHandler {
   queue(batch: MessageBatch<unknown>, env: Env, ctx?: Background): Promise<void>;
 }
 
-/** What a request has done so far that its answer must own up to: whether a vendor client was asked to send. */
-interface Progress {
-  vendorCalled: boolean;
-}
-
 /**
  * The handler for `deployment`.
  *
@@ -92,7 +87,7 @@ export function createHandler(deployment: Deployment): WorkerHandler {
     },
     async fetch(request, env, ctx) {
       const log = new RequestLog(request);
-      const progress: Progress = { vendorCalled: false };
+      const progress: SendProgress = { vendorCalled: false };
       let sandbox = false;
       const response = await answer(log, progress, () => {
         const config = loadConfig(env, deployment.sandbox, deployment.vendors);
@@ -113,7 +108,7 @@ function markSandbox(response: Response): Response {
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
-async function route(deployment: Deployment, request: Request, env: Env, config: Config, log: RequestLog, progress: Progress, background: Background): Promise<Response> {
+async function route(deployment: Deployment, request: Request, env: Env, config: Config, log: RequestLog, progress: SendProgress, background: Background): Promise<Response> {
   const { pathname } = new URL(request.url);
   if (pathname === "/v1/actions") {
     // CORS headers go on every answer to an allowed origin, refusals included, so the page can read why.
@@ -126,11 +121,11 @@ async function route(deployment: Deployment, request: Request, env: Env, config:
   const retry = /^\/v1\/messages\/([^/]+)\/retry$/.exec(pathname);
   if (retry) return retryMessage(request, env, config, trustedKeys(request, config), retry[1]!);
   const send = /^\/v1\/send\/([^/]+)$/.exec(pathname);
-  if (send) return callerSend(request, env, config, log, progress, send[1]!);
+  if (send) return callerSend(deployment, request, env, config, log, progress, send[1]!);
   const events = /^\/v1\/events\/([^/]+)$/.exec(pathname);
   if (events) return deliveryEventsRoute(request, env, config, log, events[1]!, background, deployment.onEvent);
   const batch = /^\/v1\/send\/([^/]+)\/batch$/.exec(pathname);
-  if (batch) return callerBatch(request, env, config, log, progress, batch[1]!);
+  if (batch) return callerBatch(deployment, request, env, config, log, progress, batch[1]!);
   if (["/sandbox", "/demo"].some((page) => pathname === page || pathname.startsWith(`${page}/`))) {
     // The local pages: only in sandbox mode, and only on a loopback host.
     const serveLocal = deployment.sandbox?.serveLocal;
@@ -161,9 +156,10 @@ async function localIndex(serveLocal: NonNullable<WorkerSandbox["serveLocal"]>, 
 
 /**
  * Browsers: origin → single credentials → body cap → action → auth and rate limits → recipient rule → header text
- * → plain text → no template tags (of every vendor the template may go to) → variables → the catalogue send.
+ * → plain text → no template tags (of every vendor the template may go to) → variables → the job, sent or queued
+ * (delivery/dispatch.ts) → a Turnstile token given back when nothing was sent and a retry may help.
  */
-async function browserAction(deployment: Deployment, request: Request, env: Env, config: Config, log: RequestLog, progress: Progress): Promise<Response> {
+async function browserAction(deployment: Deployment, request: Request, env: Env, config: Config, log: RequestLog, progress: SendProgress): Promise<Response> {
   if (request.method === "OPTIONS") return preflight(request, config.origins);
   allowMethods(request, ["POST", "OPTIONS"]);
   requireAllowedOrigin(request, config.origins);
@@ -173,40 +169,26 @@ async function browserAction(deployment: Deployment, request: Request, env: Env,
   log.set({ action: call.name });
   const user = await authenticateBrowser(request, env, config, call.name, call.action);
   const recipient = resolveRecipient(call.action.recipient, call.recipient, user);
-  checkHeaderText({ recipient, variables: call.variables }, { multiline: (call.action.multiline ?? []).map((name) => `variables.${name}`) });
-  refuseMarkup({ variables: call.variables });
-  const vendors = actionVendors(call.action);
-  // Every vendor the template may fail over to: its syntax is refused too.
-  for (const vendor of vendors) refuseTemplateTags({ variables: call.variables }, config.served.get(vendor)?.evaluatedSyntax);
+  // The three text gates share one walk over the strings; each refuses as if it walked alone, in this order.
+  const textGates = [HEADER_TEXT, PLAIN_TEXT, ...actionVendors(call.action).map((vendor) => noTemplateTags(config.served.get(vendor)?.evaluatedSyntax))];
+  passTextGates({ recipient, variables: call.variables }, textGates, { multiline: (call.action.multiline ?? []).map((name) => `variables.${name}`) });
+  // Checked once, here: the job carries the schema's output, and the catalogue send takes it as checked.
   const variables = parseVariables(call);
   log.set({ template: call.action.template });
-  const resolved = resolveAction(call.name, call.action, recipient, variables);
   const sendAt = actionSendAt(call);
-  return dispatchSend(request, env, config, {
-    scope: browserScope(user, request),
-    audience: "browser",
-    vendor: vendors[0]!,
-    identity: { action: call.name, recipient: call.recipient, variables: call.variables },
-    queued: { body: resolved, decode: false },
-    // The browser's variables were checked against the template above; what is left is a vendor to send through.
-    refuseBeforeQueueing: () => {
-      requireActionVendor(config, call.action);
-      return undefined;
-    },
-    ...(sendAt ? { sendAt } : {}),
-    sendNow: async () => {
-      const outcome = await sendResolvedAction(config, deployment.actions, resolved, () => (progress.vendorCalled = true), synchronousCall());
-      log.set({ vendor: outcome.vendor });
-      return outcome;
-    },
-    respond: (outcome) => {
-      // A send that reached no one and invites a retry gives its Turnstile token back, or that retry would be a replay.
-      if (call.action.auth === "turnstile" && !outcome.ok && outcome.retryable && outcome.delivery === "not_sent") {
-        releaseTurnstileToken(request.headers.get("x-turnstile-token") ?? "");
-      }
-      return outcomeResponse(outcome, "browser", config, log);
-    },
-  });
+  const job = actionJob(call.name, call.action, recipient, variables);
+  const identity = { action: call.name, recipient: call.recipient, variables: call.variables };
+  const { answer, outcome } = await dispatchSend(
+    env,
+    config,
+    { scope: browserScope(user, request), job, identity, idempotencyKey: idempotencyKey(request), async: prefersAsync(request), ...(sendAt ? { sendAt } : {}) },
+    { actions: deployment.actions, log, progress },
+  );
+  // A send that reached no one and invites a retry gives its Turnstile token back, or that retry would be a replay.
+  if (call.action.auth === "turnstile" && outcome && !outcome.ok && outcome.retryable && outcome.delivery === "not_sent") {
+    releaseTurnstileToken(request.headers.get("x-turnstile-token") ?? "");
+  }
+  return answerResponse(answer);
 }
 
 /**
@@ -247,53 +229,41 @@ async function limitAction(env: Env, name: string, action: Action, who: string):
 
 /**
  * Trusted servers: method → not a browser → single credentials → caller key → vendor allowed → rate limit → body
- * cap and depth → send. Locally (sandbox mode, loopback host) the documented local key works too.
+ * cap and depth → the job (attachments decoded once) → sent or queued. Locally (sandbox mode, loopback host) the
+ * documented local key works too.
  */
-async function callerSend(request: Request, env: Env, config: Config, log: RequestLog, progress: Progress, vendorInPath: string): Promise<Response> {
+async function callerSend(deployment: Deployment, request: Request, env: Env, config: Config, log: RequestLog, progress: SendProgress, vendorInPath: string): Promise<Response> {
   const { caller, vendor } = await authenticateTrusted(request, config, log, vendorInPath);
   await limitRate(env.CALLER_RATE_LIMIT, `caller:${caller.id}`);
   const body = await readJsonBody(request, config.maxBodyBytes.caller, CALLER_MAX_NESTING);
-  const message = decodeAttachments(config.served.get(vendor), body);
+  const job = nativeJob(config, vendor, body);
   const sendAt = headerSendAt(request);
-  return dispatchSend(request, env, config, {
-    scope: `caller:${caller.id}`,
-    audience: "caller",
-    vendor,
-    identity: body,
-    queued: { body, decode: true },
-    refuseBeforeQueueing: () => vendorClient(config, vendor).validate(message),
-    ...(sendAt ? { sendAt } : {}),
-    sendNow: () => sendThrough(vendorClient(config, vendor), message, progress),
-    respond: (outcome) => outcomeResponse(outcome, "caller", config, log),
-  });
+  const { answer } = await dispatchSend(
+    env,
+    config,
+    { scope: `caller:${caller.id}`, job, identity: body, idempotencyKey: idempotencyKey(request), async: prefersAsync(request), ...(sendAt ? { sendAt } : {}) },
+    { actions: deployment.actions, log, progress },
+  );
+  return answerResponse(answer);
 }
 
 /**
- * Trusted servers' batches: the single route's gates (the rate limit counting each message, not the request) →
- * body cap and depth → every item checked → each sent or queued as it would be alone (batch-send.ts).
+ * Trusted servers' batches: the single route's gates up to the vendor → the vendor configured → body cap and
+ * depth → no per-item header, the batch's size → the rate limit counting each message, not the request → every
+ * item checked → each sent or queued as it would be alone (batch-send.ts).
  */
-async function callerBatch(request: Request, env: Env, config: Config, log: RequestLog, progress: Progress, vendorInPath: string): Promise<Response> {
-  const { caller, vendor: name } = await authenticateTrusted(request, config, log, vendorInPath);
+async function callerBatch(deployment: Deployment, request: Request, env: Env, config: Config, log: RequestLog, progress: SendProgress, vendorInPath: string): Promise<Response> {
+  const { caller, vendor } = await authenticateTrusted(request, config, log, vendorInPath);
   // The envelope adds two levels ({"messages": [{"message": …}]}) to what one message may nest.
   const body = await readJsonBody(request, config.maxBodyBytes.caller, CALLER_MAX_NESTING + 2);
-  const client = vendorClient(config, name);
+  const client = vendorClient(config, vendor);
   log.set({ batch: Array.isArray((body as { messages?: unknown } | null)?.messages) ? (body as { messages: unknown[] }).messages.length : undefined });
-  // Each item's answer is made as the single route makes it; the request's log line gets a tally instead.
-  const itemLog = new RequestLog(request);
-  return sendBatch(request, env, config, body, {
-    scope: `caller:${caller.id}`,
-    vendor: name,
-    client,
-    descriptor: config.served.get(name),
-    respond: (outcome) => outcomeResponse(outcome, "caller", config, itemLog),
-    onSend: () => (progress.vendorCalled = true),
-    countMessage: () => limitRate(env.CALLER_RATE_LIMIT, `caller:${caller.id}`),
-    onResults: (results) => {
-      const statuses: Record<number, number> = {};
-      for (const { status } of results) statuses[status] = (statuses[status] ?? 0) + 1;
-      log.set({ statuses });
-    },
-  });
+  const count = batchSize(request, body);
+  // Counted per message, before any is sent: a batch over the caller's limit is refused whole.
+  for (let index = 0; index < count; index++) await limitRate(env.CALLER_RATE_LIMIT, `caller:${caller.id}`);
+  const { response, statuses } = await sendBatch(request, env, config, body, { scope: `caller:${caller.id}`, vendor, client, actions: deployment.actions, progress });
+  log.set({ statuses });
+  return response;
 }
 
 /** The trusted routes' gates before the body: method → not a browser → single credentials → caller key → vendor allowed. */
@@ -308,12 +278,6 @@ async function authenticateTrusted(request: Request, config: Config, log: Reques
   log.set({ vendor });
   requireVendorAllowed(caller, vendor);
   return { caller, vendor };
-}
-
-/** The vendor client's send, noted first: from here on, a failure cannot say the email was not sent. */
-function sendThrough(client: ServedClient, message: unknown, progress: Progress): Promise<Outcome<unknown>> {
-  progress.vendorCalled = true;
-  return client.send(message, synchronousCall());
 }
 
 /**
@@ -336,19 +300,11 @@ export function allowMethods(request: Request, methods: readonly string[]): void
   }
 }
 
-/** A sent message, or the problem for a failed send (the body a queued send records as its result, too). */
-function outcomeResponse(outcome: Outcome<unknown>, audience: Audience, config: Config, log: RequestLog): Response {
-  log.set({ outcome: outcome.kind, delivery: outcome.ok ? "sent" : outcome.delivery, attempts: outcome.attempts });
-  const body = sendAnswer(outcome, audience, config);
-  if (!outcome.ok) return problemResponse(body as Problem);
-  return Response.json(body, { headers: { "cache-control": "no-store" } });
-}
-
 /**
  * Runs a handler; a `Refusal` becomes its problem, anything else an `internal` problem that is logged, not shown,
  * and says `not_sent` unless a vendor client had been asked to send.
  */
-async function answer(log: RequestLog, progress: Progress, handle: () => Promise<Response>): Promise<Response> {
+async function answer(log: RequestLog, progress: SendProgress, handle: () => Promise<Response>): Promise<Response> {
   try {
     return await handle();
   } catch (error) {

@@ -13,7 +13,7 @@ import type { AttachedDeliveryEvent } from "../../src/worker/delivery/delivery-e
 import { MAX_EVENT_BODY_BYTES } from "../../src/worker/delivery/delivery-events.ts";
 import type { Env } from "../../src/worker/env.ts";
 import { actions } from "../../worker/actions.ts";
-import { resolveAction } from "../../src/worker/action-send.ts";
+import { resolveAction } from "../../src/worker/delivery/send-job.ts";
 import { rememberQueued } from "../../src/worker/delivery/recent.ts";
 import { bindings, deliver, stateOf, view } from "./support/delivery.ts";
 import { CALLER_KEY_BILLING, CALLER_KEY_NEWSLETTER, EVERLYTIC_WEBHOOK_PASSWORD, EVERLYTIC_WEBHOOK_USER } from "./support/bindings.ts";

@@ -226,11 +226,11 @@ describe("a failure inside the worker says whether anything was sent", () => {
   });
 
   it("once a vendor was called it is unknown", async () => {
-    const json = Response.json.bind(Response);
+    const stringify = JSON.stringify.bind(JSON);
     // The worker fails while writing its answer, after the sandbox vendor took the message.
-    vi.spyOn(Response, "json").mockImplementation((body, init) => {
-      if ((body as { kind?: unknown } | null)?.kind === "sent") throw new Error("the answer could not be written");
-      return json(body, init);
+    vi.spyOn(JSON, "stringify").mockImplementation((value: unknown, ...rest: unknown[]) => {
+      if ((value as { kind?: unknown } | null)?.kind === "sent") throw new Error("the answer could not be written");
+      return (stringify as (...args: unknown[]) => string)(value, ...rest);
     });
     const answer = await callerSend("listmonk", listmonkMessage, CALLER_KEY_BILLING);
     vi.restoreAllMocks();

@@ -3,7 +3,7 @@
  * them by field) and nothing a caller sent: no address, no header, no body, no secret.
  */
 import { describe, expect, it } from "vitest";
-import { resolveAction } from "../../src/worker/action-send.ts";
+import { resolveAction } from "../../src/worker/delivery/send-job.ts";
 import { actions } from "../../worker/actions.ts";
 import { CALLER_KEY_BILLING } from "./support/bindings.ts";
 import { deliver, stateOf } from "./support/delivery.ts";

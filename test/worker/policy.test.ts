@@ -9,7 +9,7 @@ import { actions } from "../../worker/actions.ts";
 import { defineActions, line, parseActionCall, parseVariables, resolveRecipient } from "../../src/worker/policy.ts";
 import { Refusal } from "../../src/worker/problem.ts";
 import { defineCatalogue } from "../../src/catalogue/catalogue.ts";
-import { resolveAction } from "../../src/worker/action-send.ts";
+import { resolveAction } from "../../src/worker/delivery/send-job.ts";
 import { toActOnMessage } from "../../src/acton/message-converter.ts";
 import { toEverlyticMessage } from "../../src/everlytic/message-converter.ts";
 import { toExpertSenderMessage } from "../../src/expertsender/message-converter.ts";

@@ -1,6 +1,7 @@
 /**
- * The queue consumers. The send queue's consumer picks each message up from its state (message-state.ts),
- * sends it through the library, records the outcome, and then acks, retries or dead-letters it:
+ * The queue consumers. The send queue's consumer picks each message up from its state (message-state.ts), runs
+ * its job as the synchronous route runs it (`runJob`, send-job.ts), records the outcome (its result the answer
+ * that route would have given, `sendAnswer`), and then acks, retries or dead-letters it:
  *
  * - sent ............................................. `sent`, acked
  * - `unknown` delivery (timeout, 500, dropped connection) `unknown`, acked: never retried automatically
@@ -12,15 +13,13 @@
  * The dead-letter queue's consumer records the final state of whatever reaches it, including messages the queue
  * itself gave up on after repeated crashes.
  */
-import type { CallOptions, Outcome, VendorName } from "../../core/public.ts";
-import { decodeAttachments } from "../binary-fields.ts";
+import type { Outcome, VendorName } from "../../core/public.ts";
 import { loadConfig, type Config, type Env } from "../env.ts";
 import { Refusal, type Audience } from "../problem.ts";
 import { sendAnswer } from "./send-answer.ts";
-import { sendResolvedAction, type ResolvedAction } from "../action-send.ts";
+import { readyJob, runJob, storedJob, type JobOutcome, type ResolvedAction } from "./send-job.ts";
 import type { Action } from "../policy.ts";
 import type { WorkerSandbox } from "../sandbox.ts";
-import { vendorClient } from "../vendors.ts";
 import type { AnyVendorDescriptor } from "../../vendors/descriptor.ts";
 import { writeAttemptLog } from "../log.ts";
 import { noteVendorOutcome } from "../health.ts";
@@ -92,7 +91,8 @@ async function consumeOne(message: Message<QueuedSend>, env: Env, config: Config
     const gate = sendingGate(() => state.startSending(pickup.attempt));
     const started = Date.now();
     // Our id travels in the field the vendor echoes back (`messageIdCarrier`), so its events can name the message.
-    const outcome = await sendOnce(config, pickup, actions, { beforeFetch: gate.beforeFetch, messageId: id });
+    // The job as the route made it, run as the route runs it.
+    const outcome = await runJob(readyJob(storedJob(pickup)), { config, actions, call: { beforeFetch: gate.beforeFetch, messageId: id } });
     // The state could not be reached: whether this attempt may go is not known, so the queue delivers it again.
     if (gate.failure) throw gate.failure.error;
     // Picked up again elsewhere, or ended meanwhile: this copy sent nothing and has nothing to record.
@@ -110,22 +110,6 @@ async function consumeOne(message: Message<QueuedSend>, env: Env, config: Config
     // The state says what happened: redelivered, a message found `sending` ends `unknown`, one that never reached
     // the vendor is sent, one already settled is acked.
     message.retry();
-  }
-}
-
-/**
- * Sends a browser action as it was resolved (its catalogue template, with failover), or a trusted caller's native
- * message through its vendor client; a refusal by the worker itself (no such vendor here, bad attachment) is an
- * outcome too.
- */
-async function sendOnce(config: Config, pickup: Extract<Pickup, { action: "send" }>, actions: Deployment["actions"], call: CallOptions): Promise<Outcome<unknown> | Refusal> {
-  try {
-    if (pickup.audience === "browser") return await sendResolvedAction(config, actions, pickup.body as ResolvedAction, undefined, call);
-    const message = pickup.decode ? decodeAttachments(config.served.get(pickup.vendor), pickup.body) : pickup.body;
-    return await vendorClient(config, pickup.vendor).send(message, call);
-  } catch (error) {
-    if (error instanceof Refusal) return error;
-    throw error;
   }
 }
 
@@ -162,22 +146,23 @@ function sendingGate(start: () => Promise<boolean>): SendingGate {
  * What one attempt's outcome means for its message.
  *
  * @example
- * const verdict = judge(outcome, 1, { maxAttempts: 5, retrySeconds: 5 }, "caller", config, "listmonk");
+ * const verdict = judge(outcome, 1, { maxAttempts: 5, retrySeconds: 5 }, "caller", config, vendor);
  */
 export function judge(
-  outcome: Outcome<unknown> | Refusal,
+  outcome: JobOutcome,
   attempt: number,
   limits: RetryLimits,
   audience: Audience,
   config: Config,
   vendor: VendorName,
 ): Verdict & { readonly deadLetter: boolean } {
+  // The answer the same job run now would have got: the message's result.
+  const result = sendAnswer(outcome, audience, config);
   if (outcome instanceof Refusal) {
     const problem = outcome.problem;
     const summary = { kind: problem.kind, delivery: "not_sent", retryable: false, ...(audience === "caller" ? { message: problem.detail } : {}) };
-    return { state: "failed", outcome: summary, result: problem, deadLetter: true, note: "refused before sending" };
+    return { state: "failed", outcome: summary, result, deadLetter: true, note: "refused before sending" };
   }
-  const result = sendAnswer(outcome, audience, config);
   const summary = config.redactor.value(summarise(outcome, audience));
   if (outcome.ok) return { state: "sent", outcome: summary, result, deadLetter: false };
   if (outcome.delivery !== "not_sent") {
@@ -224,7 +209,7 @@ async function recordDeadLetters(batch: MessageBatch<DeadLetter>, env: Env): Pro
 }
 
 /** The attempt's log line: its outcome's kind and delivery, never the message or the vendor's wording. */
-function logAttempt(id: string, pickup: Extract<Pickup, { action: "send" }>, outcome: Outcome<unknown> | Refusal, state: string, ms: number, config: Config): void {
+function logAttempt(id: string, pickup: Extract<Pickup, { action: "send" }>, outcome: JobOutcome, state: string, ms: number, config: Config): void {
   const action = pickup.audience === "browser" ? (pickup.body as Partial<ResolvedAction> | null)?.action : undefined;
   writeAttemptLog(
     {

@@ -192,7 +192,9 @@ export interface NewMessage {
   readonly scope: string;
   readonly audience: Audience;
   readonly vendor: VendorName;
-  readonly body: unknown;
+  /** The message's body (a send job's, delivery/send-job.ts), or `bodyJson`: the same already serialised, stored as it is. */
+  readonly body?: unknown;
+  readonly bodyJson?: string;
   /** Whether the body's base64 attachment fields must be decoded before sending (trusted callers' JSON). */
   readonly decode: boolean;
   /** When to send it, in ms since the epoch (`parseSendAt`); as soon as it can be when absent. */
@@ -278,7 +280,7 @@ export class MessageObject extends DurableObject<MessageObjectEnv> {
       message.audience,
       message.vendor,
       scheduled ? "scheduled" : "queued",
-      JSON.stringify(message.body),
+      message.bodyJson ?? JSON.stringify(message.body),
       message.decode ? 1 : 0,
       scheduled ? message.sendAt! : 0,
       scheduled ? message.sendAt! : null,

@@ -52,7 +52,7 @@ export async function authenticateCaller(request: Request, keys: readonly Caller
  * Refuses a vendor the caller's key is not allowed to use.
  *
  * @example
- * requireVendorAllowed(caller, "listmonk");
+ * requireVendorAllowed(caller, vendor);
  */
 export function requireVendorAllowed(caller: CallerKey, vendor: VendorName): void {
   if (!caller.vendors.includes(vendor)) {

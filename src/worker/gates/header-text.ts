@@ -3,9 +3,8 @@
  * be able to start a new header or break the line limit. Every string a browser sends is treated as such,
  * except the variables an action names as multi-line (a message body).
  */
-import type { ValidationIssue } from "../../core/public.ts";
 import { Refusal } from "../problem.ts";
-import { walkStrings } from "./walk.ts";
+import { passTextGates, type TextGate } from "./walk.ts";
 
 /** RFC 5322's line limit, without the CRLF. */
 export const HEADER_TEXT_MAX_LENGTH = 998;
@@ -31,6 +30,27 @@ const INVISIBLE = /\p{Cf}/u;
 const LONE_SURROGATE = /[\ud800-\udfff]/u;
 
 /**
+ * The header-text gate for `passTextGates`: a lone surrogate anywhere; in a header-bound string a line break, a
+ * control, bidirectional or other invisible formatting character, or over 998 characters; in multi-line text the
+ * controls and bidirectional formatting characters.
+ *
+ * @example
+ * passTextGates({ recipient, variables }, [HEADER_TEXT], { multiline: ["variables.message"] });
+ */
+export const HEADER_TEXT: TextGate = {
+  under: undefined,
+  check(value, path, inText) {
+    if (LONE_SURROGATE.test(value)) return { path, rule: "well_formed_unicode", message: "must not contain half of a surrogate pair" };
+    if (inText) return TEXT_CONTROLS.test(value) ? { path, rule: "no_control_characters", message: "must not contain control or bidirectional formatting characters" } : undefined;
+    if (HEADER_BREAKERS.test(value)) return { path, rule: "no_line_breaks", message: "must not contain line breaks, control or bidirectional formatting characters" };
+    if (INVISIBLE.test(value)) return { path, rule: "no_invisible_characters", message: "must not contain invisible formatting characters (zero-width, direction marks)" };
+    if (value.length > HEADER_TEXT_MAX_LENGTH) return { path, rule: "max_length", message: `must be at most ${HEADER_TEXT_MAX_LENGTH} characters` };
+    return undefined;
+  },
+  refuse: (issues) => new Refusal("validation", "a value would break a mail header", { issues }),
+};
+
+/**
  * Refuses (422, one issue per string) any header-bound string with a line break, a control, bidirectional or
  * other invisible formatting character, or over 998 characters, and any string with a lone surrogate. Strings at or under a `multiline` path (`variables.message`)
  * may hold line breaks, but none of the others. Values nested deeper than `MAX_NESTING` are refused too.
@@ -39,25 +59,5 @@ const LONE_SURROGATE = /[\ud800-\udfff]/u;
  * checkHeaderText({ recipient, variables }, { multiline: ["variables.message"] });
  */
 export function checkHeaderText(fields: Record<string, unknown>, options: { multiline?: readonly string[] } = {}): void {
-  const issues: ValidationIssue[] = [];
-  const multiline = new Set(options.multiline ?? []);
-  walkStrings(
-    fields,
-    false,
-    (path, inText) => inText || multiline.has(path),
-    (value, path, inText) => {
-      if (LONE_SURROGATE.test(value)) {
-        issues.push({ path, rule: "well_formed_unicode", message: "must not contain half of a surrogate pair" });
-      } else if (inText) {
-        if (TEXT_CONTROLS.test(value)) issues.push({ path, rule: "no_control_characters", message: "must not contain control or bidirectional formatting characters" });
-      } else if (HEADER_BREAKERS.test(value)) {
-        issues.push({ path, rule: "no_line_breaks", message: "must not contain line breaks, control or bidirectional formatting characters" });
-      } else if (INVISIBLE.test(value)) {
-        issues.push({ path, rule: "no_invisible_characters", message: "must not contain invisible formatting characters (zero-width, direction marks)" });
-      } else if (value.length > HEADER_TEXT_MAX_LENGTH) {
-        issues.push({ path, rule: "max_length", message: `must be at most ${HEADER_TEXT_MAX_LENGTH} characters` });
-      }
-    },
-  );
-  if (issues.length) throw new Refusal("validation", "a value would break a mail header", { issues });
+  passTextGates(fields, [HEADER_TEXT], options);
 }

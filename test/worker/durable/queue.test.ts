@@ -13,7 +13,7 @@ import { MAX_REQUEUES, MessageObject, STUCK_AFTER_MS } from "../../../src/worker
 import { bindings, deliver, stateOf, timePasses, view, watchRequeues } from "../support/delivery.ts";
 import { CALLER_KEY_BILLING, CALLER_KEY_NEWSLETTER, ORIGIN } from "../support/bindings.ts";
 import { callerSend, fetchWorker, LOCAL, signJwt } from "../support/harness.ts";
-import { resolveAction } from "../../../src/worker/action-send.ts";
+import { resolveAction } from "../../../src/worker/delivery/send-job.ts";
 import { actions } from "../../../worker/actions.ts";
 import { sandboxVendors } from "../../../worker/sandbox/index.ts";
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import worker from "../../../worker/index.ts";
 import { actions } from "../../../worker/actions.ts";
 import type { Env } from "../../../src/worker/env.ts";
-import { resolveAction } from "../../../src/worker/action-send.ts";
+import { resolveAction } from "../../../src/worker/delivery/send-job.ts";
 import { SEND_QUEUE } from "../../../src/worker/delivery/consumer.ts";
 import type { MessageView } from "../../../src/worker/delivery/message-state.ts";
 import type { VendorName } from "../../../src/core/public.ts";
@@ -61,6 +61,20 @@ describe("a queued message's result is the synchronous answer", () => {
     expect(withoutVendorIds(result, ids)).toEqual(withoutVendorIds(now.body, ids));
   });
 
+  it.each(Object.keys(MESSAGES) as VendorName[])("%s: the trusted route, queued by the route itself (Prefer: respond-async)", async (vendor) => {
+    const now = await callerSend(vendor, MESSAGES[vendor], CALLER_KEY_BILLING);
+    expect(now.status).toBe(200);
+
+    const accepted = await callerSend(vendor, MESSAGES[vendor], CALLER_KEY_BILLING, { prefer: "respond-async" });
+    expect(accepted.status).toBe(202);
+    const queued = await consumed(accepted.body.id as string);
+    expect(queued.state).toBe("sent");
+    const result = queued.result as Record<string, unknown>;
+    expect(Object.keys(result)).toEqual(Object.keys(now.body));
+    const ids = [...((now.body.ids as string[] | undefined) ?? []), ...((result.ids as string[] | undefined) ?? [])];
+    expect(withoutVendorIds(result, ids)).toEqual(withoutVendorIds(now.body, ids));
+  });
+
   it("a message the vendor's rules refuse: the same problem", async () => {
     const invalid = { body: { html: "<p>hi</p>" }, headers: { subject: "Hi" } };
     const now = await callerSend("everlytic", invalid, CALLER_KEY_BILLING);
@@ -85,6 +99,22 @@ describe("a queued message's result is the synchronous answer", () => {
     const body = resolveAction("welcome", actions.welcome, "ada@example.com", { firstName: "Ada" });
     await stateOf(id).accept({ id, scope: "user:u1", audience: "browser", vendor: "expertsender", body, decode: false });
     const queued = await consumed(id);
+    expect(queued.state).toBe("sent");
+    expect(queued.result).toEqual(now.body);
+  });
+
+  it("a browser action queued by the route itself (Prefer: respond-async)", async () => {
+    const send = async (prefer: Record<string, string>) =>
+      fetchWorker("/v1/actions", {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: ORIGIN, authorization: `Bearer ${await signJwt()}`, ...prefer },
+        body: JSON.stringify({ action: "welcome", variables: { firstName: "Ada" } }),
+      });
+    const now = await send({});
+    expect(now.status).toBe(200);
+    const accepted = await send({ prefer: "respond-async" });
+    expect(accepted.status).toBe(202);
+    const queued = await consumed(accepted.body.id as string);
     expect(queued.state).toBe("sent");
     expect(queued.result).toEqual(now.body);
   });
