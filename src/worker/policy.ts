@@ -9,6 +9,7 @@ import type { Catalogue, CatalogueMessage, TemplateDeclaration } from "../catalo
 import type { ValidationIssue, VendorName } from "../core/public.ts";
 import { joinPath, toValidationIssues } from "../core/validation.ts";
 import type { VerifiedUser } from "./gates/jwt.ts";
+import { MAX_SEND_AT_AHEAD_MS } from "./delivery/send-at.ts";
 import { Refusal } from "./problem.ts";
 
 export type { EvaluatedSyntax } from "../vendors/descriptor.ts";
@@ -148,8 +149,8 @@ export type DefinedActions<C extends Catalogue, D extends Readonly<Record<string
   readonly [N in keyof D]: D[N] & { readonly variables: C[D[N]["template"]]["variables"]; readonly catalogue: C };
 };
 
-/** The furthest ahead any send may be scheduled, in seconds (delivery/send-at.ts holds every send to it). */
-const MAX_SCHEDULE_SECONDS = 30 * 24 * 60 * 60;
+/** The furthest ahead any send may be scheduled, in seconds: delivery/send-at.ts's limit, which holds every send to it. */
+const MAX_SCHEDULE_SECONDS = MAX_SEND_AT_AHEAD_MS / 1000;
 /** Action names are URL- and log-safe: lower-case words joined by hyphens. */
 const ACTION_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 /** What Turnstile accepts as a widget's `action`. */
