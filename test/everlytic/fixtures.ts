@@ -1,5 +1,6 @@
-/** Messages shaped like the vendor page's examples, shared by the Everlytic test files. */
+/** Messages shaped like the vendor page's examples, shared by the Everlytic test files and the vendors' shared suite. */
 import type { EverlyticMessage } from "../../src/everlytic/index.js";
+import type { VendorConformance } from "../vendors/conformance.ts";
 import { TEMPLATE_ID } from "./double.js";
 
 /** The page's "Example using HTML provided in the body" (with `unique_fields` where its property table puts it). */
@@ -168,3 +169,13 @@ export const validEverlyticMessages: [string, EverlyticMessage][] = [
     },
   }],
 ];
+
+/**
+ * Everlytic in the shared suite (test/vendors/conformance.test.ts): each invalid message a validation outcome naming
+ * exactly its issues, nothing sent. Its spec agreement, field by field, is ./spec-agreement.test.ts.
+ */
+export const conformance: VendorConformance = {
+  invalid: [...invalidEverlyticMessages, ...invalidContentAttachments],
+  issues: "exact",
+  valid: validEverlyticMessages,
+};
