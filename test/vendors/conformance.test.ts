@@ -6,6 +6,7 @@
  */
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
+import type { TemplateMessage } from "../../src/core/message.ts";
 import type { AnyVendorDescriptor } from "../../src/vendors/descriptor.ts";
 import { VENDOR_LIST } from "../../src/vendors/registry.ts";
 import * as testing from "../../src/testing/index.ts";
@@ -37,7 +38,86 @@ async function isolatedClient(descriptor: AnyVendorDescriptor) {
   return { client, requests };
 }
 
+/** The least common message the vendor sends: its template id type, every choice it needs stated. */
+function baseMessage(descriptor: AnyVendorDescriptor): TemplateMessage {
+  const { capabilities } = descriptor;
+  return {
+    template: descriptor.templateId === "number" ? 1 : "t-1",
+    to: "ada@example.com",
+    transactional: true,
+    ...(capabilities.externalId ? { externalId: "conformance-1" } : {}),
+    ...(capabilities.transactional === "stated" && capabilities.tracking ? { tracking: { opens: false, clicks: false } } : {}),
+  };
+}
+
+/** Each field of the common message its capability table says the vendor cannot carry: the change, and the path refused. */
+function uncarried(descriptor: AnyVendorDescriptor): [string, Partial<TemplateMessage>, string][] {
+  const { capabilities } = descriptor;
+  const cases: [string, Partial<TemplateMessage>, string][] = [
+    ["a template id of the other type", { template: descriptor.templateId === "number" ? "1" : 1 }, "template"],
+  ];
+  for (const field of ["cc", "bcc", "from", "replyTo"] as const) {
+    if (capabilities[field].max === 0) cases.push([field, { [field]: "grace@example.com" }, field]);
+    else if (!capabilities[field].names) cases.push([`a display name in ${field}`, { [field]: { address: "grace@example.com", name: "Grace" } }, `${field}.name`]);
+  }
+  if (!capabilities.to.names) cases.push(["a display name in to", { to: [{ address: "ada@example.com", name: "Ada" }] }, "to.0.name"]);
+  if (!capabilities.subject) cases.push(["a subject", { subject: "Hello" }, "subject"]);
+  if (capabilities.data === "text") cases.push(["a data value that is not text", { data: { count: 2 } }, "data.count"]);
+  if (!capabilities.attachments) cases.push(["an attachment", { attachments: [{ content: new Uint8Array([1]), filename: "a.bin" }] }, "attachments.0"]);
+  if (capabilities.tags === 0) cases.push(["tags", { tags: ["a"] }, "tags"]);
+  if (!capabilities.externalId) cases.push(["an externalId", { externalId: "order-1" }, "externalId"]);
+  if (capabilities.transactional === "always") cases.push(["transactional: false", { transactional: false }, "transactional"]);
+  if (!capabilities.tracking) cases.push(["tracking", { tracking: { opens: true, clicks: true } }, "tracking"]);
+  return cases;
+}
+
+/** Where `value` sits in `options`, as a list of keys; undefined when it does not. */
+function pathOf(options: unknown, value: string, at: string[] = []): string[] | undefined {
+  if (options === value) return at;
+  if (typeof options !== "object" || options === null) return undefined;
+  for (const [key, child] of Object.entries(options)) {
+    const found = pathOf(child, value, [...at, key]);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The values of the vendor's secret settings in its sandbox settings: where reading each secret puts it. */
+function sandboxSecrets(descriptor: AnyVendorDescriptor): string[] {
+  const marked = descriptor.settings.read((setting: string) => (setting.endsWith("_URL") ? "https://secrets.example" : `value-of-${setting}`), []);
+  return descriptor.settings.secrets.map((secret) => {
+    const path = pathOf(marked, `value-of-${secret}`);
+    expect(path, `${secret} is read into no option`).toBeDefined();
+    const value = path!.reduce<unknown>((at, key) => (at as Record<string, unknown>)[key], descriptor.sandbox.settings);
+    expect(value, `the sandbox settings give ${secret} no value`).toBeTypeOf("string");
+    return value as string;
+  });
+}
+
 describe.each(vendors)("$name", ({ name, descriptor, conformance }) => {
+  describe("a common message's field the vendor cannot carry is refused, never dropped, and nothing is sent", () => {
+    it.each(uncarried(descriptor))("%s", async (_, change, path) => {
+      const { client, requests } = await isolatedClient(descriptor);
+      const outcome = await client.sendMessage({ ...baseMessage(descriptor), ...change } as TemplateMessage);
+      expect(outcome).toMatchObject({ ok: false, vendor: name, kind: "validation", delivery: "not_sent" });
+      expect(!outcome.ok && outcome.kind === "validation" && outcome.issues.map((issue) => [issue.path, issue.rule])).toEqual([[path, "unsupported_by_vendor"]]);
+      expect(requests).toEqual([]);
+    });
+  });
+
+  describe("no outcome carries a secret", () => {
+    it.each(["ada@example.com", "fail+auth@example.com", "fail+500@example.com"])("a send to %s", async (to) => {
+      const secrets = sandboxSecrets(descriptor);
+      expect(secrets.length).toBeGreaterThan(0);
+      const { client, requests } = await isolatedClient(descriptor);
+      const outcome = await client.sendMessage({ ...baseMessage(descriptor), to });
+      expect(outcome.ok).toBe(to === "ada@example.com");
+      expect(requests.length).toBeGreaterThan(0);
+      const text = JSON.stringify(outcome) + String(outcome.ok ? "" : outcome.message);
+      for (const secret of secrets) expect(text).not.toContain(secret);
+    });
+  });
+
   it("gives the shared suite its cases (test/<vendor>/fixtures.ts exports `conformance`)", () => {
     expect(conformance, `test/${name}/fixtures.ts exports no conformance`).toBeDefined();
     expect(conformance!.invalid.length).toBeGreaterThan(0);
