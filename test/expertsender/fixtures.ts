@@ -169,6 +169,7 @@ export const valid: { name: string; input: ExpertSenderMessage }[] = [
  * its field and rule, nothing sent. Its spec agreement, at the wire model's field, is ./spec-agreement.test.ts.
  */
 export const conformance: VendorConformance = {
+  sample: { transactionalId: 123, Receiver: { Email: "patrick@example.com" } },
   invalid: invalid.map(({ name, input, path, rule }) => [name, input, [`${path} ${rule}`]] as const),
   valid: valid.map(({ name, input }) => [name, input] as const),
 };

@@ -124,7 +124,13 @@ describe.each(vendors)("$name", ({ name, descriptor, conformance }) => {
     expect(conformance!.valid.length).toBeGreaterThan(0);
   });
   if (!conformance) return;
-  const { invalid, valid, spec } = conformance;
+  const { sample, invalid, valid, spec } = conformance;
+
+  it("sends its sample through its sandbox fake", async () => {
+    const { client, requests } = await isolatedClient(descriptor);
+    expect(await client.send(sample)).toMatchObject({ ok: true, kind: "sent", vendor: name });
+    expect(requests.length).toBeGreaterThan(0);
+  });
 
   describe("invalid input gets a validation outcome and is not sent", () => {
     it.each(invalid)("%s", async (_, input, expected) => {

@@ -2,7 +2,8 @@
  * What a vendor's tests give the registry-driven suite (./conformance.test.ts): `test/<vendor>/fixtures.ts` exports
  * `conformance`, and the suite runs the shapes every vendor shares from it (bad input refused and never sent, good
  * input accepted, valibot and the spec agreeing), through the vendor's own descriptor and txgate/testing fake.
- * What only one vendor does stays in its own test files.
+ * What only one vendor does stays in its own test files. A fixtures file imports nothing that needs Node at load (the
+ * spec helpers are loaded when called), so the Worker's suites, inside workerd, can read a vendor's `sample` too.
  */
 import type { GenericSchema } from "valibot";
 
@@ -16,9 +17,11 @@ export type ValidCase = readonly [what: string, input: unknown];
  * A vendor's cases for the shared suite.
  *
  * @example
- * export const conformance: VendorConformance = { invalid: invalidAcmeMessages, valid: validAcmeMessages };
+ * export const conformance: VendorConformance = { sample: { template_id: 2, subscriber_emails: ["ada@example.com"] }, invalid, valid };
  */
 export interface VendorConformance {
+  /** A native message its sandbox fake sends (`ok`): what suites that need one message per vendor send. */
+  readonly sample: unknown;
   /** Native messages the client refuses: each a `validation` outcome naming these issues, nothing sent. */
   readonly invalid: readonly InvalidCase[];
   /** Whether `invalid`'s issues are every issue the client names (`exact`) or among them (`among`, the default). */
