@@ -36,8 +36,11 @@ export interface VendorConformance {
     readonly schema: GenericSchema;
     /** What the spec says is wrong with an invalid input as it would go on the wire. */
     refuses(input: unknown): readonly string[] | Promise<readonly string[]>;
-    /** What the spec says is wrong with the body the client builds from a parsed valid input. */
-    accepts(parsed: unknown): readonly string[] | Promise<readonly string[]>;
+    /**
+     * What the spec says is wrong with the body the client builds from a parsed valid input. None: what the client
+     * sends of each valid input, which the vendor's fake checks against the spec, is the check.
+     */
+    accepts?(parsed: unknown): readonly string[] | Promise<readonly string[]>;
     /** The invalid inputs the spec can judge (say, not attachments that travel as multipart parts). All: none given. */
     judges?(input: unknown): boolean;
   };
