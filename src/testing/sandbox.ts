@@ -2,12 +2,12 @@
  * A sandbox: one fake of each vendor, accepting `SANDBOX_SETTINGS` and otherwise as lenient as a fake can be
  * (every template exists, every sender and domain is allowed, nobody is suppressed, no per-second cap), so a
  * project's first send goes through whichever vendor its catalogue names. Each is the factory its sandbox entry names
- * (./sandbox-settings.ts, typed by the registry's names) among the fakes of ./vendor-fakes.ts.
+ * (./sandbox-settings.ts, typed by the registry's names) among the factories of ./vendor-fakes.ts.
  */
 import type { VendorName } from "../core/public.ts";
 import type { FakeMessage, VendorFake } from "./fake.ts";
 import { SANDBOX_VENDORS } from "./sandbox-settings.ts";
-import * as vendorFakes from "./vendor-fakes.ts";
+import factoriesByName from "./vendor-fakes.ts";
 
 /**
  * Options of `createSandboxFakes`.
@@ -31,7 +31,7 @@ export interface SandboxFakesOptions {
  */
 export function createSandboxFakes(options: SandboxFakesOptions = {}): { readonly [V in VendorName]: VendorFake } {
   const onMessage = options.onMessage ? { onMessage: options.onMessage } : {};
-  const factories = vendorFakes as unknown as Readonly<Record<string, (options: object) => VendorFake>>;
+  const factories = factoriesByName as Readonly<Record<string, (options: object) => VendorFake>>;
   return Object.fromEntries(
     Object.entries(SANDBOX_VENDORS).map(([name, { fake }]) => [name, factories[fake.factory]!({ ...fake.options, ...onMessage })]),
   ) as { readonly [V in VendorName]: VendorFake };

@@ -93,6 +93,8 @@ describe("the vendor registry", () => {
   it.each(every)("%s: its fake is in txgate/testing, its sandbox is txgate/testing's, its docs page and its spec exist", async (name, descriptor) => {
     const testing = (await import("../../src/testing/index.ts")) as unknown as Record<string, unknown>;
     expect(testing[descriptor.sandbox.fake.factory]).toBeTypeOf("function");
+    const factories = (await import("../../src/testing/vendor-fakes.ts")).default as Record<string, unknown>;
+    expect(factories[descriptor.sandbox.fake.factory]).toBe(testing[descriptor.sandbox.fake.factory]);
     expect(descriptor.sandbox).toEqual(SANDBOX_VENDORS[name as keyof typeof SANDBOX_VENDORS]);
     expect(SANDBOX_SETTINGS[name as keyof typeof SANDBOX_SETTINGS]).toEqual({ baseUrl: expect.any(String), ...descriptor.sandbox.settings });
     expect(existsSync(new URL(`docs/vendors/${name}.md`, root))).toBe(true);
