@@ -44,7 +44,8 @@ try {
   log(`bench: CPU per send (${ROUNDS} rounds, one process per client)…`);
   const cpu = await measureSendCpu({ dir, peers, log });
   log("bench: cold import…");
-  const entries = ["listmonk", "acton", "everlytic", "expertsender", "catalogue", "browser", "testing"];
+  // Every benched vendor's entry (send-cpu-cases.mjs) and the entries a page or a test imports.
+  const entries = [...Object.keys(vendors), "catalogue", "browser", "testing"];
   const installed = (name) => /^\d/.test(peers[name] ?? "");
   const cold = measureColdImport({
     dir,

@@ -13,6 +13,20 @@ import { promisify } from "node:util";
 import { vendors } from "./send-cpu-cases.mjs";
 
 const run = promisify(execFile);
+
+// The registry names each vendor's entry, client factory and descriptor; the bench's cases (send-cpu-cases.mjs)
+// give what each sends. (TypeScript source: `npm run bench` runs this repo's Node 24, which strips types.)
+const { VENDOR_LIST } = await import("../src/vendors/registry.ts");
+/** Each benched vendor's registry entry: its factory and the name its entry exports its descriptor under. */
+const registered = Object.fromEntries(
+  await Promise.all(
+    VENDOR_LIST.filter(({ name }) => name in vendors).map(async (descriptor) => {
+      const entry = await import(`../${descriptor.entry.source}`);
+      const exported = Object.keys(entry).find((name) => entry[name] === descriptor);
+      return [descriptor.name, { factory: descriptor.entry.factory, descriptor: exported }];
+    }),
+  ),
+);
 const root = fileURLToPath(new URL("../", import.meta.url));
 
 export const budgets = { json: 10_000, expertsender: 30_000, browser: 1_500, workerAll: 55_000, workerOne: 30_000 };
@@ -20,7 +34,7 @@ export const budgets = { json: 10_000, expertsender: 30_000, browser: 1_500, wor
 /** A Worker whose `fetch` sends the request's JSON with `send` (one client, built from env on each request). */
 const vendorWorker = (vendor, call = "send") => {
   const { entry } = vendors[vendor];
-  const factory = { listmonk: "createListmonkClient", acton: "createActOnClient", everlytic: "createEverlyticClient", expertsender: "createExpertSenderClient" }[vendor];
+  const { factory } = registered[vendor];
   return `import { ${factory} } from "${entry}";
 export default { async fetch(request, env) { const client = ${factory}(env.SETTINGS); return Response.json(await client.${call}(await request.json())); } };`;
 };
@@ -34,11 +48,14 @@ export default { async fetch(request, env) {
   return Response.json(await mail.send("shipped", await request.json()));
 } };`;
 
-const ALL_VENDORS_WORKER = `import { createActOnClient } from "txgate/acton";
-import { createEverlyticClient } from "txgate/everlytic";
-import { createExpertSenderClient } from "txgate/expertsender";
-import { createListmonkClient } from "txgate/listmonk";
-const factories = { acton: createActOnClient, everlytic: createEverlyticClient, expertsender: createExpertSenderClient, listmonk: createListmonkClient };
+const ALL_VENDORS_WORKER = `${Object.keys(registered)
+  .sort()
+  .map((vendor) => `import { ${registered[vendor].factory} } from "${vendors[vendor].entry}";`)
+  .join("\n")}
+const factories = { ${Object.keys(registered)
+  .sort()
+  .map((vendor) => `${vendor}: ${registered[vendor].factory}`)
+  .join(", ")} };
 export default { async fetch(request, env) {
   const vendor = new URL(request.url).pathname.slice(1);
   const client = factories[vendor](env[vendor]);
@@ -46,7 +63,7 @@ export default { async fetch(request, env) {
 } };`;
 
 /** txgate/worker as a deployment writes it: its actions, the factory, the Durable Object classes re-exported. */
-const DESCRIPTORS = { listmonk: "listmonkVendor", acton: "actOnVendor", everlytic: "everlyticVendor", expertsender: "expertSenderVendor" };
+const DESCRIPTORS = Object.fromEntries(Object.entries(registered).map(([vendor, { descriptor }]) => [vendor, descriptor]));
 const txgateWorker = (routes) => `import * as v from "valibot";
 import { createTxgateWorker, defineActions, defineCatalogue, line } from "txgate/worker";
 ${[...new Set(routes.map(([vendor]) => vendor))].map((vendor) => `import { ${DESCRIPTORS[vendor]} } from "txgate/${vendor}";`).join("\n")}
@@ -82,7 +99,8 @@ export function cases() {
     ["txgate/listmonk sendMessage", { source: vendorWorker("listmonk", "sendMessage"), budget: budgets.json }],
     ["txgate/listmonk catalogue", { source: CATALOGUE_WORKER, budget: budgets.json }],
     ["txgate, all four vendors", { source: ALL_VENDORS_WORKER }],
-    ["txgate/worker, all four vendors", { source: txgateWorker([["listmonk", 2], ["acton", "t-0099"], ["everlytic", "42"], ["expertsender", 123]]), budget: budgets.workerAll }],
+    // Every benched vendor, each with the template its case sends.
+    ["txgate/worker, all four vendors", { source: txgateWorker(Object.values(vendors).map(({ route }) => [route.vendor, route.template])), budget: budgets.workerAll }],
     ["txgate/worker, listmonk, one action", { source: txgateWorker([["listmonk", 2]]), budget: budgets.workerOne }],
   ];
   return Object.fromEntries(all);

@@ -1,4 +1,4 @@
-// `npm run build`: the published package in dist/. Each entry in package.json `exports` is an ES module bundled
+// `npm run build`: the published package in dist/. Each entry (`src/<entry>/index.ts`, see publicEntries) is an ES module bundled
 // by esbuild from its TypeScript source, minified, with code splitting: code two entries share lives once, in
 // dist/chunks/, and every dynamic import (ExpertSender's XML reader and writer, MD5, each vendor's message
 // converter) stays a chunk of its own that loads only when a send needs it. The libraries txgate runs on
@@ -11,7 +11,7 @@
 // `node scripts/build.mjs --outdir DIR`: the bundles alone, without declarations.
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -19,13 +19,23 @@ import { parseArgs } from "node:util";
 const root = new URL("../", import.meta.url);
 const path = (relative) => fileURLToPath(new URL(relative, root));
 
-/** package.json `exports` → esbuild entry points: `./dist/src/x/index.js` is built from `src/x/index.ts`. */
+/**
+ * The published entries: every folder of src/ with an `index.ts` (`txgate/<folder>`), sorted. package.json
+ * `exports` maps them all with one pattern (`./<entry>` → `./dist/src/<entry>/index.js`, written with `*`), and
+ * jsr.json is written from them (scripts/jsr.mjs), so an entry, a vendor's among them, is published by writing its
+ * `index.ts`. Nothing else becomes importable: dist/ holds no other `index.js` (test/packaging checks it).
+ */
+export async function publicEntries() {
+  const folders = await readdir(path("src"), { withFileTypes: true });
+  const withIndex = await Promise.all(
+    folders.filter((folder) => folder.isDirectory()).map(async ({ name }) => ((await stat(path(`src/${name}/index.ts`)).catch(() => undefined)) ? name : undefined)),
+  );
+  return withIndex.filter((name) => name !== undefined).sort();
+}
+
+/** The entries → esbuild entry points: `dist/src/x/index.js` is built from `src/x/index.ts`. */
 export async function entryPoints() {
-  const pkg = JSON.parse(await readFile(new URL("package.json", root), "utf8"));
-  return Object.values(pkg.exports).map((target) => {
-    const out = (typeof target === "string" ? target : target.default).replace(/^\.\/dist\//, "").replace(/\.js$/, "");
-    return { in: path(`${out}.ts`), out };
-  });
+  return (await publicEntries()).map((name) => ({ in: path(`src/${name}/index.ts`), out: `src/${name}/index` }));
 }
 
 /** The libraries dist/ imports by name: every dependency and peer, and any module inside one. */

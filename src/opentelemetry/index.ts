@@ -14,10 +14,20 @@ import type { TemplateMessage } from "../core/message.ts";
 import type { CallOptions, LogEntry } from "../core/options.ts";
 import type { Outcome } from "../core/outcome.ts";
 
-/** The instrumentation scope txgate's spans are created under. */
+/**
+ * The instrumentation scope txgate's spans are created under.
+ *
+ * @example
+ * const tracer = trace.getTracer(TRACER_NAME); // the tracer txgate's spans come from
+ */
 export const TRACER_NAME = "txgate";
 
-/** The span attributes txgate sets, by name. */
+/**
+ * The span attributes txgate sets, by name.
+ *
+ * @example
+ * const kind = exported.attributes[SpanAttribute.outcomeKind]; // an exporter's ReadableSpan: "sent", "rate_limited", ...
+ */
 export const SpanAttribute = {
   vendor: "txgate.vendor",
   /** The template: the vendor's template id (`sendMessage`) or the catalogue's template name (a mailer's `send`). */
@@ -41,7 +51,12 @@ export const SpanAttribute = {
   errorType: "error.type",
 } as const;
 
-/** Options for `createTxgateTracing`. */
+/**
+ * Options for `createTxgateTracing`.
+ *
+ * @example
+ * const tracing = createTxgateTracing({ tracerProvider: provider, logger: console.log } satisfies TxgateTracingOptions);
+ */
 export interface TxgateTracingOptions {
   /** Where the tracer comes from. Default: the global provider (`trace.setGlobalTracerProvider`), whenever it is set. */
   readonly tracerProvider?: TracerProvider;
@@ -49,18 +64,37 @@ export interface TxgateTracingOptions {
   readonly logger?: (entry: LogEntry) => void;
 }
 
-/** Any txgate client: every vendor client has both; a client of your own may have either. */
+/**
+ * Any txgate client: every vendor client has both; a client of your own may have either.
+ *
+ * @example
+ * const client: TraceableClient = createListmonkClient({ baseUrl, username, token });
+ */
 export interface TraceableClient {
+  /** Sends a native message; traced as `txgate send`. */
   send?(message: never, call?: CallOptions): Promise<Outcome<unknown>>;
+  /** Sends the common message; traced as `txgate sendMessage`. */
   sendMessage?(message: TemplateMessage, call?: CallOptions): Promise<Outcome<unknown>>;
 }
 
-/** A catalogue mailer (`createMailer`), or anything that sends the same way. */
+/**
+ * A catalogue mailer (`createMailer`), or anything that sends the same way.
+ *
+ * @example
+ * const mailer: TraceableMailer = createMailer(catalogue, { listmonk });
+ */
 export interface TraceableMailer {
+  /** Sends a catalogue template; traced as `txgate mailer.send`. */
   send(template: never, message: never, call?: CallOptions): Promise<CatalogueOutcome>;
 }
 
-/** Traces txgate clients and mailers; see `createTxgateTracing`. */
+/**
+ * Traces txgate clients and mailers; see `createTxgateTracing`.
+ *
+ * @example
+ * const tracing: TxgateTracing = createTxgateTracing();
+ * const listmonk = tracing.client(createListmonkClient({ baseUrl, username, token, logger: tracing.logger }));
+ */
 export interface TxgateTracing {
   /**
    * Give this as a client's `logger`: each HTTP attempt of a traced send becomes a child span of the send's span,

@@ -1,16 +1,13 @@
 /**
  * A sandbox: one fake of each vendor, accepting `SANDBOX_SETTINGS` and otherwise as lenient as a fake can be
  * (every template exists, every sender and domain is allowed, nobody is suppressed, no per-second cap), so a
- * project's first send goes through whichever vendor its catalogue names. Typed by the registry's names: a vendor
- * added there without a fake here does not compile.
+ * project's first send goes through whichever vendor its catalogue names. Each is the factory its sandbox entry names
+ * (./sandbox-settings.ts, typed by the registry's names) among the factories of ./vendor-fakes.ts.
  */
 import type { VendorName } from "../core/public.ts";
-import { createActOnFake } from "./acton.ts";
-import { createEverlyticFake } from "./everlytic.ts";
-import { createExpertSenderFake } from "./expertsender.ts";
 import type { FakeMessage, VendorFake } from "./fake.ts";
-import { createListmonkFake } from "./listmonk.ts";
-import { SANDBOX_SETTINGS } from "./sandbox-settings.ts";
+import { SANDBOX_VENDORS } from "./sandbox-settings.ts";
+import factoriesByName from "./vendor-fakes.ts";
 
 /**
  * Options of `createSandboxFakes`.
@@ -34,14 +31,8 @@ export interface SandboxFakesOptions {
  */
 export function createSandboxFakes(options: SandboxFakesOptions = {}): { readonly [V in VendorName]: VendorFake } {
   const onMessage = options.onMessage ? { onMessage: options.onMessage } : {};
-  const { baseUrl: _listmonk, ...listmonk } = SANDBOX_SETTINGS.listmonk;
-  const { baseUrl: _acton, ...acton } = SANDBOX_SETTINGS.acton;
-  const { baseUrl: _everlytic, ...everlytic } = SANDBOX_SETTINGS.everlytic;
-  const { baseUrl: _expertsender, ...expertsender } = SANDBOX_SETTINGS.expertsender;
-  return {
-    listmonk: createListmonkFake({ ...listmonk, ...onMessage }),
-    acton: createActOnFake({ ...acton, ratePerSecond: Infinity, ...onMessage }),
-    everlytic: createEverlyticFake({ ...everlytic, ...onMessage }),
-    expertsender: createExpertSenderFake({ ...expertsender, ...onMessage }),
-  };
+  const factories = factoriesByName as Readonly<Record<string, (options: object) => VendorFake>>;
+  return Object.fromEntries(
+    Object.entries(SANDBOX_VENDORS).map(([name, { fake }]) => [name, factories[fake.factory]!({ ...fake.options, ...onMessage })]),
+  ) as { readonly [V in VendorName]: VendorFake };
 }

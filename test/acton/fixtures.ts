@@ -1,5 +1,6 @@
-/** Messages shared by the Act-On tests, shaped like Act-On's own example. */
-import type { ActOnMessage } from "../../src/acton/index.js";
+/** Messages shared by the Act-On tests, shaped like Act-On's own example, and its cases for the vendors' shared suite. */
+import { ActOnMessageSchema, type ActOnMessage } from "../../src/acton/index.js";
+import type { VendorConformance } from "../vendors/conformance.ts";
 
 /** The endpoint reference's full example, as a txgate message. */
 export const documentedExample = {
@@ -110,3 +111,40 @@ export const validActOnMessages: [string, ActOnMessage][] = [
   }],
   ["non-ASCII text in subject and personalization", content({ subjectLine: "Ihre Bestellung ist unterwegs – 🚚", personalizationDataMap: { name: "Zoë Ångström" } }) as ActOnMessage],
 ];
+
+/**
+ * What specs/acton.yaml says is wrong with a message: the body against its EteEmailRequest schema, `templateId`
+ * against the path parameter's schema. The spec helpers, which read specs/ from disk, load when it is first called,
+ * so this file loads inside workerd too.
+ */
+export async function specProblems(input: unknown): Promise<string[]> {
+  const { loadSpec, specErrors } = await import("../support/spec.ts");
+  const { Ajv2020 } = await import("ajv/dist/2020.js");
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the spec is read as plain YAML
+  const operation = (loadSpec("acton") as any).paths["/ete/v1/email/{accountId}/{templateId}"].post;
+  const templateIdSchema = operation.parameters.find((p: { name: string }) => p.name === "templateId").schema;
+  const validTemplateId = new Ajv2020({ strict: false }).compile(templateIdSchema);
+  const { templateId, ...body } = input as Record<string, unknown>;
+  const problems = specErrors("acton", "EteEmailRequest", body);
+  if (templateId === undefined) problems.push("templateId is a required path parameter");
+  else if (!validTemplateId(templateId)) problems.push(`templateId ${JSON.stringify(validTemplateId.errors)}`);
+  return problems;
+}
+
+/**
+ * Act-On in the shared suite (test/vendors/conformance.test.ts): bad input refused before anything is sent, not
+ * even a login; valibot (what the client enforces) and specs/acton.yaml (what the wire allows) refusing and
+ * accepting the same messages.
+ */
+export const conformance: VendorConformance = {
+  sample: {
+    templateId: "t-0099",
+    envelope: { toAddress: "jane.doe@example.com" },
+    content: { personalizationDataMap: { orderNumber: "3423423-234234" } },
+    metadata: { transactional: true, externalId: "3423423-234234" },
+    actions: { trackOpens: false, trackClicks: false },
+  },
+  invalid: invalidActOnMessages,
+  valid: validActOnMessages,
+  spec: { schema: ActOnMessageSchema, refuses: specProblems, accepts: specProblems },
+};

@@ -5,10 +5,11 @@
  */
 import { createEverlyticFake, type EverlyticDelivered, type EverlyticFakeOptions, type EverlyticFakeTemplate } from "../../src/testing/everlytic.ts";
 import { serveFetchHandler, type DoubleAnswer, type HttpDouble } from "../support/http-double.js";
+import { TEMPLATE_ID } from "./fixtures.ts";
 
 export const EVERLYTIC_USER = "acme-mailer";
 export const EVERLYTIC_API_KEY = "evk_7Hq2LmP9xZr4TnW8";
-export const TEMPLATE_ID = "g789123d-8924-4811-b964-4d7255c6c54a";
+export { TEMPLATE_ID };
 
 export type DeliveredEmail = EverlyticDelivered;
 export type EverlyticTemplate = EverlyticFakeTemplate;

@@ -1,6 +1,9 @@
-/** Messages shaped like the vendor page's examples, shared by the Everlytic test files. */
+/** Messages shaped like the vendor page's examples, shared by the Everlytic test files and the vendors' shared suite. */
 import type { EverlyticMessage } from "../../src/everlytic/index.js";
-import { TEMPLATE_ID } from "./double.js";
+import type { VendorConformance } from "../vendors/conformance.ts";
+
+/** The template the double holds (./double.ts): here, so this file loads without the double's HTTP server (inside workerd too). */
+export const TEMPLATE_ID = "g789123d-8924-4811-b964-4d7255c6c54a";
 
 /** The page's "Example using HTML provided in the body" (with `unique_fields` where its property table puts it). */
 // Annotated, not `satisfies`: a literal array of one-key objects would otherwise widen to optional keys.
@@ -168,3 +171,14 @@ export const validEverlyticMessages: [string, EverlyticMessage][] = [
     },
   }],
 ];
+
+/**
+ * Everlytic in the shared suite (test/vendors/conformance.test.ts): each invalid message a validation outcome naming
+ * exactly its issues, nothing sent. Its spec agreement, field by field, is ./spec-agreement.test.ts.
+ */
+export const conformance: VendorConformance = {
+  sample: { body: { html: "<p>Your order has shipped</p>" }, headers: { subject: "Shipped", from: { email: "shop@example.com" }, to: [{ email: "joe@example.com" }] } },
+  invalid: [...invalidEverlyticMessages, ...invalidContentAttachments],
+  issues: "exact",
+  valid: validEverlyticMessages,
+};

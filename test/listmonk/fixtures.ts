@@ -1,4 +1,7 @@
-/** Inputs shared by the validation and spec-agreement tests. */
+/** Inputs shared by the listmonk tests, and its cases for the vendors' shared suite (test/vendors/conformance.test.ts). */
+import { ListmonkMessageSchema } from "../../src/listmonk/index.ts";
+import { toTxMessage } from "../../src/listmonk/request.ts";
+import type { VendorConformance } from "../vendors/conformance.ts";
 
 export const ok = { subscriber_emails: ["ada@example.com"], template_id: 2 };
 
@@ -52,3 +55,24 @@ export const validListmonkMessages: [string, Record<string, unknown>][] = [
     content_type: "plain",
   }],
 ];
+
+/** The spec helpers, which read specs/ from disk: loaded when called, so this file loads inside workerd too. */
+const spec = () => import("../support/spec.ts");
+
+/**
+ * listmonk in the shared suite: valibot (what the client enforces) and specs/listmonk.yaml (what the wire allows)
+ * refuse the same messages and accept the same. Attachments travel as multipart parts, not JSON fields: those rules
+ * are valibot's alone. (That every body the client actually sent is valid under the spec is checked by the double
+ * in every listmonk test file.)
+ */
+export const conformance: VendorConformance = {
+  sample: { template_id: 2, subscriber_emails: ["ada@example.com"], data: { order: "1234" } },
+  invalid: invalidListmonkMessages,
+  valid: validListmonkMessages,
+  spec: {
+    schema: ListmonkMessageSchema,
+    refuses: async (input) => (await spec()).specErrors("listmonk", "TxMessage", input),
+    accepts: async (parsed) => (await spec()).specErrors("listmonk", "TxMessage", toTxMessage(parsed as never)),
+    judges: (input) => !("attachments" in (input as object)),
+  },
+};

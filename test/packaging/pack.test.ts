@@ -6,7 +6,7 @@
  * files, and what an entry loads only when a send needs it stays out of what it loads up front.
  */
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, posix } from "node:path";
@@ -17,7 +17,9 @@ import { EVERLYTIC_API_KEY } from "../everlytic/double.js";
 import { EXPERTSENDER_API_KEY } from "../expertsender/double.js";
 import { LISTMONK_TOKEN } from "../listmonk/double.js";
 // @ts-expect-error: a plain .mjs build script, without declarations
-import { bundle } from "../../scripts/build.mjs";
+import { bundle, publicEntries } from "../../scripts/build.mjs";
+// @ts-expect-error: a plain .mjs script, without declarations
+import { jsrManifest } from "../../scripts/jsr.mjs";
 import { VENDOR_NAMES } from "../../src/vendors/registry.ts";
 
 /**
@@ -45,6 +47,9 @@ async function publishedGraph(entries: string[]) {
 const root = new URL("../../", import.meta.url);
 const pkg = JSON.parse(readFileSync(new URL("package.json", root), "utf8"));
 let files: string[];
+let entries: string[];
+/** An entry's published JavaScript and declarations, as package.json's `exports` pattern maps `txgate/<entry>`. */
+const targets = (entry: string) => ({ types: `dist/src/${entry}/index.d.ts`, default: `dist/src/${entry}/index.js` });
 
 beforeAll(async () => {
   // The tarball's contents as npm computes them; scripts are skipped because `npm test` has just built dist/.
@@ -53,6 +58,7 @@ beforeAll(async () => {
     env: { ...process.env, npm_config_loglevel: "silent" },
   });
   files = JSON.parse(stdout)[0].files.map((file: { path: string }) => file.path);
+  entries = await publicEntries();
 }, 60_000);
 
 describe("the package", () => {
@@ -64,16 +70,26 @@ describe("the package", () => {
   });
 
   it("ships the JavaScript and the declarations of every entry", () => {
-    const entries = Object.entries(pkg.exports as Record<string, { types: string; default: string }>);
-    expect(entries.map(([name]) => name)).toEqual(expect.arrayContaining(VENDOR_NAMES.map((vendor) => `./${vendor}`)));
-    for (const [, target] of entries) {
-      expect(files).toContain(target.default.replace(/^\.\//, ""));
-      expect(files).toContain(target.types.replace(/^\.\//, ""));
+    expect(entries).toEqual(expect.arrayContaining([...VENDOR_NAMES, "browser", "catalogue", "testing", "worker", "opentelemetry"]));
+    for (const entry of entries) {
+      expect(files).toContain(targets(entry).default);
+      expect(files).toContain(targets(entry).types);
     }
   });
 
+  it("exports every entry with one pattern, which reaches nothing else it ships", () => {
+    expect(pkg.exports).toEqual({ "./*": { types: "./dist/src/*/index.d.ts", default: "./dist/src/*/index.js" } });
+    // `txgate/<x>` resolves when dist/src/<x>/index.js (or .d.ts, for TypeScript) ships: only the entries' do.
+    // Any other module of dist/ is a chunk, a declaration of a module inside an entry, or a generated type,
+    // none of them named index.js or index.d.ts, so `txgate/core/transport` or `txgate/worker/durable` finds nothing.
+    const reachable = (suffix: string) =>
+      files.flatMap((path) => (path.startsWith("dist/src/") && path.endsWith(suffix) ? [path.slice("dist/src/".length, -suffix.length)] : [])).sort();
+    expect(reachable("/index.js")).toEqual(entries);
+    expect(reachable("/index.d.ts")).toEqual(entries);
+  });
+
   it("ships entries that import only the files shipped beside them and the libraries it declares: no runtime built-in", async () => {
-    const graph = await publishedGraph(Object.values(pkg.exports as Record<string, { default: string }>).map((target) => target.default));
+    const graph = await publishedGraph(entries.map((entry) => targets(entry).default));
     const declared = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies });
     const libraries = new Set<string>();
     for (const [path, { imports }] of Object.entries(graph)) {
@@ -103,7 +119,7 @@ describe("the package", () => {
     for (const library of ["openapi-fetch", "fast-xml-parser", "jose", "@noble/hashes", "@cfworker/json-schema"]) {
       expect(pkg.dependencies[library], library).toMatch(/^\^/);
     }
-    const graph = await publishedGraph(Object.values(pkg.exports as Record<string, { default: string }>).map((target) => target.default));
+    const graph = await publishedGraph(entries.map((entry) => targets(entry).default));
     const shipped = files.filter((path) => path.endsWith(".js")).map((path) => readFileSync(new URL(path, root), "utf8"));
     expect(Object.keys(graph).filter((path) => path.includes("node_modules/"))).toEqual([]);
     // valibot's and openapi-fetch's own names for their internals, which a bundled copy would carry.
@@ -133,9 +149,11 @@ describe("the package", () => {
   });
 
   it("publishes to JSR with the same entries, as TypeScript source", async () => {
-    const jsr = JSON.parse(readFileSync(new URL("jsr.json", root), "utf8"));
+    // jsr.json is written from the entries (npm run jsr), as `npm run publish:jsr` writes it before publishing.
+    const jsr = await jsrManifest();
+    writeFileSync(new URL("jsr.json", root), `${JSON.stringify(jsr, null, 2)}\n`);
     // txgate/worker is npm only: it runs on Workers alone, extends `cloudflare:workers`, and is deployed with wrangler.
-    expect(Object.keys(jsr.exports)).toEqual(Object.keys(pkg.exports).filter((entry) => entry !== "./worker"));
+    expect(jsr.exports).toEqual(Object.fromEntries(entries.filter((entry) => entry !== "worker").map((entry) => [`./${entry}`, `./src/${entry}/index.ts`])));
     expect(jsr.version).toBe(pkg.version);
     // A dry run checks every exported module resolves and type-checks the way JSR will. Slow types are allowed:
     // the exported valibot schemas have inferred types (see docs/runtimes.md, "Deno and JSR").
@@ -146,7 +164,7 @@ describe("the package", () => {
     );
     const report = stdout + stderr;
     expect(report).toContain("Dry run complete");
-    for (const vendor of ["listmonk", "acton", "everlytic", "expertsender"]) expect(report).toContain(`generated/${vendor}.ts`);
+    for (const vendor of VENDOR_NAMES) expect(report).toContain(`generated/${vendor}.ts`);
     expect(report).not.toMatch(/\/test\/|\/worker\//);
   }, 120_000);
 });

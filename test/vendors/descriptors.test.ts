@@ -8,11 +8,14 @@ import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { accountKey, type AnyVendorDescriptor } from "../../src/vendors/descriptor.ts";
 import { isVendorName, VENDOR_LIST, VENDOR_NAMES, VENDORS } from "../../src/vendors/registry.ts";
+import { SANDBOX_SETTINGS, SANDBOX_VENDORS } from "../../src/testing/sandbox-settings.ts";
+// @ts-expect-error: a plain .mjs build script, without declarations
+import { publicEntries } from "../../scripts/build.mjs";
+// @ts-expect-error: a plain .mjs script, without declarations
+import { jsrManifest } from "../../scripts/jsr.mjs";
 
 const root = new URL("../../", import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, root), "utf8");
-const pkg = JSON.parse(read("package.json"));
-const jsr = JSON.parse(read("jsr.json"));
 const every = VENDOR_LIST.map((descriptor) => [descriptor.name, descriptor as AnyVendorDescriptor] as const);
 
 /** Every setting of the descriptor set to a made-up value that names it, so a value can be traced to its setting. */
@@ -119,8 +122,13 @@ describe("the vendor registry", () => {
     expect(sent).toHaveLength(1);
   });
 
-  it.each(every)("%s: its fake is in txgate/testing, its docs page and its spec exist", (name) => {
-    expect(read("src/testing/index.ts")).toContain(`from "./${name}.ts"`);
+  it.each(every)("%s: its fake is in txgate/testing, its sandbox is txgate/testing's, its docs page and its spec exist", async (name, descriptor) => {
+    const testing = (await import("../../src/testing/index.ts")) as unknown as Record<string, unknown>;
+    expect(testing[descriptor.sandbox.fake.factory]).toBeTypeOf("function");
+    const factories = (await import("../../src/testing/vendor-fakes.ts")).default as Record<string, unknown>;
+    expect(factories[descriptor.sandbox.fake.factory]).toBe(testing[descriptor.sandbox.fake.factory]);
+    expect(descriptor.sandbox).toEqual(SANDBOX_VENDORS[name as keyof typeof SANDBOX_VENDORS]);
+    expect(SANDBOX_SETTINGS[name as keyof typeof SANDBOX_SETTINGS]).toEqual({ baseUrl: expect.any(String), ...descriptor.sandbox.settings });
     expect(existsSync(new URL(`docs/vendors/${name}.md`, root))).toBe(true);
     expect(existsSync(new URL(`specs/${name}.yaml`, root))).toBe(true);
     expect(existsSync(new URL(`generated/${name}.ts`, root))).toBe(true);
@@ -133,13 +141,15 @@ describe("the vendor registry", () => {
     expect(missingPieces({ ...descriptor, webhookEvents: descriptor.webhookEvents ? undefined : async () => () => ({}) } as never)).toEqual(["webhookEvents"]);
   });
 
-  it("is what package.json and jsr.json export as vendor entries, and no other", () => {
-    const vendorEntries = (exports: Record<string, unknown>) => Object.keys(exports).filter((subpath) => existsSync(new URL(`src${subpath.slice(1)}/descriptor.ts`, root)));
-    expect(vendorEntries(pkg.exports)).toEqual(VENDOR_NAMES.map((vendor) => `./${vendor}`));
-    expect(vendorEntries(jsr.exports)).toEqual(VENDOR_NAMES.map((vendor) => `./${vendor}`));
+  it("is what npm and JSR publish as vendor entries, and no other", async () => {
+    // package.json's `exports` pattern publishes every src/<entry>/index.ts; jsr.json is written from the same list.
+    const entries: string[] = await publicEntries();
+    const vendorEntries = (names: string[]) => names.filter((entry) => existsSync(new URL(`src/${entry}/descriptor.ts`, root)));
+    expect(vendorEntries(entries)).toEqual([...VENDOR_NAMES].sort());
+    const jsr = await jsrManifest();
     for (const { name, entry } of VENDOR_LIST) {
       expect(entry.specifier).toBe(`txgate/${name}`);
-      expect(pkg.exports[`./${name}`]).toEqual({ types: `./dist/src/${name}/index.d.ts`, default: `./dist/src/${name}/index.js` });
+      expect(entry.source).toBe(`src/${name}/index.ts`);
       expect(jsr.exports[`./${name}`]).toBe(`./${entry.source}`);
     }
   });

@@ -12,6 +12,8 @@ import { resolveAction } from "../../../src/worker/delivery/send-job.ts";
 import { SEND_QUEUE } from "../../../src/worker/delivery/consumer.ts";
 import type { MessageView } from "../../../src/worker/delivery/message-state.ts";
 import type { VendorName } from "../../../src/core/public.ts";
+import { VENDOR_NAMES } from "../../../src/vendors/registry.ts";
+import type { VendorConformance } from "../../vendors/conformance.ts";
 import { CALLER_KEY_BILLING, ORIGIN } from "../support/bindings.ts";
 import { callerSend, fetchWorker, signJwt } from "../support/harness.ts";
 
@@ -33,18 +35,12 @@ function withoutVendorIds(answer: Record<string, unknown>, ids: readonly string[
   return JSON.parse(text);
 }
 
-const MESSAGES: Record<VendorName, unknown> = {
-  listmonk: { template_id: 2, subscriber_emails: ["ada@example.com"], data: { order: "1234" } },
-  acton: {
-    templateId: "t-0099",
-    envelope: { toAddress: "jane.doe@example.com" },
-    content: { personalizationDataMap: { orderNumber: "3423423-234234" } },
-    metadata: { transactional: true, externalId: "3423423-234234" },
-    actions: { trackOpens: false, trackClicks: false },
-  },
-  everlytic: { body: { html: "<p>Your order has shipped</p>" }, headers: { subject: "Shipped", from: { email: "shop@example.com" }, to: [{ email: "joe@example.com" }] } },
-  expertsender: { transactionalId: 123, Receiver: { Email: "patrick@example.com" } },
-};
+/** Each registered vendor's sample message (its fixtures' `conformance.sample`), which its sandbox fake sends. */
+const MESSAGES = Object.fromEntries(
+  await Promise.all(
+    VENDOR_NAMES.map(async (vendor) => [vendor, ((await import(`../../${vendor}/fixtures.ts`)) as { conformance: VendorConformance }).conformance.sample]),
+  ),
+) as Record<VendorName, unknown>;
 
 describe("a queued message's result is the synchronous answer", () => {
   it.each(Object.keys(MESSAGES) as VendorName[])("%s: the trusted route", async (vendor) => {
