@@ -84,7 +84,7 @@ function pathOf(options: unknown, value: string, at: string[] = []): string[] | 
 
 /** The values of the vendor's secret settings in its sandbox settings: where reading each secret puts it. */
 function sandboxSecrets(descriptor: AnyVendorDescriptor): string[] {
-  const marked = descriptor.settings.read((setting: string) => (setting.endsWith("_URL") ? "https://secrets.example" : `value-of-${setting}`), []);
+  const marked = descriptor.settings.read((setting: string) => (setting.endsWith("_URL") ? "https://secrets.example" : `value-of-${setting}`));
   return descriptor.settings.secrets.map((secret) => {
     const path = pathOf(marked, `value-of-${secret}`);
     expect(path, `${secret} is read into no option`).toBeDefined();

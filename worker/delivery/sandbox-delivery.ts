@@ -11,6 +11,7 @@
  *   GET    /sandbox/receipts  how many, how many distinct, and the busiest second per vendor
  */
 import type { VendorName } from "../../src/core/public.ts";
+import { isVendorName } from "../../src/vendors/registry.ts";
 import type { Env } from "../../src/worker/env.ts";
 import { Refusal } from "../../src/worker/problem.ts";
 import type { SandboxVendor } from "../sandbox/http.ts";
@@ -104,7 +105,7 @@ export async function sandboxDelivery(request: Request, env: Env, pathname: stri
     Number.isInteger(count) &&
     (count as number) >= 1 &&
     (retryAfter === undefined || (Number.isInteger(retryAfter) && (retryAfter as number) >= 0)) &&
-    (vendor === undefined || ["listmonk", "acton", "everlytic", "expertsender"].includes(vendor as string));
+    (vendor === undefined || isVendorName(vendor));
   if (!ok) {
     throw new Refusal("validation", 'send {"status": 429 | 500 | 503, "count": n ≥ 1, "retryAfter": seconds, "vendor": optional}', {
       issues: [{ path: "status", rule: "sandbox_failures", message: "429, 500 or 503, with an optional count, retryAfter and vendor" }],
