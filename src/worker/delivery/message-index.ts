@@ -4,12 +4,13 @@
  * `GET /v1/messages?state=…`, and to one for the whole deployment (`DEPLOYMENT_INDEX`) that answers the health
  * route's backlog and dead-letter counts and keeps each vendor's last success and last failure.
  *
- * A message reports itself when it is accepted, when it ends and when it is retried: two writes per index for a
- * message that is sent, so the deployment's object takes two small writes per queued message. The message's own
- * object stays the truth; a row here can lag it (its report failed), and shows the message's id for the caller to
- * look at. Rows go within the hour after the message's object forgets it (24 hours after its end), or 40 days
- * after acceptance whatever it says (the longest a scheduled send waits is 30 days): the list can show a message
- * for up to an hour after its own object has forgotten it, and then answers 404 for it.
+ * A message reports itself when it is accepted and when it is retried, and when it ends by any way but an attempt's
+ * answer; the ends the queue consumer records go to the indexes for its whole batch at once (`reportToIndexes`, one
+ * call per index object), before its acks count. The message's own object stays the truth; a row here can lag it
+ * (its report failed), and shows the message's id for the caller to look at. Rows go within the hour after the
+ * message's object forgets it (24 hours after its end), or 40 days after acceptance whatever it says (the longest
+ * a scheduled send waits is 30 days): the list can show a message for up to an hour after its own object has
+ * forgotten it, and then answers 404 for it.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { VendorName } from "../../core/public.ts";
