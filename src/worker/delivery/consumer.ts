@@ -27,6 +27,7 @@ import type { QueuedSend } from "./dispatch.ts";
 import type { Pickup, Verdict } from "./message-state.ts";
 import { indexSentMessage, type DeliveryEventHook } from "./delivery-events.ts";
 import { deliverSandboxEvents } from "./sandbox-events.ts";
+import { reportToIndexes, type IndexReport } from "./message-index.ts";
 
 /** The send queue's and the dead-letter queue's names, as wrangler.toml declares them. */
 export const SEND_QUEUE = "txgate-sends";
@@ -60,7 +61,11 @@ export async function consumeQueue(batch: MessageBatch<unknown>, env: Env, deplo
   const config = loadConfig(env, deployment.sandbox, deployment.vendors);
   const limits = retryLimits(env);
   // Each message on its own: pacing (the vendor client's) decides how fast they go, not the batch.
-  await Promise.all((batch as MessageBatch<QueuedSend>).messages.map((message) => consumeOne(message, env, config, limits, deployment.actions)));
+  const reports: IndexReport[] = [];
+  await Promise.all((batch as MessageBatch<QueuedSend>).messages.map((message) => consumeOne(message, env, config, limits, deployment.actions, reports)));
+  // The batch's ended states, one call per index object, before the acks count: a consumer that stops first has the
+  // batch delivered again, and each ended message's pickUp answers its report again.
+  if (env.MESSAGE_INDEX) await reportToIndexes(env.MESSAGE_INDEX, reports);
   // The sandbox vendors' webhook posts for what was just sent, handled as the event route handles a vendor's.
   if (config.mode === "sandbox") await deliverSandboxEvents(env, deployment);
 }
@@ -73,7 +78,7 @@ export interface Deployment {
   readonly onEvent?: DeliveryEventHook;
 }
 
-async function consumeOne(message: Message<QueuedSend>, env: Env, config: Config, limits: RetryLimits, actions: Deployment["actions"]): Promise<void> {
+async function consumeOne(message: Message<QueuedSend>, env: Env, config: Config, limits: RetryLimits, actions: Deployment["actions"], reports: IndexReport[]): Promise<void> {
   try {
     const id = message.body?.id;
     if (typeof id !== "string" || !env.MESSAGES) {
@@ -83,7 +88,10 @@ async function consumeOne(message: Message<QueuedSend>, env: Env, config: Config
     const state = env.MESSAGES.get(env.MESSAGES.idFromName(id));
     // RPC types cannot follow `unknown` (the message body), so the result is typed here.
     const pickup = (await state.pickUp()) as Pickup;
-    if (pickup.action === "ack") return message.ack();
+    if (pickup.action === "ack") {
+      if (pickup.report) reports.push(pickup.report);
+      return message.ack();
+    }
     if (pickup.action === "retry") return message.retry({ delaySeconds: pickup.delaySeconds });
 
     // `sending` is recorded only once the request is ready to go: a consumer that dies while it waits for a pacer
@@ -100,10 +108,11 @@ async function consumeOne(message: Message<QueuedSend>, env: Env, config: Config
     const verdict = judge(outcome, pickup.attempt, limits, pickup.audience, config, pickup.vendor);
     logAttempt(id, pickup, outcome, verdict.state, Date.now() - started, config);
     if (!(outcome instanceof Refusal)) await noteVendorOutcome(env, outcome);
-    // Before the state says `sent`: an event that finds the message sent also finds its vendor ids.
-    if (!(outcome instanceof Refusal)) await indexSentMessage(env, id, outcome);
+    // The vendor's ids point to the message before its state says `sent`, and go in its state in the same step.
+    const sentBy = outcome instanceof Refusal ? undefined : await indexSentMessage(env, id, outcome);
     if (verdict.deadLetter && env.DEAD_LETTERS) await env.DEAD_LETTERS.send({ id, outcome: verdict.outcome } satisfies DeadLetter, { contentType: "json" });
-    await state.settle(pickup.attempt, verdict);
+    const report = (await state.settle(pickup.attempt, verdict, sentBy)) as IndexReport | undefined;
+    if (report) reports.push(report);
     if (verdict.state === "queued") message.retry({ delaySeconds: verdict.retryInSeconds ?? 0 });
     else message.ack();
   } catch {

@@ -22,7 +22,7 @@ import { clientIp, ipRateKey, limitRate } from "../gates/rate-limit.ts";
 import type { RequestLog } from "../log.ts";
 import { problemResponse, Refusal } from "../problem.ts";
 import { isServedVendor } from "../vendors.ts";
-import { EVENT_COUNTERS_NAME, vendorIdObjectName, type EventRecording, type RecordedEvent } from "./message-state.ts";
+import { EVENT_COUNTERS_NAME, vendorIdObjectName, type EventRecording, type RecordedEvent, type VendorSend } from "./message-state.ts";
 
 /** The largest webhook body read, in bytes: the parsers' own bound (1 MiB). */
 export const MAX_EVENT_BODY_BYTES = 1024 * 1024;
@@ -159,21 +159,20 @@ async function recordOne(messages: NonNullable<Env["MESSAGES"]>, event: Delivery
 }
 
 /**
- * After a queued send is sent: its vendor and ids go in its message object, and each id points to it, so the
- * vendor's events find it. Nothing for a send whose answer gave no id (some vendors return none): their events match by
- * our carried id or not at all.
+ * After a queued send is sent: each id its answer gave points to the message, so the vendor's events find it, and
+ * the vendor and ids are answered for the message's own object, which records them with its state (`settle`).
+ * A send whose answer gave no id (some vendors return none) has no pointer: its events match by our carried id or
+ * not at all. `undefined` for an outcome that is not sent.
  *
  * @example
- * await indexSentMessage(env, id, outcome);
+ * await state.settle(attempt, verdict, await indexSentMessage(env, id, outcome));
  */
-export async function indexSentMessage(env: Env, messageId: string, outcome: Outcome<unknown>): Promise<void> {
+export async function indexSentMessage(env: Env, messageId: string, outcome: Outcome<unknown>): Promise<VendorSend | undefined> {
   const messages = env.MESSAGES;
-  if (!messages || !outcome.ok) return;
+  if (!messages || !outcome.ok) return undefined;
   const ids = (outcome.ids ?? []).slice(0, 100);
-  await Promise.all([
-    messages.get(messages.idFromName(messageId)).noteVendorIds(outcome.vendor, ids),
-    ...ids.map((vendorId) => messages.get(messages.idFromName(vendorIdObjectName(outcome.vendor, vendorId))).pointTo(messageId)),
-  ]);
+  await Promise.all(ids.map((vendorId) => messages.get(messages.idFromName(vendorIdObjectName(outcome.vendor, vendorId))).pointTo(messageId)));
+  return { vendor: outcome.vendor, ids };
 }
 
 /**

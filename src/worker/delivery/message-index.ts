@@ -4,12 +4,13 @@
  * `GET /v1/messages?state=…`, and to one for the whole deployment (`DEPLOYMENT_INDEX`) that answers the health
  * route's backlog and dead-letter counts and keeps each vendor's last success and last failure.
  *
- * A message reports itself when it is accepted, when it ends and when it is retried: two writes per index for a
- * message that is sent, so the deployment's object takes two small writes per queued message. The message's own
- * object stays the truth; a row here can lag it (its report failed), and shows the message's id for the caller to
- * look at. Rows go within the hour after the message's object forgets it (24 hours after its end), or 40 days
- * after acceptance whatever it says (the longest a scheduled send waits is 30 days): the list can show a message
- * for up to an hour after its own object has forgotten it, and then answers 404 for it.
+ * A message reports itself when it is accepted and when it is retried, and when it ends by any way but an attempt's
+ * answer; the ends the queue consumer records go to the indexes for its whole batch at once (`reportToIndexes`, one
+ * call per index object), before its acks count. The message's own object stays the truth; a row here can lag it
+ * (its report failed), and shows the message's id for the caller to look at. Rows go within the hour after the
+ * message's object forgets it (24 hours after its end), or 40 days after acceptance whatever it says (the longest
+ * a scheduled send waits is 30 days): the list can show a message for up to an hour after its own object has
+ * forgotten it, and then answers 404 for it.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { VendorName } from "../../core/public.ts";
@@ -55,6 +56,39 @@ export interface VendorHealth {
   readonly lastFailure?: { readonly at: string; readonly kind: string };
 }
 
+/** One message's state as the message reports it to an index (times in ms since the epoch). */
+export interface IndexEntry {
+  readonly id: string;
+  readonly vendor: VendorName;
+  readonly state: MessageStateName;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/**
+ * A report for the indexes: the message's entry, and whose message it is (the caller scope's index gets it, and
+ * the deployment's).
+ */
+export interface IndexReport {
+  readonly scope: string;
+  readonly entry: IndexEntry;
+}
+
+/**
+ * Hands reports to the indexes: one call per caller scope's object and one to the deployment's, however many
+ * messages they carry. A call that fails leaves that index behind, never a message (see the file's note).
+ *
+ * @example
+ * await reportToIndexes(env.MESSAGE_INDEX, reports);
+ */
+export async function reportToIndexes(index: DurableObjectNamespace<MessageIndexObject>, reports: readonly IndexReport[]): Promise<void> {
+  if (!reports.length) return;
+  const byScope = new Map<string, IndexEntry[]>();
+  for (const { scope, entry } of reports) byScope.set(scope, [...(byScope.get(scope) ?? []), entry]);
+  byScope.set(DEPLOYMENT_INDEX, reports.map((report) => report.entry));
+  await Promise.all([...byScope].map(([name, entries]) => index.get(index.idFromName(name)).recordMany(entries).catch(() => undefined)));
+}
+
 type IndexRow = { id: string; vendor: VendorName; state: MessageStateName; created_at: number; updated_at: number };
 
 /**
@@ -74,17 +108,24 @@ export class MessageIndexObject extends DurableObject {
   }
 
   /** Records a message's state (the newer report wins); the alarm drops the rows of forgotten messages. */
-  async record(message: { readonly id: string; readonly vendor: VendorName; readonly state: MessageStateName; readonly createdAt: number; readonly updatedAt: number }): Promise<void> {
+  async record(message: IndexEntry): Promise<void> {
+    await this.recordMany([message]);
+  }
+
+  /** Records several messages' states at once, each as `record` would. */
+  async recordMany(messages: readonly IndexEntry[]): Promise<void> {
     const { sql } = this.ctx.storage;
-    sql.exec(
-      `INSERT INTO messages (id, vendor, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at WHERE excluded.updated_at >= messages.updated_at`,
-      message.id,
-      message.vendor,
-      message.state,
-      message.createdAt,
-      message.updatedAt,
-    );
+    for (const message of messages) {
+      sql.exec(
+        `INSERT INTO messages (id, vendor, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at WHERE excluded.updated_at >= messages.updated_at`,
+        message.id,
+        message.vendor,
+        message.state,
+        message.createdAt,
+        message.updatedAt,
+      );
+    }
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + PRUNE_EVERY_MS);
   }
 

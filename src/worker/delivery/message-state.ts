@@ -30,7 +30,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Audience } from "../problem.ts";
 import type { VendorName } from "../../core/public.ts";
-import { DEPLOYMENT_INDEX, type MessageIndexObject } from "./message-index.ts";
+import { reportToIndexes, type IndexReport, type MessageIndexObject } from "./message-index.ts";
 import type { BounceKind, DeliveryEvent, DeliveryEventKind } from "../../core/delivery-event.ts";
 
 /**
@@ -53,11 +53,18 @@ export const STUCK_AFTER_MS = 15 * 60 * 1000;
 /** How many times the alarm puts a message back on the queue before it fails, nothing sent. */
 export const MAX_REQUEUES = 5;
 
+/** Which vendor took a message, and the ids its answer gave (`Sent.ids`), for matching that vendor's events. */
+export interface VendorSend {
+  readonly vendor: VendorName;
+  readonly ids: readonly string[];
+}
+
 /** What the consumer is told when it picks a message up. */
 export type Pickup =
   | { readonly action: "send"; readonly attempt: number; readonly vendor: VendorName; readonly audience: Audience; readonly body: unknown; readonly decode: boolean }
   | { readonly action: "retry"; readonly delaySeconds: number }
-  | { readonly action: "ack"; readonly reason: string };
+  /** `report`: a final message's state for the indexes, which a consumer that stopped after `settle` may not have given them. */
+  | { readonly action: "ack"; readonly reason: string; readonly report?: IndexReport };
 
 /** What one attempt's outcome means for the message, as the consumer decided it. */
 export interface Verdict {
@@ -304,7 +311,7 @@ export class MessageObject extends DurableObject<MessageObjectEnv> {
     const row = this.row();
     if (!row) return { action: "ack", reason: "no such message (expired or never accepted)" };
     const now = Date.now();
-    if (FINAL.includes(row.state)) return { action: "ack", reason: `already ${row.state}` };
+    if (FINAL.includes(row.state)) return { action: "ack", reason: `already ${row.state}`, report: indexReport(row) };
     if (row.state === "sending") {
       await this.finish(row, now, "unknown", { note: "the consumer stopped after the request was handed to the vendor and before its answer was recorded; the email may have gone out, so it is not sent again" });
       return { action: "ack", reason: "unknown" };
@@ -336,25 +343,34 @@ export class MessageObject extends DurableObject<MessageObjectEnv> {
     return true;
   }
 
-  /** Records what attempt `attempt` came to. An answer for an attempt that is no longer current only adds to the history. */
-  async settle(attempt: number, verdict: Verdict): Promise<void> {
+  /**
+   * Records what attempt `attempt` came to. An answer for an attempt that is no longer current only adds to the
+   * history. `sentBy` (a sent answer's vendor and ids, `indexSentMessage`) is recorded in the same step, so an
+   * event that finds the message sent also finds its vendor ids, without a call of its own.
+   *
+   * A state that ended is answered as a report for the indexes, which the consumer hands them for its whole batch
+   * at once (`reportToIndexes`) before its acks count: a consumer that stops first has its batch delivered again,
+   * and `pickUp` answers the ended message's report again.
+   */
+  async settle(attempt: number, verdict: Verdict, sentBy?: VendorSend): Promise<IndexReport | undefined> {
     const row = this.row();
-    if (!row) return;
+    if (!row) return undefined;
+    if (sentBy) this.recordVendorSend(sentBy.vendor, sentBy.ids);
     const now = Date.now();
     if (row.claim !== attempt || (row.state !== "sending" && row.state !== "queued")) {
       this.note(now, row.state, attempt, `a late answer (${verdict.state}) for an attempt already closed`, verdict.outcome);
       // The truth improves an `unknown`: the email did go out.
-      if (row.state === "unknown" && verdict.state === "sent") await this.finish(row, now, "sent", verdict);
-      return;
+      if (row.state === "unknown" && verdict.state === "sent") return this.finish(row, now, "sent", verdict, undefined, { report: false });
+      return undefined;
     }
     if (verdict.state === "queued") {
       const notBefore = now + (verdict.retryInSeconds ?? 0) * 1000;
       this.ctx.storage.sql.exec("UPDATE message SET state = 'queued', claim = 0, not_before = ?, updated_at = ? WHERE id = ?", notBefore, now, row.id);
       this.note(now, "queued", attempt, verdict.note ?? `retry in ${verdict.retryInSeconds ?? 0} s`, verdict.outcome);
       await this.rearm();
-      return;
+      return undefined;
     }
-    await this.finish(row, now, verdict.state, verdict, attempt);
+    return this.finish(row, now, verdict.state, verdict, attempt, { report: false });
   }
 
   /**
@@ -467,6 +483,10 @@ export class MessageObject extends DurableObject<MessageObjectEnv> {
    * them (or carrying our id) can be checked against the send it claims to be about.
    */
   async noteVendorIds(vendor: VendorName, ids: readonly string[]): Promise<void> {
+    this.recordVendorSend(vendor, ids);
+  }
+
+  private recordVendorSend(vendor: VendorName, ids: readonly string[]): void {
     this.createEventTables();
     this.ctx.storage.sql.exec("INSERT OR REPLACE INTO vendor_send (one, vendor, ids) VALUES (1, ?, ?)", vendor, JSON.stringify(ids));
   }
@@ -572,8 +592,7 @@ export class MessageObject extends DurableObject<MessageObjectEnv> {
     const row = this.row();
     const index = this.env.MESSAGE_INDEX;
     if (!row || !index) return;
-    const entry = { id: row.id, vendor: row.vendor, state: row.state, createdAt: row.created_at, updatedAt: row.updated_at };
-    await Promise.all([row.scope, DEPLOYMENT_INDEX].map((name) => index.get(index.idFromName(name)).record(entry).catch(() => undefined)));
+    await reportToIndexes(index, [indexReport(row)]);
   }
 
   /** The `delivery` of the last attempt's recorded outcome, if any. */
@@ -628,7 +647,7 @@ export class MessageObject extends DurableObject<MessageObjectEnv> {
    * A final state: the content is dropped at once, the rest kept for `MESSAGE_KEPT_MS`; a `failed` or `unknown`
    * message keeps its content as long, so that its caller can retry it.
    */
-  private async finish(row: Row, now: number, state: MessageStateName, verdict: Partial<Verdict>, attempt?: number): Promise<void> {
+  private async finish(row: Row, now: number, state: MessageStateName, verdict: Partial<Verdict>, attempt?: number, { report = true } = {}): Promise<IndexReport> {
     this.ctx.storage.sql.exec(
       "UPDATE message SET state = ?, claim = 0, body = CASE WHEN ? IN ('failed', 'unknown') THEN body ELSE NULL END, result = ?, updated_at = ? WHERE id = ?",
       state,
@@ -639,7 +658,9 @@ export class MessageObject extends DurableObject<MessageObjectEnv> {
     );
     this.note(now, state, attempt, verdict.note, verdict.outcome);
     await this.rearm();
-    await this.report();
+    // `report: false`: the caller hands the report to the indexes (`settle`).
+    if (report) await this.report();
+    return indexReport(this.row()!);
   }
 
   private note(at: number, state: MessageStateName, attempt?: number, note?: string, outcome?: Readonly<Record<string, unknown>>): void {
@@ -652,6 +673,11 @@ export class MessageObject extends DurableObject<MessageObjectEnv> {
       outcome === undefined ? null : JSON.stringify(outcome),
     );
   }
+}
+
+/** The message's line in its caller scope's index and the deployment's. */
+function indexReport(row: Row): IndexReport {
+  return { scope: row.scope, entry: { id: row.id, vendor: row.vendor, state: row.state, createdAt: row.created_at, updatedAt: row.updated_at } };
 }
 
 /**
