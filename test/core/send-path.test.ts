@@ -3,11 +3,12 @@
  * vendor whole, with its credentials, with or without middleware; and a middleware never sees a credential, not
  * even on the `Request` it keeps after the send.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Middleware } from "openapi-fetch";
 import { createActOnClient, memoryTokenStore } from "../../src/acton/index.js";
 import { createListmonkClient, type ListmonkOptions } from "../../src/listmonk/index.js";
 import { minimal as actOnMinimal } from "../acton/fixtures.js";
+import { createExpertSenderClient } from "../../src/expertsender/index.js";
 import { ACTON_ACCOUNT, ACTON_CREDENTIALS } from "../acton/double.js";
 import { startListmonkDouble, LISTMONK_TOKEN, LISTMONK_USER, type ListmonkDouble } from "../listmonk/double.js";
 
@@ -194,5 +195,61 @@ describe("the request reaches the vendor whole", () => {
     };
     expect(await listmonkClient({ baseUrl: listmonk.url, middleware: [tagging] }).send(message)).toMatchObject({ ok: true });
     expect(listmonk.requests.at(-1)!.headers["x-trace"]).toBe("t-1");
+  });
+});
+
+describe("how the request is handed to fetch", () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  /** Stubs the global fetch, recording the arguments of every call. */
+  function stubGlobalFetch(answer: () => Response = () => Response.json({ data: true })) {
+    const calls: unknown[][] = [];
+    vi.stubGlobal("fetch", async (...args: unknown[]) => (calls.push(args), answer()));
+    return calls;
+  }
+
+  it("without middleware, the global fetch is called as hand-written code calls it: a URL, a plain header record, a string body", async () => {
+    const calls = stubGlobalFetch();
+    expect(await listmonkClient({}).send({ ...message, data: { order: "1234" } })).toMatchObject({ ok: true });
+    expect(calls).toHaveLength(1);
+    const [url, init] = calls[0] as [unknown, RequestInit];
+    expect(url).toBe("http://listmonk.test/api/tx");
+    expect(init.method).toBe("POST");
+    // A plain record, not a `Headers`: fetch copies it once instead of checking and copying a Headers again.
+    expect(Object.getPrototypeOf(init.headers)).toBe(Object.prototype);
+    expect(init.headers).toEqual({ "Content-Type": "application/json", Authorization: expect.stringMatching(/^Basic /) });
+    expect(init.body).toBe(JSON.stringify({ ...message, data: { order: "1234" } }));
+    expect(init.signal).toBeInstanceOf(AbortSignal);
+  });
+
+  it("a vendor's own Content-Type takes the default's place, as openapi-fetch put it", async () => {
+    const calls = stubGlobalFetch(() => new Response(null, { status: 201 }));
+    const expertsender = createExpertSenderClient({ baseUrl: "http://expertsender.test/", apiKey: "es-key-1234" });
+    const outcome = await expertsender.send({ transactionalId: 123, Receiver: { Email: "patrick@example.com" } });
+    expect(outcome, JSON.stringify(outcome)).toMatchObject({ ok: true });
+    const [url, init] = calls[0] as [string, RequestInit];
+    // The base URL's trailing slash dropped, the path parameter written in.
+    expect(url).toBe("http://expertsender.test/v2/Api/SystemTransactionals/123");
+    expect(init.headers).toEqual({ "Content-Type": "text/xml; charset=utf-8" });
+    expect(init.body).toContain("<ApiKey>es-key-1234</ApiKey>");
+  });
+
+  it.each([
+    ["without middleware", []],
+    ["through a middleware that only looks", [{ onRequest() {} } satisfies Middleware]],
+  ])("an injected fetch is handed one Request, complete with credentials, %s", async (_, middleware) => {
+    const { fetch, calls } = recordingFetch(() => Response.json({ data: true }));
+    const handed: unknown[][] = [];
+    const client = listmonkClient({ fetch: (...args: [Request]) => (handed.push(args), fetch(...args)), middleware });
+    expect(await client.send({ ...message, data: { order: "1234" } })).toMatchObject({ ok: true });
+    expect(calls).toEqual(["POST /api/tx"]);
+    expect(handed[0]).toHaveLength(1);
+    const request = handed[0]![0] as Request;
+    expect(request).toBeInstanceOf(Request);
+    expect(request.headers.get("authorization")).toMatch(/^Basic /);
+    expect(request.headers.get("content-type")).toBe("application/json");
+    expect(await request.json()).toEqual({ ...message, data: { order: "1234" } });
   });
 });
