@@ -2,15 +2,17 @@
  * The one place a vendor's request is made and handed to `fetch`. Credentials are added as late as possible,
  * after every middleware: hooks see the request as it will be sent, minus secrets.
  *
- * Without middleware nobody looks at the request before it leaves, so no `Request` is built for it: the URL,
- * headers and body are made the way openapi-fetch makes them (its own path and body serializers) and the global
- * `fetch` is called with `(url, init)` and the body as a string. A `Request`, or a `Headers` copied into one, costs
- * about a quarter of a hand-written fetch's CPU on every send (the body goes through streams, the headers are
- * checked and copied twice). With middleware, openapi-fetch runs it on a real `Request`, and the credentials go on
- * a copy of its parts, never on the `Request` a hook may hold on to. An injected `fetch` is handed a `Request`
- * either way, as `CommonClientOptions.fetch` promises.
+ * The URL, headers and body are made the way openapi-fetch makes them (its own path and body serializers,
+ * `Content-Type: application/json` first, then the request's headers). Without middleware nobody looks at the
+ * request before it leaves, so no `Request` is built for it: the global `fetch` is called with `(url, init)`, the
+ * headers as a plain record and the body as a string, as hand-written code would. A `Request`, or a `Headers`
+ * copied into one, cost about a quarter of a hand-written fetch's CPU on every send (the body went through
+ * streams, the headers were checked and copied twice). With middleware, its hooks run on a real `Request`, in
+ * openapi-fetch's order and with its arguments, and the credentials go on a copy of its parts, never on the
+ * `Request` a hook may hold on to. An injected `fetch` is handed one `Request` either way, as
+ * `CommonClientOptions.fetch` promises.
  */
-import createClient, { defaultBodySerializer, defaultPathSerializer, removeTrailingSlash, type Client } from "openapi-fetch";
+import { defaultBodySerializer, defaultPathSerializer, removeTrailingSlash, type Client, type Middleware } from "openapi-fetch";
 import type { CommonClientOptions } from "./options.ts";
 
 /** The headers of a request on its way out, as an `Authorize` hook changes them (a `Headers` has all of these). */
@@ -110,9 +112,13 @@ interface PostInit {
 
 export function createVendorHttpClient<Paths extends {}>(options: CommonClientOptions): VendorHttpClient<Paths> {
   const baseUrl = removeTrailingSlash(options.baseUrl);
-  const hooked = Boolean(options.middleware?.length);
-  const client = hooked ? createClient<Paths>({ baseUrl }) : undefined;
-  if (client) client.use(...options.middleware!);
+  const middleware = options.middleware ?? [];
+  // Refused when the client is made, with openapi-fetch's words, as its `use()` refused it.
+  for (const hook of middleware) {
+    if (hook && (typeof hook !== "object" || !("onRequest" in hook || "onResponse" in hook || "onError" in hook))) {
+      throw new Error("Middleware must be an object with one of `onRequest()`, `onResponse() or `onError()`");
+    }
+  }
 
   /** Credentials on, `beforeFetch` awaited, then the request handed to `fetch`: the injected one gets a `Request`. */
   const send = async (outgoing: OutgoingRequest, redirect: RequestInit["redirect"], attemptSignal: AbortSignal | null | undefined, authorizeNow: Authorize, beforeFetch?: () => void | Promise<void>) => {
@@ -135,32 +141,94 @@ export function createVendorHttpClient<Paths extends {}>(options: CommonClientOp
     return injected ? injected(new Request(outgoing.url, init)) : globalThis.fetch(outgoing.url, init);
   };
 
-  /** The request as openapi-fetch would make it (URL, `Content-Type` first, then the given headers), and its answer as text. */
   const post = async (path: string, init: PostInit, authorizeNow: Authorize, beforeFetch?: () => void | Promise<void>) => {
     const { params, body, headers, signal } = init;
-    const serializer = (init.bodySerializer ?? defaultBodySerializer) as (body: unknown, headers?: Readonly<Record<string, string>>) => BodyInit;
-    const serialized = body === undefined ? undefined : serializer(body, headers);
+    const bodySerializer = (init.bodySerializer ?? defaultBodySerializer) as (body: unknown, headers?: Readonly<Record<string, string>>) => BodyInit;
+    const serialized = body === undefined ? undefined : bodySerializer(body, headers);
     const fields = new FieldList();
     if (serialized !== undefined && !(serialized instanceof FormData)) fields.set("Content-Type", "application/json");
     for (const name in headers) fields.set(name, headers[name]!);
     const url = params?.path ? defaultPathSerializer(`${baseUrl}${path}`, params.path) : `${baseUrl}${path}`;
-    const response = await send({ url, method: "POST", headers: fields, body: serialized, signal }, undefined, signal, authorizeNow, beforeFetch);
+    const response = middleware.length
+      ? await throughMiddleware(middleware, new Request(url, { method: "POST", headers: fields.record(), body: serialized, signal, redirect: "follow" }), {
+          schemaPath: path,
+          params: params ?? {},
+          // Per call, so the attempt that made the request is known whatever a middleware returns.
+          fetch: async (request: Request) => send(await detach(request), request.redirect, signal, authorizeNow, beforeFetch),
+          bodySerializer,
+          baseUrl,
+        })
+      : await send({ url, method: "POST", headers: fields, body: serialized, signal }, undefined, signal, authorizeNow, beforeFetch);
     // Read as openapi-fetch's `parseAs: "text"` leaves it for `responseBody`, which parses what is JSON.
     const text = await response.text();
     return response.ok ? { data: text, response } : { error: text, response };
   };
 
-  const bind = (authorizeNow: Authorize, beforeFetch?: () => void | Promise<void>): Pick<Client<Paths>, "POST"> => ({
-    POST: ((path: string, init: PostInit) =>
-      client
-        ? (client.POST as (path: unknown, init: object) => unknown)(path, {
-            ...init,
-            // Per call, so the attempt that made the request is known whatever a middleware returns.
-            fetch: async (request: Request) => send(await detach(request), request.redirect, init.signal, authorizeNow, beforeFetch),
-          })
-        : post(path, init, authorizeNow, beforeFetch)) as unknown as Client<Paths>["POST"],
-  });
-  return { authorizedBy: bind };
+  return {
+    authorizedBy: (authorizeNow, beforeFetch) => ({
+      POST: ((path: string, init: PostInit) => post(path, init, authorizeNow, beforeFetch)) as unknown as Client<Paths>["POST"],
+    }),
+  };
+}
+
+/** What openapi-fetch hands every hook beside the request. */
+interface HookContext {
+  readonly schemaPath: string;
+  readonly params: object;
+  readonly fetch: (request: Request) => Promise<Response>;
+  readonly bodySerializer: (body: never) => unknown;
+  readonly baseUrl: string;
+}
+
+/**
+ * openapi-fetch's middleware steps, as its `coreFetch` runs them: `onRequest` in order (a `Request` replaces the
+ * request, a `Response` answers it without a fetch), then `fetch`, then `onError` (if it threw) and `onResponse`
+ * in reverse order; anything else a hook returns is refused with openapi-fetch's words.
+ */
+async function throughMiddleware(middleware: readonly Middleware[], request: Request, context: HookContext): Promise<Response> {
+  const { schemaPath, params, fetch } = context;
+  const id = Math.random().toString(36).slice(2, 11);
+  const options = Object.freeze({ baseUrl: context.baseUrl, fetch, parseAs: "text", querySerializer: () => "", bodySerializer: context.bodySerializer, pathSerializer: defaultPathSerializer });
+  const hooks = { schemaPath, params, options, id } as unknown as Omit<Parameters<NonNullable<Middleware["onRequest"]>>[0], "request">;
+  let response: Response | undefined;
+  for (const hook of middleware) {
+    const result: Request | Response | undefined | void = typeof hook?.onRequest === "function" ? await hook.onRequest({ ...hooks, request }) : undefined;
+    if (!result) continue;
+    if (result instanceof Response) {
+      response = result;
+      break;
+    }
+    if (!(result instanceof Request)) throw new Error("onRequest: must return new Request() or Response() when modifying the request");
+    request = result;
+  }
+  if (response) return response;
+  try {
+    response = await fetch(request);
+  } catch (thrown) {
+    let error: unknown = thrown;
+    for (let i = middleware.length - 1; i >= 0; i--) {
+      const hook = middleware[i];
+      const result: Response | Error | undefined | void = typeof hook?.onError === "function" ? await hook.onError({ ...hooks, request, error }) : undefined;
+      if (!result) continue;
+      if (result instanceof Response) {
+        // An answer in place of the error: `onResponse` still sees it.
+        response = result;
+        error = undefined;
+        break;
+      }
+      if (!(result instanceof Error)) throw new Error("onError: must return new Response() or instance of Error");
+      error = result;
+    }
+    if (!response) throw error;
+  }
+  for (let i = middleware.length - 1; i >= 0; i--) {
+    const hook = middleware[i];
+    const result: Response | undefined | void = typeof hook?.onResponse === "function" ? await hook.onResponse({ ...hooks, request, response }) : undefined;
+    if (!result) continue;
+    if (!(result instanceof Response)) throw new Error("onResponse: must return new Response() when modifying the response");
+    response = result;
+  }
+  return response;
 }
 
 /**

@@ -253,3 +253,69 @@ describe("how the request is handed to fetch", () => {
     expect(await request.json()).toEqual({ ...message, data: { order: "1234" } });
   });
 });
+
+describe("middleware runs as openapi-fetch runs it", () => {
+  it("onRequest sees the path, its parameters, the options and the request; a Response it returns answers without a fetch", async () => {
+    const { fetch, calls } = recordingFetch(() => Response.json({ data: true }));
+    const seen: unknown[] = [];
+    const answering: Middleware = {
+      onRequest({ request, schemaPath, params, options, id }) {
+        seen.push({ method: request.method, url: request.url, schemaPath, params, baseUrl: options.baseUrl, parseAs: options.parseAs, id: typeof id });
+        return Response.json({ data: true });
+      },
+    };
+    let hooked = 0;
+    const outcome = await listmonkClient({ baseUrl: "http://listmonk.test/", fetch, middleware: [answering] }).send(message, { beforeFetch: () => void hooked++ });
+    expect(outcome).toMatchObject({ ok: true });
+    expect(seen).toEqual([{ method: "POST", url: "http://listmonk.test/api/tx", schemaPath: "/api/tx", params: {}, baseUrl: "http://listmonk.test", parseAs: "text", id: "string" }]);
+    expect(calls).toEqual([]);
+    expect(hooked).toBe(0);
+  });
+
+  it("onError's Response stands in for a failed fetch, and onResponse hooks, last first, see and may replace it", async () => {
+    const { fetch } = recordingFetch(() => {
+      throw new TypeError("socket hang up");
+    });
+    const order: string[] = [];
+    const first: Middleware = {
+      onResponse({ response }) {
+        order.push(`first saw ${response.status}`);
+        return Response.json({ data: true });
+      },
+    };
+    const second: Middleware = {
+      onError({ error }) {
+        order.push(`onError ${(error as Error).message}`);
+        return new Response("stand-in", { status: 599 });
+      },
+      onResponse({ response }) {
+        order.push(`second saw ${response.status}`);
+      },
+    };
+    const outcome = await listmonkClient({ fetch, middleware: [first, second] }).send(message);
+    expect(outcome).toMatchObject({ ok: true });
+    expect(order).toEqual(["onError socket hang up", "second saw 599", "first saw 599"]);
+  });
+
+  it("an Error from onError replaces the one thrown: the send still ends unknown, since fetch was called", async () => {
+    const { fetch } = recordingFetch(() => {
+      throw new TypeError("socket hang up");
+    });
+    const renaming: Middleware = { onError: () => new Error("renamed by a hook") };
+    const outcome = await listmonkClient({ fetch, middleware: [renaming] }).send(message);
+    expect(outcome).toMatchObject({ ok: false, kind: "network", delivery: "unknown", cause: { message: "renamed by a hook" } });
+  });
+
+  it("a hook that returns something else fails the send before anything is sent", async () => {
+    const { fetch, calls } = recordingFetch(() => Response.json({ data: true }));
+    const odd = { onRequest: () => "not a request" } as unknown as Middleware;
+    const outcome = await listmonkClient({ fetch, middleware: [odd] }).send(message);
+    expect(outcome).toMatchObject({ ok: false, kind: "network", delivery: "not_sent" });
+    expect(outcome.ok || outcome.message).toContain("onRequest: must return new Request() or Response()");
+    expect(calls).toEqual([]);
+  });
+
+  it("a middleware with no hook is refused when the client is made", () => {
+    expect(() => listmonkClient({ middleware: [{} as Middleware] })).toThrow("Middleware must be an object with one of");
+  });
+});
