@@ -41,7 +41,13 @@ export interface CommonClientOptions {
    * with `TxgateConfigError`, since the URL shows in logs and traces; credentials go in the credential options.
    */
   readonly baseUrl: string;
-  /** The `fetch` to send with; defaults to the global one, looked up at call time. */
+  /**
+   * The `fetch` to send with. It is called with one argument, a `Request` per attempt, complete: after every
+   * middleware, with the credentials, its `signal` carrying the attempt's timeout and the caller's abort. Without
+   * it the global `fetch`, looked up at call time, is called as hand-written code calls it, with the URL and
+   * `{ method, headers, body, signal }` (headers a plain record, a JSON or XML body a string): no `Request` is
+   * built, which saves a good part of a send's CPU. The bytes on the wire are the same either way.
+   */
   readonly fetch?: (request: Request) => Promise<Response>;
   /** Per-attempt timeout in ms, covering the request and reading its response. Default 15000. */
   readonly timeoutMs?: number;
@@ -49,7 +55,10 @@ export interface CommonClientOptions {
   readonly retry?: RetryPolicy;
   /**
    * openapi-fetch middleware: observe or adjust each request and response. Middleware runs before
-   * credentials are attached, so it never sees a token, password or API key.
+   * credentials are attached, so it never sees a token, password or API key. txgate runs the hooks as
+   * openapi-fetch 0.17 does (`onRequest` in order, `onError` and `onResponse` last first, with the same
+   * arguments and refusals), on a real `Request`; the `options.querySerializer` a hook is handed always returns
+   * `""`, since no vendor request has a query string.
    */
   readonly middleware?: readonly Middleware[];
   /** Receives a log entry per attempt, retry and outcome. Entries never contain credentials. */

@@ -3,11 +3,12 @@
  * vendor whole, with its credentials, with or without middleware; and a middleware never sees a credential, not
  * even on the `Request` it keeps after the send.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Middleware } from "openapi-fetch";
 import { createActOnClient, memoryTokenStore } from "../../src/acton/index.js";
 import { createListmonkClient, type ListmonkOptions } from "../../src/listmonk/index.js";
 import { minimal as actOnMinimal } from "../acton/fixtures.js";
+import { createExpertSenderClient } from "../../src/expertsender/index.js";
 import { ACTON_ACCOUNT, ACTON_CREDENTIALS } from "../acton/double.js";
 import { startListmonkDouble, LISTMONK_TOKEN, LISTMONK_USER, type ListmonkDouble } from "../listmonk/double.js";
 
@@ -194,5 +195,127 @@ describe("the request reaches the vendor whole", () => {
     };
     expect(await listmonkClient({ baseUrl: listmonk.url, middleware: [tagging] }).send(message)).toMatchObject({ ok: true });
     expect(listmonk.requests.at(-1)!.headers["x-trace"]).toBe("t-1");
+  });
+});
+
+describe("how the request is handed to fetch", () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  /** Stubs the global fetch, recording the arguments of every call. */
+  function stubGlobalFetch(answer: () => Response = () => Response.json({ data: true })) {
+    const calls: unknown[][] = [];
+    vi.stubGlobal("fetch", async (...args: unknown[]) => (calls.push(args), answer()));
+    return calls;
+  }
+
+  it("without middleware, the global fetch is called as hand-written code calls it: a URL, a plain header record, a string body", async () => {
+    const calls = stubGlobalFetch();
+    expect(await listmonkClient({}).send({ ...message, data: { order: "1234" } })).toMatchObject({ ok: true });
+    expect(calls).toHaveLength(1);
+    const [url, init] = calls[0] as [unknown, RequestInit];
+    expect(url).toBe("http://listmonk.test/api/tx");
+    expect(init.method).toBe("POST");
+    // A plain record, not a `Headers`: fetch copies it once instead of checking and copying a Headers again.
+    expect(Object.getPrototypeOf(init.headers)).toBe(Object.prototype);
+    expect(init.headers).toEqual({ "Content-Type": "application/json", Authorization: expect.stringMatching(/^Basic /) });
+    expect(init.body).toBe(JSON.stringify({ ...message, data: { order: "1234" } }));
+    expect(init.signal).toBeInstanceOf(AbortSignal);
+  });
+
+  it("a vendor's own Content-Type takes the default's place, as openapi-fetch put it", async () => {
+    const calls = stubGlobalFetch(() => new Response(null, { status: 201 }));
+    const expertsender = createExpertSenderClient({ baseUrl: "http://expertsender.test/", apiKey: "es-key-1234" });
+    const outcome = await expertsender.send({ transactionalId: 123, Receiver: { Email: "patrick@example.com" } });
+    expect(outcome, JSON.stringify(outcome)).toMatchObject({ ok: true });
+    const [url, init] = calls[0] as [string, RequestInit];
+    // The base URL's trailing slash dropped, the path parameter written in.
+    expect(url).toBe("http://expertsender.test/v2/Api/SystemTransactionals/123");
+    expect(init.headers).toEqual({ "Content-Type": "text/xml; charset=utf-8" });
+    expect(init.body).toContain("<ApiKey>es-key-1234</ApiKey>");
+  });
+
+  it.each([
+    ["without middleware", []],
+    ["through a middleware that only looks", [{ onRequest() {} } satisfies Middleware]],
+  ])("an injected fetch is handed one Request, complete with credentials, %s", async (_, middleware) => {
+    const { fetch, calls } = recordingFetch(() => Response.json({ data: true }));
+    const handed: unknown[][] = [];
+    const client = listmonkClient({ fetch: (...args: [Request]) => (handed.push(args), fetch(...args)), middleware });
+    expect(await client.send({ ...message, data: { order: "1234" } })).toMatchObject({ ok: true });
+    expect(calls).toEqual(["POST /api/tx"]);
+    expect(handed[0]).toHaveLength(1);
+    const request = handed[0]![0] as Request;
+    expect(request).toBeInstanceOf(Request);
+    expect(request.headers.get("authorization")).toMatch(/^Basic /);
+    expect(request.headers.get("content-type")).toBe("application/json");
+    expect(await request.json()).toEqual({ ...message, data: { order: "1234" } });
+  });
+});
+
+describe("middleware runs as openapi-fetch runs it", () => {
+  it("onRequest sees the path, its parameters, the options and the request; a Response it returns answers without a fetch", async () => {
+    const { fetch, calls } = recordingFetch(() => Response.json({ data: true }));
+    const seen: unknown[] = [];
+    const answering: Middleware = {
+      onRequest({ request, schemaPath, params, options, id }) {
+        seen.push({ method: request.method, url: request.url, schemaPath, params, baseUrl: options.baseUrl, parseAs: options.parseAs, id: typeof id });
+        return Response.json({ data: true });
+      },
+    };
+    let hooked = 0;
+    const outcome = await listmonkClient({ baseUrl: "http://listmonk.test/", fetch, middleware: [answering] }).send(message, { beforeFetch: () => void hooked++ });
+    expect(outcome).toMatchObject({ ok: true });
+    expect(seen).toEqual([{ method: "POST", url: "http://listmonk.test/api/tx", schemaPath: "/api/tx", params: {}, baseUrl: "http://listmonk.test", parseAs: "text", id: "string" }]);
+    expect(calls).toEqual([]);
+    expect(hooked).toBe(0);
+  });
+
+  it("onError's Response stands in for a failed fetch, and onResponse hooks, last first, see and may replace it", async () => {
+    const { fetch } = recordingFetch(() => {
+      throw new TypeError("socket hang up");
+    });
+    const order: string[] = [];
+    const first: Middleware = {
+      onResponse({ response }) {
+        order.push(`first saw ${response.status}`);
+        return Response.json({ data: true });
+      },
+    };
+    const second: Middleware = {
+      onError({ error }) {
+        order.push(`onError ${(error as Error).message}`);
+        return new Response("stand-in", { status: 599 });
+      },
+      onResponse({ response }) {
+        order.push(`second saw ${response.status}`);
+      },
+    };
+    const outcome = await listmonkClient({ fetch, middleware: [first, second] }).send(message);
+    expect(outcome).toMatchObject({ ok: true });
+    expect(order).toEqual(["onError socket hang up", "second saw 599", "first saw 599"]);
+  });
+
+  it("an Error from onError replaces the one thrown: the send still ends unknown, since fetch was called", async () => {
+    const { fetch } = recordingFetch(() => {
+      throw new TypeError("socket hang up");
+    });
+    const renaming: Middleware = { onError: () => new Error("renamed by a hook") };
+    const outcome = await listmonkClient({ fetch, middleware: [renaming] }).send(message);
+    expect(outcome).toMatchObject({ ok: false, kind: "network", delivery: "unknown", cause: { message: "renamed by a hook" } });
+  });
+
+  it("a hook that returns something else fails the send before anything is sent", async () => {
+    const { fetch, calls } = recordingFetch(() => Response.json({ data: true }));
+    const odd = { onRequest: () => "not a request" } as unknown as Middleware;
+    const outcome = await listmonkClient({ fetch, middleware: [odd] }).send(message);
+    expect(outcome).toMatchObject({ ok: false, kind: "network", delivery: "not_sent" });
+    expect(outcome.ok || outcome.message).toContain("onRequest: must return new Request() or Response()");
+    expect(calls).toEqual([]);
+  });
+
+  it("a middleware with no hook is refused when the client is made", () => {
+    expect(() => listmonkClient({ middleware: [{} as Middleware] })).toThrow("Middleware must be an object with one of");
   });
 });

@@ -44,6 +44,18 @@ function transport(fetch: (request: Request) => Promise<Response>, overrides: Pa
 }
 
 describe("the send steps", () => {
+  it.each([
+    ["a line break", `Key ${SECRET}\r\nX-Injected: 1`],
+    ["a NUL", `Key ${SECRET}\u0000`],
+    ["a character fetch cannot send", `Key ${SECRET}\u2028`],
+  ])("a header value with %s fails before fetch: not_sent, the vendor never called, the value not quoted", async (_, value) => {
+    const vendor = fakeVendor(() => Response.json({ queued: true }));
+    const outcome = await transport(vendor.fetch, { authorization: withHeader("Authorization", value) }).send({ to: "ada@example.com" });
+    expect(outcome).toMatchObject({ ok: false, kind: "network", delivery: "not_sent", retryable: false });
+    expect(vendor.requests).toEqual([]);
+    expect(JSON.stringify(outcome)).not.toContain(SECRET);
+  });
+
   it("sends a valid message once, authorised by the vendor's hook, and maps the answer", async () => {
     const vendor = fakeVendor(() => Response.json({ queued: true }));
     const outcome = await transport(vendor.fetch).send({ to: "ada@example.com" });
