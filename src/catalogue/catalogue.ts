@@ -6,6 +6,7 @@ import type * as v from "valibot";
 import { TxgateConfigError } from "../core/credentials.ts";
 import { invalid, notLoaded } from "../core/deliver.ts";
 import type { IdempotencyLedger } from "../core/idempotency.ts";
+import { loadBatchSender, loadLedger } from "../core/load-once.ts";
 import type { TemplateMessage } from "../core/message.ts";
 import { readCallOptions, type CallOptions } from "../core/options.ts";
 import type { Failure, Outcome, VendorName } from "../core/outcome.ts";
@@ -259,7 +260,7 @@ export function createMailer<const C extends Catalogue>(
       // The same ledger, and the same rules, as a client's keyed send; loaded with the first keyed call.
       let ledger: typeof import("../core/idempotency.ts");
       try {
-        ledger = await import("../core/idempotency.ts");
+        ledger = await loadLedger();
       } catch (error) {
         return { ...notLoaded(first, "idempotency ledger", error), failover: [] };
       }
@@ -276,7 +277,7 @@ export function createMailer<const C extends Catalogue>(
       };
       let batch: typeof import("../core/send-many.ts");
       try {
-        batch = await import("../core/send-many.ts");
+        batch = await loadBatchSender();
       } catch (error) {
         return (Array.isArray(items) ? items : [items]).map(() => ({ outcome: { ...notLoaded(firstVendor(undefined), "batch sender", error), failover: [] }, started: false }));
       }

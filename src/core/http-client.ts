@@ -52,8 +52,8 @@ export const withHeader =
 /** The vendor client's typed `POST` (sends) and `GET` (credential checks), authorised by the credential of the call. */
 export interface VendorHttpClient<Paths extends {}> {
   /**
-   * The client with `authorize` as its one authorisation hook (a header; for a vendor with OAuth, a token per send, a form per
-   * grant), and `beforeFetch` (the call's) awaited once the request is complete, just before `fetch`.
+   * The client with `authorize` as its one authorisation hook (a header; for an OAuth vendor, a token per send, a
+   * form per grant), and `beforeFetch` (the call's) awaited once the request is complete, just before `fetch`.
    */
   authorizedBy(authorize: Authorize, beforeFetch?: () => void | Promise<void>): Pick<Client<Paths>, "POST" | "GET">;
 }

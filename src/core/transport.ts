@@ -8,7 +8,7 @@ import type * as v from "valibot";
 import type { CredentialLifecycle } from "./credential-source.ts";
 import { deliver, invalid, notLoaded } from "./deliver.ts";
 import { createVendorHttpClient, type Authorize } from "./http-client.ts";
-import { loadOnce } from "./load-once.ts";
+import { loadBatchSender, loadLedger } from "./load-once.ts";
 import type { MessageConverter, TemplateMessage } from "./message.ts";
 import { templateMessageSender } from "./message-sender.ts";
 import { readCallOptions, resolveOptions, type CallOptions, type CommonClientOptions, type ResolvedOptions } from "./options.ts";
@@ -85,7 +85,6 @@ export interface Transport<M, T> {
   validate(message: unknown): ValidationFailure | undefined;
 }
 
-const loadLedger = /* @__PURE__ */ loadOnce(() => import("./idempotency.ts"));
 
 /**
  * The vendor's `send` and `sendMessage`. Neither rejects: every way a send can end is an `Outcome`.
@@ -152,7 +151,7 @@ export function createTransport<Paths extends {}, M, V, T>(vendor: VendorTranspo
   const sendMany = async (items: readonly SendManyItem<M>[], options?: SendManyOptions): Promise<SendManyOutcome<Outcome<T>>[]> => {
     let batch: typeof import("./send-many.ts");
     try {
-      batch = await import("./send-many.ts");
+      batch = await loadBatchSender();
     } catch (error) {
       return (Array.isArray(items) ? items : [items]).map(() => ({ outcome: notLoaded<T>(name, "batch sender", error), started: false }));
     }
