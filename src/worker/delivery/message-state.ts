@@ -41,6 +41,8 @@ export type MessageStateName = "scheduled" | "queued" | "sending" | "sent" | "pa
 const FINAL: readonly MessageStateName[] = ["sent", "partial", "failed", "unknown", "cancelled"];
 /** The states a message can be cancelled in: it has not started. */
 const CANCELLABLE: readonly MessageStateName[] = ["scheduled", "queued"];
+/** A message id as the worker makes them (`crypto.randomUUID()`): anything else names no message. */
+export const MESSAGE_ID_SYNTAX = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** The longest delay a Queue message can have (12 hours); a later send waits for this object's alarm. */
 export const MAX_QUEUE_DELAY_SECONDS = 12 * 60 * 60;
 /** How long a message's state is kept after it became final. */
