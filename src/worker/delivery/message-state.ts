@@ -484,10 +484,6 @@ export class MessageObject extends DurableObject<MessageObjectEnv> {
    * Records which vendor sent the message and the ids its answer gave (`Sent.ids`), so an event naming one of
    * them (or carrying our id) can be checked against the send it claims to be about.
    */
-  async noteVendorIds(vendor: VendorName, ids: readonly string[]): Promise<void> {
-    this.recordVendorSend(vendor, ids);
-  }
-
   private recordVendorSend(vendor: VendorName, ids: readonly string[]): void {
     this.createEventTables();
     this.ctx.storage.sql.exec("INSERT OR REPLACE INTO vendor_send (one, vendor, ids) VALUES (1, ?, ?)", vendor, JSON.stringify(ids));
