@@ -258,7 +258,7 @@ export function createMailer<const C extends Catalogue>(
       const key = checked.output?.idempotencyKey;
       if (key === undefined) return sendThrough(declaration, fields, checked.output);
       // The same ledger, and the same rules, as a client's keyed send; loaded with the first keyed call.
-      let ledger: typeof import("../core/idempotency.ts");
+      let ledger: typeof import("../core/keyed-send.ts");
       try {
         ledger = await loadLedger();
       } catch (error) {

@@ -15,6 +15,8 @@ import type { Failure, Outcome, VendorName } from "./outcome.ts";
 
 /** 8 to 255 characters from a URL-safe, header-safe set: a UUID, a ULID or base64 all fit. */
 export const IDEMPOTENCY_KEY_SYNTAX = /^[A-Za-z0-9._:~+/=-]{8,255}$/;
+/** What `IDEMPOTENCY_KEY_SYNTAX` asks, as an issue's message says it. */
+export const IDEMPOTENCY_KEY_RULE = "must be 8 to 255 characters from A-Z a-z 0-9 . _ : ~ + / = -";
 /** How long a ledger keeps a key: 24 hours. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /**

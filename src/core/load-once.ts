@@ -23,7 +23,7 @@ export function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
 }
 
 /** The idempotency ledger, loaded with the first keyed send of any client or mailer, then kept. */
-export const loadLedger = /* @__PURE__ */ loadOnce(() => import("./idempotency.ts"));
+export const loadLedger = /* @__PURE__ */ loadOnce(() => import("./keyed-send.ts"));
 
 /** The batch sender behind every `sendMany`, loaded with the first batch, then kept. */
 export const loadBatchSender = /* @__PURE__ */ loadOnce(() => import("./send-many.ts"));

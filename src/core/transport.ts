@@ -140,7 +140,7 @@ export function createTransport<Paths extends {}, M, V, T>(vendor: VendorTranspo
     if (key === undefined) return validateAndDeliver(message, call);
     // The key is checked before anything else, so a replay neither validates nor sends again. The ledger's code
     // loads with the first keyed send: a bundle whose sends carry no key does not hold it up front.
-    let ledger: typeof import("./idempotency.ts");
+    let ledger: typeof import("./keyed-send.ts");
     try {
       ledger = await loadLedger();
     } catch (error) {

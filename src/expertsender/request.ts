@@ -76,7 +76,7 @@ function blobType(content: unknown): string | undefined {
   return MIME_TYPE.test(type) ? type : undefined;
 }
 
-const loadMd5 = /* @__PURE__ */ loadOnce(async () => (await import("@noble/hashes/legacy.js")).md5);
+const loadMd5 = /* @__PURE__ */ loadOnce(async () => (await import("./md5.ts")).md5);
 
 /** MD5 from @noble/hashes (Web Crypto has none), SHA-256 from Web Crypto; the address lower-cased, as UTF-8. */
 async function emailHash(email: string, algorithm: "md5" | "sha256"): Promise<string> {

@@ -11,7 +11,7 @@
  * `Idempotency-Key`, `Send-At`), so its answer, its idempotency and its queueing are the single route's; with
  * `Prefer: respond-async` the items' queue messages leave in one `Queue.sendBatch`.
  */
-import { IDEMPOTENCY_KEY_SYNTAX } from "../core/idempotency.ts";
+import { IDEMPOTENCY_KEY_RULE, IDEMPOTENCY_KEY_SYNTAX } from "../core/idempotency.ts";
 import type { ValidationIssue, VendorName } from "../core/public.ts";
 import { formatPath, joinPath } from "../core/validation.ts";
 import { decodeAttachments } from "./binary-fields.ts";
@@ -129,7 +129,7 @@ async function checkItems(list: readonly unknown[], batch: GatedBatch, queued: b
     for (const key of Object.keys(item)) if (!ITEM_FIELDS.has(key)) fault(formatPath([key.slice(0, 64)]), "unknown_field", "is not a field of a batch item");
     const { message: json, idempotencyKey, sendAt } = item;
     if (idempotencyKey !== undefined && (typeof idempotencyKey !== "string" || !IDEMPOTENCY_KEY_SYNTAX.test(idempotencyKey))) {
-      fault("idempotencyKey", "idempotency_key", "must be 8 to 255 characters from A-Z a-z 0-9 . _ : ~ + / = -");
+      fault("idempotencyKey", "idempotency_key", IDEMPOTENCY_KEY_RULE);
     }
     let sendAtMs: number | undefined;
     if (sendAt !== undefined) {

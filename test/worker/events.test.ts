@@ -336,8 +336,7 @@ describe("whose events these are", () => {
     await stateOf(id).accept({ id, scope: "ip:203.0.113.9", audience: "browser", vendor: "everlytic", body: {}, decode: false });
     await stateOf(id).pickUp();
     await stateOf(id).startSending(1);
-    await stateOf(id).settle(1, { state: "sent", outcome: { kind: "sent" } });
-    await stateOf(id).noteVendorIds("everlytic", ["t-browser"]);
+    await stateOf(id).settle(1, { state: "sent", outcome: { kind: "sent" } }, { vendor: "everlytic", ids: ["t-browser"] });
     expect((await post(legacy({ event_type: "bounce", trans_id: "t-browser", bounce_type: "soft", bounce_reason: "joe@example.com: mailbox full", custom_headers: { "X-Txgate-Message-Id": id } }))).body.recorded).toBe(1);
     const message = await view(id);
     expect(message.events).toEqual([{ kind: "bounced", at: "2026-12-06T10:05:00.000Z", bounce: "soft" }]);

@@ -22,7 +22,7 @@ import { clientIp, ipRateKey, limitRate } from "../gates/rate-limit.ts";
 import type { RequestLog } from "../log.ts";
 import { problemResponse, Refusal } from "../problem.ts";
 import { isServedVendor } from "../vendors.ts";
-import { EVENT_COUNTERS_NAME, vendorIdObjectName, type EventRecording, type RecordedEvent, type VendorSend } from "./message-state.ts";
+import { EVENT_COUNTERS_NAME, MESSAGE_ID_SYNTAX, vendorIdObjectName, type EventRecording, type RecordedEvent, type VendorSend } from "./message-state.ts";
 
 /** The largest webhook body read, in bytes: the parsers' own bound (1 MiB). */
 export const MAX_EVENT_BODY_BYTES = 1024 * 1024;
@@ -69,8 +69,6 @@ export interface EventCounts {
 export interface Background {
   readonly waitUntil?: (promise: Promise<unknown>) => void;
 }
-
-const MESSAGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * Serves `POST /v1/events/{vendor}`: rate limit per client address → basic auth (constant time, against the
@@ -140,7 +138,7 @@ export async function recordDeliveryEvents(env: Env, events: readonly DeliveryEv
 
 /** The message an event names: the id it carried back, else the one its vendor id points to. */
 async function recordOne(messages: NonNullable<Env["MESSAGES"]>, event: DeliveryEvent): Promise<EventRecording> {
-  let id = event.messageId !== undefined && MESSAGE_ID.test(event.messageId) ? event.messageId : undefined;
+  let id = event.messageId !== undefined && MESSAGE_ID_SYNTAX.test(event.messageId) ? event.messageId : undefined;
   for (const vendorId of id ? [] : event.vendorIds) {
     id = await messages.get(messages.idFromName(vendorIdObjectName(event.vendor, vendorId))).pointee();
     if (id) break;

@@ -14,7 +14,7 @@
  *                                          ▼
  *                              202 + Location: /v1/messages/{id}
  */
-import { holdsKey, idempotencyFailure, IDEMPOTENCY_KEY_SYNTAX, requestFingerprint } from "../../core/idempotency.ts";
+import { holdsKey, idempotencyFailure, IDEMPOTENCY_KEY_RULE, IDEMPOTENCY_KEY_SYNTAX, requestFingerprint } from "../../core/idempotency.ts";
 import type { Outcome } from "../../core/public.ts";
 import type { Config, Env } from "../env.ts";
 import type { RequestLog } from "../log.ts";
@@ -141,8 +141,7 @@ export function idempotencyKey(request: Request): string | undefined {
   if (raw === null) return undefined;
   const key = /^"(.*)"$/.exec(raw)?.[1] ?? raw;
   if (!IDEMPOTENCY_KEY_SYNTAX.test(key)) {
-    const message = "must be 8 to 255 characters from A-Z a-z 0-9 . _ : ~ + / = -";
-    throw new Refusal("validation", `Idempotency-Key ${message}`, { issues: [{ path: "headers.idempotency-key", rule: "idempotency_key", message }] });
+    throw new Refusal("validation", `Idempotency-Key ${IDEMPOTENCY_KEY_RULE}`, { issues: [{ path: "headers.idempotency-key", rule: "idempotency_key", message: IDEMPOTENCY_KEY_RULE }] });
   }
   return key;
 }

@@ -15,11 +15,10 @@ import { refuseBrowsers } from "../gates/origin-cors.ts";
 import { limitRate } from "../gates/rate-limit.ts";
 import { Refusal } from "../problem.ts";
 import { decodeCursor, MAX_PAGE_SIZE, type MessagePage } from "./message-index.ts";
-import type { MessageStateName, Retrial } from "./message-state.ts";
+import { MESSAGE_ID_SYNTAX, type MessageStateName, type Retrial } from "./message-state.ts";
 
 const STATES: readonly MessageStateName[] = ["scheduled", "queued", "sending", "sent", "partial", "failed", "unknown", "cancelled"];
 const DEFAULT_PAGE_SIZE = 50;
-const MESSAGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** A retry's body is one small flag. */
 const MAX_RETRY_BODY_BYTES = 1024;
 
@@ -87,7 +86,7 @@ export async function retryMessage(request: Request, env: Env, config: Config, c
     const message = "must be a JSON object whose acceptDuplicateRisk, if given, is true or false";
     throw new Refusal("validation", `the body ${message}`, { issues: [{ path: "acceptDuplicateRisk", rule: "boolean", message }] });
   }
-  const message = MESSAGE_ID.test(id) && env.MESSAGES ? env.MESSAGES.get(env.MESSAGES.idFromName(id)) : undefined;
+  const message = MESSAGE_ID_SYNTAX.test(id) && env.MESSAGES ? env.MESSAGES.get(env.MESSAGES.idFromName(id)) : undefined;
   const retrial = message ? ((await message.retry(scope, flag === true)) as Retrial | undefined) : undefined;
   if (!retrial) throw new Refusal("not_found", "no such message");
   const headers = { "cache-control": "no-store" };

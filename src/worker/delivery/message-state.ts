@@ -41,6 +41,8 @@ export type MessageStateName = "scheduled" | "queued" | "sending" | "sent" | "pa
 const FINAL: readonly MessageStateName[] = ["sent", "partial", "failed", "unknown", "cancelled"];
 /** The states a message can be cancelled in: it has not started. */
 const CANCELLABLE: readonly MessageStateName[] = ["scheduled", "queued"];
+/** A message id as the worker makes them (`crypto.randomUUID()`): anything else names no message. */
+export const MESSAGE_ID_SYNTAX = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** The longest delay a Queue message can have (12 hours); a later send waits for this object's alarm. */
 export const MAX_QUEUE_DELAY_SECONDS = 12 * 60 * 60;
 /** How long a message's state is kept after it became final. */
@@ -482,10 +484,6 @@ export class MessageObject extends DurableObject<MessageObjectEnv> {
    * Records which vendor sent the message and the ids its answer gave (`Sent.ids`), so an event naming one of
    * them (or carrying our id) can be checked against the send it claims to be about.
    */
-  async noteVendorIds(vendor: VendorName, ids: readonly string[]): Promise<void> {
-    this.recordVendorSend(vendor, ids);
-  }
-
   private recordVendorSend(vendor: VendorName, ids: readonly string[]): void {
     this.createEventTables();
     this.ctx.storage.sql.exec("INSERT OR REPLACE INTO vendor_send (one, vendor, ids) VALUES (1, ?, ?)", vendor, JSON.stringify(ids));

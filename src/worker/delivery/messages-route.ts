@@ -10,9 +10,7 @@ import { requireAllowedOrigin, withCors } from "../gates/origin-cors.ts";
 import { clientIp, ipRateKey, limitRate } from "../gates/rate-limit.ts";
 import { authenticateUser } from "../gates/signed-in-user.ts";
 import { problemResponse, Refusal } from "../problem.ts";
-import type { Cancellation, MessageStateName } from "./message-state.ts";
-
-const MESSAGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { MESSAGE_ID_SYNTAX, type Cancellation, type MessageStateName } from "./message-state.ts";
 
 /**
  * The scope of a browser's keys and messages: its signed-in user, or its address.
@@ -75,7 +73,7 @@ async function answerStatus(request: Request, env: Env, config: Config, callerKe
     await limitRate(env.CALLER_RATE_LIMIT, `caller:${caller.id}`);
     scope = `caller:${caller.id}`;
   }
-  const message = MESSAGE_ID.test(id) && env.MESSAGES ? env.MESSAGES.get(env.MESSAGES.idFromName(id)) : undefined;
+  const message = MESSAGE_ID_SYNTAX.test(id) && env.MESSAGES ? env.MESSAGES.get(env.MESSAGES.idFromName(id)) : undefined;
   if (request.method === "DELETE") return cancelResponse(message ? ((await message.cancel(scope)) as Cancellation | undefined) : undefined);
   const view = message ? await message.view(scope) : undefined;
   // Someone else's message is answered as one that does not exist: ids are not to be probed.

@@ -30,18 +30,22 @@ export async function readJsonBody(request: Request, maxBytes: number, maxDepth?
 }
 
 /**
- * The request's body as UTF-8 text. Refuses a body larger than `maxBytes` (413), whether or not `Content-Length`
- * says so, and one cut short by the client (422); the media type is the caller's to check.
+ * A request's (or a fetched response's) body as UTF-8 text. Refuses a body larger than `maxBytes` (413), whether
+ * or not `Content-Length` says so, and one cut short by the sender (422); the media type is the caller's to check.
  *
  * @example
  * const text = await readTextBody(request, 1024 * 1024);
  */
-export async function readTextBody(request: Request, maxBytes: number): Promise<string> {
+export async function readTextBody(message: Request | Response, maxBytes: number): Promise<string> {
   const tooLarge = () => new Refusal("payload_too_large", `the body is over ${maxBytes} bytes`);
-  const declared = Number(request.headers.get("content-length") ?? NaN);
-  if (declared > maxBytes) throw tooLarge();
-  if (!request.body) return "";
-  const reader = request.body.getReader();
+  const declared = Number(message.headers.get("content-length") ?? NaN);
+  if (declared > maxBytes) {
+    // Nothing of it will be read: the stream is let go now (a fetched response's connection with it).
+    await message.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  if (!message.body) return "";
+  const reader = message.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {

@@ -13,6 +13,7 @@ import { createLocalJWKSet, jwtVerify, type JWTHeaderParameters, type JWTPayload
 import { JOSEAlgNotAllowed, JOSEError, JOSENotSupported, JWKSMultipleMatchingKeys, JWKSNoMatchingKey, JWSInvalid, JWSSignatureVerificationFailed, JWTClaimValidationFailed, JWTExpired, JWTInvalid } from "jose/errors";
 import type { JwtConfig } from "../env.ts";
 import { Refusal } from "../problem.ts";
+import { readTextBody } from "./body-limit.ts";
 import { bearerCredentials } from "./credential-headers.ts";
 
 /** The user a valid token names. */
@@ -219,34 +220,10 @@ async function fetchJwks(url: string, options: JwtVerifyOptions): Promise<KeySet
   try {
     const response = await (options.fetch ?? fetch)(new Request(url, { headers: { accept: "application/json" }, signal: AbortSignal.timeout(JWKS_TIMEOUT_MS) }));
     if (!response.ok) throw jwksUnavailable();
-    const jwks = JSON.parse(await readCapped(response, JWKS_MAX_BYTES)) as { keys?: unknown } | null;
+    const jwks = JSON.parse(await readTextBody(response, JWKS_MAX_BYTES)) as { keys?: unknown } | null;
     if (!jwks || !Array.isArray(jwks.keys) || jwks.keys.length > JWKS_MAX_KEYS) throw jwksUnavailable();
     return createLocalJWKSet({ keys: jwks.keys.filter((key) => Boolean(key) && typeof key === "object") });
   } catch {
     throw jwksUnavailable();
   }
-}
-
-/** The response body as text; throws once it is over `maxBytes` (declared or counted), without reading on. */
-async function readCapped(response: Response, maxBytes: number): Promise<string> {
-  if (Number(response.headers.get("content-length") ?? 0) > maxBytes) {
-    await response.body?.cancel();
-    throw new RangeError("JWKS too large");
-  }
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let size = 0;
-  let text = "";
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw new RangeError("JWKS too large");
-    }
-    text += decoder.decode(value, { stream: true });
-  }
-  return text + decoder.decode();
 }

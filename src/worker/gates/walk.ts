@@ -22,13 +22,16 @@ export function requireMaxDepth(value: unknown, maxDepth: number): void {
   while (stack.length) {
     const { value: current, depth } = stack.pop()!;
     if (!current || typeof current !== "object") continue;
-    if (depth > maxDepth) {
-      throw new Refusal("validation", `values may nest at most ${maxDepth} levels deep`, {
-        issues: [{ path: "", rule: "max_depth", message: `must not nest more than ${maxDepth} levels deep` }],
-      });
-    }
+    if (depth > maxDepth) throw tooDeep(maxDepth, "");
     for (const item of Object.values(current)) stack.push({ value: item, depth: depth + 1 });
   }
+}
+
+/** The refusal (422) of a value nested deeper than `maxDepth` levels, at `path`. */
+function tooDeep(maxDepth: number, path: string): Refusal {
+  return new Refusal("validation", `values may nest at most ${maxDepth} levels deep`, {
+    issues: [{ path: path.slice(0, 200), rule: "max_depth", message: `must not nest more than ${maxDepth} levels deep` }],
+  });
 }
 
 /**
@@ -53,11 +56,7 @@ export function walkStrings<F>(
       continue;
     }
     if (!value || typeof value !== "object") continue;
-    if (depth > MAX_NESTING) {
-      throw new Refusal("validation", `values may nest at most ${MAX_NESTING} levels deep`, {
-        issues: [{ path: path.slice(0, 200), rule: "max_depth", message: `must not nest more than ${MAX_NESTING} levels deep` }],
-      });
-    }
+    if (depth > MAX_NESTING) throw tooDeep(MAX_NESTING, path);
     const entries = Object.entries(value);
     // Pushed last to first, so they come off the stack in document order.
     for (let index = entries.length - 1; index >= 0; index--) {
