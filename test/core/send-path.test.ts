@@ -24,23 +24,29 @@ function recordingFetch(answer: (request: Request) => Response | Promise<Respons
   return { fetch, calls };
 }
 
+/** An Act-On client whose token endpoint and send endpoint answer with success, every request recorded (`steps` sees each first). */
+function recordedActOn(steps?: string[]) {
+  const { fetch, calls } = recordingFetch((request) =>
+    new URL(request.url).pathname === "/token"
+      ? Response.json({ access_token: "access-1", refresh_token: "refresh-1", token_type: "bearer", expires_in: 3600 })
+      : Response.json({ status: "QUEUED" }),
+  );
+  const acton = createActOnClient({
+    baseUrl: "http://acton.test",
+    accountId: ACTON_ACCOUNT,
+    credentials: ACTON_CREDENTIALS,
+    tokenStore: memoryTokenStore(),
+    fetch: (request) => (steps?.push(`${request.method} ${new URL(request.url).pathname}`), fetch(request)),
+  });
+  return { acton, calls };
+}
+
 const listmonkClient = (options: Partial<ListmonkOptions>) =>
   createListmonkClient({ baseUrl: "http://listmonk.test", username: LISTMONK_USER, token: LISTMONK_TOKEN, ...options });
 
 describe("a failure before fetch is called sends nothing", () => {
   it("Act-On: a template ID encodeURIComponent refuses ends not_sent, and the send endpoint is never called", async () => {
-    const { fetch, calls } = recordingFetch((request) =>
-      new URL(request.url).pathname === "/token"
-        ? Response.json({ access_token: "access-1", refresh_token: "refresh-1", token_type: "bearer", expires_in: 3600 })
-        : Response.json({ status: "QUEUED" }),
-    );
-    const acton = createActOnClient({
-      baseUrl: "http://acton.test",
-      accountId: ACTON_ACCOUNT,
-      credentials: ACTON_CREDENTIALS,
-      tokenStore: memoryTokenStore(),
-      fetch,
-    });
+    const { acton, calls } = recordedActOn();
     const outcome = await acton.send({ ...actOnMinimal, templateId: "t-\uD800" });
     expect(outcome).toMatchObject({ ok: false, delivery: "not_sent", retryable: false, attempts: expect.any(Number) });
     expect(calls.filter((call) => call.includes("/ete/"))).toEqual([]);
@@ -120,18 +126,7 @@ describe("beforeFetch: awaited right before the request goes out", () => {
 
   it("Act-On: runs after the token is had, for the send only, never for POST /token", async () => {
     const steps: string[] = [];
-    const { fetch, calls } = recordingFetch((request) =>
-      new URL(request.url).pathname === "/token"
-        ? Response.json({ access_token: "access-1", refresh_token: "refresh-1", token_type: "bearer", expires_in: 3600 })
-        : Response.json({ status: "QUEUED" }),
-    );
-    const acton = createActOnClient({
-      baseUrl: "http://acton.test",
-      accountId: ACTON_ACCOUNT,
-      credentials: ACTON_CREDENTIALS,
-      tokenStore: memoryTokenStore(),
-      fetch: (request) => (steps.push(`${request.method} ${new URL(request.url).pathname}`), fetch(request)),
-    });
+    const { acton, calls } = recordedActOn(steps);
     const outcome = await acton.send(actOnMinimal, { beforeFetch: () => void steps.push("beforeFetch") });
     expect(outcome.ok).toBe(true);
     expect(steps[0]).toBe("POST /token");
