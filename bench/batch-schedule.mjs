@@ -18,7 +18,7 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, waitUntilReady } from "./wrangler-dev.mjs";
+import { freePort, signalGroup, waitUntilReady } from "./wrangler-dev.mjs";
 
 const MESSAGES = 1_000;
 const WARMUP = 200;
@@ -125,11 +125,7 @@ async function benchSchedule() {
   let wranglerErrors = "";
   wrangler.stderr.on("data", (chunk) => (wranglerErrors = (wranglerErrors + chunk).slice(-4000)));
   const stop = () => {
-    try {
-      process.kill(-wrangler.pid, "SIGTERM");
-    } catch {
-      // Already gone.
-    }
+    signalGroup(wrangler);
     rmSync(copy, { recursive: true, force: true });
     rmSync(state, { recursive: true, force: true });
   };

@@ -22,7 +22,7 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, waitUntilReady } from "./wrangler-dev.mjs";
+import { freePort, signalGroup, waitUntilReady } from "./wrangler-dev.mjs";
 
 const MESSAGES = Number(process.env.BENCH_CRASH ?? 300);
 const TIMEOUT_MS = Number(process.env.BENCH_CRASH_TIMEOUT_S ?? 600) * 1000;
@@ -159,15 +159,8 @@ function startWrangler() {
   );
   wrangler.stderr.on("data", (chunk) => (wranglerErrors = (wranglerErrors + chunk).slice(-4000)));
 }
-function killWrangler(signal) {
-  try {
-    process.kill(-wrangler.pid, signal);
-  } catch {
-    // Already gone.
-  }
-}
 const stop = () => {
-  killWrangler("SIGKILL");
+  signalGroup(wrangler, "SIGKILL");
   vendor.stdin.end();
   rmSync(copy, { recursive: true, force: true });
   rmSync(state, { recursive: true, force: true });
@@ -187,7 +180,7 @@ try {
   const crash = await accept(MESSAGES, "C");
   console.error(`bench: run 1: ${crash.ids.length} accepted; waiting for a third to arrive, then killing wrangler`);
   await until(() => received(crash).size >= MESSAGES / 3, 120_000);
-  killWrangler("SIGKILL");
+  signalGroup(wrangler, "SIGKILL");
   const atKill = received(crash).size;
   await new Promise((resolve) => wrangler.once("exit", resolve));
   startWrangler();

@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, waitUntilReady } from "./wrangler-dev.mjs";
+import { freePort, signalGroup, waitUntilReady } from "./wrangler-dev.mjs";
 
 const MESSAGES = Number(process.env.BENCH_QUEUED ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
@@ -144,11 +144,7 @@ async function measure({ name, cwd, args, ready, send, consumed, after }) {
   let errors = "";
   wrangler.stderr.on("data", (chunk) => (errors = (errors + chunk).slice(-4000)));
   const stop = () => {
-    try {
-      process.kill(-wrangler.pid, "SIGTERM");
-    } catch {
-      // Already gone.
-    }
+    signalGroup(wrangler);
     rmSync(state, { recursive: true, force: true });
   };
   cleanups.push(stop);

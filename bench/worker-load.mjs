@@ -5,7 +5,7 @@
 // Only 127.0.0.1 is contacted; the request count is fixed and the run ends by itself.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { freePort, waitUntilReady } from "./wrangler-dev.mjs";
+import { freePort, signalGroup, waitUntilReady } from "./wrangler-dev.mjs";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
@@ -37,11 +37,7 @@ const wrangler = spawn(
 let wranglerErrors = "";
 wrangler.stderr.on("data", (chunk) => (wranglerErrors = (wranglerErrors + chunk).slice(-4000)));
 const stop = () => {
-  try {
-    process.kill(-wrangler.pid, "SIGTERM");
-  } catch {
-    // Already gone.
-  }
+  signalGroup(wrangler);
 };
 process.on("exit", stop);
 

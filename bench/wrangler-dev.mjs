@@ -42,3 +42,18 @@ export async function waitUntilReady(wrangler, base, { steadyMs = 3000, timeoutM
   }
   throw new Error(`wrangler dev did not start within ${timeoutMs / 1000} s`);
 }
+
+/**
+ * Signals `wrangler dev` and its workerd child (the whole process group: wrangler is spawned `detached`); one
+ * already gone is not an error.
+ *
+ * @example
+ * process.on("exit", () => signalGroup(wrangler));
+ */
+export function signalGroup(child, signal = "SIGTERM") {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
