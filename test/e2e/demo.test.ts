@@ -7,6 +7,7 @@
  * contacted; wrangler and Chromium are stopped in afterAll.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { stopProcessGroup } from "../support/process-group.ts";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
@@ -70,12 +71,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (wrangler?.pid !== undefined && wrangler.exitCode === null) {
-    const exited = new Promise((resolve) => wrangler!.once("exit", resolve));
-    process.kill(-wrangler.pid, "SIGTERM");
-    const stopped = await Promise.race([exited.then(() => true), sleep(5_000).then(() => false)]);
-    if (!stopped) process.kill(-wrangler.pid, "SIGKILL");
-  }
+  await stopProcessGroup(wrangler);
 }, 20_000);
 
 // Each step waits at most STEP_TIMEOUT_MS for the page; a cold first send (workerd compiling) can take seconds.

@@ -7,6 +7,7 @@
  * (`--prefer-offline`): the examples pin the versions this repo's lockfile holds.
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { stopProcessGroup } from "../support/process-group.ts";
 import { cp, mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -75,11 +76,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // wrangler dev runs workerd as a child: the whole process group goes.
-  if (wrangler?.pid && wrangler.exitCode === null) {
-    const exited = new Promise((resolve) => wrangler!.once("exit", resolve));
-    process.kill(-wrangler.pid, "SIGTERM");
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-  }
+  await stopProcessGroup(wrangler);
   if (work) await rm(work, { recursive: true, force: true });
 }, 30_000);
 

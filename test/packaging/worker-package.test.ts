@@ -6,6 +6,7 @@
  * (`--prefer-offline`) for the package's dependencies.
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { stopProcessGroup } from "../support/process-group.ts";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -160,11 +161,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // wrangler dev runs workerd as a child: the whole process group goes.
-  if (wrangler?.pid && wrangler.exitCode === null) {
-    const exited = new Promise((resolve) => wrangler!.once("exit", resolve));
-    process.kill(-wrangler.pid, "SIGTERM");
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-  }
+  await stopProcessGroup(wrangler);
   if (scratch) await rm(scratch, { recursive: true, force: true });
 }, 30_000);
 
